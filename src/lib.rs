@@ -1,0 +1,17 @@
+//! ssh-resume serves one person's résumé over SSH: a full-screen terminal view for
+//! visitors with a PTY, and plain text, Markdown or JSON Resume for everyone else.
+//!
+//! # Layout
+//! Imports go downward only: `server → {tui, resume}`, `tui → resume`.
+//! - [`resume`]: the data model, loading with line/column errors, the outline every view
+//!   walks, width-aware layout and the exports. No I/O beyond reading the file.
+//! - [`tui`]: the pure interactive core: `App` state, `handle(event)`, the view, the
+//!   input decoder and the colour themes. No tokio, no russh; tested with `TestBackend`.
+//! - [`server`]: the SSH adapter: host key, accept loop, the russh handler, and one task
+//!   per visitor that owns its `App` and terminal.
+//! - [`cli`]: command-line flags and the subcommands `main` dispatches to.
+
+pub mod cli;
+pub mod resume;
+pub mod server;
+pub mod tui;

@@ -1,0 +1,171 @@
+//! Lays an outline section out at a given width: wrapped rows, bullets with a hanging
+//! indent, headings with their period right-aligned where it fits.
+//!
+//! This is the one place text is wrapped. The interactive view styles these rows; the
+//! plain-text export prints them. Widths are measured in terminal columns (wide and
+//! combining characters count correctly, through `textwrap` and `unicode-width`).
+
+use unicode_width::UnicodeWidthStr;
+
+use super::outline::{Block, Section};
+
+/// Columns a bullet's marker and hanging indent take.
+pub const BULLET_INDENT: usize = 2;
+
+/// What a row shows, so a renderer can style it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    Blank,
+    /// A role or entry title; may carry `detail` (shown after ` · `) and a right-aligned period.
+    Heading,
+    /// The detail of a heading too long to share its line.
+    Detail,
+    /// A period on its own line (narrow layouts).
+    Period,
+    Label,
+    Body,
+    /// The first line of a bullet: the renderer draws the marker in the indent.
+    BulletStart,
+    /// A bullet's following lines, indented under its text.
+    BulletRest,
+}
+
+/// One laid-out line of a section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub kind: RowKind,
+    /// Columns of indentation before `text`.
+    pub indent: usize,
+    pub text: String,
+    pub detail: Option<String>,
+    /// Right-aligned text (a period), already known to fit.
+    pub right: Option<String>,
+}
+
+impl Row {
+    fn new(kind: RowKind, indent: usize, text: impl Into<String>) -> Self {
+        Self { kind, indent, text: text.into(), detail: None, right: None }
+    }
+}
+
+/// Separator between a heading's title and its detail.
+pub const DETAIL_SEPARATOR: &str = " · ";
+
+/// The rows of `section` at `width` columns (at least 1).
+pub fn layout(section: &Section, width: usize) -> Vec<Row> {
+    let width = width.max(1);
+    let mut rows = Vec::new();
+    for block in &section.blocks {
+        match block {
+            Block::Gap => rows.push(Row::new(RowKind::Blank, 0, "")),
+            Block::Heading { title, detail, period } => {
+                heading(&mut rows, title, detail.as_deref(), period.as_deref(), width)
+            }
+            Block::Label(text) => wrap_into(&mut rows, RowKind::Label, RowKind::Label, text, width, 0),
+            Block::Paragraph(text) => wrap_into(&mut rows, RowKind::Body, RowKind::Body, text, width, 0),
+            Block::Bullet(text) => {
+                let indent = if width > BULLET_INDENT * 4 { BULLET_INDENT } else { 0 };
+                wrap_into(&mut rows, RowKind::BulletStart, RowKind::BulletRest, text, width, indent)
+            }
+        }
+    }
+    rows
+}
+
+fn heading(rows: &mut Vec<Row>, title: &str, detail: Option<&str>, period: Option<&str>, width: usize) {
+    let detail_width = detail.map_or(0, |d| DETAIL_SEPARATOR.width() + d.width());
+    let period_width = period.map_or(0, |p| p.width() + 2);
+    if title.width() + detail_width + period_width <= width {
+        rows.push(Row {
+            detail: detail.map(str::to_owned),
+            right: period.map(str::to_owned),
+            ..Row::new(RowKind::Heading, 0, title)
+        });
+        return;
+    }
+    wrap_into(rows, RowKind::Heading, RowKind::Heading, title, width, 0);
+    if let Some(detail) = detail {
+        wrap_into(rows, RowKind::Detail, RowKind::Detail, detail, width, 0);
+    }
+    if let Some(period) = period {
+        wrap_into(rows, RowKind::Period, RowKind::Period, period, width, 0);
+    }
+}
+
+fn wrap_into(rows: &mut Vec<Row>, first: RowKind, rest: RowKind, text: &str, width: usize, indent: usize) {
+    let lines = textwrap::wrap(text, width.saturating_sub(indent).max(1));
+    for (index, line) in lines.into_iter().enumerate() {
+        let kind = if index == 0 { first } else { rest };
+        rows.push(Row::new(kind, indent, line.into_owned()));
+    }
+}
+
+/// `left` and `right` on one line of `width` columns, `right` flush right.
+pub fn justify(left: &str, right: &str, width: usize) -> String {
+    let gap = width.saturating_sub(left.width() + right.width()).max(1);
+    format!("{left}{}{right}", " ".repeat(gap))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn section(blocks: Vec<Block>) -> Section {
+        Section { slug: "t", title: "T", blocks }
+    }
+
+    fn heading_block() -> Block {
+        Block::Heading {
+            title: "Together.ai".into(),
+            detail: Some("~250 employees".into()),
+            period: Some("07/2025 — now".into()),
+        }
+    }
+
+    #[test]
+    fn heading_fits_on_one_line_when_wide() {
+        let rows = layout(&section(vec![heading_block()]), 80);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].right.as_deref(), Some("07/2025 — now"));
+    }
+
+    #[test]
+    fn heading_stacks_when_narrow() {
+        let rows = layout(&section(vec![heading_block()]), 20);
+        let kinds: Vec<RowKind> = rows.iter().map(|r| r.kind).collect();
+        assert_eq!(kinds, [RowKind::Heading, RowKind::Detail, RowKind::Period]);
+    }
+
+    #[test]
+    fn bullets_hang_under_their_text() {
+        let text = "Contributed improvements to libraries across our networking stack";
+        let rows = layout(&section(vec![Block::Bullet(text.into())]), 30);
+        assert_eq!(rows[0].kind, RowKind::BulletStart);
+        assert!(rows[1..].iter().all(|r| r.kind == RowKind::BulletRest && r.indent == 2));
+        assert!(rows.iter().all(|r| r.indent + r.text.width() <= 30));
+    }
+
+    #[test]
+    fn no_row_is_wider_than_the_width() {
+        let long = "Hasso Plattner Institute / Blekinge Institute of Technology (Erasmus)";
+        let blocks = vec![Block::Paragraph(long.into()), Block::Bullet(long.into()), heading_block()];
+        for width in 1..=40 {
+            for row in layout(&section(blocks.clone()), width) {
+                assert!(row.indent + row.text.width() <= width, "{row:?} at {width}");
+            }
+        }
+    }
+
+    #[test]
+    fn wide_characters_are_measured_in_columns() {
+        let rows = layout(&section(vec![Block::Paragraph("履歴書 履歴書 履歴書".into())]), 7);
+        assert_eq!(rows.len(), 3);
+        assert!(rows.iter().all(|r| r.text.width() == 6));
+    }
+
+    #[test]
+    fn justify_pads_between() {
+        assert_eq!(justify("ab", "cd", 8), "ab    cd");
+        assert_eq!(justify("abcd", "efgh", 4), "abcd efgh");
+    }
+}

@@ -1,0 +1,40 @@
+//! The résumé: its data model, loading and validation, the reading outline shared by
+//! every view, width-aware layout, and the text/Markdown/JSON Resume exports.
+//! Imports nothing else of this crate.
+
+pub mod export;
+pub mod layout;
+pub mod load;
+pub mod model;
+pub mod outline;
+
+use std::path::Path;
+
+pub use load::LoadError;
+pub use model::Resume;
+pub use outline::Outline;
+
+/// A loaded résumé together with its outline: built once, shared read-only (behind an
+/// `Arc`) by every visitor's session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    pub resume: Resume,
+    pub outline: Outline,
+}
+
+impl Loaded {
+    pub fn from_resume(resume: Resume) -> Self {
+        let outline = Outline::from_resume(&resume);
+        Self { resume, outline }
+    }
+
+    /// Reads and validates the file at `path`.
+    pub fn from_path(path: &Path) -> Result<Self, LoadError> {
+        load::parse(path).map(Self::from_resume)
+    }
+
+    /// Renders the whole résumé in `format` (text wrapped at `width`).
+    pub fn render(&self, format: export::Format, width: usize) -> String {
+        export::render(&self.resume, &self.outline, format, width)
+    }
+}
