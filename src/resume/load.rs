@@ -31,7 +31,13 @@ pub struct InvalidResume {
 
 impl fmt::Display for InvalidResume {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self { origin, line, column, message, source_line } = self;
+        let Self {
+            origin,
+            line,
+            column,
+            message,
+            source_line,
+        } = self;
         let gutter = " ".repeat(line.to_string().len());
         let caret = " ".repeat(column.saturating_sub(1));
         write!(
@@ -111,10 +117,17 @@ mod tests {
     fn unknown_key_is_rejected_with_line_and_column() {
         let err = invalid("[basics]\nlabel = \"Engineer\"\n  nickname = \"x\"\n");
         assert_eq!((err.line, err.column), (3, 3));
-        assert!(err.message.contains("unknown field `nickname`"), "{}", err.message);
+        assert!(
+            err.message.contains("unknown field `nickname`"),
+            "{}",
+            err.message
+        );
         assert_eq!(err.source_line, "  nickname = \"x\"");
         let shown = err.to_string();
-        assert!(shown.starts_with("resume.toml:3:3: unknown field"), "{shown}");
+        assert!(
+            shown.starts_with("resume.toml:3:3: unknown field"),
+            "{shown}"
+        );
         assert!(shown.contains("ssh-resume check resume.toml"), "{shown}");
     }
 
@@ -143,7 +156,10 @@ mod tests {
     #[test]
     fn missing_file_names_the_path() {
         let err = parse(Path::new("/nonexistent/resume.toml")).unwrap_err();
-        assert!(err.to_string().starts_with("/nonexistent/resume.toml: cannot read"));
+        assert!(
+            err.to_string()
+                .starts_with("/nonexistent/resume.toml: cannot read")
+        );
     }
 
     #[test]

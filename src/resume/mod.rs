@@ -20,12 +20,29 @@ pub use outline::Outline;
 pub struct Loaded {
     pub resume: Resume,
     pub outline: Outline,
+    /// The same outline transliterated to ASCII (`—` → `--`, `é` → `e`), for terminals
+    /// whose locale is not UTF-8.
+    pub ascii_outline: Outline,
 }
 
 impl Loaded {
     pub fn from_resume(resume: Resume) -> Self {
         let outline = Outline::from_resume(&resume);
-        Self { resume, outline }
+        let ascii_outline = outline.to_ascii();
+        Self {
+            resume,
+            outline,
+            ascii_outline,
+        }
+    }
+
+    /// The outline for a terminal that shows UTF-8 (`true`) or only ASCII.
+    pub fn outline_for(&self, utf8: bool) -> &Outline {
+        if utf8 {
+            &self.outline
+        } else {
+            &self.ascii_outline
+        }
     }
 
     /// Reads and validates the file at `path`.

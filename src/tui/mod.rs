@@ -1,1 +1,14 @@
-//! tmp
+//! The interactive résumé, pure: [`App`] holds one visitor's state, [`App::handle`]
+//! applies an input event and says what to do next, and `impl Widget for &App` (in
+//! [`view`]) draws it. Bytes become events in [`input`]; [`theme`] picks styles per
+//! visitor. Nothing here knows about SSH, sockets or async: the server drives it, tests
+//! drive it with ratatui's `TestBackend`.
+
+pub mod app;
+pub mod input;
+pub mod theme;
+pub mod view;
+
+pub use app::{App, Effect, Overlay};
+pub use input::{Decoder, Event};
+pub use theme::{ClientTerminal, Profile, Theme};
