@@ -1,0 +1,324 @@
+//! The russh `Handler` for one connection: a thin adapter from protocol callbacks to
+//! the visitor's session task.
+//!
+//! It accepts any user with any (or no) credentials, opens one session channel, answers
+//! every channel request (an unanswered one hangs the client), remembers the PTY size and
+//! the terminal-describing environment, and on shell or exec starts the session task.
+//! Callbacks never block: input goes to the task through a bounded queue with
+//! `try_send` (dropped when full), sizes through a watch channel. Subsystems, X11, agent
+//! and port forwarding are refused.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use ratatui::layout::Size;
+use russh::server::{Auth, ChannelOpenHandle, Msg, Session, VerifiedPublicKey};
+use russh::{Channel, ChannelId};
+use tokio::sync::{mpsc, watch};
+use tracing::debug;
+
+use super::Shared;
+use super::command::{self, Request};
+use super::output::{Output, Stats};
+use super::session::{self, INPUT_QUEUE, Inbox};
+use crate::resume::export::{self, Format};
+use crate::tui::app::sanitize_size;
+use crate::tui::{App, ClientTerminal, Theme};
+
+/// Width printed text is wrapped at.
+pub const TEXT_WIDTH: usize = 80;
+
+/// Per-connection protocol state; the session task owns everything else.
+pub struct VisitorHandler {
+    shared: Arc<Shared>,
+    local: Option<SocketAddr>,
+    stats: Arc<Stats>,
+    channel: Option<ChannelId>,
+    pty: Option<Size>,
+    client: ClientTerminal,
+    started: bool,
+    input: Option<mpsc::Sender<Bytes>>,
+    size: Option<watch::Sender<Size>>,
+}
+
+impl VisitorHandler {
+    pub fn new(shared: Arc<Shared>, _session_id: u64, local: Option<SocketAddr>) -> Self {
+        Self {
+            shared,
+            local,
+            stats: Arc::new(Stats::default()),
+            channel: None,
+            pty: None,
+            client: ClientTerminal::default(),
+            started: false,
+            input: None,
+            size: None,
+        }
+    }
+
+    pub fn stats(&self) -> Arc<Stats> {
+        self.stats.clone()
+    }
+
+    fn is_ours(&self, channel: ChannelId) -> bool {
+        self.channel == Some(channel)
+    }
+
+    /// Replies to a channel request: success when `ok`, failure otherwise.
+    fn reply(channel: ChannelId, ok: bool, session: &mut Session) -> Result<(), russh::Error> {
+        if ok {
+            session.channel_success(channel)
+        } else {
+            session.channel_failure(channel)
+        }
+    }
+
+    /// `host` or `-p PORT host`: what a visitor types to get here.
+    fn ssh_target(&self) -> String {
+        if let Some(public) = &self.shared.settings.public_host {
+            return match public.rsplit_once(':') {
+                Some((host, port)) if port != "22" && !host.contains(':') => {
+                    format!("-p {port} {host}")
+                }
+                Some((host, "22")) => host.to_owned(),
+                _ => public.clone(),
+            };
+        }
+        match self.local {
+            Some(addr) if addr.port() == 22 => addr.ip().to_string(),
+            Some(addr) => format!("-p {} {}", addr.port(), addr.ip()),
+            None => "HOST".to_owned(),
+        }
+    }
+
+    /// Starts what the visitor asked for on `channel`; false if already started.
+    fn start(&mut self, channel: ChannelId, command: Option<&[u8]>, session: &mut Session) -> bool {
+        if self.started || !self.is_ours(channel) {
+            return false;
+        }
+        self.started = true;
+        let doc = self.shared.current_resume();
+        let interactive = self.pty.is_some() && !self.client.is_dumb();
+        let request = command::resolve(command, interactive, &doc.outline);
+        let out = Output::new(session.handle(), channel, self.stats.clone());
+        let pty = self.pty.is_some();
+        debug!(?request, term = %self.client.term, "starting");
+        match request {
+            Request::Interactive { section } => self.start_interactive(doc, section, out),
+            Request::Print { format, section } => {
+                let text = match (format, section) {
+                    (Format::Text, Some(index)) => {
+                        export::section_text(&doc.outline.sections[index], TEXT_WIDTH)
+                    }
+                    _ => doc.render(format, TEXT_WIDTH),
+                };
+                self.shared
+                    .tracker
+                    .spawn(session::print(out, text, pty, false, 0));
+            }
+            Request::Help => {
+                let text = command::usage(&self.ssh_target(), &doc.outline);
+                self.shared
+                    .tracker
+                    .spawn(session::print(out, text, pty, false, 0));
+            }
+            Request::Unknown { message } => {
+                let text = message.replace("ssh HOST", &format!("ssh {}", self.ssh_target()));
+                self.shared
+                    .tracker
+                    .spawn(session::print(out, text, pty, true, 2));
+            }
+        }
+        true
+    }
+
+    fn start_interactive(
+        &mut self,
+        doc: Arc<crate::resume::Loaded>,
+        section: Option<usize>,
+        out: Output,
+    ) {
+        let size = self.pty.unwrap_or(crate::tui::app::DEFAULT_SIZE);
+        let mut app = App::new(doc, Theme::new(self.client.profile()), size);
+        if let Some(index) = section {
+            app.select_section(index);
+        }
+        let (input_tx, input_rx) = mpsc::channel(INPUT_QUEUE);
+        let (size_tx, size_rx) = watch::channel(size);
+        self.input = Some(input_tx);
+        self.size = Some(size_tx);
+        let inbox = Inbox {
+            input: input_rx,
+            size: size_rx,
+        };
+        let shutdown = self.shared.shutdown.clone();
+        self.shared
+            .tracker
+            .spawn(session::run_interactive(app, inbox, out, shutdown));
+    }
+}
+
+impl russh::server::Handler for VisitorHandler {
+    type Error = russh::Error;
+
+    async fn auth_none(&mut self, _user: &str) -> Result<Auth, Self::Error> {
+        Ok(Auth::Accept)
+    }
+
+    async fn auth_password(&mut self, _user: &str, _password: &str) -> Result<Auth, Self::Error> {
+        Ok(Auth::Accept)
+    }
+
+    async fn auth_publickey(
+        &mut self,
+        _user: &str,
+        _key: VerifiedPublicKey<'_>,
+    ) -> Result<Auth, Self::Error> {
+        Ok(Auth::Accept)
+    }
+
+    async fn auth_keyboard_interactive<'a>(
+        &'a mut self,
+        _user: &str,
+        _submethods: &str,
+        _response: Option<russh::server::Response<'a>>,
+    ) -> Result<Auth, Self::Error> {
+        Ok(Auth::Accept)
+    }
+
+    async fn channel_open_session(
+        &mut self,
+        channel: Channel<Msg>,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if self.channel.is_some() {
+            debug!("refused a second session channel");
+            return Ok(()); // dropping `reply` refuses the channel
+        }
+        // Events reach us through the callbacks; the channel object is not read, so it
+        // is dropped rather than left to fill up and stall the connection.
+        self.channel = Some(channel.id());
+        drop(channel);
+        reply.accept().await;
+        Ok(())
+    }
+
+    async fn pty_request(
+        &mut self,
+        channel: ChannelId,
+        term: &str,
+        cols: u32,
+        rows: u32,
+        _pix_width: u32,
+        _pix_height: u32,
+        _modes: &[(russh::Pty, u32)],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let ok = self.is_ours(channel) && !self.started;
+        if ok {
+            self.pty = Some(sanitize_size(cols, rows));
+            self.client.term = term.chars().take(64).collect();
+        }
+        Self::reply(channel, ok, session)
+    }
+
+    async fn env_request(
+        &mut self,
+        channel: ChannelId,
+        name: &str,
+        value: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let ok = self.is_ours(channel) && !self.started;
+        if ok {
+            self.client.set_env(name, value);
+        }
+        Self::reply(channel, ok, session)
+    }
+
+    async fn shell_request(
+        &mut self,
+        channel: ChannelId,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let ok = self.start(channel, None, session);
+        Self::reply(channel, ok, session)
+    }
+
+    async fn exec_request(
+        &mut self,
+        channel: ChannelId,
+        data: &[u8],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let ok = self.start(channel, Some(data), session);
+        Self::reply(channel, ok, session)
+    }
+
+    async fn subsystem_request(
+        &mut self,
+        channel: ChannelId,
+        _name: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        session.channel_failure(channel)
+    }
+
+    async fn x11_request(
+        &mut self,
+        channel: ChannelId,
+        _single_connection: bool,
+        _x11_auth_protocol: &str,
+        _x11_auth_cookie: &str,
+        _x11_screen_number: u32,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        session.channel_failure(channel)
+    }
+
+    async fn window_change_request(
+        &mut self,
+        channel: ChannelId,
+        cols: u32,
+        rows: u32,
+        _pix_width: u32,
+        _pix_height: u32,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let size = sanitize_size(cols, rows);
+        match &self.size {
+            Some(sender) => {
+                sender.send_replace(size);
+            }
+            None if self.pty.is_some() => self.pty = Some(size),
+            None => {}
+        }
+        Self::reply(channel, self.is_ours(channel), session)
+    }
+
+    async fn data(
+        &mut self,
+        channel: ChannelId,
+        data: &[u8],
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if let (true, Some(input)) = (self.is_ours(channel), &self.input) {
+            // A full queue means the visitor types faster than we draw: drop the excess.
+            let _ = input.try_send(Bytes::copy_from_slice(data));
+        }
+        Ok(())
+    }
+
+    async fn channel_close(
+        &mut self,
+        channel: ChannelId,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if self.is_ours(channel) {
+            self.input = None; // the session task sees its input end and stops
+        }
+        Ok(())
+    }
+}
