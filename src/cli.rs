@@ -21,12 +21,7 @@ use crate::server::{self, Settings, keys};
 
 /// Serve a résumé over SSH.
 #[derive(Debug, Parser)]
-#[command(
-    name = "ssh-resume",
-    version,
-    about,
-    args_conflicts_with_subcommands = true
-)]
+#[command(name = "ssh-resume", version, about, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -64,12 +59,7 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     /// Address to listen on; repeat for several (IPv4 and IPv6 may share a port).
-    #[arg(
-        long = "listen",
-        default_value = "0.0.0.0:2222",
-        env = "SSH_RESUME_LISTEN",
-        value_delimiter = ','
-    )]
+    #[arg(long = "listen", default_value = "0.0.0.0:2222", env = "SSH_RESUME_LISTEN", value_delimiter = ',')]
     pub listen: Vec<SocketAddr>,
     /// The résumé to serve.
     #[arg(long, default_value = "resume.toml", env = "SSH_RESUME_RESUME")]
@@ -103,10 +93,7 @@ pub fn main() -> ExitCode {
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -116,22 +103,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Check { path }) => {
             let loaded = load_resume(&path)?;
             let sections = loaded.outline.sections.len();
-            println!(
-                "{}: ok ({sections} sections, {} roles)",
-                path.display(),
-                loaded.resume.work.len()
-            );
+            println!("{}: ok ({sections} sections, {} roles)", path.display(), loaded.resume.work.len());
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Render {
-            format,
-            width,
-            resume,
-        }) => {
-            print!(
-                "{}",
-                load_resume(&resume)?.render(format, usize::from(width))
-            );
+        Some(Command::Render { format, width, resume }) => {
+            print!("{}", load_resume(&resume)?.render(format, usize::from(width)));
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Fingerprint { keys_dir }) => {
@@ -166,10 +142,7 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
         );
         let shutdown = CancellationToken::new();
         let (_resume_tx, resume_rx) = watch::channel(Arc::new(loaded));
-        let settings = Settings {
-            public_host: args.public_host.clone(),
-            ..Settings::default()
-        };
+        let settings = Settings { public_host: args.public_host.clone(), ..Settings::default() };
         let shared = server::Shared::new(settings, resume_rx, host_key.key, shutdown.clone());
         tokio::spawn(stop_on_signal(shutdown));
         server::run(listeners, shared).await;
@@ -204,10 +177,8 @@ fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
 
 async fn stop_on_signal(shutdown: CancellationToken) {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut int)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-    ) else {
+    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt()))
+    else {
         tracing::error!("cannot listen for SIGTERM/SIGINT; stop the server with SIGKILL");
         return;
     };

@@ -14,25 +14,18 @@ use ssh_resume::tui::{App, Event, Theme};
 
 fn shipped() -> Arc<Loaded> {
     let text = include_str!("../resume.toml");
-    Arc::new(Loaded::from_resume(
-        load::parse_str(text, "resume.toml").unwrap(),
-    ))
+    Arc::new(Loaded::from_resume(load::parse_str(text, "resume.toml").unwrap()))
 }
 
 fn app(width: u16, height: u16, charset: Charset) -> App {
-    let theme = Theme::new(Profile {
-        color: ColorDepth::None,
-        charset,
-    });
+    let theme = Theme::new(Profile { color: ColorDepth::None, charset });
     App::new(shipped(), theme, Size::new(width, height))
 }
 
 fn screen(app: &App) -> String {
     let size = app.size();
     let mut terminal = Terminal::new(TestBackend::new(size.width, size.height)).unwrap();
-    terminal
-        .draw(|frame| frame.render_widget(app, frame.area()))
-        .unwrap();
+    terminal.draw(|frame| frame.render_widget(app, frame.area())).unwrap();
     let buffer = terminal.backend().buffer();
     let mut out = String::new();
     for y in 0..size.height {
@@ -54,19 +47,8 @@ fn press(app: &mut App, code: KeyCode) {
 fn standard_80x24_shows_every_tab() {
     let app = app(80, 24, Charset::Utf8);
     let shown = screen(&app);
-    for title in [
-        "About",
-        "Highlights",
-        "Experience",
-        "Open Source",
-        "Community",
-        "Education",
-        "Skills",
-    ] {
-        assert!(
-            shown.lines().nth(1).unwrap().contains(title),
-            "tab {title} missing"
-        );
+    for title in ["About", "Highlights", "Experience", "Open Source", "Community", "Education", "Skills"] {
+        assert!(shown.lines().nth(1).unwrap().contains(title), "tab {title} missing");
     }
     insta::assert_snapshot!(shown);
 }

@@ -40,11 +40,7 @@ pub fn text(outline: &Outline, width: usize) -> String {
 
 /// One section as plain text, with its title underlined.
 pub fn section_text(section: &Section, width: usize) -> String {
-    let mut out = format!(
-        "{}\n{}\n",
-        section.title.to_uppercase(),
-        "-".repeat(section.title.len())
-    );
+    let mut out = format!("{}\n{}\n", section.title.to_uppercase(), "-".repeat(section.title.len()));
     for row in layout(section, width) {
         out.push_str(&plain_row(&row, width));
         out.push('\n');
@@ -106,11 +102,7 @@ fn markdown_blocks(out: &mut String, blocks: &[Block]) {
         let after_bullet = matches!(previous, Some(Block::Bullet(_)));
         match block {
             Block::Gap => {}
-            Block::Heading {
-                title,
-                detail,
-                period,
-            } => {
+            Block::Heading { title, detail, period } => {
                 out.push_str(&format!("\n### {title}\n"));
                 let meta: Vec<String> = [detail, period].into_iter().flatten().cloned().collect();
                 if !meta.is_empty() {
@@ -240,10 +232,7 @@ mod tests {
         let (_, outline) = shipped();
         for width in [40, 80] {
             let out = text(&outline, width);
-            assert!(
-                out.lines().all(|l| l.width() <= width),
-                "a line is wider than {width}"
-            );
+            assert!(out.lines().all(|l| l.width() <= width), "a line is wider than {width}");
         }
     }
 
@@ -252,10 +241,7 @@ mod tests {
         let (_, outline) = shipped();
         let out = text(&outline, 80);
         let line = out.lines().find(|l| l.starts_with("Together.ai")).unwrap();
-        assert!(
-            line.ends_with("07/2025 — now") && line.width() == 80,
-            "{line}"
-        );
+        assert!(line.ends_with("07/2025 — now") && line.width() == 80, "{line}");
     }
 
     #[test]

@@ -46,14 +46,7 @@ pub struct Row {
 
 impl Row {
     fn new(kind: RowKind, indent: usize, text: impl Into<String>) -> Self {
-        Self {
-            kind,
-            indent,
-            text: text.into(),
-            detail: None,
-            right: None,
-            block: 0,
-        }
+        Self { kind, indent, text: text.into(), detail: None, right: None, block: 0 }
     }
 }
 
@@ -68,37 +61,14 @@ pub fn layout(section: &Section, width: usize) -> Vec<Row> {
         let first = rows.len();
         match block {
             Block::Gap => rows.push(Row::new(RowKind::Blank, 0, "")),
-            Block::Heading {
-                title,
-                detail,
-                period,
-            } => heading(
-                &mut rows,
-                title,
-                detail.as_deref(),
-                period.as_deref(),
-                width,
-            ),
-            Block::Label(text) => {
-                wrap_into(&mut rows, RowKind::Label, RowKind::Label, text, width, 0)
+            Block::Heading { title, detail, period } => {
+                heading(&mut rows, title, detail.as_deref(), period.as_deref(), width)
             }
-            Block::Paragraph(text) => {
-                wrap_into(&mut rows, RowKind::Body, RowKind::Body, text, width, 0)
-            }
+            Block::Label(text) => wrap_into(&mut rows, RowKind::Label, RowKind::Label, text, width, 0),
+            Block::Paragraph(text) => wrap_into(&mut rows, RowKind::Body, RowKind::Body, text, width, 0),
             Block::Bullet(text) => {
-                let indent = if width > BULLET_INDENT * 4 {
-                    BULLET_INDENT
-                } else {
-                    0
-                };
-                wrap_into(
-                    &mut rows,
-                    RowKind::BulletStart,
-                    RowKind::BulletRest,
-                    text,
-                    width,
-                    indent,
-                )
+                let indent = if width > BULLET_INDENT * 4 { BULLET_INDENT } else { 0 };
+                wrap_into(&mut rows, RowKind::BulletStart, RowKind::BulletRest, text, width, indent)
             }
         }
         rows[first..].iter_mut().for_each(|row| row.block = index);
@@ -106,13 +76,7 @@ pub fn layout(section: &Section, width: usize) -> Vec<Row> {
     rows
 }
 
-fn heading(
-    rows: &mut Vec<Row>,
-    title: &str,
-    detail: Option<&str>,
-    period: Option<&str>,
-    width: usize,
-) {
+fn heading(rows: &mut Vec<Row>, title: &str, detail: Option<&str>, period: Option<&str>, width: usize) {
     let detail_width = detail.map_or(0, |d| DETAIL_SEPARATOR.width() + d.width());
     let period_width = period.map_or(0, |p| p.width() + 2);
     if title.width() + detail_width + period_width <= width {
@@ -132,14 +96,7 @@ fn heading(
     }
 }
 
-fn wrap_into(
-    rows: &mut Vec<Row>,
-    first: RowKind,
-    rest: RowKind,
-    text: &str,
-    width: usize,
-    indent: usize,
-) {
+fn wrap_into(rows: &mut Vec<Row>, first: RowKind, rest: RowKind, text: &str, width: usize, indent: usize) {
     let lines = textwrap::wrap(text, width.saturating_sub(indent).max(1));
     for (index, line) in lines.into_iter().enumerate() {
         let kind = if index == 0 { first } else { rest };
@@ -158,11 +115,7 @@ mod tests {
     use super::*;
 
     fn section(blocks: Vec<Block>) -> Section {
-        Section {
-            slug: "t",
-            title: "T",
-            blocks,
-        }
+        Section { slug: "t", title: "T", blocks }
     }
 
     fn heading_block() -> Block {
@@ -192,22 +145,14 @@ mod tests {
         let text = "Contributed improvements to libraries across our networking stack";
         let rows = layout(&section(vec![Block::Bullet(text.into())]), 30);
         assert_eq!(rows[0].kind, RowKind::BulletStart);
-        assert!(
-            rows[1..]
-                .iter()
-                .all(|r| r.kind == RowKind::BulletRest && r.indent == 2)
-        );
+        assert!(rows[1..].iter().all(|r| r.kind == RowKind::BulletRest && r.indent == 2));
         assert!(rows.iter().all(|r| r.indent + r.text.width() <= 30));
     }
 
     #[test]
     fn no_row_is_wider_than_the_width() {
         let long = "Hasso Plattner Institute / Blekinge Institute of Technology (Erasmus)";
-        let blocks = vec![
-            Block::Paragraph(long.into()),
-            Block::Bullet(long.into()),
-            heading_block(),
-        ];
+        let blocks = vec![Block::Paragraph(long.into()), Block::Bullet(long.into()), heading_block()];
         for width in 1..=40 {
             for row in layout(&section(blocks.clone()), width) {
                 assert!(row.indent + row.text.width() <= width, "{row:?} at {width}");
@@ -217,10 +162,7 @@ mod tests {
 
     #[test]
     fn wide_characters_are_measured_in_columns() {
-        let rows = layout(
-            &section(vec![Block::Paragraph("履歴書 履歴書 履歴書".into())]),
-            7,
-        );
+        let rows = layout(&section(vec![Block::Paragraph("履歴書 履歴書 履歴書".into())]), 7);
         assert_eq!(rows.len(), 3);
         assert!(rows.iter().all(|r| r.text.width() == 6));
     }

@@ -11,10 +11,7 @@ use super::model::Resume;
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("{path}: cannot read the résumé: {source} (pass another file with --resume PATH)")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("{0}")]
     Invalid(Box<InvalidResume>),
 }
@@ -31,13 +28,7 @@ pub struct InvalidResume {
 
 impl fmt::Display for InvalidResume {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self {
-            origin,
-            line,
-            column,
-            message,
-            source_line,
-        } = self;
+        let Self { origin, line, column, message, source_line } = self;
         let gutter = " ".repeat(line.to_string().len());
         let caret = " ".repeat(column.saturating_sub(1));
         write!(
@@ -50,10 +41,8 @@ impl fmt::Display for InvalidResume {
 
 /// Reads and validates the résumé at `path`.
 pub fn parse(path: &Path) -> Result<Resume, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|source| LoadError::Read { path: path.to_owned(), source })?;
     parse_str(&text, &path.display().to_string())
 }
 
@@ -117,17 +106,10 @@ mod tests {
     fn unknown_key_is_rejected_with_line_and_column() {
         let err = invalid("[basics]\nlabel = \"Engineer\"\n  nickname = \"x\"\n");
         assert_eq!((err.line, err.column), (3, 3));
-        assert!(
-            err.message.contains("unknown field `nickname`"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("unknown field `nickname`"), "{}", err.message);
         assert_eq!(err.source_line, "  nickname = \"x\"");
         let shown = err.to_string();
-        assert!(
-            shown.starts_with("resume.toml:3:3: unknown field"),
-            "{shown}"
-        );
+        assert!(shown.starts_with("resume.toml:3:3: unknown field"), "{shown}");
         assert!(shown.contains("ssh-resume check resume.toml"), "{shown}");
     }
 
@@ -156,10 +138,7 @@ mod tests {
     #[test]
     fn missing_file_names_the_path() {
         let err = parse(Path::new("/nonexistent/resume.toml")).unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("/nonexistent/resume.toml: cannot read")
-        );
+        assert!(err.to_string().starts_with("/nonexistent/resume.toml: cannot read"));
     }
 
     #[test]

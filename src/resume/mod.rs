@@ -29,20 +29,12 @@ impl Loaded {
     pub fn from_resume(resume: Resume) -> Self {
         let outline = Outline::from_resume(&resume);
         let ascii_outline = outline.to_ascii();
-        Self {
-            resume,
-            outline,
-            ascii_outline,
-        }
+        Self { resume, outline, ascii_outline }
     }
 
     /// The outline for a terminal that shows UTF-8 (`true`) or only ASCII.
     pub fn outline_for(&self, utf8: bool) -> &Outline {
-        if utf8 {
-            &self.outline
-        } else {
-            &self.ascii_outline
-        }
+        if utf8 { &self.outline } else { &self.ascii_outline }
     }
 
     /// Reads and validates the file at `path`.

@@ -182,26 +182,13 @@ impl std::str::FromStr for Date {
         if ONGOING.contains(&s) {
             return Ok(Date::Ongoing(s.to_owned()));
         }
-        let bad = || {
-            format!("`{s}` is not a date: write `MM/YYYY`, `YYYY`, or `now`/`current`/`present`")
-        };
-        let year = |y: &str| {
-            (y.len() == 4)
-                .then(|| y.parse::<u16>().ok())
-                .flatten()
-                .ok_or_else(bad)
-        };
+        let bad = || format!("`{s}` is not a date: write `MM/YYYY`, `YYYY`, or `now`/`current`/`present`");
+        let year = |y: &str| (y.len() == 4).then(|| y.parse::<u16>().ok()).flatten().ok_or_else(bad);
         match s.split_once('/') {
             Some((m, y)) => {
-                let month = m
-                    .parse::<u8>()
-                    .ok()
-                    .filter(|m| (1..=12).contains(m) && m_len_ok(s));
+                let month = m.parse::<u8>().ok().filter(|m| (1..=12).contains(m) && m_len_ok(s));
                 let month = month.ok_or_else(bad)?;
-                Ok(Date::Month {
-                    year: year(y)?,
-                    month,
-                })
+                Ok(Date::Month { year: year(y)?, month })
             }
             None => Ok(Date::Year(year(s)?)),
         }
@@ -244,14 +231,8 @@ mod tests {
 
     #[test]
     fn dates_map_to_iso() {
-        assert_eq!(
-            "07/2025".parse::<Date>().unwrap().iso().as_deref(),
-            Some("2025-07")
-        );
-        assert_eq!(
-            "2014".parse::<Date>().unwrap().iso().as_deref(),
-            Some("2014")
-        );
+        assert_eq!("07/2025".parse::<Date>().unwrap().iso().as_deref(), Some("2025-07"));
+        assert_eq!("2014".parse::<Date>().unwrap().iso().as_deref(), Some("2014"));
         assert_eq!("now".parse::<Date>().unwrap().iso(), None);
     }
 
@@ -275,10 +256,7 @@ mod tests {
     fn period_joins_what_exists() {
         let s: Date = "01/2017".parse().unwrap();
         let e: Date = "02/2019".parse().unwrap();
-        assert_eq!(
-            period(Some(&s), Some(&e)).as_deref(),
-            Some("01/2017 — 02/2019")
-        );
+        assert_eq!(period(Some(&s), Some(&e)).as_deref(), Some("01/2017 — 02/2019"));
         assert_eq!(period(None, None), None);
     }
 }

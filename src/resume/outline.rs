@@ -48,11 +48,7 @@ impl Section {
     fn to_ascii(&self) -> Self {
         let ascii = |text: &String| deunicode::deunicode(text);
         let blocks = self.blocks.iter().map(|block| match block {
-            Block::Heading {
-                title,
-                detail,
-                period,
-            } => Block::Heading {
+            Block::Heading { title, detail, period } => Block::Heading {
                 title: ascii(title),
                 detail: detail.as_ref().map(ascii),
                 period: period.as_ref().map(ascii),
@@ -62,10 +58,7 @@ impl Section {
             Block::Bullet(text) => Block::Bullet(ascii(text)),
             Block::Gap => Block::Gap,
         });
-        Self {
-            blocks: blocks.collect(),
-            ..*self
-        }
+        Self { blocks: blocks.collect(), ..*self }
     }
 }
 
@@ -76,14 +69,8 @@ impl Outline {
             about(resume),
             list_section("highlights", "Highlights", &basics.highlights),
             experience(&resume.work),
-            resume
-                .open_source
-                .as_ref()
-                .map(|a| activity("open-source", "Open Source", a)),
-            resume
-                .community
-                .as_ref()
-                .map(|a| activity("community", "Community", a)),
+            resume.open_source.as_ref().map(|a| activity("open-source", "Open Source", a)),
+            resume.community.as_ref().map(|a| activity("community", "Community", a)),
             education(resume),
             skills(resume),
         ];
@@ -100,11 +87,7 @@ impl Outline {
     pub fn find_section(&self, name: &str) -> Result<usize, String> {
         let wanted = name.to_ascii_lowercase();
         let exact = self.sections.iter().position(|s| s.slug == wanted);
-        let mut prefixed = self
-            .sections
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.slug.starts_with(&wanted));
+        let mut prefixed = self.sections.iter().enumerate().filter(|(_, s)| s.slug.starts_with(&wanted));
         match (exact, prefixed.next(), prefixed.next()) {
             (Some(index), _, _) => Ok(index),
             (None, Some((index, _)), None) if !wanted.is_empty() => Ok(index),
@@ -131,16 +114,8 @@ impl Outline {
 fn contacts(resume: &Resume) -> Vec<String> {
     let b = &resume.basics;
     let singles = [&b.email, &b.phone, &b.url, &b.location];
-    let mut lines: Vec<String> = singles
-        .into_iter()
-        .flatten()
-        .map(ToString::to_string)
-        .collect();
-    lines.extend(
-        b.profiles
-            .iter()
-            .map(|p| format!("{}: {}", p.network, p.url)),
-    );
+    let mut lines: Vec<String> = singles.into_iter().flatten().map(ToString::to_string).collect();
+    lines.extend(b.profiles.iter().map(|p| format!("{}: {}", p.network, p.url)));
     lines
 }
 
@@ -158,15 +133,8 @@ fn about(resume: &Resume) -> Option<Section> {
     non_empty("about", "About", blocks)
 }
 
-fn list_section(
-    slug: &'static str,
-    title: &'static str,
-    items: &[impl ToString],
-) -> Option<Section> {
-    let blocks = items
-        .iter()
-        .map(|item| Block::Bullet(item.to_string()))
-        .collect();
+fn list_section(slug: &'static str, title: &'static str, items: &[impl ToString]) -> Option<Section> {
+    let blocks = items.iter().map(|item| Block::Bullet(item.to_string())).collect();
     non_empty(slug, title, blocks)
 }
 
@@ -191,18 +159,10 @@ fn experience(work: &[Role]) -> Option<Section> {
 fn activity(slug: &'static str, title: &'static str, activity: &Activity) -> Section {
     let mut blocks = Vec::new();
     if let Some(period) = period(activity.start.as_ref(), activity.end.as_ref()) {
-        blocks.push(Block::Heading {
-            title: title.to_owned(),
-            detail: None,
-            period: Some(period),
-        });
+        blocks.push(Block::Heading { title: title.to_owned(), detail: None, period: Some(period) });
     }
     push_body(&mut blocks, activity.summary.as_ref(), &activity.highlights);
-    Section {
-        slug,
-        title,
-        blocks,
-    }
+    Section { slug, title, blocks }
 }
 
 fn education(resume: &Resume) -> Option<Section> {
@@ -231,11 +191,7 @@ fn skills(resume: &Resume) -> Option<Section> {
     non_empty("skills", "Skills", blocks)
 }
 
-fn push_body(
-    blocks: &mut Vec<Block>,
-    summary: Option<&impl ToString>,
-    highlights: &[impl ToString],
-) {
+fn push_body(blocks: &mut Vec<Block>, summary: Option<&impl ToString>, highlights: &[impl ToString]) {
     if let Some(summary) = summary {
         blocks.push(Block::Paragraph(summary.to_string()));
     }
@@ -250,11 +206,7 @@ fn push_gap(blocks: &mut Vec<Block>) {
 }
 
 fn non_empty(slug: &'static str, title: &'static str, blocks: Vec<Block>) -> Option<Section> {
-    (!blocks.is_empty()).then_some(Section {
-        slug,
-        title,
-        blocks,
-    })
+    (!blocks.is_empty()).then_some(Section { slug, title, blocks })
 }
 
 #[cfg(test)]
@@ -270,15 +222,8 @@ mod tests {
     #[test]
     fn shipped_resume_has_seven_sections_in_order() {
         let slugs = shipped().slugs();
-        let expected = [
-            "about",
-            "highlights",
-            "experience",
-            "open-source",
-            "community",
-            "education",
-            "skills",
-        ];
+        let expected =
+            ["about", "highlights", "experience", "open-source", "community", "education", "skills"];
         assert_eq!(slugs, expected);
     }
 
@@ -289,10 +234,7 @@ mod tests {
         assert_eq!(outline.find_section("Open"), Ok(3));
         assert_eq!(outline.find_section("sk"), Ok(6));
         let listed = outline.find_section("e").unwrap_err();
-        assert!(
-            listed.contains("experience") && listed.contains("education"),
-            "{listed}"
-        );
+        assert!(listed.contains("experience") && listed.contains("education"), "{listed}");
         assert!(outline.find_section("hobbies").is_err());
         assert!(outline.find_section("").is_err());
     }

@@ -52,12 +52,8 @@ pub fn ssh_config(host_key: PrivateKey, settings: &Settings) -> Config {
     Config {
         server_id: SshId::Standard(Cow::Borrowed(SERVER_ID)),
         methods: MethodSet::from(
-            &[
-                MethodKind::None,
-                MethodKind::PublicKey,
-                MethodKind::Password,
-                MethodKind::KeyboardInteractive,
-            ][..],
+            &[MethodKind::None, MethodKind::PublicKey, MethodKind::Password, MethodKind::KeyboardInteractive]
+                [..],
         ),
         // Every method is accepted, so there is nothing to slow down.
         auth_rejection_time: Duration::from_millis(0),

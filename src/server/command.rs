@@ -14,10 +14,7 @@ pub enum Request {
     /// The full-screen view, optionally opened on a section.
     Interactive { section: Option<usize> },
     /// The résumé (or one section) printed in a format, then exit 0.
-    Print {
-        format: Format,
-        section: Option<usize>,
-    },
+    Print { format: Format, section: Option<usize> },
     /// The usage text on stdout, exit 0.
     Help,
     /// An unknown or ambiguous command: usage on stderr, exit 2.
@@ -29,30 +26,16 @@ pub enum Request {
 pub fn resolve(command: Option<&[u8]>, interactive: bool, outline: &Outline) -> Request {
     let text = command.map(|bytes| String::from_utf8_lossy(bytes).trim().to_ascii_lowercase());
     let word = text.as_deref().unwrap_or("");
-    let whole = if interactive {
-        Request::Interactive { section: None }
-    } else {
-        print_text(None)
-    };
+    let whole = if interactive { Request::Interactive { section: None } } else { print_text(None) };
     match word {
         "" => whole,
         "text" | "txt" => print_text(None),
-        "markdown" | "md" => Request::Print {
-            format: Format::Markdown,
-            section: None,
-        },
-        "json" => Request::Print {
-            format: Format::Json,
-            section: None,
-        },
+        "markdown" | "md" => Request::Print { format: Format::Markdown, section: None },
+        "json" => Request::Print { format: Format::Json, section: None },
         "help" | "--help" | "-h" => Request::Help,
-        _ if word.len() > MAX_COMMAND || word.contains(char::is_whitespace) => {
-            unknown(word, outline)
-        }
+        _ if word.len() > MAX_COMMAND || word.contains(char::is_whitespace) => unknown(word, outline),
         _ => match outline.find_section(word) {
-            Ok(index) if interactive => Request::Interactive {
-                section: Some(index),
-            },
+            Ok(index) if interactive => Request::Interactive { section: Some(index) },
             Ok(index) => print_text(Some(index)),
             Err(_) => unknown(word, outline),
         },
@@ -60,18 +43,11 @@ pub fn resolve(command: Option<&[u8]>, interactive: bool, outline: &Outline) -> 
 }
 
 fn print_text(section: Option<usize>) -> Request {
-    Request::Print {
-        format: Format::Text,
-        section,
-    }
+    Request::Print { format: Format::Text, section }
 }
 
 fn unknown(word: &str, outline: &Outline) -> Request {
-    let shown: String = word
-        .chars()
-        .take(MAX_COMMAND)
-        .filter(|c| !c.is_control())
-        .collect();
+    let shown: String = word.chars().take(MAX_COMMAND).filter(|c| !c.is_control()).collect();
     let message = format!("unknown command `{shown}`\n\n{}", usage("HOST", outline));
     Request::Unknown { message }
 }
@@ -103,10 +79,7 @@ mod tests {
     #[test]
     fn shell_is_interactive_with_a_pty_and_text_without() {
         let outline = outline();
-        assert_eq!(
-            resolve(None, true, &outline),
-            Request::Interactive { section: None }
-        );
+        assert_eq!(resolve(None, true, &outline), Request::Interactive { section: None });
         assert_eq!(resolve(None, false, &outline), print_text(None));
     }
 
@@ -115,31 +88,16 @@ mod tests {
         let outline = outline();
         for interactive in [true, false] {
             let json = resolve(Some(b"json"), interactive, &outline);
-            assert_eq!(
-                json,
-                Request::Print {
-                    format: Format::Json,
-                    section: None
-                }
-            );
+            assert_eq!(json, Request::Print { format: Format::Json, section: None });
             let md = resolve(Some(b" Markdown\n"), interactive, &outline);
-            assert_eq!(
-                md,
-                Request::Print {
-                    format: Format::Markdown,
-                    section: None
-                }
-            );
+            assert_eq!(md, Request::Print { format: Format::Markdown, section: None });
         }
     }
 
     #[test]
     fn sections_open_or_print() {
         let outline = outline();
-        assert_eq!(
-            resolve(Some(b"experience"), true, &outline),
-            Request::Interactive { section: Some(2) }
-        );
+        assert_eq!(resolve(Some(b"experience"), true, &outline), Request::Interactive { section: Some(2) });
         assert_eq!(resolve(Some(b"open"), false, &outline), print_text(Some(3)));
     }
 

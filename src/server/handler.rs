@@ -67,11 +67,7 @@ impl VisitorHandler {
 
     /// Replies to a channel request: success when `ok`, failure otherwise.
     fn reply(channel: ChannelId, ok: bool, session: &mut Session) -> Result<(), russh::Error> {
-        if ok {
-            session.channel_success(channel)
-        } else {
-            session.channel_failure(channel)
-        }
+        if ok { session.channel_success(channel) } else { session.channel_failure(channel) }
     }
 
     /// `host` or `-p PORT host`: what a visitor types to get here.
@@ -98,6 +94,7 @@ impl VisitorHandler {
             return false;
         }
         self.started = true;
+        self.stats.mark_started();
         let doc = self.shared.current_resume();
         let interactive = self.pty.is_some() && !self.client.is_dumb();
         let request = command::resolve(command, interactive, &doc.outline);
@@ -113,32 +110,21 @@ impl VisitorHandler {
                     }
                     _ => doc.render(format, TEXT_WIDTH),
                 };
-                self.shared
-                    .tracker
-                    .spawn(session::print(out, text, pty, false, 0));
+                self.shared.tracker.spawn(session::print(out, text, pty, false, 0));
             }
             Request::Help => {
                 let text = command::usage(&self.ssh_target(), &doc.outline);
-                self.shared
-                    .tracker
-                    .spawn(session::print(out, text, pty, false, 0));
+                self.shared.tracker.spawn(session::print(out, text, pty, false, 0));
             }
             Request::Unknown { message } => {
                 let text = message.replace("ssh HOST", &format!("ssh {}", self.ssh_target()));
-                self.shared
-                    .tracker
-                    .spawn(session::print(out, text, pty, true, 2));
+                self.shared.tracker.spawn(session::print(out, text, pty, true, 2));
             }
         }
         true
     }
 
-    fn start_interactive(
-        &mut self,
-        doc: Arc<crate::resume::Loaded>,
-        section: Option<usize>,
-        out: Output,
-    ) {
+    fn start_interactive(&mut self, doc: Arc<crate::resume::Loaded>, section: Option<usize>, out: Output) {
         let size = self.pty.unwrap_or(crate::tui::app::DEFAULT_SIZE);
         let mut app = App::new(doc, Theme::new(self.client.profile()), size);
         if let Some(index) = section {
@@ -148,14 +134,9 @@ impl VisitorHandler {
         let (size_tx, size_rx) = watch::channel(size);
         self.input = Some(input_tx);
         self.size = Some(size_tx);
-        let inbox = Inbox {
-            input: input_rx,
-            size: size_rx,
-        };
+        let inbox = Inbox { input: input_rx, size: size_rx };
         let shutdown = self.shared.shutdown.clone();
-        self.shared
-            .tracker
-            .spawn(session::run_interactive(app, inbox, out, shutdown));
+        self.shared.tracker.spawn(session::run_interactive(app, inbox, out, shutdown));
     }
 }
 
@@ -238,11 +219,7 @@ impl russh::server::Handler for VisitorHandler {
         Self::reply(channel, ok, session)
     }
 
-    async fn shell_request(
-        &mut self,
-        channel: ChannelId,
-        session: &mut Session,
-    ) -> Result<(), Self::Error> {
+    async fn shell_request(&mut self, channel: ChannelId, session: &mut Session) -> Result<(), Self::Error> {
         let ok = self.start(channel, None, session);
         Self::reply(channel, ok, session)
     }
@@ -311,11 +288,7 @@ impl russh::server::Handler for VisitorHandler {
         Ok(())
     }
 
-    async fn channel_close(
-        &mut self,
-        channel: ChannelId,
-        _session: &mut Session,
-    ) -> Result<(), Self::Error> {
+    async fn channel_close(&mut self, channel: ChannelId, _session: &mut Session) -> Result<(), Self::Error> {
         if self.is_ours(channel) {
             self.input = None; // the session task sees its input end and stops
         }

@@ -25,18 +25,9 @@ pub enum KeyError {
     )]
     TooOpen { path: PathBuf, mode: u32 },
     #[error("{path}: {action}: {source}")]
-    Io {
-        path: PathBuf,
-        action: &'static str,
-        source: std::io::Error,
-    },
-    #[error(
-        "{path}: not a usable OpenSSH private key ({source}); move it away to create a new one"
-    )]
-    Invalid {
-        path: PathBuf,
-        source: russh::keys::Error,
-    },
+    Io { path: PathBuf, action: &'static str, source: std::io::Error },
+    #[error("{path}: not a usable OpenSSH private key ({source}); move it away to create a new one")]
+    Invalid { path: PathBuf, source: russh::keys::Error },
     #[error("cannot create a host key: {0}")]
     Generate(#[from] russh::keys::ssh_key::Error),
 }
@@ -63,60 +54,29 @@ pub fn fingerprint(key: &PrivateKey) -> String {
 pub fn load_or_create(dir: &Path) -> Result<HostKey, KeyError> {
     let path = dir.join(HOST_KEY_FILE);
     if path.exists() {
-        return load(&path).map(|key| HostKey {
-            key,
-            path,
-            created: false,
-        });
+        return load(&path).map(|key| HostKey { key, path, created: false });
     }
     prepare_dir(dir)?;
     let key = PrivateKey::random(&mut rand::rng(), Algorithm::Ed25519)?;
     write_atomically(&path, &key)?;
-    Ok(HostKey {
-        key,
-        path,
-        created: true,
-    })
+    Ok(HostKey { key, path, created: true })
 }
 
 /// Loads an existing key without ever creating one (`ssh-resume fingerprint`).
 pub fn load(path: &Path) -> Result<PrivateKey, KeyError> {
-    let io = |action| {
-        move |source| KeyError::Io {
-            path: path.to_owned(),
-            action,
-            source,
-        }
-    };
-    let mode = fs::metadata(path)
-        .map_err(io("cannot read the host key"))?
-        .permissions()
-        .mode();
+    let io = |action| move |source| KeyError::Io { path: path.to_owned(), action, source };
+    let mode = fs::metadata(path).map_err(io("cannot read the host key"))?.permissions().mode();
     if mode & 0o077 != 0 {
-        return Err(KeyError::TooOpen {
-            path: path.to_owned(),
-            mode: mode & 0o777,
-        });
+        return Err(KeyError::TooOpen { path: path.to_owned(), mode: mode & 0o777 });
     }
-    russh::keys::load_secret_key(path, None).map_err(|source| KeyError::Invalid {
-        path: path.to_owned(),
-        source,
-    })
+    russh::keys::load_secret_key(path, None)
+        .map_err(|source| KeyError::Invalid { path: path.to_owned(), source })
 }
 
 fn prepare_dir(dir: &Path) -> Result<(), KeyError> {
-    let io = |action| {
-        move |source| KeyError::Io {
-            path: dir.to_owned(),
-            action,
-            source,
-        }
-    };
+    let io = |action| move |source| KeyError::Io { path: dir.to_owned(), action, source };
     fs::create_dir_all(dir).map_err(io("cannot create the keys directory"))?;
-    let mode = fs::metadata(dir)
-        .map_err(io("cannot read the keys directory"))?
-        .permissions()
-        .mode();
+    let mode = fs::metadata(dir).map_err(io("cannot read the keys directory"))?.permissions().mode();
     if mode & 0o077 != 0 {
         fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
             .map_err(io("cannot restrict the keys directory to mode 0700"))?;
@@ -126,13 +86,7 @@ fn prepare_dir(dir: &Path) -> Result<(), KeyError> {
 }
 
 fn write_atomically(path: &Path, key: &PrivateKey) -> Result<(), KeyError> {
-    let io = |action| {
-        move |source| KeyError::Io {
-            path: path.to_owned(),
-            action,
-            source,
-        }
-    };
+    let io = |action| move |source| KeyError::Io { path: path.to_owned(), action, source };
     let pem = key.to_openssh(LineEnding::LF)?;
     let temp = path.with_extension(format!("tmp{}", std::process::id()));
     let mut file = OpenOptions::new()
@@ -141,9 +95,7 @@ fn write_atomically(path: &Path, key: &PrivateKey) -> Result<(), KeyError> {
         .mode(0o600)
         .open(&temp)
         .map_err(io("cannot create the host key"))?;
-    let written = file
-        .write_all(pem.as_bytes())
-        .and_then(|()| file.sync_all());
+    let written = file.write_all(pem.as_bytes()).and_then(|()| file.sync_all());
     let renamed = written.and_then(|()| fs::rename(&temp, path));
     if let Err(source) = renamed {
         let _ = fs::remove_file(&temp);
@@ -157,8 +109,7 @@ mod tests {
     use super::*;
 
     fn temp_dir(name: &str) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("ssh-resume-keys-{name}-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("ssh-resume-keys-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         dir
     }
@@ -185,10 +136,7 @@ mod tests {
         let key = load_or_create(&dir).unwrap();
         fs::set_permissions(&key.path, fs::Permissions::from_mode(0o644)).unwrap();
         let err = load_or_create(&dir).err().unwrap();
-        assert!(
-            matches!(err, KeyError::TooOpen { mode: 0o644, .. }),
-            "{err}"
-        );
+        assert!(matches!(err, KeyError::TooOpen { mode: 0o644, .. }), "{err}");
         assert!(err.to_string().contains("chmod 600"));
         fs::remove_dir_all(&dir).unwrap();
     }
@@ -198,17 +146,9 @@ mod tests {
         let dir = temp_dir("garbage");
         fs::create_dir_all(&dir).unwrap();
         let path = dir.join(HOST_KEY_FILE);
-        OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&path)
-            .unwrap();
+        OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path).unwrap();
         let err = load_or_create(&dir).err().unwrap();
-        assert!(
-            err.to_string().starts_with(&path.display().to_string()),
-            "{err}"
-        );
+        assert!(err.to_string().starts_with(&path.display().to_string()), "{err}");
         fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -29,6 +29,7 @@ use tracing::{Instrument, debug, info, info_span, warn};
 
 use crate::resume::Loaded;
 use handler::VisitorHandler;
+use output::Stats;
 
 /// Pause after a failed `accept()` (e.g. out of file descriptors) before trying again.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
@@ -41,6 +42,9 @@ pub struct Settings {
     pub public_host: Option<String>,
     /// russh's own inactivity timer: the last-resort end for a silent connection.
     pub inactivity_timeout: Duration,
+    /// On shutdown, how long visitors' sessions get to say goodbye before the
+    /// connections are cut.
+    pub drain_timeout: Duration,
 }
 
 impl Default for Settings {
@@ -48,6 +52,7 @@ impl Default for Settings {
         Self {
             public_host: None,
             inactivity_timeout: Duration::from_secs(600),
+            drain_timeout: Duration::from_secs(5),
         }
     }
 }
@@ -108,15 +113,38 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
         match accepted {
             Ok((socket, peer)) => {
                 let id = shared.next_session.fetch_add(1, Ordering::Relaxed);
-                shared
-                    .tracker
-                    .spawn(serve_connection(socket, peer, id, shared.clone()));
+                shared.tracker.spawn(serve_connection(socket, peer, id, shared.clone()));
             }
             Err(err) => {
                 warn!(error = %err, "accept failed; retrying shortly");
                 tokio::time::sleep(ACCEPT_BACKOFF).await;
             }
         }
+    }
+}
+
+/// Drives one established connection; on shutdown lets the visitor's session say
+/// goodbye (up to the drain deadline), then disconnects.
+async fn run_until_done(
+    mut session: russh::server::RunningSession<VisitorHandler>,
+    stats: &Stats,
+    shared: &Shared,
+) -> Result<(), String> {
+    tokio::select! {
+        ended = &mut session => return ended.map_err(|err| err.to_string()),
+        _ = shared.shutdown.cancelled() => {}
+    }
+    stats.set_reason(output::EndReason::Shutdown);
+    let drain = shared.settings.drain_timeout;
+    if stats.started() {
+        let _ = tokio::time::timeout(drain, stats.finished()).await;
+    }
+    let handle = session.handle();
+    let bye = handle.disconnect(russh::Disconnect::ByApplication, "server restarting".into(), String::new());
+    let _ = tokio::time::timeout(drain, bye).await;
+    match tokio::time::timeout(drain, &mut session).await {
+        Ok(ended) => ended.map_err(|err| err.to_string()),
+        Err(_) => Err("did not close within the drain deadline".to_owned()),
     }
 }
 
@@ -130,11 +158,10 @@ async fn serve_connection(socket: TcpStream, peer: SocketAddr, id: u64, shared: 
         info!("connected");
         let handler = VisitorHandler::new(shared.clone(), id, local);
         let stats = handler.stats();
-        let outcome =
-            match russh::server::run_stream(shared.ssh_config.clone(), socket, handler).await {
-                Ok(session) => session.await.map_err(|err| err.to_string()),
-                Err(err) => Err(err.to_string()),
-            };
+        let outcome = match russh::server::run_stream(shared.ssh_config.clone(), socket, handler).await {
+            Ok(session) => run_until_done(session, &stats, &shared).await,
+            Err(err) => Err(err.to_string()),
+        };
         if let Err(err) = &outcome {
             debug!(error = %err, "connection ended with an error");
         }

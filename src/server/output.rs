@@ -7,10 +7,11 @@
 //! which keeps at most one frame in flight.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use russh::ChannelId;
 use russh::server::Handle;
+use tokio_util::sync::CancellationToken;
 
 /// Why a visitor's session ended, for the disconnect log line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +45,10 @@ impl EndReason {
 pub struct Stats {
     bytes_sent: AtomicU64,
     reason: Mutex<EndReason>,
+    /// Set when a shell or exec request started the visitor's session task.
+    started: AtomicBool,
+    /// Cancelled once that task has said goodbye and closed the channel.
+    finished: CancellationToken,
 }
 
 impl Default for Stats {
@@ -51,11 +56,26 @@ impl Default for Stats {
         Self {
             bytes_sent: AtomicU64::new(0),
             reason: Mutex::new(EndReason::Unknown),
+            started: AtomicBool::new(false),
+            finished: CancellationToken::new(),
         }
     }
 }
 
 impl Stats {
+    pub fn mark_started(&self) {
+        self.started.store(true, Ordering::Relaxed);
+    }
+
+    pub fn started(&self) -> bool {
+        self.started.load(Ordering::Relaxed)
+    }
+
+    /// Resolves once the visitor's session task has closed the channel.
+    pub async fn finished(&self) {
+        self.finished.cancelled().await
+    }
+
     pub fn bytes_sent(&self) -> u64 {
         self.bytes_sent.load(Ordering::Relaxed)
     }
@@ -86,11 +106,7 @@ pub struct Closed;
 
 impl Output {
     pub fn new(handle: Handle, channel: ChannelId, stats: std::sync::Arc<Stats>) -> Self {
-        Self {
-            handle,
-            channel,
-            stats,
-        }
+        Self { handle, channel, stats }
     }
 
     /// Sends `bytes` as one write; returns once russh has queued it.
@@ -99,10 +115,7 @@ impl Output {
             return Ok(());
         }
         let len = bytes.len() as u64;
-        self.handle
-            .data(self.channel, bytes)
-            .await
-            .map_err(|_| Closed)?;
+        self.handle.data(self.channel, bytes).await.map_err(|_| Closed)?;
         self.stats.bytes_sent.fetch_add(len, Ordering::Relaxed);
         Ok(())
     }
@@ -110,10 +123,7 @@ impl Output {
     /// Sends `bytes` on stderr.
     pub async fn send_stderr(&self, bytes: Vec<u8>) -> Result<(), Closed> {
         let len = bytes.len() as u64;
-        self.handle
-            .extended_data(self.channel, 1, bytes)
-            .await
-            .map_err(|_| Closed)?;
+        self.handle.extended_data(self.channel, 1, bytes).await.map_err(|_| Closed)?;
         self.stats.bytes_sent.fetch_add(len, Ordering::Relaxed);
         Ok(())
     }
@@ -121,12 +131,10 @@ impl Output {
     /// Ends the channel the way a finished command does: exit status, EOF, close.
     pub async fn finish(&self, exit_status: u32, reason: EndReason) {
         self.stats.set_reason(reason);
-        let _ = self
-            .handle
-            .exit_status_request(self.channel, exit_status)
-            .await;
+        let _ = self.handle.exit_status_request(self.channel, exit_status).await;
         let _ = self.handle.eof(self.channel).await;
         let _ = self.handle.close(self.channel).await;
+        self.stats.finished.cancel();
     }
 }
 

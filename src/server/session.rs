@@ -54,11 +54,7 @@ pub async fn run_interactive(app: App, inbox: Inbox, out: Output, shutdown: Canc
     };
     debug!(reason = reason.as_str(), "leaving the interactive view");
     if reason != EndReason::ClientClosed {
-        let farewell = if reason == EndReason::Shutdown {
-            SHUTDOWN_FAREWELL
-        } else {
-            FAREWELL
-        };
+        let farewell = if reason == EndReason::Shutdown { SHUTDOWN_FAREWELL } else { FAREWELL };
         view.backend().write_raw(&leave_sequence(farewell));
         let _ = out.send(view.backend().take_frame()).await;
     }
@@ -137,9 +133,7 @@ impl View {
     /// Draws the app and returns the bytes of the frame (only what changed).
     fn frame(&mut self) -> Vec<u8> {
         let app = &self.app;
-        let _ = self
-            .terminal
-            .draw(|frame| frame.render_widget(app, frame.area()));
+        let _ = self.terminal.draw(|frame| frame.render_widget(app, frame.area()));
         self.backend().take_frame()
     }
 }
@@ -147,12 +141,7 @@ impl View {
 /// Alternate screen, cursor hidden, screen cleared, wheel as arrow keys.
 fn enter_sequence() -> Vec<u8> {
     let mut bytes = Vec::with_capacity(32);
-    let _ = queue!(
-        bytes,
-        term::EnterAlternateScreen,
-        cursor::Hide,
-        term::Clear(term::ClearType::All)
-    );
+    let _ = queue!(bytes, term::EnterAlternateScreen, cursor::Hide, term::Clear(term::ClearType::All));
     bytes.extend_from_slice(ALTERNATE_SCROLL_ON);
     bytes
 }
@@ -169,16 +158,8 @@ fn leave_sequence(farewell: &str) -> Vec<u8> {
 /// Prints `text` (on stderr when `to_stderr`), then ends the channel with `status`.
 pub async fn print(out: Output, text: String, pty: bool, to_stderr: bool, status: u32) {
     let bytes = if pty { crlf(&text) } else { text.into_bytes() };
-    let sent = if to_stderr {
-        out.send_stderr(bytes).await
-    } else {
-        out.send(bytes).await
-    };
-    let reason = if sent.is_ok() {
-        EndReason::Done
-    } else {
-        EndReason::ClientClosed
-    };
+    let sent = if to_stderr { out.send_stderr(bytes).await } else { out.send(bytes).await };
+    let reason = if sent.is_ok() { EndReason::Done } else { EndReason::ClientClosed };
     info!(exit_status = status, "printed");
     out.finish(status, reason).await;
 }

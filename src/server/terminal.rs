@@ -21,11 +21,7 @@ pub struct SshBackend {
 
 impl SshBackend {
     pub fn new(size: Size) -> Self {
-        Self {
-            inner: CrosstermBackend::new(Vec::with_capacity(4096)),
-            size,
-            cursor: Position::ORIGIN,
-        }
+        Self { inner: CrosstermBackend::new(Vec::with_capacity(4096)), size, cursor: Position::ORIGIN }
     }
 
     /// Sets the size the next `draw` lays out for (from pty-req or window-change).
@@ -84,10 +80,7 @@ impl Backend for SshBackend {
     }
 
     fn window_size(&mut self) -> io::Result<WindowSize> {
-        Ok(WindowSize {
-            columns_rows: self.size,
-            pixels: Size::default(),
-        })
+        Ok(WindowSize { columns_rows: self.size, pixels: Size::default() })
     }
 
     fn flush(&mut self) -> io::Result<()> {

@@ -16,15 +16,9 @@ use crate::resume::Loaded;
 use crate::resume::layout::{Row, layout};
 
 /// Largest terminal a visitor can make us draw for; anything bigger is clamped.
-pub const MAX_SIZE: Size = Size {
-    width: 500,
-    height: 200,
-};
+pub const MAX_SIZE: Size = Size { width: 500, height: 200 };
 /// What a size of zero means (`ssh -tt` from a pipe sends 0x0).
-pub const DEFAULT_SIZE: Size = Size {
-    width: 80,
-    height: 24,
-};
+pub const DEFAULT_SIZE: Size = Size { width: 80, height: 24 };
 
 /// Lines moved by one mouse-wheel notch.
 const WHEEL_LINES: usize = 3;
@@ -136,12 +130,8 @@ impl App {
             Event::Key(key) => self.on_key(key),
             Event::Resize { cols, rows } => self.resize(sanitize_size(*cols, *rows)),
             Event::Mouse(mouse) => match mouse.kind {
-                MouseEventKind::Scroll(ScrollDirection::Up) => {
-                    self.scroll_by(-(WHEEL_LINES as isize))
-                }
-                MouseEventKind::Scroll(ScrollDirection::Down) => {
-                    self.scroll_by(WHEEL_LINES as isize)
-                }
+                MouseEventKind::Scroll(ScrollDirection::Up) => self.scroll_by(-(WHEEL_LINES as isize)),
+                MouseEventKind::Scroll(ScrollDirection::Down) => self.scroll_by(WHEEL_LINES as isize),
                 _ => Effect::None,
             },
             _ => Effect::None,
@@ -173,11 +163,7 @@ impl App {
     }
 
     fn toggle_help(&mut self) -> Effect {
-        let next = if self.overlay == Overlay::Help {
-            Overlay::None
-        } else {
-            Overlay::Help
-        };
+        let next = if self.overlay == Overlay::Help { Overlay::None } else { Overlay::Help };
         self.set_overlay(next)
     }
 
@@ -196,10 +182,7 @@ impl App {
     }
 
     fn jump_to_section(&mut self, digit: char) -> Effect {
-        let index = digit
-            .to_digit(10)
-            .map_or(0, |d| d as usize)
-            .saturating_sub(1);
+        let index = digit.to_digit(10).map_or(0, |d| d as usize).saturating_sub(1);
         if index >= self.outline().sections.len() {
             return Effect::None;
         }
@@ -278,15 +261,8 @@ mod tests {
 
     fn app(width: u16, height: u16) -> App {
         let resume = parse_str(include_str!("../../resume.toml"), "resume.toml").unwrap();
-        let profile = Profile {
-            color: ColorDepth::Ansi256,
-            charset: Charset::Utf8,
-        };
-        App::new(
-            Arc::new(Loaded::from_resume(resume)),
-            Theme::new(profile),
-            Size::new(width, height),
-        )
+        let profile = Profile { color: ColorDepth::Ansi256, charset: Charset::Utf8 };
+        App::new(Arc::new(Loaded::from_resume(resume)), Theme::new(profile), Size::new(width, height))
     }
 
     fn press(app: &mut App, code: KeyCode) -> Effect {
@@ -314,9 +290,7 @@ mod tests {
         assert_eq!(press(&mut app, KeyCode::Char('9')), Effect::None);
         press(&mut app, KeyCode::Right);
         assert_eq!(app.section(), 0, "sections wrap around");
-        app.handle(&Event::Key(
-            KeyEvent::new(KeyCode::Tab).modifiers(KeyModifiers::SHIFT),
-        ));
+        app.handle(&Event::Key(KeyEvent::new(KeyCode::Tab).modifiers(KeyModifiers::SHIFT)));
         assert_eq!(app.section(), 6);
     }
 
@@ -364,11 +338,7 @@ mod tests {
     fn resize_keeps_the_block_at_the_top() {
         let mut app = app(80, 24);
         press(&mut app, KeyCode::Char('3'));
-        let target = app
-            .rows()
-            .iter()
-            .position(|r| r.text.starts_with("Shopify"))
-            .unwrap();
+        let target = app.rows().iter().position(|r| r.text.starts_with("Shopify")).unwrap();
         for _ in 0..target {
             press(&mut app, KeyCode::Down);
         }

@@ -30,9 +30,7 @@ pub struct Decoder {
 
 impl Decoder {
     pub fn new() -> Self {
-        Self {
-            pending: Vec::with_capacity(8),
-        }
+        Self { pending: Vec::with_capacity(8) }
     }
 
     /// Decodes `bytes`, appending complete events to `events`.
@@ -105,10 +103,7 @@ mod tests {
     #[test]
     fn several_keys_in_one_read() {
         let events = decode(&[b"jjq"]);
-        assert_eq!(
-            codes(&events),
-            [KeyCode::Char('j'), KeyCode::Char('j'), KeyCode::Char('q')]
-        );
+        assert_eq!(codes(&events), [KeyCode::Char('j'), KeyCode::Char('j'), KeyCode::Char('q')]);
     }
 
     #[test]
@@ -121,19 +116,13 @@ mod tests {
     #[test]
     fn sequences_and_keys_mixed_in_one_read() {
         let events = decode(&[b"\x1b[C\x1b[Dq"]);
-        assert_eq!(
-            codes(&events),
-            [KeyCode::Right, KeyCode::Left, KeyCode::Char('q')]
-        );
+        assert_eq!(codes(&events), [KeyCode::Right, KeyCode::Left, KeyCode::Char('q')]);
     }
 
     #[test]
     fn utf8_split_across_reads() {
         let bytes = "é".as_bytes();
-        assert_eq!(
-            codes(&decode(&[&bytes[..1], &bytes[1..]])),
-            [KeyCode::Char('é')]
-        );
+        assert_eq!(codes(&decode(&[&bytes[..1], &bytes[1..]])), [KeyCode::Char('é')]);
     }
 
     #[test]
@@ -160,13 +149,8 @@ mod tests {
     fn ctrl_keys_keep_their_modifier() {
         let events = decode(&[b"\x03\x04"]);
         for (event, c) in events.iter().zip(['c', 'd']) {
-            let Event::Key(k) = event else {
-                panic!("{event:?}")
-            };
-            assert_eq!(
-                (k.code, k.modifiers),
-                (KeyCode::Char(c), KeyModifiers::CTRL)
-            );
+            let Event::Key(k) = event else { panic!("{event:?}") };
+            assert_eq!((k.code, k.modifiers), (KeyCode::Char(c), KeyModifiers::CTRL));
         }
     }
 

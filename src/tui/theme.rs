@@ -59,9 +59,7 @@ impl ClientTerminal {
 
     /// The locale in effect: LC_ALL over LC_CTYPE over LANG, as in POSIX.
     fn locale(&self) -> Option<&str> {
-        let set = [&self.lc_all, &self.lc_ctype, &self.lang]
-            .into_iter()
-            .flatten();
+        let set = [&self.lc_all, &self.lc_ctype, &self.lang].into_iter().flatten();
         set.map(String::as_str).find(|value| !value.is_empty())
     }
 
@@ -71,10 +69,7 @@ impl ClientTerminal {
     }
 
     pub fn profile(&self) -> Profile {
-        Profile {
-            color: self.color_depth(),
-            charset: self.charset(),
-        }
+        Profile { color: self.color_depth(), charset: self.charset() }
     }
 
     fn color_depth(&self) -> ColorDepth {
@@ -96,10 +91,7 @@ impl ClientTerminal {
     }
 
     fn charset(&self) -> Charset {
-        if matches!(
-            self.term.as_str(),
-            "vt100" | "vt102" | "vt220" | "ansi" | "dumb"
-        ) {
+        if matches!(self.term.as_str(), "vt100" | "vt102" | "vt220" | "ansi" | "dumb") {
             return Charset::Ascii;
         }
         match self.locale() {
@@ -191,10 +183,7 @@ mod tests {
     use super::*;
 
     fn client(term: &str, env: &[(&str, &str)]) -> ClientTerminal {
-        let mut client = ClientTerminal {
-            term: term.to_owned(),
-            ..Default::default()
-        };
+        let mut client = ClientTerminal { term: term.to_owned(), ..Default::default() };
         for (name, value) in env {
             client.set_env(name, value);
         }
@@ -204,16 +193,8 @@ mod tests {
     #[test]
     fn colour_depth_follows_what_the_client_sent() {
         let cases = [
-            (
-                "xterm-256color",
-                &[("COLORTERM", "truecolor")][..],
-                ColorDepth::TrueColor,
-            ),
-            (
-                "xterm",
-                &[("COLORTERM", "24bit")][..],
-                ColorDepth::TrueColor,
-            ),
+            ("xterm-256color", &[("COLORTERM", "truecolor")][..], ColorDepth::TrueColor),
+            ("xterm", &[("COLORTERM", "24bit")][..], ColorDepth::TrueColor),
             ("xterm-256color", &[][..], ColorDepth::Ansi256),
             ("tmux-256color", &[][..], ColorDepth::Ansi256),
             ("screen-256color", &[][..], ColorDepth::Ansi256),
@@ -225,34 +206,18 @@ mod tests {
             ("vt100", &[][..], ColorDepth::None),
             ("vt220", &[("COLORTERM", "truecolor")][..], ColorDepth::None),
             ("xterm-256color", &[("NO_COLOR", "1")][..], ColorDepth::None),
-            (
-                "xterm-256color",
-                &[("NO_COLOR", "")][..],
-                ColorDepth::Ansi256,
-            ),
+            ("xterm-256color", &[("NO_COLOR", "")][..], ColorDepth::Ansi256),
         ];
         for (term, env, expected) in cases {
-            assert_eq!(
-                client(term, env).profile().color,
-                expected,
-                "{term} {env:?}"
-            );
+            assert_eq!(client(term, env).profile().color, expected, "{term} {env:?}");
         }
     }
 
     #[test]
     fn charset_follows_term_and_locale() {
         assert_eq!(client("xterm", &[]).profile().charset, Charset::Utf8);
-        assert_eq!(
-            client("xterm", &[("LANG", "en_US.UTF-8")])
-                .profile()
-                .charset,
-            Charset::Utf8
-        );
-        assert_eq!(
-            client("xterm", &[("LANG", "C")]).profile().charset,
-            Charset::Ascii
-        );
+        assert_eq!(client("xterm", &[("LANG", "en_US.UTF-8")]).profile().charset, Charset::Utf8);
+        assert_eq!(client("xterm", &[("LANG", "C")]).profile().charset, Charset::Ascii);
         let lc_all = client("xterm", &[("LANG", "de_DE.utf8"), ("LC_ALL", "POSIX")]);
         assert_eq!(lc_all.profile().charset, Charset::Ascii);
         assert_eq!(client("vt100", &[]).profile().charset, Charset::Ascii);
@@ -261,10 +226,7 @@ mod tests {
 
     #[test]
     fn no_colour_theme_sets_no_colours() {
-        let theme = Theme::new(Profile {
-            color: ColorDepth::None,
-            charset: Charset::Utf8,
-        });
+        let theme = Theme::new(Profile { color: ColorDepth::None, charset: Charset::Utf8 });
         for style in [theme.heading, theme.figure, theme.rule, theme.tab_selected] {
             assert_eq!((style.fg, style.bg), (None, None));
         }

@@ -12,8 +12,7 @@ use ratatui::style::Style;
 use ratatui::symbols::scrollbar;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Block, Borders, Clear, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState,
-    StatefulWidget, Widget,
+    Block, Borders, Clear, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget, Widget,
 };
 use unicode_width::UnicodeWidthStr;
 
@@ -22,10 +21,7 @@ use super::theme::Theme;
 use crate::resume::layout::{Row, RowKind};
 
 /// Smallest terminal the résumé is drawn in.
-pub const MIN_SIZE: Size = Size {
-    width: 30,
-    height: 10,
-};
+pub const MIN_SIZE: Size = Size { width: 30, height: 10 };
 /// From this width on, sections are listed beside the text.
 pub const WIDE_FROM: u16 = 120;
 /// Widest the text column grows, for readable line lengths on big monitors.
@@ -63,12 +59,7 @@ fn text_area(area: Rect) -> Rect {
         Mode::Column => Rect::new(area.x + 1, area.y + 3, area.width - 3, area.height - 4),
         Mode::Wide => {
             let width = (area.width - SIDEBAR_WIDTH - 4).min(MAX_TEXT_WIDTH);
-            Rect::new(
-                area.x + SIDEBAR_WIDTH + 2,
-                area.y + 2,
-                width,
-                area.height - 3,
-            )
+            Rect::new(area.x + SIDEBAR_WIDTH + 2, area.y + 2, width, area.height - 3)
         }
     }
 }
@@ -93,20 +84,12 @@ impl Widget for &App {
         buf.set_string(area.x, rule_y, rule, theme.rule);
         if mode == Mode::Wide {
             let height = area.height - 3;
-            render_sidebar(
-                self,
-                Rect::new(area.x, rule_y + 1, SIDEBAR_WIDTH, height),
-                buf,
-            );
+            render_sidebar(self, Rect::new(area.x, rule_y + 1, SIDEBAR_WIDTH, height), buf);
         }
         let text = text_area(area);
         render_rows(self, text, buf);
         render_scrollbar(self, text, buf);
-        render_footer(
-            self,
-            Rect::new(area.x, area.bottom() - 1, area.width, 1),
-            buf,
-        );
+        render_footer(self, Rect::new(area.x, area.bottom() - 1, area.width, 1), buf);
         if self.overlay() == Overlay::Help {
             render_help(theme, area, buf);
         }
@@ -121,15 +104,8 @@ fn render_too_small(area: Rect, buf: &mut Buffer) {
         Line::from("q quits"),
     ];
     let top = area.height.saturating_sub(4) / 2;
-    let area = Rect {
-        y: area.y + top,
-        height: area.height - top,
-        ..area
-    };
-    Paragraph::new(lines)
-        .centered()
-        .wrap(Default::default())
-        .render(area, buf);
+    let area = Rect { y: area.y + top, height: area.height - top, ..area };
+    Paragraph::new(lines).centered().wrap(Default::default()).render(area, buf);
 }
 
 fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
@@ -139,13 +115,7 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
         Some(name) => format!(" {name}{}{}", app.theme().separator(), outline.headline),
         None => format!(" {}", outline.headline),
     };
-    buf.set_stringn(
-        area.x,
-        area.y,
-        title,
-        usize::from(area.width),
-        theme.headline,
-    );
+    buf.set_stringn(area.x, area.y, title, usize::from(area.width), theme.headline);
 }
 
 /// Tabs across the top when they all fit, otherwise `‹ 3/7 Experience ›`.
@@ -156,11 +126,7 @@ fn render_nav_line(app: &App, area: Rect, buf: &mut Buffer) {
     if tabs_width <= usize::from(area.width) {
         let mut spans = vec![Span::raw(" ")];
         for (index, section) in sections.iter().enumerate() {
-            let style = if index == app.section() {
-                theme.tab_selected
-            } else {
-                theme.tab
-            };
+            let style = if index == app.section() { theme.tab_selected } else { theme.tab };
             spans.push(Span::styled(format!(" {} ", section.title), style));
         }
         buf.set_line(area.x, area.y, &Line::from(spans), area.width);
@@ -169,25 +135,10 @@ fn render_nav_line(app: &App, area: Rect, buf: &mut Buffer) {
     let Some(section) = sections.get(app.section()) else {
         return;
     };
-    let (prev, next) = if theme.ascii() {
-        ("<", ">")
-    } else {
-        ("‹", "›")
-    };
-    let label = format!(
-        "{prev} {}/{} {} {next}",
-        app.section() + 1,
-        sections.len(),
-        section.title
-    );
+    let (prev, next) = if theme.ascii() { ("<", ">") } else { ("‹", "›") };
+    let label = format!("{prev} {}/{} {} {next}", app.section() + 1, sections.len(), section.title);
     let x = area.width.saturating_sub(label.width() as u16) / 2;
-    buf.set_stringn(
-        area.x + x,
-        area.y,
-        label,
-        usize::from(area.width),
-        theme.tab_selected,
-    );
+    buf.set_stringn(area.x + x, area.y, label, usize::from(area.width), theme.tab_selected);
 }
 
 fn render_sidebar(app: &App, area: Rect, buf: &mut Buffer) {
@@ -199,27 +150,14 @@ fn render_sidebar(app: &App, area: Rect, buf: &mut Buffer) {
             break;
         }
         let selected = index == app.section();
-        let (lead, style) = if selected {
-            (marker, theme.tab_selected)
-        } else {
-            (" ", theme.tab)
-        };
-        let entry = format!(
-            "{lead} {} {:<w$}",
-            index + 1,
-            section.title,
-            w = usize::from(SIDEBAR_WIDTH) - 6
-        );
+        let (lead, style) = if selected { (marker, theme.tab_selected) } else { (" ", theme.tab) };
+        let entry = format!("{lead} {} {:<w$}", index + 1, section.title, w = usize::from(SIDEBAR_WIDTH) - 6);
         buf.set_stringn(area.x + 1, y, entry, usize::from(area.width - 1), style);
     }
 }
 
 fn render_rows(app: &App, area: Rect, buf: &mut Buffer) {
-    let visible = app
-        .rows()
-        .iter()
-        .skip(app.scroll())
-        .take(usize::from(area.height));
+    let visible = app.rows().iter().skip(app.scroll()).take(usize::from(area.height));
     for (offset, row) in visible.enumerate() {
         let line = row_line(row, app.theme(), usize::from(area.width));
         buf.set_line(area.x, area.y + offset as u16, &line, area.width);
@@ -251,10 +189,7 @@ fn row_line(row: &Row, theme: &Theme, width: usize) -> Line<'static> {
         _ => spans.push(Span::styled(row.text.clone(), text_style)),
     }
     if let Some(detail) = &row.detail {
-        spans.push(Span::styled(
-            format!("{}{detail}", theme.separator()),
-            theme.detail,
-        ));
+        spans.push(Span::styled(format!("{}{detail}", theme.separator()), theme.detail));
     }
     if let Some(right) = &row.right {
         let used: usize = spans.iter().map(|s| s.content.width()).sum();
@@ -291,37 +226,23 @@ fn render_scrollbar(app: &App, text: Rect, buf: &mut Buffer) {
         return;
     }
     let track = Rect::new(text.right() + 1, text.y, 1, text.height);
-    let mut state = ScrollbarState::new(max + 1)
-        .position(app.scroll())
-        .viewport_content_length(usize::from(text.height));
-    let symbols = if app.theme().ascii() {
-        ASCII_SCROLLBAR
-    } else {
-        scrollbar::VERTICAL
-    };
+    let mut state =
+        ScrollbarState::new(max + 1).position(app.scroll()).viewport_content_length(usize::from(text.height));
+    let symbols = if app.theme().ascii() { ASCII_SCROLLBAR } else { scrollbar::VERTICAL };
     Scrollbar::new(ScrollbarOrientation::VerticalRight)
         .symbols(symbols)
         .style(app.theme().rule)
         .render(track, buf, &mut state);
 }
 
-const ASCII_SCROLLBAR: scrollbar::Set = scrollbar::Set {
-    track: "|",
-    thumb: "#",
-    begin: "^",
-    end: "v",
-};
+const ASCII_SCROLLBAR: scrollbar::Set = scrollbar::Set { track: "|", thumb: "#", begin: "^", end: "v" };
 
 fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = app.theme();
     let keys: &[(&str, &str)] = match (area.width >= 70, theme.ascii()) {
-        (true, false) => &[
-            ("←/→", "sections"),
-            ("↑/↓", "scroll"),
-            ("PgUp/PgDn", "page"),
-            ("?", "help"),
-            ("q", "quit"),
-        ],
+        (true, false) => {
+            &[("←/→", "sections"), ("↑/↓", "scroll"), ("PgUp/PgDn", "page"), ("?", "help"), ("q", "quit")]
+        }
         (true, true) => &[
             ("<-/->", "sections"),
             ("up/down", "scroll"),
@@ -335,11 +256,7 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     let mut spans = vec![Span::raw(" ")];
     for (key, action) in keys {
         spans.push(Span::styled(*key, theme.footer_key));
-        let label = if action.is_empty() {
-            " ".to_owned()
-        } else {
-            format!(" {action}  ")
-        };
+        let label = if action.is_empty() { " ".to_owned() } else { format!(" {action}  ") };
         spans.push(Span::styled(label, theme.footer));
     }
     buf.set_line(area.x, area.y, &Line::from(spans), area.width);
@@ -375,11 +292,7 @@ fn render_help(theme: &Theme, area: Rect, buf: &mut Buffer) {
     let lines: Vec<Line> = entries
         .iter()
         .map(|(keys, action)| {
-            let keys = if theme.ascii() {
-                ascii_keys(keys)
-            } else {
-                (*keys).to_owned()
-            };
+            let keys = if theme.ascii() { ascii_keys(keys) } else { (*keys).to_owned() };
             Line::from(vec![
                 Span::styled(format!(" {keys:<18}"), theme.footer_key),
                 Span::raw(format!("{action} ")),
@@ -390,10 +303,7 @@ fn render_help(theme: &Theme, area: Rect, buf: &mut Buffer) {
     let height = (lines.len() + 2).min(usize::from(area.height));
     let popup = centered(area, width as u16, height as u16);
     Clear.render(popup, buf);
-    let mut block = Block::new()
-        .borders(Borders::ALL)
-        .title(" Keys ")
-        .border_style(theme.rule);
+    let mut block = Block::new().borders(Borders::ALL).title(" Keys ").border_style(theme.rule);
     if theme.ascii() {
         block = block.border_set(ratatui::symbols::border::Set {
             top_left: "+",
@@ -410,11 +320,7 @@ fn render_help(theme: &Theme, area: Rect, buf: &mut Buffer) {
 }
 
 fn ascii_keys(keys: &str) -> String {
-    keys.replace('←', "Left")
-        .replace('→', "Right")
-        .replace('↑', "Up")
-        .replace('↓', "Down")
-        .replace('…', "..")
+    keys.replace('←', "Left").replace('→', "Right").replace('↑', "Up").replace('↓', "Down").replace('…', "..")
 }
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
