@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
@@ -17,6 +18,7 @@ use tracing::info;
 
 use crate::resume::export::Format;
 use crate::resume::{LoadError, Loaded};
+use crate::server::limits::{Limits, Rate};
 use crate::server::{self, Settings, keys};
 
 /// Serve a résumé over SSH.
@@ -70,6 +72,61 @@ pub struct ServeArgs {
     /// `host[:port]` that visitors type, shown in help; default: the address they reached.
     #[arg(long, env = "SSH_RESUME_PUBLIC_HOST")]
     pub public_host: Option<String>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Limits and timers; durations are written like `10s`, `10m`, `1h`.
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// Most connections open at once.
+    #[arg(long, default_value_t = 2000, env = "SSH_RESUME_MAX_CONNECTIONS")]
+    pub max_connections: usize,
+    /// Most open connections from one address (IPv6: one /64); 0 = no limit.
+    #[arg(long, default_value_t = 400, env = "SSH_RESUME_MAX_PER_IP")]
+    pub max_per_ip: u32,
+    /// Most connections from one address still in the handshake; 0 = no limit.
+    #[arg(long, default_value_t = 100, env = "SSH_RESUME_MAX_STARTUPS_PER_IP")]
+    pub max_startups_per_ip: u32,
+    /// New connections allowed per address, as N/DURATION (token bucket); 0 = no limit.
+    #[arg(long, default_value = "600/1m", env = "SSH_RESUME_RATE_PER_IP")]
+    pub rate_per_ip: Rate,
+    /// Time a client has from connecting to opening its shell or command.
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration, env = "SSH_RESUME_LOGIN_TIMEOUT")]
+    pub login_timeout: Duration,
+    /// A session without input from the visitor for this long ends.
+    #[arg(long, default_value = "10m", value_parser = humantime::parse_duration, env = "SSH_RESUME_IDLE_TIMEOUT")]
+    pub idle_timeout: Duration,
+    /// Longest a session may last.
+    #[arg(long, default_value = "1h", value_parser = humantime::parse_duration, env = "SSH_RESUME_MAX_SESSION")]
+    pub max_session: Duration,
+    /// On SIGTERM, how long open sessions get to say goodbye before they are cut.
+    #[arg(long, default_value = "5s", value_parser = humantime::parse_duration, env = "SSH_RESUME_DRAIN_TIMEOUT")]
+    pub drain_timeout: Duration,
+    /// Keepalive probe interval (dead peers are dropped after 3 unanswered probes).
+    #[arg(long, default_value = "15s", value_parser = humantime::parse_duration, env = "SSH_RESUME_KEEPALIVE")]
+    pub keepalive: Duration,
+}
+
+impl ServeArgs {
+    fn settings(&self) -> Settings {
+        let l = &self.limits;
+        Settings {
+            public_host: self.public_host.clone(),
+            limits: Limits {
+                max_connections: l.max_connections,
+                max_startups_per_ip: l.max_startups_per_ip,
+                max_per_ip: l.max_per_ip,
+                rate_per_ip: l.rate_per_ip,
+            },
+            login_timeout: l.login_timeout,
+            idle_timeout: l.idle_timeout,
+            max_session: l.max_session,
+            drain_timeout: l.drain_timeout,
+            keepalive_interval: l.keepalive,
+            ..Settings::default()
+        }
+    }
 }
 
 /// Errors that mean the configuration is wrong: exit status 2.
@@ -140,11 +197,23 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
             sections = loaded.outline.sections.len(),
             "ssh-resume started"
         );
+        let settings = args.settings();
+        info!(
+            max_connections = settings.limits.max_connections,
+            max_per_ip = settings.limits.max_per_ip,
+            max_startups_per_ip = settings.limits.max_startups_per_ip,
+            rate_per_ip = %settings.limits.rate_per_ip,
+            login_timeout = ?settings.login_timeout,
+            idle_timeout = ?settings.idle_timeout,
+            max_session = ?settings.max_session,
+            drain_timeout = ?settings.drain_timeout,
+            "limits"
+        );
         let shutdown = CancellationToken::new();
-        let (_resume_tx, resume_rx) = watch::channel(Arc::new(loaded));
-        let settings = Settings { public_host: args.public_host.clone(), ..Settings::default() };
+        let (resume_tx, resume_rx) = watch::channel(Arc::new(loaded));
         let shared = server::Shared::new(settings, resume_rx, host_key.key, shutdown.clone());
-        tokio::spawn(stop_on_signal(shutdown));
+        tokio::spawn(stop_on_signal(shutdown.clone()));
+        tokio::spawn(reload_on_hangup(args.resume.clone(), resume_tx, shutdown));
         server::run(listeners, shared).await;
         info!("stopped");
         Ok(ExitCode::SUCCESS)
@@ -173,6 +242,34 @@ fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
     socket.bind(&addr.into())?;
     socket.listen(1024)?;
     TcpListener::from_std(socket.into())
+}
+
+/// SIGHUP re-reads the résumé: a valid file serves every new session from then on; an
+/// invalid one is logged with its line and column and the old résumé stays in service.
+async fn reload_on_hangup(path: PathBuf, resume: watch::Sender<Arc<Loaded>>, shutdown: CancellationToken) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut hangup) = signal(SignalKind::hangup()) else {
+        tracing::error!("cannot listen for SIGHUP; reloading is unavailable");
+        return;
+    };
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = hangup.recv() => {}
+        }
+        let reading = path.clone();
+        match tokio::task::spawn_blocking(move || Loaded::from_path(&reading)).await {
+            Ok(Ok(loaded)) => {
+                let sections = loaded.outline.sections.len();
+                resume.send_replace(Arc::new(loaded));
+                info!(resume = %path.display(), sections, "SIGHUP: reloaded the résumé");
+            }
+            Ok(Err(err)) => {
+                tracing::error!("SIGHUP: keeping the résumé in service; the new one is invalid: {err}")
+            }
+            Err(err) => tracing::error!("SIGHUP: reload failed: {err}"),
+        }
+    }
 }
 
 async fn stop_on_signal(shutdown: CancellationToken) {

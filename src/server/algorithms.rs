@@ -60,9 +60,11 @@ pub fn ssh_config(host_key: PrivateKey, settings: &Settings) -> Config {
         auth_rejection_time_initial: Some(Duration::from_millis(0)),
         keys: vec![host_key],
         preferred: preferred(),
-        inactivity_timeout: Some(settings.inactivity_timeout),
-        keepalive_interval: Some(Duration::from_secs(15)),
-        keepalive_max: 3,
+        // Only a backstop: the connection's own timers (login, idle by input, maximum
+        // session) end sessions first. russh resets this one on our own output.
+        inactivity_timeout: Some(settings.idle_timeout + settings.drain_timeout),
+        keepalive_interval: Some(settings.keepalive_interval),
+        keepalive_max: settings.keepalive_max,
         nodelay: true,
         ..Config::default()
     }

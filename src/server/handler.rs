@@ -8,6 +8,7 @@
 //! `try_send` (dropped when full), sizes through a watch channel. Subsystems, X11, agent
 //! and port forwarding are refused.
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -16,11 +17,12 @@ use ratatui::layout::Size;
 use russh::server::{Auth, ChannelOpenHandle, Msg, Session, VerifiedPublicKey};
 use russh::{Channel, ChannelId};
 use tokio::sync::{mpsc, watch};
-use tracing::debug;
+use tracing::{Instrument, Span, debug};
 
 use super::Shared;
 use super::command::{self, Request};
-use super::output::{Output, Stats};
+use super::connection::Connection;
+use super::output::Output;
 use super::session::{self, INPUT_QUEUE, Inbox};
 use crate::resume::export::{self, Format};
 use crate::tui::app::sanitize_size;
@@ -29,11 +31,17 @@ use crate::tui::{App, ClientTerminal, Theme};
 /// Width printed text is wrapped at.
 pub const TEXT_WIDTH: usize = 80;
 
+/// Most bytes of one input packet passed on: keys are a few bytes each, and a huge
+/// paste means nothing to a résumé viewer, so the rest is dropped.
+pub const MAX_INPUT_CHUNK: usize = 1024;
+
 /// Per-connection protocol state; the session task owns everything else.
 pub struct VisitorHandler {
     shared: Arc<Shared>,
     local: Option<SocketAddr>,
-    stats: Arc<Stats>,
+    conn: Arc<Connection>,
+    /// The connection's log span; russh runs callbacks in a task of its own.
+    span: Span,
     channel: Option<ChannelId>,
     pty: Option<Size>,
     client: ClientTerminal,
@@ -43,11 +51,12 @@ pub struct VisitorHandler {
 }
 
 impl VisitorHandler {
-    pub fn new(shared: Arc<Shared>, _session_id: u64, local: Option<SocketAddr>) -> Self {
+    pub fn new(shared: Arc<Shared>, conn: Arc<Connection>, local: Option<SocketAddr>) -> Self {
         Self {
             shared,
             local,
-            stats: Arc::new(Stats::default()),
+            conn,
+            span: Span::current(),
             channel: None,
             pty: None,
             client: ClientTerminal::default(),
@@ -57,8 +66,11 @@ impl VisitorHandler {
         }
     }
 
-    pub fn stats(&self) -> Arc<Stats> {
-        self.stats.clone()
+    /// Runs the visitor's session task in this connection's log span; a panic in it
+    /// ends this session only.
+    fn spawn_session(&self, out: Output, task: impl Future<Output = ()> + Send + 'static) {
+        let guarded = session::guarded(out, task.instrument(self.span.clone()));
+        self.shared.tracker.spawn(guarded.instrument(self.span.clone()));
     }
 
     fn is_ours(&self, channel: ChannelId) -> bool {
@@ -94,11 +106,17 @@ impl VisitorHandler {
             return false;
         }
         self.started = true;
-        self.stats.mark_started();
+        self.conn.mark_started();
         let doc = self.shared.current_resume();
         let interactive = self.pty.is_some() && !self.client.is_dumb();
         let request = command::resolve(command, interactive, &doc.outline);
-        let out = Output::new(session.handle(), channel, self.stats.clone());
+        let panic_requested = self.shared.settings.panic_command.as_deref().map(str::as_bytes);
+        if panic_requested.is_some() && panic_requested == command {
+            let out = Output::new(session.handle(), channel, self.conn.clone());
+            self.spawn_session(out, async { panic!("test-only panic trigger") });
+            return true;
+        }
+        let out = Output::new(session.handle(), channel, self.conn.clone());
         let pty = self.pty.is_some();
         debug!(?request, term = %self.client.term, "starting");
         match request {
@@ -110,15 +128,15 @@ impl VisitorHandler {
                     }
                     _ => doc.render(format, TEXT_WIDTH),
                 };
-                self.shared.tracker.spawn(session::print(out, text, pty, false, 0));
+                self.spawn_session(out.clone(), session::print(out, text, pty, false, 0));
             }
             Request::Help => {
                 let text = command::usage(&self.ssh_target(), &doc.outline);
-                self.shared.tracker.spawn(session::print(out, text, pty, false, 0));
+                self.spawn_session(out.clone(), session::print(out, text, pty, false, 0));
             }
             Request::Unknown { message } => {
                 let text = message.replace("ssh HOST", &format!("ssh {}", self.ssh_target()));
-                self.shared.tracker.spawn(session::print(out, text, pty, true, 2));
+                self.spawn_session(out.clone(), session::print(out, text, pty, true, 2));
             }
         }
         true
@@ -135,8 +153,7 @@ impl VisitorHandler {
         self.input = Some(input_tx);
         self.size = Some(size_tx);
         let inbox = Inbox { input: input_rx, size: size_rx };
-        let shutdown = self.shared.shutdown.clone();
-        self.shared.tracker.spawn(session::run_interactive(app, inbox, out, shutdown));
+        self.spawn_session(out.clone(), session::run_interactive(app, inbox, out));
     }
 }
 
@@ -281,9 +298,14 @@ impl russh::server::Handler for VisitorHandler {
         data: &[u8],
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        if let (true, Some(input)) = (self.is_ours(channel), &self.input) {
+        if !self.is_ours(channel) {
+            return Ok(());
+        }
+        self.conn.note_input(data.len());
+        if let Some(input) = &self.input {
             // A full queue means the visitor types faster than we draw: drop the excess.
-            let _ = input.try_send(Bytes::copy_from_slice(data));
+            let chunk = &data[..data.len().min(MAX_INPUT_CHUNK)];
+            let _ = input.try_send(Bytes::copy_from_slice(chunk));
         }
         Ok(())
     }

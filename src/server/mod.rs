@@ -9,27 +9,28 @@
 
 pub mod algorithms;
 pub mod command;
+pub mod connection;
 pub mod handler;
 pub mod keys;
+pub mod limits;
 pub mod output;
 pub mod session;
+pub mod stream;
 pub mod terminal;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use russh::keys::PrivateKey;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
-use tracing::{Instrument, debug, info, info_span, warn};
+use tracing::{info, warn};
 
 use crate::resume::Loaded;
-use handler::VisitorHandler;
-use output::Stats;
+use limits::{Limiter, Limits, RefusalLog};
 
 /// Pause after a failed `accept()` (e.g. out of file descriptors) before trying again.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
@@ -40,32 +41,53 @@ pub struct Settings {
     /// `host[:port]` shown in the help text as what visitors type; by default the
     /// address each visitor connected to.
     pub public_host: Option<String>,
-    /// russh's own inactivity timer: the last-resort end for a silent connection.
-    pub inactivity_timeout: Duration,
-    /// On shutdown, how long visitors' sessions get to say goodbye before the
-    /// connections are cut.
+    pub limits: Limits,
+    /// Time from TCP accept to a shell or exec request.
+    pub login_timeout: Duration,
+    /// Time since the visitor's last input.
+    pub idle_timeout: Duration,
+    /// Longest a session may last.
+    pub max_session: Duration,
+    /// On shutdown (and when a timer ends a session), how long the visitor's session
+    /// gets to say goodbye before the connection is cut.
     pub drain_timeout: Duration,
+    /// Keepalive probes to detect dead peers: one every interval, this many missed.
+    pub keepalive_interval: Duration,
+    pub keepalive_max: usize,
+    /// Test hook: an exec command that makes the session task panic. Never set by the CLI.
+    #[doc(hidden)]
+    pub panic_command: Option<String>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             public_host: None,
-            inactivity_timeout: Duration::from_secs(600),
+            limits: Limits::default(),
+            login_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(600),
+            max_session: Duration::from_secs(3600),
             drain_timeout: Duration::from_secs(5),
+            keepalive_interval: Duration::from_secs(15),
+            keepalive_max: 3,
+            panic_command: None,
         }
     }
 }
 
 /// What every connection shares, read-only: the résumé (replaced whole on reload),
-/// the protocol configuration and the shutdown signal.
+/// the protocol configuration, the limits and the shutdown signal.
 pub struct Shared {
     pub settings: Settings,
     pub resume: watch::Receiver<Arc<Loaded>>,
     pub ssh_config: Arc<russh::server::Config>,
+    pub limiter: Arc<Limiter>,
+    refusals: RefusalLog,
+    /// Cancelled to start the graceful shutdown.
     pub shutdown: CancellationToken,
+    /// Cancelled when the drain deadline has passed: cuts every connection still open.
+    pub cut_all: CancellationToken,
     pub tracker: TaskTracker,
-    next_session: AtomicU64,
 }
 
 impl Shared {
@@ -76,13 +98,16 @@ impl Shared {
         shutdown: CancellationToken,
     ) -> Arc<Self> {
         let ssh_config = Arc::new(algorithms::ssh_config(host_key, &settings));
+        let limiter = Limiter::new(settings.limits.clone());
         Arc::new(Self {
             settings,
             resume,
             ssh_config,
+            limiter,
+            refusals: RefusalLog::new(Duration::from_secs(1)),
             shutdown,
+            cut_all: CancellationToken::new(),
             tracker: TaskTracker::new(),
-            next_session: AtomicU64::new(1),
         })
     }
 
@@ -92,16 +117,22 @@ impl Shared {
     }
 }
 
-/// Serves visitors on `listeners` until `shared.shutdown` is cancelled, then waits for
-/// every connection to end.
+/// Serves visitors on `listeners` until `shared.shutdown` is cancelled, then gives open
+/// sessions the drain deadline to say goodbye, cuts what is left, and returns.
 pub async fn run(listeners: Vec<TcpListener>, shared: Arc<Shared>) {
     for listener in listeners {
-        let shared_for_loop = shared.clone();
-        shared.tracker.spawn(accept_loop(listener, shared_for_loop));
+        shared.tracker.spawn(accept_loop(listener, shared.clone()));
     }
     shared.shutdown.cancelled().await;
     shared.tracker.close();
-    shared.tracker.wait().await;
+    let open = shared.limiter.open();
+    info!(open, drain_timeout = ?shared.settings.drain_timeout, "draining");
+    let grace = shared.settings.drain_timeout;
+    if tokio::time::timeout(grace, shared.tracker.wait()).await.is_err() {
+        warn!(open = shared.limiter.open(), "drain deadline passed; cutting the remaining connections");
+        shared.cut_all.cancel();
+        let _ = tokio::time::timeout(grace, shared.tracker.wait()).await;
+    }
 }
 
 async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
@@ -111,10 +142,7 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
             accepted = listener.accept() => accepted,
         };
         match accepted {
-            Ok((socket, peer)) => {
-                let id = shared.next_session.fetch_add(1, Ordering::Relaxed);
-                shared.tracker.spawn(serve_connection(socket, peer, id, shared.clone()));
-            }
+            Ok((socket, peer)) => admit(socket, peer, &shared),
             Err(err) => {
                 warn!(error = %err, "accept failed; retrying shortly");
                 tokio::time::sleep(ACCEPT_BACKOFF).await;
@@ -123,55 +151,18 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
-/// Drives one established connection; on shutdown lets the visitor's session say
-/// goodbye (up to the drain deadline), then disconnects.
-async fn run_until_done(
-    mut session: russh::server::RunningSession<VisitorHandler>,
-    stats: &Stats,
-    shared: &Shared,
-) -> Result<(), String> {
-    tokio::select! {
-        ended = &mut session => return ended.map_err(|err| err.to_string()),
-        _ = shared.shutdown.cancelled() => {}
-    }
-    stats.set_reason(output::EndReason::Shutdown);
-    let drain = shared.settings.drain_timeout;
-    if stats.started() {
-        let _ = tokio::time::timeout(drain, stats.finished()).await;
-    }
-    let handle = session.handle();
-    let bye = handle.disconnect(russh::Disconnect::ByApplication, "server restarting".into(), String::new());
-    let _ = tokio::time::timeout(drain, bye).await;
-    match tokio::time::timeout(drain, &mut session).await {
-        Ok(ended) => ended.map_err(|err| err.to_string()),
-        Err(_) => Err("did not close within the drain deadline".to_owned()),
-    }
-}
-
-/// One visitor's connection, from TCP accept to close.
-async fn serve_connection(socket: TcpStream, peer: SocketAddr, id: u64, shared: Arc<Shared>) {
-    let span = info_span!("session", session = id, peer = %peer);
-    async move {
-        let started = Instant::now();
-        let _ = socket.set_nodelay(true);
-        let local = socket.local_addr().ok();
-        info!("connected");
-        let handler = VisitorHandler::new(shared.clone(), id, local);
-        let stats = handler.stats();
-        let outcome = match russh::server::run_stream(shared.ssh_config.clone(), socket, handler).await {
-            Ok(session) => run_until_done(session, &stats, &shared).await,
-            Err(err) => Err(err.to_string()),
-        };
-        if let Err(err) = &outcome {
-            debug!(error = %err, "connection ended with an error");
+/// Applies the limits; an admitted socket gets its own task, a refused one is closed
+/// before any SSH work.
+fn admit(socket: TcpStream, peer: SocketAddr, shared: &Arc<Shared>) {
+    match shared.limiter.admit(peer.ip()) {
+        Ok(admission) => {
+            shared.tracker.spawn(connection::serve(socket, peer, admission, shared.clone()));
         }
-        info!(
-            duration_ms = started.elapsed().as_millis() as u64,
-            bytes_sent = stats.bytes_sent(),
-            reason = stats.reason(),
-            "disconnected"
-        );
+        Err(refusal) => {
+            if let Some(held_back) = shared.refusals.should_log(refusal) {
+                warn!(%peer, reason = refusal.as_str(), held_back, "refused a connection");
+            }
+            drop(socket);
+        }
     }
-    .instrument(span)
-    .await
 }

@@ -7,15 +7,17 @@
 //! restores the visitor's terminal: cursor shown, main screen back, a one-line farewell,
 //! then exit status, EOF and close. Printed (non-interactive) output lives here too.
 
+use std::future::Future;
+
 use bytes::Bytes;
 use ratatui::Terminal;
 use ratatui::crossterm::{cursor, queue, terminal as term};
 use ratatui::layout::Size;
 use tokio::sync::{mpsc, watch};
-use tokio_util::sync::CancellationToken;
-use tracing::{debug, info};
+use tracing::{debug, error, info};
 
-use super::output::{Closed, EndReason, Output, crlf};
+use super::connection::EndReason;
+use super::output::{Closed, Output, crlf};
 use super::terminal::SshBackend;
 use crate::tui::input::LONE_ESC_DELAY;
 use crate::tui::{App, Decoder, Effect, Event};
@@ -29,17 +31,26 @@ pub const INPUT_QUEUE: usize = 64;
 const ALTERNATE_SCROLL_ON: &[u8] = b"\x1b[?1007h";
 const ALTERNATE_SCROLL_OFF: &[u8] = b"\x1b[?1007l";
 
-pub const FAREWELL: &str = "Thanks for reading. Goodbye!";
-pub const SHUTDOWN_FAREWELL: &str = "The server is restarting — reconnect in a moment.";
-
 /// What the session task receives from the connection's handler.
 pub struct Inbox {
     pub input: mpsc::Receiver<Bytes>,
     pub size: watch::Receiver<Size>,
 }
 
-/// Runs the interactive view until the visitor quits, leaves, or the server shuts down.
-pub async fn run_interactive(app: App, inbox: Inbox, out: Output, shutdown: CancellationToken) {
+/// Runs `task`, the visitor's session, in a task of its own: should it panic, the panic
+/// is logged and ends this visitor's connection only.
+pub async fn guarded(out: Output, task: impl Future<Output = ()> + Send + 'static) {
+    let Err(err) = tokio::spawn(task).await else { return };
+    let conn = out.connection();
+    error!(panicked = err.is_panic(), "the session task failed; ending this session");
+    conn.set_reason(EndReason::Error);
+    conn.mark_finished();
+    conn.cut();
+}
+
+/// Runs the interactive view until the visitor quits or leaves, or the server ends the
+/// session (a timer, shutdown).
+pub async fn run_interactive(app: App, inbox: Inbox, out: Output) {
     let mut view = match View::new(app) {
         Ok(view) => view,
         Err(err) => {
@@ -48,33 +59,33 @@ pub async fn run_interactive(app: App, inbox: Inbox, out: Output, shutdown: Canc
         }
     };
     view.backend().write_raw(&enter_sequence());
-    let reason = match event_loop(&mut view, inbox, &out, &shutdown).await {
+    let reason = match event_loop(&mut view, inbox, &out).await {
         Ok(reason) => reason,
         Err(Closed) => EndReason::ClientClosed,
     };
     debug!(reason = reason.as_str(), "leaving the interactive view");
     if reason != EndReason::ClientClosed {
-        let farewell = if reason == EndReason::Shutdown { SHUTDOWN_FAREWELL } else { FAREWELL };
-        view.backend().write_raw(&leave_sequence(farewell));
+        view.backend().write_raw(&leave_sequence(reason.farewell()));
         let _ = out.send(view.backend().take_frame()).await;
     }
     out.finish(0, reason).await;
 }
 
-async fn event_loop(
-    view: &mut View,
-    mut inbox: Inbox,
-    out: &Output,
-    shutdown: &CancellationToken,
-) -> Result<EndReason, Closed> {
+async fn event_loop(view: &mut View, mut inbox: Inbox, out: &Output) -> Result<EndReason, Closed> {
+    let conn = out.connection();
     let mut decoder = Decoder::new();
     let mut events = Vec::new();
     loop {
-        out.send(view.frame()).await?;
+        // A visitor who stops reading blocks this send; the server can still end it.
+        tokio::select! {
+            biased;
+            _ = conn.end_requested() => return Ok(conn.reason()),
+            sent = out.send(view.frame()) => sent?,
+        }
         loop {
             tokio::select! {
                 biased;
-                _ = shutdown.cancelled() => return Ok(EndReason::Shutdown),
+                _ = conn.end_requested() => return Ok(conn.reason()),
                 chunk = inbox.input.recv() => match chunk {
                     Some(bytes) => decoder.feed(&bytes, &mut events),
                     None => return Ok(EndReason::ClientClosed),

@@ -1,0 +1,293 @@
+//! One visitor's connection from TCP accept to close: its shared state, its timers and
+//! how it ends.
+//!
+//! [`Connection`] is shared (behind an `Arc`) by the russh handler, the visitor's
+//! session task and the supervising task here. The supervisor owns every timer: the
+//! login grace (handshake plus shell/exec request), idle (time since the visitor's last
+//! *input*, not our output), the maximum session length, and server shutdown. To end a
+//! session it first asks the session task to say goodbye (`end`), waits up to the drain
+//! deadline for that, disconnects, and finally cuts the socket, which works even when
+//! the client stopped reading and russh's queues are full.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use tokio::net::TcpStream;
+use tokio_util::sync::CancellationToken;
+use tracing::{Instrument, debug, info, info_span};
+
+use super::Shared;
+use super::handler::VisitorHandler;
+use super::limits::Admission;
+use super::stream::CuttableStream;
+
+/// Why a visitor's session ended, for the disconnect log line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndReason {
+    /// Not decided yet.
+    Unknown,
+    Quit,
+    /// An exec request that printed its output.
+    Done,
+    Idle,
+    MaxSession,
+    LoginTimeout,
+    DeadPeer,
+    Shutdown,
+    ClientClosed,
+    Error,
+}
+
+impl EndReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndReason::Unknown | EndReason::ClientClosed => "client-closed",
+            EndReason::Quit => "quit",
+            EndReason::Done => "done",
+            EndReason::Idle => "idle",
+            EndReason::MaxSession => "max-session",
+            EndReason::LoginTimeout => "login-timeout",
+            EndReason::DeadPeer => "dead-peer",
+            EndReason::Shutdown => "shutdown",
+            EndReason::Error => "error",
+        }
+    }
+
+    /// The line a visitor reads when the server ends their session.
+    pub fn farewell(self) -> &'static str {
+        match self {
+            EndReason::Shutdown => "The server is restarting — reconnect in a moment.",
+            EndReason::Idle => "Closed after a while without input — reconnect any time.",
+            EndReason::MaxSession => "This session reached its time limit — reconnect any time.",
+            _ => "Thanks for reading. Goodbye!",
+        }
+    }
+}
+
+/// State one connection shares between its handler, session task and supervisor.
+#[derive(Debug)]
+pub struct Connection {
+    pub id: u64,
+    pub peer: SocketAddr,
+    accepted: Instant,
+    bytes_sent: AtomicU64,
+    bytes_received: AtomicU64,
+    /// Milliseconds after `accepted` of the visitor's last input.
+    last_input_ms: AtomicU64,
+    reason: Mutex<EndReason>,
+    /// Cancelled when a shell or exec request started the visitor's session task.
+    started: CancellationToken,
+    /// Cancelled once the session task has said goodbye and closed the channel.
+    finished: CancellationToken,
+    /// Cancelled to ask the session task to say goodbye (the reason is already set).
+    end: CancellationToken,
+    /// Cancelled to cut the socket.
+    cut: CancellationToken,
+}
+
+impl Connection {
+    pub fn new(id: u64, peer: SocketAddr, cut: CancellationToken) -> Self {
+        Self {
+            id,
+            peer,
+            accepted: Instant::now(),
+            bytes_sent: AtomicU64::new(0),
+            bytes_received: AtomicU64::new(0),
+            last_input_ms: AtomicU64::new(0),
+            reason: Mutex::new(EndReason::Unknown),
+            started: CancellationToken::new(),
+            finished: CancellationToken::new(),
+            end: CancellationToken::new(),
+            cut,
+        }
+    }
+
+    pub fn bytes_sent(&self) -> u64 {
+        self.bytes_sent.load(Ordering::Relaxed)
+    }
+
+    pub fn add_sent(&self, bytes: usize) {
+        self.bytes_sent.fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
+    pub fn bytes_received(&self) -> u64 {
+        self.bytes_received.load(Ordering::Relaxed)
+    }
+
+    /// The visitor typed something: counts as activity for the idle timer.
+    pub fn note_input(&self, bytes: usize) {
+        self.bytes_received.fetch_add(bytes as u64, Ordering::Relaxed);
+        let now = self.accepted.elapsed().as_millis() as u64;
+        self.last_input_ms.store(now, Ordering::Relaxed);
+    }
+
+    fn idle_for(&self) -> Duration {
+        let last = Duration::from_millis(self.last_input_ms.load(Ordering::Relaxed));
+        self.accepted.elapsed().saturating_sub(last)
+    }
+
+    pub fn reason(&self) -> EndReason {
+        self.reason.lock().map_or(EndReason::Error, |r| *r)
+    }
+
+    /// Records why the session ends; the first reason given wins.
+    pub fn set_reason(&self, reason: EndReason) {
+        if let Ok(mut slot) = self.reason.lock() {
+            if *slot == EndReason::Unknown {
+                *slot = reason;
+            }
+        }
+    }
+
+    pub fn mark_started(&self) {
+        self.started.cancel();
+    }
+
+    pub fn started(&self) -> bool {
+        self.started.is_cancelled()
+    }
+
+    pub fn mark_finished(&self) {
+        self.finished.cancel();
+    }
+
+    /// Resolves when the server asks the session to end; see [`Connection::reason`].
+    pub async fn end_requested(&self) {
+        self.end.cancelled().await
+    }
+
+    pub fn end_requested_now(&self) -> bool {
+        self.end.is_cancelled()
+    }
+
+    /// Cuts the socket: all I/O on it fails from now on.
+    pub fn cut(&self) {
+        self.cut.cancel();
+    }
+}
+
+/// Serves one accepted socket until the visitor leaves or a timer ends the session.
+pub async fn serve(socket: TcpStream, peer: SocketAddr, admission: Admission, shared: Arc<Shared>) {
+    let id = admission.id;
+    let span = info_span!("session", session = id, peer = %peer);
+    async move {
+        let conn = Arc::new(Connection::new(id, peer, shared.cut_all.child_token()));
+        let _ = socket.set_nodelay(true);
+        let local = socket.local_addr().ok();
+        debug!("connected");
+        let stream = CuttableStream::new(socket, conn.cut.clone());
+        let handler = VisitorHandler::new(shared.clone(), conn.clone(), local);
+        let login = shared.settings.login_timeout;
+        let handshake = russh::server::run_stream(shared.ssh_config.clone(), stream, handler);
+        let outcome = match tokio::time::timeout(login, handshake).await {
+            Ok(Ok(session)) => supervise(session, &conn, &shared, admission).await,
+            Ok(Err(err)) => Err(err.to_string()),
+            Err(_) => {
+                conn.set_reason(EndReason::LoginTimeout);
+                Err("no SSH version line within the login timeout".to_owned())
+            }
+        };
+        conn.cut();
+        if let Err(err) = &outcome {
+            debug!(error = %err, "connection ended with an error");
+            if conn.reason() == EndReason::Unknown && !conn.started() {
+                conn.set_reason(EndReason::Error);
+            }
+        }
+        info!(
+            duration_ms = conn.accepted.elapsed().as_millis() as u64,
+            bytes_sent = conn.bytes_sent(),
+            bytes_received = conn.bytes_received(),
+            reason = conn.reason().as_str(),
+            "disconnected"
+        );
+    }
+    .instrument(span)
+    .await
+}
+
+type Session = russh::server::RunningSession<VisitorHandler>;
+
+/// Runs the established connection, firing its timers, until it ends.
+async fn supervise(
+    mut session: Session,
+    conn: &Connection,
+    shared: &Shared,
+    mut admission: Admission,
+) -> Result<(), String> {
+    let settings = &shared.settings;
+    let login_deadline = conn.accepted + settings.login_timeout;
+    let max_deadline = conn.accepted + settings.max_session;
+    let mut logging_in = true;
+    let reason = loop {
+        let idle_deadline = Instant::now() + settings.idle_timeout.saturating_sub(conn.idle_for());
+        tokio::select! {
+            ended = &mut session => return ended.map_err(|err| err.to_string()),
+            _ = shared.shutdown.cancelled() => break EndReason::Shutdown,
+            _ = conn.started.cancelled(), if logging_in => {
+                logging_in = false;
+                admission.handshake_done();
+            }
+            _ = tokio::time::sleep_until(login_deadline.into()), if logging_in => break EndReason::LoginTimeout,
+            _ = tokio::time::sleep_until(max_deadline.into()) => break EndReason::MaxSession,
+            _ = tokio::time::sleep_until(idle_deadline.into()) => {
+                if conn.idle_for() >= settings.idle_timeout { break EndReason::Idle }
+            }
+        }
+    };
+    goodbye(session, conn, shared, reason).await
+}
+
+/// Ends the session for `reason`: farewell first, then disconnect, then cut.
+async fn goodbye(
+    mut session: Session,
+    conn: &Connection,
+    shared: &Shared,
+    reason: EndReason,
+) -> Result<(), String> {
+    conn.set_reason(reason);
+    conn.end.cancel();
+    let grace = shared.settings.drain_timeout;
+    if conn.started() {
+        let _ = tokio::time::timeout(grace, conn.finished.cancelled()).await;
+    }
+    let handle = session.handle();
+    let bye = handle.disconnect(russh::Disconnect::ByApplication, reason.as_str().into(), String::new());
+    let _ = tokio::time::timeout(grace, bye).await;
+    conn.cut();
+    match tokio::time::timeout(grace, &mut session).await {
+        Ok(ended) => ended.map(|_| ()).or(Ok(())),
+        Err(_) => Err("did not close within the drain deadline".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conn() -> Connection {
+        Connection::new(1, "127.0.0.1:1".parse().unwrap(), CancellationToken::new())
+    }
+
+    #[test]
+    fn the_first_reason_wins() {
+        let conn = conn();
+        assert_eq!(conn.reason().as_str(), "client-closed");
+        conn.set_reason(EndReason::Shutdown);
+        conn.set_reason(EndReason::ClientClosed);
+        assert_eq!(conn.reason(), EndReason::Shutdown);
+    }
+
+    #[test]
+    fn input_resets_idleness() {
+        let conn = conn();
+        std::thread::sleep(Duration::from_millis(20));
+        assert!(conn.idle_for() >= Duration::from_millis(20));
+        conn.note_input(3);
+        assert!(conn.idle_for() < Duration::from_millis(20));
+        assert_eq!(conn.bytes_received(), 3);
+    }
+}
