@@ -135,10 +135,10 @@ impl Connection {
 
     /// Records why the session ends; the first reason given wins.
     pub fn set_reason(&self, reason: EndReason) {
-        if let Ok(mut slot) = self.reason.lock() {
-            if *slot == EndReason::Unknown {
-                *slot = reason;
-            }
+        if let Ok(mut slot) = self.reason.lock()
+            && *slot == EndReason::Unknown
+        {
+            *slot = reason;
         }
     }
 

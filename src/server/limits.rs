@@ -237,10 +237,10 @@ impl Limiter {
     }
 
     fn update(&self, key: SourceKey, change: impl FnOnce(&mut Entry)) {
-        if let Ok(mut table) = self.table.lock() {
-            if let Some(entry) = table.get_mut(&key) {
-                change(entry);
-            }
+        if let Ok(mut table) = self.table.lock()
+            && let Some(entry) = table.get_mut(&key)
+        {
+            change(entry);
         }
     }
 
