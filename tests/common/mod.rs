@@ -3,7 +3,7 @@
 //! emulator, so assertions are about what a person would see.
 #![allow(dead_code)] // each test file uses a different part of the harness
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU16;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -36,6 +36,7 @@ pub fn temp_dir(name: &str) -> PathBuf {
 /// The server running in this process.
 pub struct TestServer {
     pub addr: SocketAddr,
+    pub shared: Arc<server::Shared>,
     pub fingerprint: String,
     pub shutdown: CancellationToken,
     pub resume_tx: watch::Sender<Arc<Loaded>>,
@@ -57,8 +58,21 @@ impl TestServer {
         let shutdown = CancellationToken::new();
         let (resume_tx, resume_rx) = watch::channel(Arc::new(loaded));
         let shared = server::Shared::new(settings, resume_rx, host_key.key, shutdown.clone());
-        let task = tokio::spawn(server::run(listeners, shared));
-        Self { addr, fingerprint, shutdown, resume_tx, task }
+        let task = tokio::spawn(server::run(listeners, shared.clone()));
+        Self { addr, shared, fingerprint, shutdown, resume_tx, task }
+    }
+
+    /// Waits until no connection is open (each ended and gave its slot back).
+    pub async fn wait_until_no_connections(&self) {
+        let waiting = async {
+            while self.shared.limiter.open() > 0 {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        };
+        let open = self.shared.limiter.open();
+        tokio::time::timeout(LIVENESS, waiting)
+            .await
+            .unwrap_or_else(|_| panic!("{open} connections stayed open"));
     }
 
     /// Cancels and waits for every connection to end.
@@ -126,10 +140,34 @@ impl Visitor {
     }
 
     pub async fn try_connect(addr: SocketAddr, visit: Visit<'_>) -> Result<Self, russh::Error> {
+        Self::try_connect_from(addr, IpAddr::from([127, 0, 0, 1]), visit).await
+    }
+
+    /// Connects from the loopback address `source` (127.0.0.x), so per-address limits
+    /// see a different visitor.
+    pub async fn connect_from(addr: SocketAddr, source: IpAddr, visit: Visit<'_>) -> Self {
+        let connecting = Self::try_connect_from(addr, source, visit);
+        tokio::time::timeout(LIVENESS, connecting).await.unwrap().unwrap()
+    }
+
+    pub async fn try_connect_from(
+        addr: SocketAddr,
+        source: IpAddr,
+        visit: Visit<'_>,
+    ) -> Result<Self, russh::Error> {
+        let stream = connect_tcp_from(addr, source).await?;
+        Self::over(stream, visit).await
+    }
+
+    /// Runs the visit over an already connected stream (e.g. through a test proxy).
+    pub async fn over<S>(stream: S, visit: Visit<'_>) -> Result<Self, russh::Error>
+    where
+        S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    {
         let host_key = Arc::new(std::sync::Mutex::new(None));
         let client = Client { host_key: host_key.clone() };
         let config = Arc::new(client::Config::default());
-        let mut session = client::connect(config, addr, client).await?;
+        let mut session = client::connect_stream(config, stream, client).await?;
         let auth = session.authenticate_none("visitor").await?;
         assert!(auth.success(), "anonymous login refused");
         let channel = session.channel_open_session().await?;
@@ -211,5 +249,142 @@ impl Visitor {
 
     pub fn stdout_text(&self) -> String {
         String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+}
+
+/// A TCP connection to `addr` from the loopback address `source`.
+pub async fn connect_tcp_from(addr: SocketAddr, source: IpAddr) -> std::io::Result<tokio::net::TcpStream> {
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.bind(SocketAddr::new(source, 0))?;
+    socket.connect(addr).await
+}
+
+/// Reads from a raw socket until the server closes it; returns what it sent. Panics if
+/// it stays open past [`LIVENESS`].
+pub async fn read_until_closed(stream: &mut tokio::net::TcpStream) -> Vec<u8> {
+    use tokio::io::AsyncReadExt;
+    let mut seen = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let reading = async {
+        loop {
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => seen.extend_from_slice(&chunk[..n]),
+            }
+        }
+    };
+    tokio::time::timeout(LIVENESS, reading).await.expect("the server kept the socket open");
+    seen
+}
+
+/// A TCP relay between a client and the server whose server-to-client direction can be
+/// paused: the client then looks, to the server, like one that stopped reading.
+pub struct StallingProxy {
+    pub addr: SocketAddr,
+    /// The proxy's own address towards the server: the peer the server logs.
+    pub upstream: Arc<std::sync::OnceLock<SocketAddr>>,
+    pause: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl StallingProxy {
+    pub async fn start(server: SocketAddr) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let pause = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let paused = pause.clone();
+        let upstream_addr = Arc::new(std::sync::OnceLock::new());
+        let seen = upstream_addr.clone();
+        tokio::spawn(async move {
+            let Ok((client, _)) = listener.accept().await else { return };
+            let Ok(upstream) = tokio::net::TcpStream::connect(server).await else { return };
+            if let Ok(local) = upstream.local_addr() {
+                let _ = seen.set(local);
+            }
+            relay(client, upstream, paused).await;
+        });
+        Self { addr, upstream: upstream_addr, pause }
+    }
+
+    /// Stops reading from the server, for good.
+    pub fn stall(&self) {
+        self.pause.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+async fn relay(
+    client: tokio::net::TcpStream,
+    upstream: tokio::net::TcpStream,
+    pause: Arc<std::sync::atomic::AtomicBool>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (mut client_read, mut client_write) = client.into_split();
+    let (mut server_read, mut server_write) = upstream.into_split();
+    tokio::spawn(async move {
+        let _ = tokio::io::copy(&mut client_read, &mut server_write).await;
+    });
+    let mut chunk = [0u8; 4096];
+    let deadline = tokio::time::Instant::now() + 6 * LIVENESS;
+    while tokio::time::Instant::now() < deadline {
+        if pause.load(std::sync::atomic::Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            continue;
+        }
+        let read = tokio::time::timeout(Duration::from_millis(50), server_read.read(&mut chunk)).await;
+        match read {
+            Err(_) => continue,
+            Ok(Ok(0)) | Ok(Err(_)) => break,
+            Ok(Ok(n)) if client_write.write_all(&chunk[..n]).await.is_err() => break,
+            Ok(Ok(_)) => {}
+        }
+    }
+}
+
+/// Every log line of this test binary, as JSON, once [`capture_logs`] was called.
+static LOGS: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+
+struct LogSink;
+
+impl std::io::Write for LogSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut logs) = LOGS.lock() {
+            logs.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Sends this test binary's logs (info and up, JSON, with span fields) to a buffer.
+pub fn capture_logs() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let _ = tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(true)
+            .with_env_filter("info")
+            .with_writer(|| LogSink)
+            .try_init();
+    });
+}
+
+/// The captured log lines, parsed.
+pub fn logged() -> Vec<serde_json::Value> {
+    let logs = LOGS.lock().map(|l| l.clone()).unwrap_or_default();
+    String::from_utf8_lossy(&logs).lines().filter_map(|line| serde_json::from_str(line).ok()).collect()
+}
+
+/// The first captured log line that satisfies `matches`, waiting up to [`LIVENESS`].
+pub async fn find_log(matches: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    let deadline = tokio::time::Instant::now() + LIVENESS;
+    loop {
+        if let Some(line) = logged().into_iter().find(&matches) {
+            return line;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no such log line:\n{:#?}", logged());
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
