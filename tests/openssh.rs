@@ -21,10 +21,14 @@ fn openssh_available() -> bool {
 }
 
 fn ssh(port: u16) -> Command {
+    ssh_logging(port, "ERROR")
+}
+
+fn ssh_logging(port: u16, level: &str) -> Command {
     let mut command = Command::new("ssh");
     command
         .args(["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null"])
-        .args(["-o", "LogLevel=ERROR", "-o", "ConnectTimeout=5", "-p", &port.to_string()])
+        .args(["-o", &format!("LogLevel={level}"), "-o", "ConnectTimeout=5", "-p", &port.to_string()])
         .kill_on_drop(true);
     command
 }
@@ -79,5 +83,51 @@ async fn openssh_exec_json_exits_zero() {
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(value["basics"]["label"], "Staff Software Engineer");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_modern_client_negotiates_strict_kex_and_the_modern_algorithms() {
+    if !openssh_available() {
+        return;
+    }
+    let server = TestServer::start(&temp_dir("openssh-algorithms")).await;
+    let output =
+        ssh_logging(server.addr.port(), "DEBUG3").args(["127.0.0.1", "help"]).stdin(Stdio::null()).output();
+    let output = tokio::time::timeout(LIVENESS, output).await.unwrap().unwrap();
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{log}");
+    assert!(log.contains("will use strict KEX ordering"), "strict kex not negotiated:\n{log}");
+    let kex = log.lines().find(|l| l.contains("kex: algorithm:")).unwrap_or_default();
+    assert!(kex.ends_with("mlkem768x25519-sha256") || kex.ends_with("curve25519-sha256"), "{kex}");
+    assert!(log.contains("kex: host key algorithm: ssh-ed25519"), "{log}");
+    assert!(log.contains("server->client cipher: chacha20-poly1305@openssh.com"), "{log}");
+    assert!(log.contains("compression: none"), "{log}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn clients_offering_only_excluded_algorithms_are_refused_at_key_exchange() {
+    if !openssh_available() {
+        return;
+    }
+    let server = TestServer::start(&temp_dir("openssh-excluded")).await;
+    let offers: [&[&str]; 6] = [
+        &["-o", "KexAlgorithms=diffie-hellman-group14-sha1,diffie-hellman-group-exchange-sha256"],
+        &["-o", "KexAlgorithms=ecdh-sha2-nistp256"],
+        &["-o", "Ciphers=aes128-cbc,aes256-cbc,3des-cbc"],
+        &["-o", "Ciphers=aes128-ctr", "-o", "MACs=hmac-sha1,hmac-sha2-256,hmac-sha2-512"],
+        &["-o", "HostKeyAlgorithms=ecdsa-sha2-nistp256,rsa-sha2-512"],
+        &["-o", "Ciphers=aes192-ctr"],
+    ];
+    for offer in offers {
+        let mut command = ssh_logging(server.addr.port(), "INFO");
+        let output = command.args(offer).args(["127.0.0.1", "help"]).stdin(Stdio::null()).output();
+        let output = tokio::time::timeout(LIVENESS, output).await.unwrap().unwrap();
+        let log = String::from_utf8_lossy(&output.stderr);
+        assert_ne!(output.status.code(), Some(0), "{offer:?} was accepted");
+        assert!(output.stdout.is_empty(), "{offer:?} got output");
+        assert!(log.contains("no matching"), "{offer:?}: {log}");
+    }
     server.stop().await;
 }

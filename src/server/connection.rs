@@ -22,7 +22,7 @@ use tracing::{Instrument, debug, info, info_span};
 use super::Shared;
 use super::handler::VisitorHandler;
 use super::limits::Admission;
-use super::stream::CuttableStream;
+use super::stream::{CuttableStream, WriteMeter};
 
 /// Why a visitor's session ended, for the disconnect log line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +86,10 @@ pub struct Connection {
     end: CancellationToken,
     /// Cancelled to cut the socket.
     cut: CancellationToken,
+    /// What has actually reached the socket.
+    meter: Arc<WriteMeter>,
+    /// The most output ever waiting in russh's buffers at once.
+    peak_unflushed: AtomicU64,
 }
 
 impl Connection {
@@ -102,6 +106,8 @@ impl Connection {
             finished: CancellationToken::new(),
             end: CancellationToken::new(),
             cut,
+            meter: Arc::default(),
+            peak_unflushed: AtomicU64::new(0),
         }
     }
 
@@ -111,6 +117,18 @@ impl Connection {
 
     pub fn add_sent(&self, bytes: usize) {
         self.bytes_sent.fetch_add(bytes as u64, Ordering::Relaxed);
+        self.peak_unflushed.fetch_max(self.unflushed(), Ordering::Relaxed);
+    }
+
+    /// Output handed to russh that has not reached the socket yet (an estimate from
+    /// below: the socket also carries protocol framing).
+    pub fn unflushed(&self) -> u64 {
+        self.bytes_sent().saturating_sub(self.meter.written())
+    }
+
+    /// Resolves once at most `budget` bytes of output wait in russh's buffers.
+    pub async fn wait_for_room(&self, budget: u64) {
+        self.meter.wait_until(|| self.unflushed() <= budget).await
     }
 
     pub fn bytes_received(&self) -> u64 {
@@ -169,6 +187,9 @@ impl Connection {
     }
 }
 
+/// Kernel send buffer per connection.
+pub const SOCKET_SEND_BUFFER: usize = 64 * 1024;
+
 /// Serves one accepted socket until the visitor leaves or a timer ends the session.
 pub async fn serve(socket: TcpStream, peer: SocketAddr, admission: Admission, shared: Arc<Shared>) {
     let id = admission.id;
@@ -176,9 +197,12 @@ pub async fn serve(socket: TcpStream, peer: SocketAddr, admission: Admission, sh
     async move {
         let conn = Arc::new(Connection::new(id, peer, shared.cut_all.child_token()));
         let _ = socket.set_nodelay(true);
+        // A fixed send buffer bounds what the kernel holds for a client that stopped
+        // reading; a frame or the whole printed résumé fits many times over.
+        let _ = socket2::SockRef::from(&socket).set_send_buffer_size(SOCKET_SEND_BUFFER);
         let local = socket.local_addr().ok();
         debug!("connected");
-        let stream = CuttableStream::new(socket, conn.cut.clone());
+        let stream = CuttableStream::new(socket, conn.cut.clone(), conn.meter.clone());
         let handler = VisitorHandler::new(shared.clone(), conn.clone(), local);
         let login = shared.settings.login_timeout;
         let handshake = russh::server::run_stream(shared.ssh_config.clone(), stream, handler);
@@ -201,6 +225,7 @@ pub async fn serve(socket: TcpStream, peer: SocketAddr, admission: Admission, sh
             duration_ms = conn.accepted.elapsed().as_millis() as u64,
             bytes_sent = conn.bytes_sent(),
             bytes_received = conn.bytes_received(),
+            peak_buffered = conn.peak_unflushed.load(Ordering::Relaxed),
             reason = conn.reason().as_str(),
             "disconnected"
         );

@@ -26,6 +26,11 @@ use crate::tui::{App, Decoder, Effect, Event};
 /// (a paste flood), never buffered without bound.
 pub const INPUT_QUEUE: usize = 64;
 
+/// Output a session lets wait in russh's buffers before it draws its next frame: the
+/// frame after that is drawn from the state at the moment there is room, so a visitor
+/// whose client stopped reading costs at most this plus one frame.
+pub const IN_FLIGHT_BUDGET: u64 = 16 * 1024;
+
 /// xterm's alternate scroll mode: in the alternate screen the mouse wheel sends arrow
 /// keys, so it scrolls without capturing the mouse (text selection keeps working).
 const ALTERNATE_SCROLL_ON: &[u8] = b"\x1b[?1007h";
@@ -76,7 +81,13 @@ async fn event_loop(view: &mut View, mut inbox: Inbox, out: &Output) -> Result<E
     let mut decoder = Decoder::new();
     let mut events = Vec::new();
     loop {
-        // A visitor who stops reading blocks this send; the server can still end it.
+        // A visitor who stops reading holds the next frame back (and, later, this send);
+        // the server can still end the session meanwhile.
+        tokio::select! {
+            biased;
+            _ = conn.end_requested() => return Ok(conn.reason()),
+            _ = conn.wait_for_room(IN_FLIGHT_BUDGET) => {}
+        }
         tokio::select! {
             biased;
             _ = conn.end_requested() => return Ok(conn.reason()),

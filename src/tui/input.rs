@@ -48,6 +48,11 @@ impl Decoder {
         }
     }
 
+    /// Bytes held back as an incomplete sequence; never more than [`MAX_SEQUENCE`].
+    pub fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+
     /// True when a lone ESC waits for [`LONE_ESC_DELAY`] to pass.
     pub fn has_lone_esc(&self) -> bool {
         self.pending == [ESC]

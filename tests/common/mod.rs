@@ -296,7 +296,7 @@ impl StallingProxy {
         let seen = upstream_addr.clone();
         tokio::spawn(async move {
             let Ok((client, _)) = listener.accept().await else { return };
-            let Ok(upstream) = tokio::net::TcpStream::connect(server).await else { return };
+            let Ok(upstream) = connect_with_small_window(server).await else { return };
             if let Ok(local) = upstream.local_addr() {
                 let _ = seen.set(local);
             }
@@ -309,6 +309,14 @@ impl StallingProxy {
     pub fn stall(&self) {
         self.pause.store(true, std::sync::atomic::Ordering::SeqCst);
     }
+}
+
+/// A small receive buffer keeps the kernel from absorbing megabytes on the server's
+/// behalf once the proxy stops reading, so the stall reaches the server quickly.
+async fn connect_with_small_window(server: SocketAddr) -> std::io::Result<tokio::net::TcpStream> {
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.set_recv_buffer_size(4096)?;
+    socket.connect(server).await
 }
 
 async fn relay(
