@@ -1,5 +1,5 @@
-//! One visitor's session task: it owns their `App`, terminal and input decoder, and
-//! turns input, resizes and shutdown into frames on their channel.
+//! One visitor's session task: it owns their `App` and input decoder, and turns input,
+//! resizes and the server's requests to end into frames on their channel.
 //!
 //! The loop draws a frame, sends it as one write and waits for it to be queued, then
 //! waits for the next event. Everything that arrived meanwhile (a burst of keys, several
@@ -10,7 +10,6 @@
 use std::future::Future;
 
 use bytes::Bytes;
-use ratatui::Terminal;
 use ratatui::crossterm::{cursor, queue, terminal as term};
 use ratatui::layout::Size;
 use tokio::sync::{mpsc, watch};
@@ -18,7 +17,7 @@ use tracing::{debug, error, info};
 
 use super::connection::EndReason;
 use super::output::{Closed, Output, crlf};
-use super::terminal::SshBackend;
+use super::terminal;
 use crate::tui::input::LONE_ESC_DELAY;
 use crate::tui::{App, Decoder, Effect, Event};
 
@@ -55,31 +54,26 @@ pub async fn guarded(out: Output, task: impl Future<Output = ()> + Send + 'stati
 
 /// Runs the interactive view until the visitor quits or leaves, or the server ends the
 /// session (a timer, shutdown).
-pub async fn run_interactive(app: App, inbox: Inbox, out: Output) {
-    let mut view = match View::new(app) {
-        Ok(view) => view,
-        Err(err) => {
-            tracing::error!(error = %err, "cannot set up the terminal");
-            return out.finish(1, EndReason::Error).await;
-        }
-    };
-    view.backend().write_raw(&enter_sequence());
-    let reason = match event_loop(&mut view, inbox, &out).await {
+pub async fn run_interactive(mut app: App, inbox: Inbox, out: Output) {
+    let reason = match event_loop(&mut app, inbox, &out).await {
         Ok(reason) => reason,
         Err(Closed) => EndReason::ClientClosed,
     };
     debug!(reason = reason.as_str(), "leaving the interactive view");
     if reason != EndReason::ClientClosed {
-        view.backend().write_raw(&leave_sequence(reason.farewell()));
-        let _ = out.send(view.backend().take_frame()).await;
+        let _ = out.send(leave_sequence(reason.farewell())).await;
     }
     out.finish(0, reason).await;
 }
 
-async fn event_loop(view: &mut View, mut inbox: Inbox, out: &Output) -> Result<EndReason, Closed> {
+/// Draws, sends, waits for events, applies them all, and draws again.
+async fn event_loop(app: &mut App, mut inbox: Inbox, out: &Output) -> Result<EndReason, Closed> {
     let conn = out.connection();
     let mut decoder = Decoder::new();
     let mut events = Vec::new();
+    // What the visitor's screen shows, while it differs from `app`; `None` for blank.
+    let mut shown: Option<App> = None;
+    let mut prelude = enter_sequence();
     loop {
         // A visitor who stops reading holds the next frame back (and, later, this send);
         // the server can still end the session meanwhile.
@@ -88,10 +82,12 @@ async fn event_loop(view: &mut View, mut inbox: Inbox, out: &Output) -> Result<E
             _ = conn.end_requested() => return Ok(conn.reason()),
             _ = conn.wait_for_room(IN_FLIGHT_BUDGET) => {}
         }
+        let mut bytes = std::mem::take(&mut prelude);
+        bytes.extend_from_slice(&terminal::frame(shown.take().as_ref(), app));
         tokio::select! {
             biased;
             _ = conn.end_requested() => return Ok(conn.reason()),
-            sent = out.send(view.frame()) => sent?,
+            sent = out.send(bytes) => sent?,
         }
         loop {
             tokio::select! {
@@ -112,52 +108,30 @@ async fn event_loop(view: &mut View, mut inbox: Inbox, out: &Output) -> Result<E
             while let Ok(bytes) = inbox.input.try_recv() {
                 decoder.feed(&bytes, &mut events);
             }
-            match view.apply(&mut events) {
+            let before = app.clone();
+            match apply(app, &mut events) {
                 Effect::Quit => return Ok(EndReason::Quit),
-                Effect::Redraw => break,
+                Effect::Redraw => {
+                    shown = Some(before);
+                    break;
+                }
                 Effect::None => {}
             }
         }
     }
 }
 
-/// The visitor's app and the terminal it is drawn on.
-struct View {
-    app: App,
-    terminal: Terminal<SshBackend>,
-}
-
-impl View {
-    fn new(app: App) -> std::io::Result<Self> {
-        let terminal = Terminal::new(SshBackend::new(app.size()))?;
-        Ok(Self { app, terminal })
-    }
-
-    fn backend(&mut self) -> &mut SshBackend {
-        self.terminal.backend_mut()
-    }
-
-    /// Applies queued events; says whether to redraw or quit.
-    fn apply(&mut self, events: &mut Vec<Event>) -> Effect {
-        let mut effect = Effect::None;
-        for event in events.drain(..) {
-            match self.app.handle(&event) {
-                Effect::Quit => return Effect::Quit,
-                Effect::Redraw => effect = Effect::Redraw,
-                Effect::None => {}
-            }
+/// Applies every queued event; says whether to redraw or quit.
+fn apply(app: &mut App, events: &mut Vec<Event>) -> Effect {
+    let mut effect = Effect::None;
+    for event in events.drain(..) {
+        match app.handle(&event) {
+            Effect::Quit => return Effect::Quit,
+            Effect::Redraw => effect = Effect::Redraw,
+            Effect::None => {}
         }
-        let size = self.app.size();
-        self.backend().set_size(size);
-        effect
     }
-
-    /// Draws the app and returns the bytes of the frame (only what changed).
-    fn frame(&mut self) -> Vec<u8> {
-        let app = &self.app;
-        let _ = self.terminal.draw(|frame| frame.render_widget(app, frame.area()));
-        self.backend().take_frame()
-    }
+    effect
 }
 
 /// Alternate screen, cursor hidden, screen cleared, wheel as arrow keys.

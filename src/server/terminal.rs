@@ -1,89 +1,102 @@
-//! The ratatui backend for one visitor: crossterm's escape-sequence writer over an
-//! in-memory buffer, with the size the client reported over SSH.
+//! Frames for one visitor's terminal: draws an [`App`] into a ratatui buffer and encodes
+//! what changed as escape sequences, with crossterm's writer.
 //!
-//! ratatui's crossterm backend would ask the *server's* terminal for its size (opening
-//! `/dev/tty` or spawning `tput`); this backend answers from the PTY size instead and
-//! never queries anything. Each frame's bytes are taken with [`SshBackend::take_frame`]
-//! and sent as one write, so a frame is never split across writes by us.
+//! No `ratatui::Terminal` lives between frames. Its two full cell buffers per visitor
+//! (about 8 MB at 500x200) would dominate the memory of every idle visitor; instead the
+//! previous frame is re-rendered from the previous state when the next one is drawn, and
+//! both buffers are dropped once the bytes are produced. Nothing here asks the server's
+//! own terminal for anything (ratatui's crossterm backend would, for the size).
 
-use std::io;
+use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::{queue, terminal};
+use ratatui::layout::Rect;
+use ratatui::widgets::Widget;
 
-use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
-use ratatui::buffer::Cell;
-use ratatui::layout::{Position, Size};
+use crate::tui::App;
 
-/// A backend that renders into a byte buffer for one SSH channel.
-pub struct SshBackend {
-    inner: CrosstermBackend<Vec<u8>>,
-    size: Size,
-    cursor: Position,
+/// The bytes that turn a screen showing `before` (or a blank screen, when `None` or of
+/// another size) into one showing `now`.
+pub fn frame(before: Option<&App>, now: &App) -> Vec<u8> {
+    let size = now.size();
+    let area = Rect::new(0, 0, size.width, size.height);
+    let mut current = Buffer::empty(area);
+    now.render(area, &mut current);
+    let mut previous = Buffer::empty(area);
+    let mut backend = CrosstermBackend::new(Vec::with_capacity(4096));
+    match before {
+        Some(before) if before.size() == size => before.render(area, &mut previous),
+        // A new or resized screen: start from blank, whatever the terminal shows now.
+        _ => {
+            let _ = queue!(backend.writer_mut(), terminal::Clear(terminal::ClearType::All));
+        }
+    }
+    // Writing into a Vec cannot fail.
+    let _ = backend.draw(previous.diff(&current).into_iter());
+    std::mem::take(backend.writer_mut())
 }
 
-impl SshBackend {
-    pub fn new(size: Size) -> Self {
-        Self { inner: CrosstermBackend::new(Vec::with_capacity(4096)), size, cursor: Position::ORIGIN }
+#[cfg(test)]
+mod tests {
+    use std::num::NonZeroU16;
+    use std::sync::Arc;
+
+    use ratatui::layout::Size;
+
+    use super::*;
+    use crate::resume::{Loaded, load};
+    use crate::tui::theme::{Charset, ColorDepth, Profile};
+    use crate::tui::{Event, Theme};
+
+    fn app(width: u16, height: u16) -> App {
+        let resume = load::parse_str(include_str!("../../resume.toml"), "resume.toml").unwrap();
+        let theme = Theme::new(Profile { color: ColorDepth::Ansi256, charset: Charset::Utf8 });
+        App::new(Arc::new(Loaded::from_resume(resume)), theme, Size::new(width, height))
     }
 
-    /// Sets the size the next `draw` lays out for (from pty-req or window-change).
-    pub fn set_size(&mut self, size: Size) {
-        self.size = size;
+    fn screen(width: u16, height: u16) -> vt100::Parser {
+        vt100::Parser::new(NonZeroU16::new(height).unwrap(), NonZeroU16::new(width).unwrap(), 0)
     }
 
-    /// Appends raw bytes (mode switches, the farewell) to the pending output.
-    pub fn write_raw(&mut self, bytes: &[u8]) {
-        self.inner.writer_mut().extend_from_slice(bytes);
+    fn key(c: char) -> Event {
+        Event::Key(crate::tui::input::KeyEvent::new(crate::tui::input::KeyCode::Char(c)))
     }
 
-    /// Takes everything written since the last call: one frame for the wire.
-    pub fn take_frame(&mut self) -> Vec<u8> {
-        std::mem::take(self.inner.writer_mut())
-    }
-}
-
-impl Backend for SshBackend {
-    type Error = io::Error;
-
-    fn draw<'a, I>(&mut self, content: I) -> io::Result<()>
-    where
-        I: Iterator<Item = (u16, u16, &'a Cell)>,
-    {
-        self.inner.draw(content)
-    }
-
-    fn hide_cursor(&mut self) -> io::Result<()> {
-        self.inner.hide_cursor()
-    }
-
-    fn show_cursor(&mut self) -> io::Result<()> {
-        self.inner.show_cursor()
+    #[test]
+    fn diffs_applied_in_order_give_the_same_screen_as_a_full_redraw() {
+        let mut app = app(80, 24);
+        let mut incremental = screen(80, 24);
+        incremental.process(&frame(None, &app));
+        for c in ['3', 'j', 'j', ' ', '5', '?', 'q'] {
+            let before = app.clone();
+            app.handle(&key(c));
+            incremental.process(&frame(Some(&before), &app));
+        }
+        let mut full = screen(80, 24);
+        full.process(&frame(None, &app));
+        // Cells a diff blanked hold written spaces, a fresh screen none: compare what shows.
+        let shown = |p: &vt100::Parser| -> Vec<String> {
+            p.screen().contents().lines().map(|l| l.trim_end().to_owned()).collect()
+        };
+        assert_eq!(shown(&incremental), shown(&full));
     }
 
-    fn get_cursor_position(&mut self) -> io::Result<Position> {
-        Ok(self.cursor)
+    #[test]
+    fn a_scroll_step_sends_far_less_than_a_full_frame() {
+        let mut app = app(80, 24);
+        app.handle(&key('3'));
+        let full = frame(None, &app).len();
+        let before = app.clone();
+        app.handle(&key('j'));
+        let step = frame(Some(&before), &app).len();
+        assert!(step < full, "scroll step {step} bytes, full frame {full}");
     }
 
-    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
-        self.cursor = position.into();
-        self.inner.set_cursor_position(self.cursor)
-    }
-
-    fn clear(&mut self) -> io::Result<()> {
-        self.inner.clear()
-    }
-
-    fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
-        self.inner.clear_region(clear_type)
-    }
-
-    fn size(&self) -> io::Result<Size> {
-        Ok(self.size)
-    }
-
-    fn window_size(&mut self) -> io::Result<WindowSize> {
-        Ok(WindowSize { columns_rows: self.size, pixels: Size::default() })
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(()) // frames are taken whole by `take_frame`, never flushed piecemeal
+    #[test]
+    fn a_resize_starts_from_a_blank_screen() {
+        let before = app(80, 24);
+        let mut after = before.clone();
+        after.handle(&Event::Resize { cols: 100, rows: 30 });
+        assert!(frame(Some(&before), &after).starts_with(b"\x1b[2J"));
     }
 }

@@ -40,7 +40,7 @@ pub enum Overlay {
 }
 
 /// One visitor's state.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct App {
     doc: Arc<Loaded>,
     theme: Theme,
