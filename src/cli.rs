@@ -19,22 +19,34 @@ use tracing::info;
 use crate::resume::export::Format;
 use crate::resume::{LoadError, Loaded};
 use crate::server::limits::{Limits, Rate};
+use crate::server::privacy::PeerLogging;
 use crate::server::{self, Settings, keys};
 
 /// Serve a résumé over SSH.
 #[derive(Debug, Parser)]
 #[command(name = "ssh-resume", version, about, args_conflicts_with_subcommands = true)]
 pub struct Cli {
+    /// Log format: `pretty` for people, `json` for log collectors (default: pretty on a
+    /// terminal, json otherwise, e.g. under systemd). Filter with `RUST_LOG`.
+    #[arg(long, global = true, value_enum, env = "SSH_RESUME_LOG_FORMAT")]
+    pub log_format: Option<LogFormat>,
     #[command(subcommand)]
     pub command: Option<Command>,
     #[command(flatten)]
     pub serve: ServeArgs,
 }
 
+/// `--log-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the résumé over SSH (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Validate a résumé file: exit 0, or 2 with what is wrong and where.
     Check {
         /// The résumé to check.
@@ -72,6 +84,13 @@ pub struct ServeArgs {
     /// `host[:port]` that visitors type, shown in help; default: the address they reached.
     #[arg(long, env = "SSH_RESUME_PUBLIC_HOST")]
     pub public_host: Option<String>,
+    /// How visitors' addresses and user names appear in logs: in full, as a keyed hash
+    /// (key made at start, replaced daily), or not at all.
+    #[arg(long, value_enum, default_value = "hashed", env = "SSH_RESUME_LOG_PEERS")]
+    pub log_peers: PeerLogging,
+    /// Serve `/metrics`, `/healthz` and `/readyz` over HTTP on this address (off by default).
+    #[arg(long, env = "SSH_RESUME_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -124,6 +143,7 @@ impl ServeArgs {
             max_session: l.max_session,
             drain_timeout: l.drain_timeout,
             keepalive_interval: l.keepalive,
+            log_peers: self.log_peers,
             ..Settings::default()
         }
     }
@@ -136,7 +156,7 @@ struct ConfigError(String);
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing();
+    init_tracing(cli.log_format);
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
@@ -147,16 +167,23 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn init_tracing() {
+fn init_tracing(format: Option<LogFormat>) {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let terminal = std::io::stderr().is_terminal();
+    let format = format.unwrap_or(if terminal { LogFormat::Pretty } else { LogFormat::Json });
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Pretty => logs.with_ansi(terminal && std::env::var_os("NO_COLOR").is_none()).init(),
+        LogFormat::Json => logs.json().with_current_span(true).with_span_list(false).init(),
+    }
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         None => serve(cli.serve),
-        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Serve(args)) => serve(*args),
         Some(Command::Check { path }) => {
             let loaded = load_resume(&path)?;
             let sections = loaded.outline.sections.len();
@@ -190,34 +217,59 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let listeners = bind_all(&args.listen).await?;
-        info!(
-            version = env!("CARGO_PKG_VERSION"),
-            %fingerprint,
-            resume = %args.resume.display(),
-            sections = loaded.outline.sections.len(),
-            "ssh-resume started"
-        );
+        let admin = match args.metrics_listen {
+            Some(addr) => Some(bind(addr).with_context(|| format!("cannot listen on {addr} for metrics"))?),
+            None => None,
+        };
         let settings = args.settings();
-        info!(
-            max_connections = settings.limits.max_connections,
-            max_per_ip = settings.limits.max_per_ip,
-            max_startups_per_ip = settings.limits.max_startups_per_ip,
-            rate_per_ip = %settings.limits.rate_per_ip,
-            login_timeout = ?settings.login_timeout,
-            idle_timeout = ?settings.idle_timeout,
-            max_session = ?settings.max_session,
-            drain_timeout = ?settings.drain_timeout,
-            "limits"
-        );
+        log_start(&args, &listeners, admin.as_ref(), &fingerprint, &loaded, &settings);
         let shutdown = CancellationToken::new();
         let (resume_tx, resume_rx) = watch::channel(Arc::new(loaded));
         let shared = server::Shared::new(settings, resume_rx, host_key.key, shutdown.clone());
         tokio::spawn(stop_on_signal(shutdown.clone()));
         tokio::spawn(reload_on_hangup(args.resume.clone(), resume_tx, shutdown));
+        let stop_admin = CancellationToken::new();
+        if let Some(listener) = admin {
+            tokio::spawn(server::admin::serve(listener, shared.clone(), stop_admin.clone()));
+        }
         server::run(listeners, shared).await;
+        stop_admin.cancel();
         info!("stopped");
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// The one line that says what started: version, addresses, key, résumé, limits.
+fn log_start(
+    args: &ServeArgs,
+    listeners: &[TcpListener],
+    admin: Option<&TcpListener>,
+    fingerprint: &str,
+    loaded: &Loaded,
+    settings: &Settings,
+) {
+    let addrs: Vec<String> =
+        listeners.iter().filter_map(|l| l.local_addr().ok()).map(|a| a.to_string()).collect();
+    let limits = &settings.limits;
+    info!(
+        version = env!("CARGO_PKG_VERSION"),
+        listen = %addrs.join(","),
+        metrics = admin.and_then(|l| l.local_addr().ok()).map(|a| a.to_string()),
+        fingerprint,
+        resume = %args.resume.display(),
+        sections = loaded.outline.sections.len(),
+        roles = loaded.resume.work.len(),
+        max_connections = limits.max_connections,
+        max_per_ip = limits.max_per_ip,
+        max_startups_per_ip = limits.max_startups_per_ip,
+        rate_per_ip = %limits.rate_per_ip,
+        login_timeout = %humantime::format_duration(settings.login_timeout),
+        idle_timeout = %humantime::format_duration(settings.idle_timeout),
+        max_session = %humantime::format_duration(settings.max_session),
+        drain_timeout = %humantime::format_duration(settings.drain_timeout),
+        log_peers = ?settings.log_peers,
+        "ssh-resume started"
+    );
 }
 
 /// Binds every address; IPv6 sockets are IPv6-only so `0.0.0.0` and `[::]` can share a port.
@@ -231,7 +283,7 @@ pub async fn bind_all(addrs: &[SocketAddr]) -> Result<Vec<TcpListener>> {
     Ok(listeners)
 }
 
-fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
     use socket2::{Domain, Protocol, Socket, Type};
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
     if addr.is_ipv6() {

@@ -12,6 +12,7 @@ use common::{
 };
 use ssh_resume::server::Settings;
 use ssh_resume::server::limits::Limits;
+use ssh_resume::server::privacy::PeerLogging;
 use tokio::io::AsyncWriteExt;
 
 fn loopback(last: u8) -> IpAddr {
@@ -173,10 +174,12 @@ async fn typing_keeps_a_session_alive_until_the_maximum_session() {
 
 /// A client that stopped reading while keys and resizes keep arriving: the session's
 /// own frames stay bounded (coalesced), and the timers still end it.
-async fn stalled_visitor(name: &str, settings: Settings, keep_typing: bool) -> serde_json::Value {
+async fn stalled_visitor(name: &str, settings: Settings, keep_typing: bool, source: u8) -> serde_json::Value {
     common::capture_logs();
+    // Full peers in the log, to find this connection's disconnect line by its address.
+    let settings = Settings { log_peers: PeerLogging::Full, ..settings };
     let server = start(name, settings).await;
-    let proxy = StallingProxy::start(server.addr).await;
+    let proxy = StallingProxy::start(server.addr, loopback(source)).await;
     let upstream = proxy.upstream.clone();
     let stream = tokio::net::TcpStream::connect(proxy.addr).await.unwrap();
     let mut visitor = Visitor::over(stream, Visit::terminal(80, 24)).await.unwrap();
@@ -193,7 +196,7 @@ async fn stalled_visitor(name: &str, settings: Settings, keep_typing: bool) -> s
         }
     }
     server.wait_until_no_connections().await;
-    let peer = upstream.get().expect("the proxy connected").to_string();
+    let peer = upstream.get().expect("the proxy connected").ip().to_string();
     let line = common::find_log(|line| {
         line["fields"]["message"] == "disconnected" && line["span"]["peer"] == peer.as_str()
     })
@@ -210,7 +213,7 @@ async fn a_stalled_visitor_is_ended_by_the_maximum_session() {
         drain_timeout: Duration::from_secs(1),
         ..Settings::default()
     };
-    let line = stalled_visitor("stalled-max", settings, true).await;
+    let line = stalled_visitor("stalled-max", settings, true, 21).await;
     assert_eq!(line["fields"]["reason"], "max-session", "{line}");
     // 400 section changes and 20 resizes, but at most one frame in flight plus russh's
     // queue of ten: far below one frame per change.
@@ -229,7 +232,7 @@ async fn a_stalled_silent_visitor_is_ended_by_the_idle_timer() {
         drain_timeout: Duration::from_secs(1),
         ..Settings::default()
     };
-    let line = stalled_visitor("stalled-idle", settings, false).await;
+    let line = stalled_visitor("stalled-idle", settings, false, 22).await;
     assert_eq!(line["fields"]["reason"], "idle", "{line}");
 }
 

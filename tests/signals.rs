@@ -23,7 +23,7 @@ struct Running {
 impl Running {
     async fn start(dir: &Path, resume: &Path, extra: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ssh-resume"))
-            .args(["--listen", "127.0.0.1:0", "--keys-dir"])
+            .args(["--log-format", "pretty", "--listen", "127.0.0.1:0", "--keys-dir"])
             .arg(dir.join("keys"))
             .arg("--resume")
             .arg(resume)
@@ -90,7 +90,7 @@ async fn sigterm_says_goodbye_to_every_visitor_and_exits_zero_within_the_deadlin
         visitor.wait_for_text("Staff Software Engineer").await;
         visitors.push(visitor);
     }
-    let proxy = StallingProxy::start(server.addr).await;
+    let proxy = StallingProxy::start(server.addr, std::net::IpAddr::from([127, 0, 0, 23])).await;
     let stream = tokio::net::TcpStream::connect(proxy.addr).await.unwrap();
     let mut stalled = Visitor::over(stream, Visit::terminal(80, 24)).await.unwrap();
     stalled.wait_for_text("Staff Software Engineer").await;

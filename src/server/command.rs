@@ -42,6 +42,20 @@ pub fn resolve(command: Option<&[u8]>, interactive: bool, outline: &Outline) -> 
     }
 }
 
+/// The name a request is counted under in the metrics: a fixed set, so a visitor cannot
+/// create new label values.
+pub fn metric_name(command: Option<&[u8]>, request: &Request) -> &'static str {
+    match (command.map(<[u8]>::trim_ascii), request) {
+        (None | Some(b""), _) => "shell",
+        (_, Request::Interactive { .. } | Request::Print { section: Some(_), .. }) => "section",
+        (_, Request::Print { format: Format::Text, .. }) => "text",
+        (_, Request::Print { format: Format::Markdown, .. }) => "markdown",
+        (_, Request::Print { format: Format::Json, .. }) => "json",
+        (_, Request::Help) => "help",
+        (_, Request::Unknown { .. }) => "other",
+    }
+}
+
 fn print_text(section: Option<usize>) -> Request {
     Request::Print { format: Format::Text, section }
 }

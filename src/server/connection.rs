@@ -12,12 +12,12 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
-use tracing::{Instrument, debug, info, info_span};
+use tracing::{Instrument, debug, field, info, info_span};
 
 use super::Shared;
 use super::handler::VisitorHandler;
@@ -90,6 +90,10 @@ pub struct Connection {
     meter: Arc<WriteMeter>,
     /// The most output ever waiting in russh's buffers at once.
     peak_unflushed: AtomicU64,
+    /// How many distinct sections the visitor opened.
+    pub sections_viewed: AtomicU32,
+    /// When the first frame was sent, if it was.
+    first_frame: AtomicBool,
 }
 
 impl Connection {
@@ -108,7 +112,19 @@ impl Connection {
             cut,
             meter: Arc::default(),
             peak_unflushed: AtomicU64::new(0),
+            sections_viewed: AtomicU32::new(0),
+            first_frame: AtomicBool::new(false),
         }
+    }
+
+    /// Time since TCP accept.
+    pub fn age(&self) -> Duration {
+        self.accepted.elapsed()
+    }
+
+    /// True the first time it is called: the first frame is being sent.
+    pub fn first_frame(&self) -> bool {
+        !self.first_frame.swap(true, Ordering::Relaxed)
     }
 
     pub fn bytes_sent(&self) -> u64 {
@@ -193,22 +209,36 @@ pub const SOCKET_SEND_BUFFER: usize = 64 * 1024;
 /// Serves one accepted socket until the visitor leaves or a timer ends the session.
 pub async fn serve(socket: TcpStream, peer: SocketAddr, admission: Admission, shared: Arc<Shared>) {
     let id = admission.id;
-    let span = info_span!("session", session = id, peer = %peer);
+    let span = info_span!(
+        "session",
+        session = id,
+        peer = field::Empty,
+        user = field::Empty,
+        client = field::Empty,
+        term = field::Empty,
+        cols = field::Empty,
+        rows = field::Empty,
+    );
+    if let Some(peer) = shared.redactor.peer(peer.ip()) {
+        span.record("peer", peer);
+    }
     async move {
         let conn = Arc::new(Connection::new(id, peer, shared.cut_all.child_token()));
+        shared.metrics.sessions_started.inc();
+        shared.metrics.sessions_active.inc();
         let _ = socket.set_nodelay(true);
         // A fixed send buffer bounds what the kernel holds for a client that stopped
         // reading; a frame or the whole printed résumé fits many times over.
         let _ = socket2::SockRef::from(&socket).set_send_buffer_size(SOCKET_SEND_BUFFER);
         let local = socket.local_addr().ok();
-        debug!("connected");
+        info!("connected");
         let stream = CuttableStream::new(socket, conn.cut.clone(), conn.meter.clone());
         let handler = VisitorHandler::new(shared.clone(), conn.clone(), local);
         let login = shared.settings.login_timeout;
         let handshake = russh::server::run_stream(shared.ssh_config.clone(), stream, handler);
         let outcome = match tokio::time::timeout(login, handshake).await {
             Ok(Ok(session)) => supervise(session, &conn, &shared, admission).await,
-            Ok(Err(err)) => Err(err.to_string()),
+            Ok(Err(err)) => Err(classify(&conn, err)),
             Err(_) => {
                 conn.set_reason(EndReason::LoginTimeout);
                 Err("no SSH version line within the login timeout".to_owned())
@@ -221,12 +251,16 @@ pub async fn serve(socket: TcpStream, peer: SocketAddr, admission: Admission, sh
                 conn.set_reason(EndReason::Error);
             }
         }
+        let duration = conn.accepted.elapsed();
+        let reason = conn.reason().as_str();
+        shared.metrics.session_ended(reason, duration);
         info!(
-            duration_ms = conn.accepted.elapsed().as_millis() as u64,
+            duration_ms = duration.as_millis() as u64,
             bytes_sent = conn.bytes_sent(),
             bytes_received = conn.bytes_received(),
+            sections_viewed = conn.sections_viewed.load(Ordering::Relaxed),
             peak_buffered = conn.peak_unflushed.load(Ordering::Relaxed),
-            reason = conn.reason().as_str(),
+            reason,
             "disconnected"
         );
     }
@@ -235,6 +269,16 @@ pub async fn serve(socket: TcpStream, peer: SocketAddr, admission: Admission, sh
 }
 
 type Session = russh::server::RunningSession<VisitorHandler>;
+
+/// Notes what a protocol error says about why the connection ended.
+fn classify(conn: &Connection, err: russh::Error) -> String {
+    match err {
+        russh::Error::KeepaliveTimeout => conn.set_reason(EndReason::DeadPeer),
+        russh::Error::InactivityTimeout => conn.set_reason(EndReason::Idle),
+        _ => {}
+    }
+    err.to_string()
+}
 
 /// Runs the established connection, firing its timers, until it ends.
 async fn supervise(
@@ -247,10 +291,17 @@ async fn supervise(
     let login_deadline = conn.accepted + settings.login_timeout;
     let max_deadline = conn.accepted + settings.max_session;
     let mut logging_in = true;
+    let mut closed_at = None;
     let reason = loop {
         let idle_deadline = Instant::now() + settings.idle_timeout.saturating_sub(conn.idle_for());
+        let linger_deadline = closed_at.map_or(max_deadline, |closed| closed + CLOSE_LINGER);
         tokio::select! {
-            ended = &mut session => return ended.map_err(|err| err.to_string()),
+            ended = &mut session => return ended.map_err(|err| classify(conn, err)),
+            _ = conn.finished.cancelled(), if closed_at.is_none() => closed_at = Some(Instant::now()),
+            _ = tokio::time::sleep_until(linger_deadline.into()), if closed_at.is_some() => {
+                conn.cut(); // the channel is closed and the client did not hang up
+                return Ok(());
+            }
             _ = shared.shutdown.cancelled() => break EndReason::Shutdown,
             _ = conn.started.cancelled(), if logging_in => {
                 logging_in = false;
@@ -265,6 +316,10 @@ async fn supervise(
     };
     goodbye(session, conn, shared, reason).await
 }
+
+/// How long a client may keep the connection open after its only channel closed; it
+/// normally hangs up at once (as OpenSSH does), and the server closes it after this.
+const CLOSE_LINGER: Duration = Duration::from_secs(2);
 
 /// Ends the session for `reason`: farewell first, then disconnect, then cut.
 async fn goodbye(

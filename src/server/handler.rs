@@ -73,6 +73,15 @@ impl VisitorHandler {
         self.shared.tracker.spawn(guarded.instrument(self.span.clone()));
     }
 
+    /// Every visitor is welcome, whatever user name and credentials their client sends;
+    /// the name is logged only as privacy settings allow.
+    fn accept(&self, user: &str) -> Auth {
+        if let Some(user) = self.shared.redactor.user(user) {
+            self.span.record("user", user);
+        }
+        Auth::Accept
+    }
+
     fn is_ours(&self, channel: ChannelId) -> bool {
         self.channel == Some(channel)
     }
@@ -110,13 +119,15 @@ impl VisitorHandler {
         let doc = self.shared.current_resume();
         let interactive = self.pty.is_some() && !self.client.is_dumb();
         let request = command::resolve(command, interactive, &doc.outline);
+        self.shared.metrics.handshake.observe(self.conn.age().as_secs_f64());
+        self.shared.metrics.exec_command(command::metric_name(command, &request));
         let panic_requested = self.shared.settings.panic_command.as_deref().map(str::as_bytes);
         if panic_requested.is_some() && panic_requested == command {
-            let out = Output::new(session.handle(), channel, self.conn.clone());
+            let out = Output::new(session.handle(), channel, self.conn.clone(), self.shared.clone());
             self.spawn_session(out, async { panic!("test-only panic trigger") });
             return true;
         }
-        let out = Output::new(session.handle(), channel, self.conn.clone());
+        let out = Output::new(session.handle(), channel, self.conn.clone(), self.shared.clone());
         let pty = self.pty.is_some();
         debug!(?request, term = %self.client.term, "starting");
         match request {
@@ -157,32 +168,43 @@ impl VisitorHandler {
     }
 }
 
+/// The client's version string, printable ASCII only and capped, for the logs.
+fn client_name(version: &[u8]) -> String {
+    let text = String::from_utf8_lossy(version);
+    let text = text.strip_prefix("SSH-2.0-").unwrap_or(&text);
+    text.chars().filter(|c| c.is_ascii_graphic() || *c == ' ').take(MAX_CLIENT_NAME).collect()
+}
+
+/// Longest client version string logged.
+const MAX_CLIENT_NAME: usize = 64;
+
 impl russh::server::Handler for VisitorHandler {
     type Error = russh::Error;
 
-    async fn auth_none(&mut self, _user: &str) -> Result<Auth, Self::Error> {
-        Ok(Auth::Accept)
+    async fn auth_none(&mut self, user: &str) -> Result<Auth, Self::Error> {
+        Ok(self.accept(user))
     }
 
-    async fn auth_password(&mut self, _user: &str, _password: &str) -> Result<Auth, Self::Error> {
-        Ok(Auth::Accept)
+    async fn auth_password(&mut self, user: &str, _password: &str) -> Result<Auth, Self::Error> {
+        Ok(self.accept(user))
     }
 
-    async fn auth_publickey(
-        &mut self,
-        _user: &str,
-        _key: VerifiedPublicKey<'_>,
-    ) -> Result<Auth, Self::Error> {
-        Ok(Auth::Accept)
+    async fn auth_publickey(&mut self, user: &str, _key: VerifiedPublicKey<'_>) -> Result<Auth, Self::Error> {
+        Ok(self.accept(user))
     }
 
     async fn auth_keyboard_interactive<'a>(
         &'a mut self,
-        _user: &str,
+        user: &str,
         _submethods: &str,
         _response: Option<russh::server::Response<'a>>,
     ) -> Result<Auth, Self::Error> {
-        Ok(Auth::Accept)
+        Ok(self.accept(user))
+    }
+
+    async fn auth_succeeded(&mut self, session: &mut Session) -> Result<(), Self::Error> {
+        self.span.record("client", client_name(session.remote_sshid()));
+        Ok(())
     }
 
     async fn channel_open_session(
@@ -216,8 +238,12 @@ impl russh::server::Handler for VisitorHandler {
     ) -> Result<(), Self::Error> {
         let ok = self.is_ours(channel) && !self.started;
         if ok {
-            self.pty = Some(sanitize_size(cols, rows));
-            self.client.term = term.chars().take(64).collect();
+            let size = sanitize_size(cols, rows);
+            self.pty = Some(size);
+            self.client.term = term.chars().filter(|c| c.is_ascii_graphic()).take(64).collect();
+            self.span.record("term", self.client.term.as_str());
+            self.span.record("cols", size.width);
+            self.span.record("rows", size.height);
         }
         Self::reply(channel, ok, session)
     }

@@ -7,19 +7,23 @@
 //! logged where its task ends and never reach the accept loop; an `accept()` error is
 //! logged and retried after a short pause.
 
+pub mod admin;
 pub mod algorithms;
 pub mod command;
 pub mod connection;
 pub mod handler;
 pub mod keys;
 pub mod limits;
+pub mod metrics;
 pub mod output;
+pub mod privacy;
 pub mod session;
 pub mod stream;
 pub mod terminal;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use russh::keys::PrivateKey;
@@ -31,6 +35,8 @@ use tracing::{info, warn};
 
 use crate::resume::Loaded;
 use limits::{Limiter, Limits, RefusalLog};
+use metrics::Metrics;
+use privacy::{PeerLogging, Redactor};
 
 /// Pause after a failed `accept()` (e.g. out of file descriptors) before trying again.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
@@ -51,6 +57,8 @@ pub struct Settings {
     /// On shutdown (and when a timer ends a session), how long the visitor's session
     /// gets to say goodbye before the connection is cut.
     pub drain_timeout: Duration,
+    /// How visitors' addresses and user names appear in logs.
+    pub log_peers: PeerLogging,
     /// Keepalive probes to detect dead peers: one every interval, this many missed.
     pub keepalive_interval: Duration,
     pub keepalive_max: usize,
@@ -68,6 +76,7 @@ impl Default for Settings {
             idle_timeout: Duration::from_secs(600),
             max_session: Duration::from_secs(3600),
             drain_timeout: Duration::from_secs(5),
+            log_peers: PeerLogging::Hashed,
             keepalive_interval: Duration::from_secs(15),
             keepalive_max: 3,
             panic_command: None,
@@ -83,6 +92,10 @@ pub struct Shared {
     pub ssh_config: Arc<russh::server::Config>,
     pub limiter: Arc<Limiter>,
     refusals: RefusalLog,
+    pub metrics: Metrics,
+    pub redactor: Redactor,
+    /// Set once every listener accepts connections.
+    listening: AtomicBool,
     /// Cancelled to start the graceful shutdown.
     pub shutdown: CancellationToken,
     /// Cancelled when the drain deadline has passed: cuts every connection still open.
@@ -100,15 +113,29 @@ impl Shared {
         let ssh_config = Arc::new(algorithms::ssh_config(host_key, &settings));
         let limiter = Limiter::new(settings.limits.clone());
         Arc::new(Self {
-            settings,
             resume,
             ssh_config,
             limiter,
             refusals: RefusalLog::new(Duration::from_secs(1)),
+            metrics: Metrics::new(),
+            redactor: Redactor::new(settings.log_peers),
+            listening: AtomicBool::new(false),
             shutdown,
             cut_all: CancellationToken::new(),
             tracker: TaskTracker::new(),
+            settings,
         })
+    }
+
+    /// `Ok` when the server takes visitors: résumé loaded, listening, not draining.
+    pub fn readiness(&self) -> Result<(), &'static str> {
+        if self.shutdown.is_cancelled() {
+            Err("draining\n")
+        } else if !self.listening.load(Ordering::Relaxed) {
+            Err("starting\n")
+        } else {
+            Ok(())
+        }
     }
 
     /// The résumé new sessions get.
@@ -123,6 +150,7 @@ pub async fn run(listeners: Vec<TcpListener>, shared: Arc<Shared>) {
     for listener in listeners {
         shared.tracker.spawn(accept_loop(listener, shared.clone()));
     }
+    shared.listening.store(true, Ordering::Relaxed);
     shared.shutdown.cancelled().await;
     shared.tracker.close();
     let open = shared.limiter.open();
@@ -159,10 +187,12 @@ fn admit(socket: TcpStream, peer: SocketAddr, shared: &Arc<Shared>) {
             shared.tracker.spawn(connection::serve(socket, peer, admission, shared.clone()));
         }
         Err(refusal) => {
-            if let Some(held_back) = shared.refusals.should_log(refusal) {
-                warn!(%peer, reason = refusal.as_str(), held_back, "refused a connection");
-            }
             drop(socket);
+            shared.metrics.refused(refusal.as_str());
+            if let Some(held_back) = shared.refusals.should_log(refusal) {
+                let peer = shared.redactor.peer(peer.ip());
+                warn!(peer, reason = refusal.as_str(), held_back, "refused a connection");
+            }
         }
     }
 }

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use russh::ChannelId;
 use russh::server::Handle;
 
+use super::Shared;
 use super::connection::{Connection, EndReason};
 
 /// The visitor's channel, as seen from their session task.
@@ -19,6 +20,7 @@ pub struct Output {
     handle: Handle,
     channel: ChannelId,
     conn: Arc<Connection>,
+    shared: Arc<Shared>,
 }
 
 /// The visitor is gone: nothing more can be written.
@@ -27,8 +29,12 @@ pub struct Output {
 pub struct Closed;
 
 impl Output {
-    pub fn new(handle: Handle, channel: ChannelId, conn: Arc<Connection>) -> Self {
-        Self { handle, channel, conn }
+    pub fn new(handle: Handle, channel: ChannelId, conn: Arc<Connection>, shared: Arc<Shared>) -> Self {
+        Self { handle, channel, conn, shared }
+    }
+
+    pub fn shared(&self) -> &Shared {
+        &self.shared
     }
 
     /// Sends `bytes` as one write; returns once russh has queued it.
@@ -39,6 +45,7 @@ impl Output {
         let len = bytes.len();
         self.handle.data(self.channel, bytes).await.map_err(|_| Closed)?;
         self.conn.add_sent(len);
+        self.shared.metrics.bytes_sent.inc_by(len as u64);
         Ok(())
     }
 
@@ -47,6 +54,7 @@ impl Output {
         let len = bytes.len();
         self.handle.extended_data(self.channel, 1, bytes).await.map_err(|_| Closed)?;
         self.conn.add_sent(len);
+        self.shared.metrics.bytes_sent.inc_by(len as u64);
         Ok(())
     }
 

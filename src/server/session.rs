@@ -8,6 +8,8 @@
 //! then exit status, EOF and close. Printed (non-interactive) output lives here too.
 
 use std::future::Future;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
 
 use bytes::Bytes;
 use ratatui::crossterm::{cursor, queue, terminal as term};
@@ -74,6 +76,7 @@ async fn event_loop(app: &mut App, mut inbox: Inbox, out: &Output) -> Result<End
     // What the visitor's screen shows, while it differs from `app`; `None` for blank.
     let mut shown: Option<App> = None;
     let mut prelude = enter_sequence();
+    let mut views = SectionViews::default();
     loop {
         // A visitor who stops reading holds the next frame back (and, later, this send);
         // the server can still end the session meanwhile.
@@ -82,13 +85,20 @@ async fn event_loop(app: &mut App, mut inbox: Inbox, out: &Output) -> Result<End
             _ = conn.end_requested() => return Ok(conn.reason()),
             _ = conn.wait_for_room(IN_FLIGHT_BUDGET) => {}
         }
+        let drawing = Instant::now();
         let mut bytes = std::mem::take(&mut prelude);
         bytes.extend_from_slice(&terminal::frame(shown.take().as_ref(), app));
+        let metrics = &out.shared().metrics;
+        metrics.frame_render.observe(drawing.elapsed().as_secs_f64());
         tokio::select! {
             biased;
             _ = conn.end_requested() => return Ok(conn.reason()),
             sent = out.send(bytes) => sent?,
         }
+        if conn.first_frame() {
+            metrics.first_frame.observe(conn.age().as_secs_f64());
+        }
+        views.note(app, out);
         loop {
             tokio::select! {
                 biased;
@@ -118,6 +128,29 @@ async fn event_loop(app: &mut App, mut inbox: Inbox, out: &Output) -> Result<End
                 Effect::None => {}
             }
         }
+    }
+}
+
+/// Which sections a visitor has seen, for the metrics and the disconnect line.
+#[derive(Default)]
+struct SectionViews {
+    current: Option<usize>,
+    seen: u64,
+}
+
+impl SectionViews {
+    /// Counts a view when the frame just sent shows another section than the last one.
+    fn note(&mut self, app: &App, out: &Output) {
+        let section = app.section();
+        if self.current == Some(section) {
+            return;
+        }
+        self.current = Some(section);
+        if let Some(shown) = app.outline().sections.get(section) {
+            out.shared().metrics.section_viewed(shown.slug);
+        }
+        self.seen |= 1u64.checked_shl(section as u32).unwrap_or(0);
+        out.connection().sections_viewed.store(self.seen.count_ones(), Ordering::Relaxed);
     }
 }
 

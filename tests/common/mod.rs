@@ -287,7 +287,8 @@ pub struct StallingProxy {
 }
 
 impl StallingProxy {
-    pub async fn start(server: SocketAddr) -> Self {
+    /// Relays to `server`, connecting from the loopback address `source`.
+    pub async fn start(server: SocketAddr, source: IpAddr) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let pause = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -296,7 +297,7 @@ impl StallingProxy {
         let seen = upstream_addr.clone();
         tokio::spawn(async move {
             let Ok((client, _)) = listener.accept().await else { return };
-            let Ok(upstream) = connect_with_small_window(server).await else { return };
+            let Ok(upstream) = connect_with_small_window(server, source).await else { return };
             if let Ok(local) = upstream.local_addr() {
                 let _ = seen.set(local);
             }
@@ -313,9 +314,13 @@ impl StallingProxy {
 
 /// A small receive buffer keeps the kernel from absorbing megabytes on the server's
 /// behalf once the proxy stops reading, so the stall reaches the server quickly.
-async fn connect_with_small_window(server: SocketAddr) -> std::io::Result<tokio::net::TcpStream> {
+async fn connect_with_small_window(
+    server: SocketAddr,
+    source: IpAddr,
+) -> std::io::Result<tokio::net::TcpStream> {
     let socket = tokio::net::TcpSocket::new_v4()?;
     socket.set_recv_buffer_size(4096)?;
+    socket.bind(SocketAddr::new(source, 0))?;
     socket.connect(server).await
 }
 
@@ -395,4 +400,31 @@ pub async fn find_log(matches: impl Fn(&serde_json::Value) -> bool) -> serde_jso
         assert!(tokio::time::Instant::now() < deadline, "no such log line:\n{:#?}", logged());
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+impl TestServer {
+    /// Starts the metrics and health listener on `127.0.0.1:0` for this server.
+    pub async fn start_admin(&self) -> SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(server::admin::serve(listener, self.shared.clone(), CancellationToken::new()));
+        addr
+    }
+}
+
+/// A plain HTTP/1.1 GET on loopback: the status code and the body.
+pub async fn http_get(addr: SocketAddr, path: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let request = async {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let head = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).await.unwrap();
+        String::from_utf8_lossy(&response).into_owned()
+    };
+    let response = tokio::time::timeout(LIVENESS, request).await.expect("no HTTP response");
+    let status = response.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    (status, body)
 }

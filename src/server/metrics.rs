@@ -1,0 +1,151 @@
+//! What the server counts, in the Prometheus text format (via `prometheus-client`).
+//!
+//! Every label value comes from a fixed set the server defines (end reasons, refusal
+//! reasons, the résumé's section slugs, known exec command names plus `other`), so no
+//! visitor can create a new time series.
+
+use std::time::Duration;
+
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+type Labels = [(&'static str, &'static str); 1];
+
+/// Exec commands counted by name; anything else counts as `other`.
+pub const KNOWN_COMMANDS: [&str; 6] = ["shell", "text", "markdown", "json", "help", "section"];
+
+/// The server's metrics; one instance shared by every connection.
+#[derive(Debug)]
+pub struct Metrics {
+    registry: Registry,
+    pub sessions_active: Gauge,
+    pub sessions_started: Counter,
+    sessions_ended: Family<Labels, Counter>,
+    refused: Family<Labels, Counter>,
+    pub handshake: Histogram,
+    pub first_frame: Histogram,
+    pub frame_render: Histogram,
+    pub session_duration: Histogram,
+    pub bytes_sent: Counter,
+    section_views: Family<Labels, Counter>,
+    exec_commands: Family<Labels, Counter>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn latency_histogram() -> Histogram {
+    // 50 µs to ~1.6 s
+    Histogram::new(exponential_buckets(0.000_05, 2.0, 16))
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("ssh_resume");
+        let metrics = Self {
+            registry: Registry::default(),
+            sessions_active: Gauge::default(),
+            sessions_started: Counter::default(),
+            sessions_ended: Family::default(),
+            refused: Family::default(),
+            handshake: latency_histogram(),
+            first_frame: latency_histogram(),
+            frame_render: latency_histogram(),
+            session_duration: Histogram::new([
+                1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0,
+            ]),
+            bytes_sent: Counter::default(),
+            section_views: Family::default(),
+            exec_commands: Family::default(),
+        };
+        let m = &metrics;
+        registry.register("sessions_active", "Connections open now", m.sessions_active.clone());
+        registry.register("sessions_started", "Connections admitted", m.sessions_started.clone());
+        registry.register("sessions_ended", "Connections closed, by reason", m.sessions_ended.clone());
+        registry.register(
+            "connections_refused",
+            "Connections refused before the handshake",
+            m.refused.clone(),
+        );
+        registry.register(
+            "handshake_seconds",
+            "TCP accept to the shell or exec request",
+            m.handshake.clone(),
+        );
+        registry.register("first_frame_seconds", "TCP accept to the first frame sent", m.first_frame.clone());
+        registry.register("frame_render_seconds", "Drawing and encoding one frame", m.frame_render.clone());
+        registry.register("session_duration_seconds", "TCP accept to close", m.session_duration.clone());
+        registry.register("sent_bytes", "Bytes written to visitors' channels", m.bytes_sent.clone());
+        registry.register("section_views", "Times a section was opened", m.section_views.clone());
+        registry.register("exec_commands", "Shell and exec requests, by command", m.exec_commands.clone());
+        Self { registry, ..metrics }
+    }
+
+    pub fn session_ended(&self, reason: &'static str, duration: Duration) {
+        self.sessions_ended.get_or_create(&[("reason", reason)]).inc();
+        self.session_duration.observe(duration.as_secs_f64());
+        self.sessions_active.dec();
+    }
+
+    pub fn refused(&self, reason: &'static str) {
+        self.refused.get_or_create(&[("reason", reason)]).inc();
+    }
+
+    /// `slug` comes from the résumé's fixed set of sections.
+    pub fn section_viewed(&self, slug: &'static str) {
+        self.section_views.get_or_create(&[("section", slug)]).inc();
+    }
+
+    /// Counts a shell or exec request; unknown names count as `other`.
+    pub fn exec_command(&self, name: &str) {
+        let label = KNOWN_COMMANDS.iter().find(|known| **known == name).copied().unwrap_or("other");
+        self.exec_commands.get_or_create(&[("command", label)]).inc();
+    }
+
+    /// The text exposition format.
+    pub fn encode(&self) -> String {
+        let mut out = String::with_capacity(4096);
+        // Writing into a String cannot fail.
+        let _ = encode(&mut out, &self.registry);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exposition_names_every_metric_and_label() {
+        let metrics = Metrics::new();
+        metrics.sessions_started.inc();
+        metrics.sessions_active.inc();
+        metrics.session_ended("quit", Duration::from_secs(3));
+        metrics.refused("max-per-ip");
+        metrics.section_viewed("experience");
+        metrics.exec_command("json");
+        metrics.exec_command("$(rm -rf /)");
+        metrics.first_frame.observe(0.001);
+        let text = metrics.encode();
+        for expected in [
+            "ssh_resume_sessions_active 0",
+            "ssh_resume_sessions_started_total 1",
+            "ssh_resume_sessions_ended_total{reason=\"quit\"} 1",
+            "ssh_resume_connections_refused_total{reason=\"max-per-ip\"} 1",
+            "ssh_resume_section_views_total{section=\"experience\"} 1",
+            "ssh_resume_exec_commands_total{command=\"json\"} 1",
+            "ssh_resume_exec_commands_total{command=\"other\"} 1",
+            "ssh_resume_first_frame_seconds_count 1",
+        ] {
+            assert!(text.contains(expected), "missing {expected} in\n{text}");
+        }
+        assert!(!text.contains("rm -rf"));
+    }
+}

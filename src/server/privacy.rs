@@ -1,0 +1,99 @@
+//! How visitors appear in logs: their address (and the user name their client sends)
+//! in full, as a keyed hash, or not at all.
+//!
+//! The hash key is random, generated in memory at start and replaced every UTC day, so
+//! the owner can tell visitors apart within a day but no address is ever stored and
+//! yesterday's hashes cannot be linked to today's.
+
+use std::hash::{BuildHasher, RandomState};
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// `--log-peers`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PeerLogging {
+    Full,
+    Hashed,
+    None,
+}
+
+/// Turns addresses and user names into what the logs may show.
+#[derive(Debug)]
+pub struct Redactor {
+    mode: PeerLogging,
+    /// The day's key, and the day (days since the epoch, UTC) it belongs to.
+    key: Mutex<(RandomState, u64)>,
+}
+
+fn today() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() / 86_400)
+}
+
+impl Redactor {
+    pub fn new(mode: PeerLogging) -> Self {
+        Self { mode, key: Mutex::new((RandomState::new(), today())) }
+    }
+
+    pub fn mode(&self) -> PeerLogging {
+        self.mode
+    }
+
+    /// The visitor's address as logged, or `None` when peers are not logged.
+    pub fn peer(&self, ip: IpAddr) -> Option<String> {
+        match self.mode {
+            PeerLogging::Full => Some(ip.to_string()),
+            PeerLogging::Hashed => Some(self.hash(&ip.to_string())),
+            PeerLogging::None => None,
+        }
+    }
+
+    /// The user name a client sent, treated like its address.
+    pub fn user(&self, user: &str) -> Option<String> {
+        match self.mode {
+            PeerLogging::Full => Some(user.chars().filter(|c| !c.is_control()).take(64).collect()),
+            PeerLogging::Hashed => Some(self.hash(user)),
+            PeerLogging::None => None,
+        }
+    }
+
+    fn hash(&self, value: &str) -> String {
+        let Ok(mut key) = self.key.lock() else { return "h-unavailable".to_owned() };
+        let day = today();
+        if key.1 != day {
+            *key = (RandomState::new(), day);
+        }
+        format!("h-{:012x}", key.0.hash_one(value) >> 16)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_peers_are_stable_within_a_day_and_hide_the_address() {
+        let redactor = Redactor::new(PeerLogging::Hashed);
+        let ip: IpAddr = "127.0.0.9".parse().unwrap();
+        let first = redactor.peer(ip).unwrap();
+        assert_eq!(redactor.peer(ip).unwrap(), first);
+        assert!(!first.contains("127") && first.starts_with("h-"), "{first}");
+        assert_ne!(redactor.peer("127.0.0.8".parse().unwrap()).unwrap(), first);
+    }
+
+    #[test]
+    fn keys_differ_between_runs() {
+        let ip: IpAddr = "10.1.2.3".parse().unwrap();
+        let a = Redactor::new(PeerLogging::Hashed).peer(ip);
+        let b = Redactor::new(PeerLogging::Hashed).peer(ip);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn none_logs_nothing_and_full_logs_the_address() {
+        let ip: IpAddr = "127.0.0.9".parse().unwrap();
+        assert_eq!(Redactor::new(PeerLogging::None).peer(ip), None);
+        assert_eq!(Redactor::new(PeerLogging::None).user("alice"), None);
+        assert_eq!(Redactor::new(PeerLogging::Full).peer(ip).as_deref(), Some("127.0.0.9"));
+    }
+}

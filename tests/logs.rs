@@ -1,0 +1,77 @@
+//! The JSON logs: one span per connection with stable fields, a disconnect line with
+//! what the owner needs, and visitors' addresses only as `--log-peers` allows. One test
+//! function, so the phases do not interleave in the captured log.
+
+mod common;
+
+use std::net::IpAddr;
+
+use common::{TestServer, Visit, Visitor, capture_logs, logged, manifest_path, temp_dir};
+use serde_json::Value;
+use ssh_resume::server::Settings;
+use ssh_resume::server::privacy::PeerLogging;
+
+const VISITOR: [u8; 4] = [127, 0, 0, 9];
+
+/// Runs one visit from 127.0.0.9 that types a secret and quits; returns the lines it logged.
+async fn visit_with(log_peers: PeerLogging, name: &str) -> Vec<Value> {
+    let before = logged().len();
+    let settings = Settings { log_peers, ..Settings::default() };
+    let server = TestServer::start_with(&temp_dir(name), &manifest_path("resume.toml"), settings).await;
+    let mut visitor =
+        Visitor::connect_from(server.addr, IpAddr::from(VISITOR), Visit::terminal(100, 30)).await;
+    visitor.wait_for_text("Staff Software Engineer").await;
+    visitor.send(b"3").await;
+    visitor.wait_for_text("Together.ai").await;
+    visitor.send(b"/SECRETWORD\r").await;
+    visitor.send(b"q").await;
+    visitor.read_to_end().await;
+    let mut unknown =
+        Visitor::connect_from(server.addr, IpAddr::from(VISITOR), Visit::no_pty(Some("SECRETCMD"))).await;
+    unknown.read_to_end().await;
+    // The test client does not hang up by itself: the server closes idle connections
+    // whose channel has closed.
+    server.wait_until_no_connections().await;
+    server.stop().await;
+    logged().split_off(before)
+}
+
+fn disconnect_lines(lines: &[Value]) -> Vec<&Value> {
+    lines.iter().filter(|l| l["fields"]["message"] == "disconnected").collect()
+}
+
+#[tokio::test]
+async fn json_logs_carry_the_fields_and_respect_peer_privacy() {
+    capture_logs();
+
+    let hashed = visit_with(PeerLogging::Hashed, "logs-hashed").await;
+    let text = serde_json::to_string(&hashed).unwrap();
+    assert!(!text.contains("127.0.0.9"), "the address leaked with --log-peers hashed");
+    assert!(!text.contains("SECRET"), "something the visitor typed was logged");
+    let quit =
+        disconnect_lines(&hashed).into_iter().find(|l| l["fields"]["reason"] == "quit").expect("a quit");
+    for field in ["duration_ms", "bytes_sent", "bytes_received", "sections_viewed"] {
+        assert!(quit["fields"][field].is_u64(), "{field} missing in {quit}");
+    }
+    assert!(quit["fields"]["sections_viewed"].as_u64().unwrap() >= 2, "{quit}");
+    let span = &quit["span"];
+    assert!(span["session"].is_u64(), "{quit}");
+    assert!(span["peer"].as_str().unwrap().starts_with("h-"), "{quit}");
+    assert!(span["user"].as_str().unwrap().starts_with("h-"), "{quit}");
+    assert!(span["client"].as_str().unwrap().starts_with("russh"), "{quit}");
+    assert_eq!(span["term"], "xterm-256color");
+    assert_eq!((span["cols"].as_u64(), span["rows"].as_u64()), (Some(100), Some(30)));
+    assert!(disconnect_lines(&hashed).iter().any(|l| l["fields"]["reason"] == "done"), "the exec ended done");
+
+    let none = visit_with(PeerLogging::None, "logs-none").await;
+    assert!(!disconnect_lines(&none).is_empty());
+    for line in &none {
+        let shown = line.to_string();
+        assert!(!shown.contains("\"peer\"") && !shown.contains("\"user\""), "{shown}");
+        assert!(!shown.contains("127.0.0.9"));
+    }
+
+    let full = visit_with(PeerLogging::Full, "logs-full").await;
+    let line = disconnect_lines(&full)[0];
+    assert_eq!(line["span"]["peer"], "127.0.0.9", "{line}");
+}
