@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
@@ -56,6 +57,14 @@ pub enum Command {
         /// Print the SSHFP records for HOSTNAME instead, as `ssh-keygen -r HOSTNAME` does.
         #[arg(long, value_name = "HOSTNAME", value_parser = parse_hostname)]
         sshfp: Option<String>,
+    },
+    /// Exit 0 if an SSH server answers on ADDR with an SSH-2.0 version line, else 1.
+    Healthcheck {
+        #[arg(long, default_value = "127.0.0.1:2222")]
+        addr: SocketAddr,
+        /// Time allowed for connecting and the version line (e.g. 500ms, 2s).
+        #[arg(long, default_value = "2s", value_parser = crate::healthcheck::parse_duration)]
+        timeout: Duration,
     },
 }
 
@@ -114,6 +123,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Fingerprint { keys_dir, sshfp }) => fingerprint(&keys_dir, sshfp.as_deref()),
+        Some(Command::Healthcheck { addr, timeout }) => {
+            let version = crate::healthcheck::check(addr, timeout)?;
+            println!("{addr}: {version}");
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
