@@ -1,6 +1,6 @@
-//! The subcommands that deployment relies on, run as an operator would:
-//! `ssh-resume healthcheck` against the real binary on `127.0.0.1:0`, and
-//! `fingerprint --sshfp` against `ssh-keygen -r`.
+//! The files in `deploy/` and the subcommands they rely on, run as an operator would:
+//! the systemd unit through `systemd-analyze`, `ssh-resume healthcheck` against the real
+//! binary on `127.0.0.1:0`, and `fingerprint --sshfp` against `ssh-keygen -r`.
 //! Where a tool is missing the test is skipped with a message, except under `CI=true`,
 //! where `.ci/run` installs it and a missing tool is a failure.
 
@@ -16,6 +16,11 @@ use common::{LIVENESS, manifest_path, temp_dir};
 use ssh_resume::server::keys;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ssh-resume");
+const UNIT: &str = "deploy/ssh-resume.service";
+/// Where the unit expects the binary; the tests point it at the one cargo built.
+const INSTALLED_BIN: &str = "/usr/local/bin/ssh-resume";
+/// `systemd-analyze security` exposure ×10 that the unit must not exceed (it scores 1.4).
+const MAX_EXPOSURE: &str = "14";
 
 /// Whether `tool` runs at all (`ssh-keygen` has no `--version` and exits 1: still found).
 fn tool_available(tool: &str, package: &str) -> bool {
@@ -30,6 +35,43 @@ fn tool_available(tool: &str, package: &str) -> bool {
 
 fn text(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).unwrap()
+}
+
+/// A copy of the unit in a fresh directory, its commands pointing at the built binary.
+fn unit_with_built_binary(name: &str) -> std::path::PathBuf {
+    let unit = std::fs::read_to_string(manifest_path(UNIT)).unwrap();
+    assert!(unit.contains(&format!("ExecStart={INSTALLED_BIN} serve")), "ExecStart moved");
+    let path = temp_dir(name).join("ssh-resume.service");
+    std::fs::write(&path, unit.replace(INSTALLED_BIN, BIN)).unwrap();
+    path
+}
+
+#[test]
+fn systemd_unit_passes_verify() {
+    if !tool_available("systemd-analyze", "systemd") {
+        return;
+    }
+    let unit = unit_with_built_binary("unit-verify");
+    let output = Command::new("systemd-analyze").arg("verify").arg(&unit).output().unwrap();
+    let stderr = text(&output.stderr);
+    assert!(output.status.success(), "systemd-analyze verify failed:\n{stderr}");
+    assert!(!stderr.contains("ssh-resume.service"), "systemd-analyze verify warned:\n{stderr}");
+}
+
+#[test]
+fn systemd_unit_keeps_its_hardening() {
+    if !tool_available("systemd-analyze", "systemd") {
+        return;
+    }
+    let unit = unit_with_built_binary("unit-security");
+    let output = Command::new("systemd-analyze")
+        .args(["security", "--offline=true", "--no-pager", &format!("--threshold={MAX_EXPOSURE}")])
+        .arg(&unit)
+        .output()
+        .unwrap();
+    let report = text(&output.stdout);
+    assert!(output.status.success(), "exposure above {MAX_EXPOSURE}/100:\n{report}{}", text(&output.stderr));
+    assert!(report.contains("Overall exposure level for ssh-resume.service"), "{report}");
 }
 
 /// The built binary serving the shipped résumé on `127.0.0.1:0`; killed on drop.
