@@ -63,10 +63,21 @@ pub enum Command {
         #[arg(long, default_value = "resume.toml", env = "SSH_RESUME_RESUME")]
         resume: PathBuf,
     },
-    /// Print the host key's SHA256 fingerprint.
+    /// Print the host key's SHA256 fingerprint, or its SSHFP DNS records.
     Fingerprint {
         #[arg(long, default_value = "keys", env = "SSH_RESUME_KEYS_DIR")]
         keys_dir: PathBuf,
+        /// Print the SSHFP records for HOSTNAME instead, as `ssh-keygen -r HOSTNAME` does.
+        #[arg(long, value_name = "HOSTNAME", value_parser = parse_hostname)]
+        sshfp: Option<String>,
+    },
+    /// Exit 0 if an SSH server answers on ADDR with an SSH-2.0 version line, else 1.
+    Healthcheck {
+        #[arg(long, default_value = "127.0.0.1:2222")]
+        addr: SocketAddr,
+        /// Time allowed for connecting and the version line (e.g. 500ms, 2s).
+        #[arg(long, default_value = "2s", value_parser = crate::healthcheck::parse_duration)]
+        timeout: Duration,
     },
 }
 
@@ -194,10 +205,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", load_resume(&resume)?.render(format, usize::from(width)));
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Fingerprint { keys_dir }) => {
-            let path = keys_dir.join(keys::HOST_KEY_FILE);
-            let key = keys::load(&path).map_err(|e| ConfigError(e.to_string()))?;
-            println!("{}", keys::fingerprint(&key));
+        Some(Command::Fingerprint { keys_dir, sshfp }) => fingerprint(&keys_dir, sshfp.as_deref()),
+        Some(Command::Healthcheck { addr, timeout }) => {
+            let version = crate::healthcheck::check(addr, timeout)?;
+            println!("{addr}: {version}");
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -336,4 +347,28 @@ async fn stop_on_signal(shutdown: CancellationToken) {
         _ = int.recv() => info!("SIGINT: shutting down"),
     }
     shutdown.cancel();
+}
+
+/// `ssh-resume fingerprint [--sshfp HOSTNAME]`: never creates a key.
+fn fingerprint(keys_dir: &Path, sshfp: Option<&str>) -> Result<ExitCode> {
+    let path = keys_dir.join(keys::HOST_KEY_FILE);
+    let key = keys::load(&path).map_err(|e| ConfigError(e.to_string()))?;
+    match sshfp {
+        None => println!("{}", keys::fingerprint(&key)),
+        Some(host) => {
+            print!("{}", keys::sshfp_records(key.public_key(), host).map_err(|e| ConfigError(e.to_string()))?)
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A name that fits in one zone-file field: letters, digits, `-`, `_`, `.` (a trailing
+/// dot makes it absolute), `*`, or `@` for the zone's origin. IDNs go in as `xn--…`.
+fn parse_hostname(text: &str) -> std::result::Result<String, String> {
+    let valid = !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_.*@".contains(c));
+    if valid {
+        Ok(text.to_owned())
+    } else {
+        Err(format!("`{text}` is not a DNS name like resume.example.com"))
+    }
 }

@@ -10,8 +10,11 @@
 //! - [`server`]: the SSH adapter: host key, accept loop, the russh handler, and one task
 //!   per visitor that owns its `App` and terminal.
 //! - [`cli`]: command-line flags and the subcommands `main` dispatches to.
+//! - [`healthcheck`]: the `healthcheck` subcommand's probe: does an address answer with
+//!   an SSH-2.0 version line? Blocking `std::net`, used by the container image.
 
 pub mod cli;
+pub mod healthcheck;
 pub mod resume;
 pub mod server;
 pub mod tui;

@@ -4,14 +4,19 @@
 //! A new key is written to a temporary file created with mode 0600 and renamed into
 //! place, so no reader ever sees a half-written or world-readable key; the directory is
 //! tightened to 0700. A key file readable by group or others is refused, as OpenSSH does.
+//!
+//! It also formats the key's SSHFP DNS records, so visitors' clients can check the key
+//! against DNS instead of trusting it on first use.
 
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
+use russh::keys::ssh_key::EcdsaCurve;
 use russh::keys::ssh_key::LineEnding;
-use russh::keys::{Algorithm, HashAlg, PrivateKey};
+use russh::keys::{Algorithm, HashAlg, PrivateKey, PublicKey};
+use sha1::{Digest, Sha1};
 
 /// File name of the host key inside the keys directory.
 pub const HOST_KEY_FILE: &str = "ssh_host_ed25519_key";
@@ -30,6 +35,8 @@ pub enum KeyError {
     Invalid { path: PathBuf, source: russh::keys::Error },
     #[error("cannot create a host key: {0}")]
     Generate(#[from] russh::keys::ssh_key::Error),
+    #[error("SSHFP records have no algorithm number for {0} keys; use an Ed25519 host key")]
+    NoSshfp(String),
 }
 
 /// The host key and whether it was just created.
@@ -71,6 +78,34 @@ pub fn load(path: &Path) -> Result<PrivateKey, KeyError> {
     }
     russh::keys::load_secret_key(path, None)
         .map_err(|source| KeyError::Invalid { path: path.to_owned(), source })
+}
+
+/// The SSHFP resource records (RFC 4255) for `key`, one per line, as `ssh-keygen -r HOST`
+/// prints them: fingerprint type 1 (SHA-1) then 2 (SHA-256, RFC 6594) of the public key
+/// blob. `host` is written as given, so a zone file needs a trailing dot or a relative name.
+pub fn sshfp_records(key: &PublicKey, host: &str) -> Result<String, KeyError> {
+    let algorithm = sshfp_algorithm(&key.algorithm())?;
+    let blob = key.to_bytes()?;
+    let sha256 = key.fingerprint(HashAlg::Sha256);
+    let lines = [(1, hex(&Sha1::digest(&blob))), (2, hex(sha256.as_bytes()))];
+    Ok(lines.iter().map(|(kind, digest)| format!("{host} IN SSHFP {algorithm} {kind} {digest}\n")).collect())
+}
+
+/// The SSHFP algorithm number: RFC 4255 (RSA, DSA), RFC 6594 (ECDSA), RFC 7479 (Ed25519).
+fn sshfp_algorithm(algorithm: &Algorithm) -> Result<u8, KeyError> {
+    match algorithm {
+        Algorithm::Rsa { .. } => Ok(1),
+        Algorithm::Dsa => Ok(2),
+        Algorithm::Ecdsa { curve: EcdsaCurve::NistP256 | EcdsaCurve::NistP384 | EcdsaCurve::NistP521 } => {
+            Ok(3)
+        }
+        Algorithm::Ed25519 => Ok(4),
+        other => Err(KeyError::NoSshfp(other.to_string())),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 fn prepare_dir(dir: &Path) -> Result<(), KeyError> {
@@ -150,5 +185,30 @@ mod tests {
         let err = load_or_create(&dir).err().unwrap();
         assert!(err.to_string().starts_with(&path.display().to_string()), "{err}");
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn sshfp_records_match_ssh_keygen() {
+        // Expected output recorded from `ssh-keygen -r example.com. -f kat.pub` (OpenSSH 9.2).
+        let key = PublicKey::from_openssh(
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILbOjlmP1DAnSuCradIxRTYOpQwinDfMfWxWmfU2nQDb",
+        )
+        .unwrap();
+        assert_eq!(
+            sshfp_records(&key, "example.com.").unwrap(),
+            "example.com. IN SSHFP 4 1 734576bd4b88cda7bf35d58ed7d496bac80e3a2b\n\
+             example.com. IN SSHFP 4 2 8e6e073fc7ad8eb4b99d1ddbfed5a471c1bbab37285ac41cd436ae190006fd7e\n"
+        );
+    }
+
+    #[test]
+    fn sshfp_refuses_a_key_without_an_algorithm_number() {
+        let key = PublicKey::from_openssh(
+            "sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29tAAAAIAABAgMEBQYHCAkKCwwN\
+             Dg8QERITFBUWFxgZGhscHR4fAAAABHNzaDo=",
+        )
+        .unwrap();
+        let err = sshfp_records(&key, "example.com").unwrap_err();
+        assert!(err.to_string().contains("use an Ed25519 host key"), "{err}");
     }
 }
