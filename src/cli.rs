@@ -76,7 +76,7 @@ pub enum Command {
         #[arg(long, default_value = "127.0.0.1:2222")]
         addr: SocketAddr,
         /// Time allowed for connecting and the version line (e.g. 500ms, 2s).
-        #[arg(long, default_value = "2s", value_parser = crate::healthcheck::parse_duration)]
+        #[arg(long, default_value = "2s", value_parser = humantime::parse_duration)]
         timeout: Duration,
     },
 }

@@ -90,25 +90,6 @@ fn printable(line: &[u8]) -> String {
     line.iter().map(|&byte| if (0x20..0x7f).contains(&byte) { char::from(byte) } else { '?' }).collect()
 }
 
-/// Parses `500ms`, `2s`, `1m` or a bare number of seconds; zero is refused.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: u64 =
-        number.parse().map_err(|_| format!("`{text}` is not a duration like 500ms, 2s or 1m"))?;
-    let duration = match unit {
-        "ms" => Duration::from_millis(number),
-        "" | "s" => Duration::from_secs(number),
-        "m" => Duration::from_secs(number.saturating_mul(60)),
-        _ => return Err(format!("`{text}`: unknown unit `{unit}`; use ms, s or m")),
-    };
-    if duration.is_zero() {
-        return Err("the duration must be more than zero".to_owned());
-    }
-    Ok(duration)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,17 +108,5 @@ mod tests {
         assert_eq!(printable(b"SSH-2.0-x\r\n"), "SSH-2.0-x");
         assert_eq!(printable(b"SSH-2.0-\x1b[2Jx\n"), "SSH-2.0-?[2Jx");
         assert_eq!(printable("SSH-2.0-é".as_bytes()), "SSH-2.0-??");
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
-        assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));
-        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
-        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
-        assert!(parse_duration("0s").is_err());
-        assert!(parse_duration("2h").unwrap_err().contains("unknown unit"));
-        assert!(parse_duration("s").is_err());
-        assert!(parse_duration("-1s").is_err());
     }
 }

@@ -83,7 +83,7 @@ struct ServerProcess {
 impl ServerProcess {
     fn start(keys_dir: &Path) -> Self {
         let mut child = Command::new(BIN)
-            .args(["serve", "--listen", "127.0.0.1:0", "--resume"])
+            .args(["serve", "--log-format", "pretty", "--listen", "127.0.0.1:0", "--resume"])
             .arg(manifest_path("resume.toml"))
             .arg("--keys-dir")
             .arg(keys_dir)
