@@ -47,7 +47,7 @@ pub async fn run_interactive(app: App, inbox: Inbox, out: Output, shutdown: Canc
             return out.finish(1, EndReason::Error).await;
         }
     };
-    view.backend().write_raw(&enter_sequence());
+    view.enter();
     let reason = match event_loop(&mut view, inbox, &out, &shutdown).await {
         Ok(reason) => reason,
         Err(Closed) => EndReason::ClientClosed,
@@ -55,7 +55,7 @@ pub async fn run_interactive(app: App, inbox: Inbox, out: Output, shutdown: Canc
     debug!(reason = reason.as_str(), "leaving the interactive view");
     if reason != EndReason::ClientClosed {
         let farewell = if reason == EndReason::Shutdown { SHUTDOWN_FAREWELL } else { FAREWELL };
-        view.backend().write_raw(&leave_sequence(farewell));
+        view.leave(farewell);
         let _ = out.send(view.backend().take_frame()).await;
     }
     out.finish(0, reason).await;
@@ -103,12 +103,28 @@ async fn event_loop(
 struct View {
     app: App,
     terminal: Terminal<SshBackend>,
+    /// Whether the terminal shows the linear (pager) text rather than the full screen.
+    linear: bool,
 }
 
 impl View {
     fn new(app: App) -> std::io::Result<Self> {
         let terminal = Terminal::new(SshBackend::new(app.size()))?;
-        Ok(Self { app, terminal })
+        let linear = app.is_linear();
+        Ok(Self { app, terminal, linear })
+    }
+
+    /// Sets the terminal up for the view; the linear mode needs nothing.
+    fn enter(&mut self) {
+        if !self.linear {
+            self.backend().write_raw(&enter_sequence());
+        }
+    }
+
+    /// Restores the terminal (when the full screen was up) and says goodbye.
+    fn leave(&mut self, farewell: &str) {
+        let bytes = if self.linear { crlf(&format!("\n{farewell}\n")) } else { leave_sequence(farewell) };
+        self.backend().write_raw(&bytes);
     }
 
     fn backend(&mut self) -> &mut SshBackend {
@@ -130,8 +146,19 @@ impl View {
         effect
     }
 
-    /// Draws the app and returns the bytes of the frame (only what changed).
+    /// Draws the app and returns the bytes of the frame (only what changed), or in
+    /// linear mode the text the pager produced, switching screens when the mode changed.
     fn frame(&mut self) -> Vec<u8> {
+        if let Some(text) = self.app.take_linear_output() {
+            let mut bytes = if self.linear { Vec::new() } else { leave_sequence("") };
+            self.linear = true;
+            bytes.extend_from_slice(&crlf(&text));
+            return bytes;
+        }
+        if std::mem::take(&mut self.linear) {
+            self.backend().write_raw(&enter_sequence());
+            let _ = self.terminal.clear();
+        }
         let app = &self.app;
         let _ = self.terminal.draw(|frame| frame.render_widget(app, frame.area()));
         self.backend().take_frame()
