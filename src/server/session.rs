@@ -121,9 +121,12 @@ impl View {
         }
     }
 
-    /// Restores the terminal (when the full screen was up) and says goodbye.
+    /// Restores the terminal (when the full screen was up) and says goodbye, after
+    /// whatever the pager still had to print.
     fn leave(&mut self, farewell: &str) {
-        let bytes = if self.linear { crlf(&format!("\n{farewell}\n")) } else { leave_sequence(farewell) };
+        let text = format!("{}{farewell}\n", self.app.take_linear_output().unwrap_or_default());
+        let mut bytes = if self.linear { Vec::new() } else { restore_sequence() };
+        bytes.extend_from_slice(&crlf(&text));
         self.backend().write_raw(&bytes);
     }
 
@@ -150,7 +153,7 @@ impl View {
     /// linear mode the text the pager produced, switching screens when the mode changed.
     fn frame(&mut self) -> Vec<u8> {
         if let Some(text) = self.app.take_linear_output() {
-            let mut bytes = if self.linear { Vec::new() } else { leave_sequence("") };
+            let mut bytes = if self.linear { Vec::new() } else { restore_sequence() };
             self.linear = true;
             bytes.extend_from_slice(&crlf(&text));
             return bytes;
@@ -173,12 +176,11 @@ fn enter_sequence() -> Vec<u8> {
     bytes
 }
 
-/// Everything `enter_sequence` changed, undone, then the farewell on the main screen.
-fn leave_sequence(farewell: &str) -> Vec<u8> {
+/// Everything `enter_sequence` changed, undone: the main screen is back.
+fn restore_sequence() -> Vec<u8> {
     let mut bytes = ALTERNATE_SCROLL_OFF.to_vec();
     bytes.extend_from_slice(b"\x1b[0m");
     let _ = queue!(bytes, cursor::Show, term::LeaveAlternateScreen);
-    bytes.extend_from_slice(&crlf(&format!("{farewell}\n")));
     bytes
 }
 

@@ -199,6 +199,9 @@ impl App {
     pub fn handle(&mut self, event: &Event) -> Effect {
         let before = (self.section, self.scroll());
         let effect = self.apply(event);
+        if let (Effect::Quit, Some(pager)) = (effect, self.pager.as_mut()) {
+            pager.finish();
+        }
         if !matches!(event, Event::Resize { .. }) && before != (self.section, self.scroll()) {
             self.place = None;
         }

@@ -83,6 +83,11 @@ impl Pager {
         }
     }
 
+    /// Blanks the prompt before the session prints its farewell.
+    pub fn finish(&mut self) {
+        self.blank_prompt();
+    }
+
     /// Re-wraps for a new size; what is already printed stays as it is.
     pub fn resize(&mut self, outline: &Outline, size: Size) {
         let old = self.lines.len().max(1);

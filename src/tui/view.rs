@@ -364,8 +364,8 @@ struct Hint {
 const HINTS: [Hint; 7] = [
     Hint { keys: "←/→", ascii_keys: "<-/->", action: "sections", rank: 5, keys_alone_when_short: true },
     Hint { keys: "↑/↓", ascii_keys: "up/down", action: "scroll", rank: 4, keys_alone_when_short: true },
-    Hint { keys: "/", ascii_keys: "/", action: "find", rank: 3, keys_alone_when_short: false },
-    Hint { keys: "s", ascii_keys: "s", action: "share", rank: 2, keys_alone_when_short: false },
+    Hint { keys: "/", ascii_keys: "/", action: "find", rank: 2, keys_alone_when_short: false },
+    Hint { keys: "s", ascii_keys: "s", action: "share", rank: 3, keys_alone_when_short: false },
     Hint { keys: "p", ascii_keys: "p", action: "plain", rank: 1, keys_alone_when_short: false },
     Hint { keys: "?", ascii_keys: "?", action: "help", rank: 6, keys_alone_when_short: false },
     Hint { keys: "q", ascii_keys: "q", action: "quit", rank: 7, keys_alone_when_short: false },
@@ -388,13 +388,14 @@ fn hints(theme: &Theme, short: bool, rank: u8) -> (Vec<(String, String)>, usize)
     let shown: Vec<(String, String)> =
         HINTS.iter().filter(|h| h.rank >= rank).map(|h| h.shown(theme, short)).collect();
     let width = 1 + shown.iter().map(|(k, a)| k.width() + a.width()).sum::<usize>();
-    (shown, width)
+    let trailing = shown.last().map_or(0, |(_, a)| a.len() - a.trim_end().len());
+    (shown, width - trailing)
 }
 
 /// As many key hints as fit in `room` columns, the least important left out first,
 /// long labels preferred when they keep as many hints.
 fn hints_line(theme: &Theme, room: usize) -> Line<'static> {
-    let fits = |short: bool| (1..=8).map(|rank| hints(theme, short, rank)).find(|(_, w)| *w <= room + 2);
+    let fits = |short: bool| (1..=8).map(|rank| hints(theme, short, rank)).find(|(_, w)| *w <= room);
     let best = match (fits(false), fits(true)) {
         (Some(long), Some(short)) if short.0.len() > long.0.len() => short.0,
         (Some(long), _) => long.0,
@@ -412,7 +413,7 @@ fn hints_line(theme: &Theme, room: usize) -> Line<'static> {
 fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = app.theme();
     let position = position_label(app);
-    let room = usize::from(area.width).saturating_sub(position.width() + 2);
+    let room = usize::from(area.width).saturating_sub(position.width() + 3);
     let line = match app.search() {
         Some(search) => search_line(search, theme, room),
         None => hints_line(theme, room),
