@@ -205,3 +205,15 @@ async fn deep_links_open_a_section_and_help_names_the_public_host() {
     visitor.wait_for_text("ssh -p 2222 cv.example.org").await;
     server.stop().await;
 }
+
+#[tokio::test]
+async fn an_ambiguous_section_exits_2_listing_the_slugs_even_with_a_terminal() {
+    let server = TestServer::start(&temp_dir("ambiguous")).await;
+    let visit = Visit { command: Some("e"), ..Visit::terminal(80, 24) };
+    let mut visitor = Visitor::connect(server.addr, visit).await;
+    visitor.read_to_end().await;
+    let stderr = String::from_utf8_lossy(&visitor.stderr);
+    assert!(stderr.contains("experience") && stderr.contains("education") && stderr.contains("open-source"));
+    assert_eq!(visitor.exit_status, Some(2));
+    server.stop().await;
+}

@@ -310,8 +310,8 @@ impl App {
                 return Effect::Redraw;
             }
         };
-        let target = (self.help_scroll as isize + delta).clamp(0, help::max_scroll(self) as isize);
-        self.help_scroll = target as usize;
+        let max = help::max_scroll(self);
+        self.help_scroll = self.help_scroll.saturating_add_signed(delta).min(max);
         Effect::Redraw
     }
 

@@ -155,7 +155,7 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
     buf.set_stringn(area.x + 1, area.y, &title, room, theme.headline);
     let ssh = app.ssh_command();
     if title.width() + ssh.width() + 6 <= room {
-        let x = area.right().saturating_sub(ssh.width() as u16 + 1);
+        let x = area.right().saturating_sub(cols(ssh.width()) + 1);
         buf.set_string(x, area.y, ssh, theme.period);
     }
 }
@@ -205,7 +205,7 @@ fn render_nav_line(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let (prev, next) = if theme.ascii() { ("<", ">") } else { ("‹", "›") };
     let label = format!("{prev} {}/{} {} {next}", app.section() + 1, sections.len(), section.title);
-    let x = area.width.saturating_sub(label.width() as u16) / 2;
+    let x = area.width.saturating_sub(cols(label.width())) / 2;
     buf.set_stringn(area.x + x, area.y, label, usize::from(area.width), theme.tab_selected);
 }
 
@@ -213,7 +213,7 @@ fn render_sidebar(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = app.theme();
     let marker = if theme.ascii() { ">" } else { "▶" };
     for (index, section) in app.outline().sections.iter().enumerate() {
-        let y = area.y + 1 + index as u16;
+        let y = area.y.saturating_add(1).saturating_add(cols(index));
         if y >= area.bottom() {
             break;
         }
@@ -228,16 +228,16 @@ fn render_rows(app: &App, area: Rect, buf: &mut Buffer) {
     let width = usize::from(area.width);
     let visible = app.rows().iter().enumerate().skip(app.scroll()).take(usize::from(area.height));
     for (offset, (index, row)) in visible.enumerate() {
-        let y = area.y + offset as u16;
+        let y = area.y + cols(offset);
         let line = row_line(row, app.theme(), width);
         buf.set_line(area.x, y, &line, area.width);
-        let text_x = area.x + row.indent as u16;
+        let text_x = area.x + cols(row.indent);
         for link in &row.links {
-            let at = Position::new(text_x + row.text[..link.range.start].width() as u16, y);
-            let cols = row.text[link.range.clone()].width() as u16;
-            restyle(buf, at, cols, app.theme().link);
+            let at = Position::new(text_x.saturating_add(cols(row.text[..link.range.start].width())), y);
+            let width = cols(row.text[link.range.clone()].width());
+            restyle(buf, at, width, app.theme().link);
             if app.theme().profile.hyperlinks {
-                link_cells(buf, at, cols, &link.target);
+                link_cells(buf, at, width, &link.target);
             }
         }
         if let Some(search) = app.search() {
@@ -256,8 +256,8 @@ fn highlight(app: &App, search: &Search, row: usize, line: &Line, at: Position, 
         let Some(found) = text.get(hit.range.clone()) else { continue };
         let style =
             if current == Some(index) { app.theme().search_current } else { app.theme().search_match };
-        let x = at.x + prefix.width() as u16;
-        buf.set_style(Rect::new(x, at.y, found.width() as u16, 1).intersection(buf.area), style);
+        let x = at.x.saturating_add(cols(prefix.width()));
+        buf.set_style(Rect::new(x, at.y, cols(found.width()), 1).intersection(buf.area), style);
     }
 }
 
@@ -419,7 +419,7 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         None => hints_line(theme, room),
     };
     buf.set_line(area.x, area.y, &line, area.width);
-    let x = area.right().saturating_sub(position.width() as u16 + 1);
+    let x = area.right().saturating_sub(cols(position.width()) + 1);
     buf.set_string(x, area.y, position, theme.footer);
 }
 
@@ -454,6 +454,11 @@ fn position_label(app: &App) -> String {
         (s, m) if s >= m => "End".to_owned(),
         (s, m) => format!("{}%", s * 100 / m),
     }
+}
+
+/// A count of columns or rows as a terminal coordinate, clamped.
+fn cols(count: usize) -> u16 {
+    u16::try_from(count).unwrap_or(u16::MAX)
 }
 
 /// A `width` x `height` rectangle centred in `area` (clamped to it).
