@@ -734,4 +734,15 @@ mod tests {
         assert_eq!(app.section(), 2);
         assert_eq!(app.rows()[app.scroll()].text, top);
     }
+
+    #[test]
+    fn an_ascii_visitor_finds_accented_text_by_its_transliteration() {
+        let resume = parse_str(include_str!("../../resume.toml"), "resume.toml").unwrap();
+        let theme = Theme::new(Profile::new(ColorDepth::None, Charset::Ascii));
+        let mut app = App::new(Arc::new(Loaded::from_resume(resume)), theme, Size::new(80, 24));
+        type_keys(&mut app, "/150 → 1100");
+        assert_eq!(app.search().unwrap().hits().len(), 1, "`→` is looked for as `->`");
+        type_keys(&mut app, "\r");
+        assert_eq!(app.section(), 2);
+    }
 }

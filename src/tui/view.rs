@@ -432,10 +432,11 @@ fn search_line(search: &Search, theme: &Theme, room: usize) -> Line<'static> {
         (total, Some((index, _))) => format!("{}/{total}", index + 1),
         (total, None) => format!("{total} found"),
     };
+    let query = if theme.ascii() { deunicode::deunicode(search.query()) } else { search.query().to_owned() };
     let (prompt, keys) = if search.editing() {
-        (format!(" /{}{cursor} ", search.query()), "Enter go  Esc cancel")
+        (format!(" /{query}{cursor} "), "Enter go  Esc cancel")
     } else {
-        (format!(" /{} ", search.query()), "n next  N previous  Esc close")
+        (format!(" /{query} "), "n next  N previous  Esc close")
     };
     let mut spans = vec![Span::styled(prompt, theme.footer_key), Span::styled(count, theme.footer)];
     let used: usize = spans.iter().map(|s| s.content.width()).sum();
