@@ -1,110 +1,168 @@
-//! Snapshots of the interactive view, drawn with ratatui's `TestBackend` at the sizes
-//! visitors bring: a standard terminal, a wide one, a phone in portrait, and below the
-//! minimum. Review changes with `cargo insta review`.
+//! Snapshots of the interactive view at the sizes visitors bring (a phone in portrait,
+//! a small window, a standard terminal, a laptop, a big monitor), for the main view,
+//! the share card, the help overlay and a search, with no colour and with 256
+//! colours. The no-colour snapshot is the text; the 256-colour one adds every styled
+//! run, so a change of emphasis shows up in review. Also: any size renders. Review
+//! changes with `cargo insta review`.
+
+mod common;
 
 use std::sync::Arc;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::layout::Size;
-use ssh_resume::resume::{Loaded, load};
-use ssh_resume::tui::input::{KeyCode, KeyEvent};
-use ssh_resume::tui::theme::{Charset, ColorDepth, Profile};
-use ssh_resume::tui::{App, Event, Theme};
+use common::screen::{app_with, fixture, has_colour, press, render, shipped, styles, text, type_keys};
+use proptest::prelude::*;
+use ratatui::style::{Color, Modifier};
+use ssh_resume::resume::Loaded;
+use ssh_resume::tui::App;
+use ssh_resume::tui::input::KeyCode;
+use ssh_resume::tui::theme::{Charset, ColorDepth};
 
-fn shipped() -> Arc<Loaded> {
-    let text = include_str!("../resume.toml");
-    Arc::new(Loaded::from_resume(load::parse_str(text, "resume.toml").unwrap()))
+const SIZES: [(u16, u16); 5] = [(30, 10), (40, 20), (80, 24), (120, 40), (200, 60)];
+
+/// What is on screen.
+#[derive(Debug, Clone, Copy)]
+enum State {
+    /// The Experience section: headings, dates, bullets, figures.
+    Main,
+    /// The share card of the fixture résumé, which has a `share_url`.
+    Share,
+    Help,
+    /// `/elixir`, Enter, then `n`: highlighted matches, the current one on screen.
+    Search,
 }
 
-fn app(width: u16, height: u16, charset: Charset) -> App {
-    let theme = Theme::new(Profile { color: ColorDepth::None, charset });
-    App::new(shipped(), theme, Size::new(width, height))
-}
-
-fn screen(app: &App) -> String {
-    let size = app.size();
-    let mut terminal = Terminal::new(TestBackend::new(size.width, size.height)).unwrap();
-    terminal.draw(|frame| frame.render_widget(app, frame.area())).unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..size.height {
-        let mut line = String::new();
-        for x in 0..size.width {
-            line.push_str(buffer[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
+fn app_in(state: State, size: (u16, u16), color: ColorDepth) -> App {
+    let doc: Arc<Loaded> = if matches!(state, State::Share) { fixture() } else { shipped() };
+    let mut app = app_with(doc, size, color, Charset::Utf8);
+    match state {
+        State::Main => press(&mut app, KeyCode::Char('3')),
+        State::Share => press(&mut app, KeyCode::Char('s')),
+        State::Help => press(&mut app, KeyCode::Char('?')),
+        State::Search => type_keys(&mut app, "/elixir\rn"),
     }
-    out
+    app
 }
 
-fn press(app: &mut App, code: KeyCode) {
-    app.handle(&Event::Key(KeyEvent::new(code)));
+/// The state at every size, in both profiles: text snapshots, and for 256 colours the
+/// styles too; the text must not depend on the colour profile.
+fn snapshot_all(state: State) {
+    for size in SIZES {
+        let name = format!("{state:?}_{}x{}", size.0, size.1).to_lowercase();
+        let plain = render(&app_in(state, size, ColorDepth::None));
+        assert!(!has_colour(&plain), "{name}: colour in the no-colour profile");
+        insta::assert_snapshot!(format!("{name}_no_colour"), text(&plain));
+        let coloured = render(&app_in(state, size, ColorDepth::Ansi256));
+        if !matches!(state, State::Share) {
+            // (the QR code is drawn the other way round without colour)
+            assert_eq!(text(&coloured), text(&plain), "{name}: text differs between profiles");
+        }
+        insta::assert_snapshot!(format!("{name}_256_colour"), styles(&coloured));
+    }
+}
+
+#[test]
+fn main_view_at_every_size() {
+    snapshot_all(State::Main);
+}
+
+#[test]
+fn share_card_at_every_size() {
+    snapshot_all(State::Share);
+}
+
+#[test]
+fn help_overlay_at_every_size() {
+    snapshot_all(State::Help);
+}
+
+#[test]
+fn search_at_every_size() {
+    snapshot_all(State::Search);
 }
 
 #[test]
 fn standard_80x24_shows_every_tab() {
-    let app = app(80, 24, Charset::Utf8);
-    let shown = screen(&app);
+    let shown = text(&render(&app_with(shipped(), (80, 24), ColorDepth::None, Charset::Utf8)));
+    let tabs = shown.lines().nth(1).unwrap();
     for title in ["About", "Highlights", "Experience", "Open Source", "Community", "Education", "Skills"] {
-        assert!(shown.lines().nth(1).unwrap().contains(title), "tab {title} missing");
+        assert!(tabs.contains(title), "tab {title} missing");
     }
     insta::assert_snapshot!(shown);
 }
 
 #[test]
-fn standard_80x24_experience_scrolled() {
-    let mut app = app(80, 24, Charset::Utf8);
-    press(&mut app, KeyCode::Char('3'));
-    press(&mut app, KeyCode::PageDown);
-    insta::assert_snapshot!(screen(&app));
-}
-
-#[test]
-fn wide_120x40_lists_sections_beside_the_text() {
-    let mut app = app(120, 40, Charset::Utf8);
-    press(&mut app, KeyCode::Char('3'));
-    insta::assert_snapshot!(screen(&app));
-}
-
-#[test]
-fn narrow_40x15_uses_the_compact_header() {
-    let mut app = app(40, 15, Charset::Utf8);
-    press(&mut app, KeyCode::Char('3'));
-    let shown = screen(&app);
-    assert!(shown.contains("‹ 3/7 Experience ›"));
-    insta::assert_snapshot!(shown);
-}
-
-#[test]
-fn help_overlay_80x24() {
-    let mut app = app(80, 24, Charset::Utf8);
-    press(&mut app, KeyCode::Char('?'));
-    insta::assert_snapshot!(screen(&app));
+fn narrow_uses_the_compact_header_and_fits_every_row() {
+    for (width, height) in [(40, 15), (45, 30), (59, 20)] {
+        let mut app = app_with(shipped(), (width, height), ColorDepth::None, Charset::Utf8);
+        press(&mut app, KeyCode::Char('3'));
+        let shown = text(&render(&app));
+        assert!(shown.contains("‹ 3/7 Experience ›"), "{shown}");
+        let content_width = usize::from(width) - 3;
+        for row in app.rows() {
+            let row_width = row.indent + unicode_width::UnicodeWidthStr::width(row.text.as_str());
+            assert!(row_width <= content_width, "{row:?} wider than {content_width}");
+        }
+    }
 }
 
 #[test]
 fn ascii_profile_80x24_has_no_box_drawing() {
-    let mut app = app(80, 24, Charset::Ascii);
-    press(&mut app, KeyCode::Char('3'));
-    let shown = screen(&app);
-    assert!(shown.is_ascii(), "non-ASCII output:\n{shown}");
-    insta::assert_snapshot!(shown);
+    for state in [State::Main, State::Help, State::Share] {
+        let mut app = app_with(fixture(), (80, 24), ColorDepth::None, Charset::Ascii);
+        match state {
+            State::Help => press(&mut app, KeyCode::Char('?')),
+            State::Share => press(&mut app, KeyCode::Char('s')),
+            _ => press(&mut app, KeyCode::Char('2')),
+        }
+        let shown = text(&render(&app));
+        assert!(shown.is_ascii(), "non-ASCII output:\n{shown}");
+        insta::assert_snapshot!(format!("ascii_{state:?}_80x24").to_lowercase(), shown);
+    }
+}
+
+#[test]
+fn wide_and_combining_characters_take_their_columns() {
+    let app = app_with(fixture(), (40, 20), ColorDepth::None, Charset::Utf8);
+    let shown = text(&render(&app));
+    assert!(shown.contains("履歴書"), "{shown}");
+    for line in shown.lines() {
+        assert!(unicode_width::UnicodeWidthStr::width(line) <= 40, "too wide: {line}");
+    }
+}
+
+#[test]
+fn links_are_underlined_and_figures_bold() {
+    let buf = render(&app_with(fixture(), (120, 40), ColorDepth::Ansi256, Charset::Utf8));
+    let listing = styles(&buf);
+    assert!(
+        listing.contains("fg=32 underlined  \"https://ada.example.org/blog-posts-about-terminals\""),
+        "{listing}"
+    );
+    let mut app = app_with(fixture(), (120, 40), ColorDepth::None, Charset::Utf8);
+    press(&mut app, KeyCode::Char('2'));
+    let buf = render(&app);
+    let figure = buf.content.iter().find(|c| c.symbol() == "~").unwrap();
+    assert!(figure.modifier.contains(Modifier::BOLD));
+    assert_eq!(figure.fg, Color::Reset);
 }
 
 #[test]
 fn too_small_asks_to_enlarge() {
-    let app = app(29, 9, Charset::Utf8);
-    let shown = screen(&app);
+    let shown = text(&render(&app_with(shipped(), (29, 9), ColorDepth::None, Charset::Utf8)));
     assert!(shown.contains("Please enlarge"), "{shown}");
 }
 
-#[test]
-fn every_size_renders_without_panic() {
-    for width in (1..=500).step_by(23) {
-        for height in (1..=200).step_by(11) {
-            screen(&app(width, height, Charset::Utf8));
-        }
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Any size a visitor's client can report, in every state, renders without panic
+    /// and leaves nothing outside the screen.
+    #[test]
+    fn any_size_renders(width in 1u16..=500, height in 1u16..=200, state in 0usize..4) {
+        let state = [State::Main, State::Share, State::Help, State::Search][state];
+        let app = app_in(state, (width, height), ColorDepth::Ansi256);
+        let buf = render(&app);
+        prop_assert_eq!(buf.area.width, width);
+        prop_assert_eq!(text(&buf).lines().count(), usize::from(height));
     }
 }

@@ -48,7 +48,8 @@ pub fn section_text(section: &Section, width: usize) -> String {
     out
 }
 
-fn title_block(outline: &Outline) -> String {
+/// The name, headline and contact lines that open the text.
+pub fn title_block(outline: &Outline) -> String {
     let mut out = String::new();
     if let Some(name) = &outline.name {
         out.push_str(&format!("{name}\n"));

@@ -1,12 +1,16 @@
 //! Lays an outline section out at a given width: wrapped rows, bullets with a hanging
-//! indent, headings with their period right-aligned where it fits.
+//! indent, headings with their period right-aligned where it fits. Each row knows which
+//! parts of its text are links (a URL wrapped over two rows links from both).
 //!
 //! This is the one place text is wrapped. The interactive view styles these rows; the
 //! plain-text export prints them. Widths are measured in terminal columns (wide and
 //! combining characters count correctly, through `textwrap` and `unicode-width`).
 
+use std::ops::Range;
+
 use unicode_width::UnicodeWidthStr;
 
+use super::links::find_links;
 use super::outline::{Block, Section};
 
 /// Columns a bullet's marker and hanging indent take.
@@ -42,11 +46,22 @@ pub struct Row {
     pub right: Option<String>,
     /// Index of the outline block this row belongs to (keeps a reader's place on resize).
     pub block: usize,
+    /// The links inside `text`.
+    pub links: Vec<RowLink>,
+}
+
+/// A link's visible part on one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowLink {
+    /// Byte range within the row's `text`.
+    pub range: Range<usize>,
+    /// The whole link's target, even when this row shows only part of it.
+    pub target: String,
 }
 
 impl Row {
     fn new(kind: RowKind, indent: usize, text: impl Into<String>) -> Self {
-        Self { kind, indent, text: text.into(), detail: None, right: None, block: 0 }
+        Self { kind, indent, text: text.into(), detail: None, right: None, block: 0, links: Vec::new() }
     }
 }
 
@@ -79,17 +94,23 @@ pub fn layout(section: &Section, width: usize) -> Vec<Row> {
 fn heading(rows: &mut Vec<Row>, title: &str, detail: Option<&str>, period: Option<&str>, width: usize) {
     let detail_width = detail.map_or(0, |d| DETAIL_SEPARATOR.width() + d.width());
     let period_width = period.map_or(0, |p| p.width() + 2);
+    let one_line = |right: Option<&str>| Row {
+        detail: detail.map(str::to_owned),
+        right: right.map(str::to_owned),
+        links: links_in(title, 0..title.len()),
+        ..Row::new(RowKind::Heading, 0, title)
+    };
     if title.width() + detail_width + period_width <= width {
-        rows.push(Row {
-            detail: detail.map(str::to_owned),
-            right: period.map(str::to_owned),
-            ..Row::new(RowKind::Heading, 0, title)
-        });
+        rows.push(one_line(period));
         return;
     }
-    wrap_into(rows, RowKind::Heading, RowKind::Heading, title, width, 0);
-    if let Some(detail) = detail {
-        wrap_into(rows, RowKind::Detail, RowKind::Detail, detail, width, 0);
+    if title.width() + detail_width <= width {
+        rows.push(one_line(None));
+    } else {
+        wrap_into(rows, RowKind::Heading, RowKind::Heading, title, width, 0);
+        if let Some(detail) = detail {
+            wrap_into(rows, RowKind::Detail, RowKind::Detail, detail, width, 0);
+        }
     }
     if let Some(period) = period {
         wrap_into(rows, RowKind::Period, RowKind::Period, period, width, 0);
@@ -97,11 +118,39 @@ fn heading(rows: &mut Vec<Row>, title: &str, detail: Option<&str>, period: Optio
 }
 
 fn wrap_into(rows: &mut Vec<Row>, first: RowKind, rest: RowKind, text: &str, width: usize, indent: usize) {
-    let lines = textwrap::wrap(text, width.saturating_sub(indent).max(1));
+    // Lines break only at spaces: a hyphen or slash inside a word or a URL is not a
+    // break point, so `high-stakes` and `https://…/a-b` stay whole unless they are
+    // longer than the line.
+    let options = textwrap::Options::new(width.saturating_sub(indent).max(1))
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    let lines = textwrap::wrap(text, options);
+    let mut offset = 0;
     for (index, line) in lines.into_iter().enumerate() {
         let kind = if index == 0 { first } else { rest };
-        rows.push(Row::new(kind, indent, line.into_owned()));
+        // Wrapped lines are slices of `text` in order, so each is found after the last.
+        let start = text[offset..].find(line.as_ref()).map(|at| offset + at);
+        let links = match start {
+            Some(start) => {
+                offset = start + line.len();
+                links_in(text, start..offset)
+            }
+            None => Vec::new(),
+        };
+        rows.push(Row { links, ..Row::new(kind, indent, line.into_owned()) });
     }
+}
+
+/// The parts of `text`'s links that fall within `line`, relative to the line's start.
+fn links_in(text: &str, line: Range<usize>) -> Vec<RowLink> {
+    find_links(text)
+        .into_iter()
+        .filter(|link| link.range.start < line.end && link.range.end > line.start)
+        .map(|link| RowLink {
+            range: link.range.start.max(line.start) - line.start..link.range.end.min(line.end) - line.start,
+            target: link.target,
+        })
+        .collect()
 }
 
 /// `left` and `right` on one line of `width` columns, `right` flush right.
@@ -138,6 +187,28 @@ mod tests {
         let rows = layout(&section(vec![heading_block()]), 20);
         let kinds: Vec<RowKind> = rows.iter().map(|r| r.kind).collect();
         assert_eq!(kinds, [RowKind::Heading, RowKind::Detail, RowKind::Period]);
+    }
+
+    #[test]
+    fn heading_keeps_its_detail_and_puts_the_period_below_when_only_that_fits() {
+        let rows = layout(&section(vec![heading_block()]), 30);
+        assert_eq!(rows[0].detail.as_deref(), Some("~250 employees"));
+        assert_eq!((rows[0].right.as_deref(), rows[1].kind), (None, RowKind::Period));
+    }
+
+    #[test]
+    fn a_wrapped_link_links_every_piece_to_the_whole_target() {
+        let url = "https://example.org/a-very-long-path-that-wraps";
+        let text = format!("Portfolio: {url}");
+        for width in [12, 20, 30, 80] {
+            let rows = layout(&section(vec![Block::Paragraph(text.clone())]), width);
+            let shown: String = rows
+                .iter()
+                .flat_map(|row| row.links.iter().map(move |l| &row.text[l.range.clone()]))
+                .collect();
+            assert_eq!(shown, url, "at {width}");
+            assert!(rows.iter().flat_map(|r| &r.links).all(|l| l.target == url));
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod export;
 pub mod layout;
+pub mod links;
 pub mod load;
 pub mod model;
 pub mod outline;

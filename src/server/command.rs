@@ -11,8 +11,9 @@ pub const MAX_COMMAND: usize = 64;
 /// The visitor's request, resolved against the résumé's sections.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
-    /// The full-screen view, optionally opened on a section.
-    Interactive { section: Option<usize> },
+    /// The full-screen view, optionally opened on a section, or (`linear`) the plain
+    /// pager for screen readers.
+    Interactive { section: Option<usize>, linear: bool },
     /// The résumé (or one section) printed in a format, then exit 0.
     Print { format: Format, section: Option<usize> },
     /// The usage text on stdout, exit 0.
@@ -26,16 +27,18 @@ pub enum Request {
 pub fn resolve(command: Option<&[u8]>, interactive: bool, outline: &Outline) -> Request {
     let text = command.map(|bytes| String::from_utf8_lossy(bytes).trim().to_ascii_lowercase());
     let word = text.as_deref().unwrap_or("");
-    let whole = if interactive { Request::Interactive { section: None } } else { print_text(None) };
+    let whole =
+        if interactive { Request::Interactive { section: None, linear: false } } else { print_text(None) };
     match word {
         "" => whole,
-        "text" | "txt" => print_text(None),
+        "plain" if interactive => Request::Interactive { section: None, linear: true },
+        "text" | "txt" | "plain" => print_text(None),
         "markdown" | "md" => Request::Print { format: Format::Markdown, section: None },
         "json" => Request::Print { format: Format::Json, section: None },
         "help" | "--help" | "-h" => Request::Help,
         _ if word.len() > MAX_COMMAND || word.contains(char::is_whitespace) => unknown(word, outline),
         _ => match outline.find_section(word) {
-            Ok(index) if interactive => Request::Interactive { section: Some(index) },
+            Ok(index) if interactive => Request::Interactive { section: Some(index), linear: false },
             Ok(index) => print_text(Some(index)),
             Err(_) => unknown(word, outline),
         },
@@ -73,6 +76,7 @@ pub fn usage(ssh_target: &str, outline: &Outline) -> String {
          With a terminal, the résumé opens full screen (q quits, ? lists the keys).\n\n\
          commands:\n  \
            text       the résumé as plain text (also without a terminal)\n  \
+           plain      with ssh -t: the résumé as a pager, for screen readers\n  \
            markdown   the résumé as Markdown\n  \
            json       the résumé as JSON Resume\n  \
            help       this text\n  \
@@ -93,7 +97,7 @@ mod tests {
     #[test]
     fn shell_is_interactive_with_a_pty_and_text_without() {
         let outline = outline();
-        assert_eq!(resolve(None, true, &outline), Request::Interactive { section: None });
+        assert_eq!(resolve(None, true, &outline), Request::Interactive { section: None, linear: false });
         assert_eq!(resolve(None, false, &outline), print_text(None));
     }
 
@@ -111,8 +115,21 @@ mod tests {
     #[test]
     fn sections_open_or_print() {
         let outline = outline();
-        assert_eq!(resolve(Some(b"experience"), true, &outline), Request::Interactive { section: Some(2) });
+        assert_eq!(
+            resolve(Some(b"Experience"), true, &outline),
+            Request::Interactive { section: Some(2), linear: false }
+        );
         assert_eq!(resolve(Some(b"open"), false, &outline), print_text(Some(3)));
+    }
+
+    #[test]
+    fn plain_is_the_pager_with_a_terminal_and_text_without() {
+        let outline = outline();
+        assert_eq!(
+            resolve(Some(b"plain"), true, &outline),
+            Request::Interactive { section: None, linear: true }
+        );
+        assert_eq!(resolve(Some(b"PLAIN"), false, &outline), print_text(None));
     }
 
     #[test]

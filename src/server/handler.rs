@@ -131,7 +131,7 @@ impl VisitorHandler {
         let pty = self.pty.is_some();
         debug!(?request, term = %self.client.term, "starting");
         match request {
-            Request::Interactive { section } => self.start_interactive(doc, section, out),
+            Request::Interactive { section, linear } => self.start_interactive(doc, section, linear, out),
             Request::Print { format, section } => {
                 let text = match (format, section) {
                     (Format::Text, Some(index)) => {
@@ -153,11 +153,21 @@ impl VisitorHandler {
         true
     }
 
-    fn start_interactive(&mut self, doc: Arc<crate::resume::Loaded>, section: Option<usize>, out: Output) {
+    fn start_interactive(
+        &mut self,
+        doc: Arc<crate::resume::Loaded>,
+        section: Option<usize>,
+        linear: bool,
+        out: Output,
+    ) {
         let size = self.pty.unwrap_or(crate::tui::app::DEFAULT_SIZE);
-        let mut app = App::new(doc, Theme::new(self.client.profile()), size);
+        let theme = Theme::new(self.client.profile());
+        let mut app = App::new(doc, theme, size).with_ssh_command(format!("ssh {}", self.ssh_target()));
         if let Some(index) = section {
             app.select_section(index);
+        }
+        if linear {
+            app.open_linear();
         }
         let (input_tx, input_rx) = mpsc::channel(INPUT_QUEUE);
         let (size_tx, size_rx) = watch::channel(size);

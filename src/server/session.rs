@@ -63,7 +63,7 @@ pub async fn run_interactive(mut app: App, inbox: Inbox, out: Output) {
     };
     debug!(reason = reason.as_str(), "leaving the interactive view");
     if reason != EndReason::ClientClosed {
-        let _ = out.send(leave_sequence(reason.farewell())).await;
+        let _ = out.send(leave(&mut app, reason.farewell())).await;
     }
     out.finish(0, reason).await;
 }
@@ -75,7 +75,6 @@ async fn event_loop(app: &mut App, mut inbox: Inbox, out: &Output) -> Result<End
     let mut events = Vec::new();
     // What the visitor's screen shows, while it differs from `app`; `None` for blank.
     let mut shown: Option<App> = None;
-    let mut prelude = enter_sequence();
     let mut views = SectionViews::default();
     loop {
         // A visitor who stops reading holds the next frame back (and, later, this send);
@@ -86,8 +85,7 @@ async fn event_loop(app: &mut App, mut inbox: Inbox, out: &Output) -> Result<End
             _ = conn.wait_for_room(IN_FLIGHT_BUDGET) => {}
         }
         let drawing = Instant::now();
-        let mut bytes = std::mem::take(&mut prelude);
-        bytes.extend_from_slice(&terminal::frame(shown.take().as_ref(), app));
+        let bytes = frame(shown.take().as_ref(), app);
         let metrics = &out.shared().metrics;
         metrics.frame_render.observe(drawing.elapsed().as_secs_f64());
         tokio::select! {
@@ -154,6 +152,36 @@ impl SectionViews {
     }
 }
 
+/// The next frame: what changed since `shown` (the screen the visitor has; `None`
+/// before the first frame), or in linear mode the text the pager produced, switching
+/// between the full screen and the linear mode when the visitor did.
+fn frame(shown: Option<&App>, app: &mut App) -> Vec<u8> {
+    let full_screen_up = shown.is_some_and(|shown| !shown.is_linear());
+    if let Some(text) = app.take_linear_output() {
+        let mut bytes = if full_screen_up { restore_sequence() } else { Vec::new() };
+        bytes.extend_from_slice(&crlf(&text));
+        return bytes;
+    }
+    match shown {
+        Some(shown) if !shown.is_linear() => terminal::frame(Some(shown), app),
+        _ => {
+            let mut bytes = enter_sequence();
+            bytes.extend_from_slice(&terminal::frame(None, app));
+            bytes
+        }
+    }
+}
+
+/// Restores the terminal (when the full screen was up) and says goodbye, after
+/// whatever the pager still had to print.
+fn leave(app: &mut App, farewell: &str) -> Vec<u8> {
+    let linear = app.is_linear();
+    let text = format!("{}{farewell}\n", app.take_linear_output().unwrap_or_default());
+    let mut bytes = if linear { Vec::new() } else { restore_sequence() };
+    bytes.extend_from_slice(&crlf(&text));
+    bytes
+}
+
 /// Applies every queued event; says whether to redraw or quit.
 fn apply(app: &mut App, events: &mut Vec<Event>) -> Effect {
     let mut effect = Effect::None;
@@ -175,12 +203,11 @@ fn enter_sequence() -> Vec<u8> {
     bytes
 }
 
-/// Everything `enter_sequence` changed, undone, then the farewell on the main screen.
-fn leave_sequence(farewell: &str) -> Vec<u8> {
+/// Everything `enter_sequence` changed, undone: the main screen is back.
+fn restore_sequence() -> Vec<u8> {
     let mut bytes = ALTERNATE_SCROLL_OFF.to_vec();
     bytes.extend_from_slice(b"\x1b[0m");
     let _ = queue!(bytes, cursor::Show, term::LeaveAlternateScreen);
-    bytes.extend_from_slice(&crlf(&format!("{farewell}\n")));
     bytes
 }
 

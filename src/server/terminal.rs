@@ -1,16 +1,23 @@
 //! Frames for one visitor's terminal: draws an [`App`] into a ratatui buffer and encodes
-//! what changed as escape sequences, with crossterm's writer.
+//! what changed as escape sequences.
 //!
 //! No `ratatui::Terminal` lives between frames. Its two full cell buffers per visitor
 //! (about 8 MB at 500x200) would dominate the memory of every idle visitor; instead the
 //! previous frame is re-rendered from the previous state when the next one is drawn, and
 //! both buffers are dropped once the bytes are produced. Nothing here asks the server's
 //! own terminal for anything (ratatui's crossterm backend would, for the size).
+//!
+//! Cells are encoded here rather than by crossterm, which sends even the 16 basic
+//! colours as `38;5;N`: a 16-colour terminal gets `30`–`37`/`90`–`97`, a 256-colour
+//! one `38;5;N`, truecolor `38;2;R;G;B`, each exactly as the visitor's theme chose.
+//! Every style change is one SGR sequence that starts from a reset, so no attribute
+//! can leak from one cell to the next.
 
-use ratatui::backend::{Backend, CrosstermBackend};
-use ratatui::buffer::Buffer;
-use ratatui::crossterm::{queue, terminal};
+use std::io::Write;
+
+use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier};
 use ratatui::widgets::Widget;
 
 use crate::tui::App;
@@ -23,17 +30,85 @@ pub fn frame(before: Option<&App>, now: &App) -> Vec<u8> {
     let mut current = Buffer::empty(area);
     now.render(area, &mut current);
     let mut previous = Buffer::empty(area);
-    let mut backend = CrosstermBackend::new(Vec::with_capacity(4096));
+    let mut out = Vec::with_capacity(4096);
     match before {
         Some(before) if before.size() == size => before.render(area, &mut previous),
         // A new or resized screen: start from blank, whatever the terminal shows now.
-        _ => {
-            let _ = queue!(backend.writer_mut(), terminal::Clear(terminal::ClearType::All));
-        }
+        _ => out.extend_from_slice(CLEAR_SCREEN),
     }
-    // Writing into a Vec cannot fail.
-    let _ = backend.draw(previous.diff(&current).into_iter());
-    std::mem::take(backend.writer_mut())
+    encode(previous.diff(&current).into_iter(), &mut out);
+    out
+}
+
+/// Erases the whole screen.
+const CLEAR_SCREEN: &[u8] = b"\x1b[2J";
+
+/// Writes `cells` as cursor moves, SGR sequences and text, ending with a reset.
+pub fn encode<'a>(cells: impl Iterator<Item = (u16, u16, &'a Cell)>, out: &mut Vec<u8>) {
+    let mut style: Option<(Color, Color, Modifier)> = None;
+    let mut last: Option<(u16, u16)> = None;
+    for (x, y, cell) in cells {
+        // Move unless this cell directly follows the last one written.
+        if last.is_none_or(|(lx, ly)| ly != y || lx.checked_add(1) != Some(x)) {
+            // Writing into a Vec cannot fail.
+            let _ = write!(out, "\x1b[{};{}H", u32::from(y) + 1, u32::from(x) + 1);
+        }
+        last = Some((x, y));
+        let wanted = (cell.fg, cell.bg, cell.modifier);
+        if style != Some(wanted) {
+            out.extend_from_slice(&sgr(cell.fg, cell.bg, cell.modifier));
+            style = Some(wanted);
+        }
+        out.extend_from_slice(cell.symbol().as_bytes());
+    }
+    out.extend_from_slice(b"\x1b[0m");
+}
+
+/// One SGR sequence that resets, then sets `modifier`, `fg` and `bg`.
+fn sgr(fg: Color, bg: Color, modifier: Modifier) -> Vec<u8> {
+    const CODES: [(Modifier, &str); 9] = [
+        (Modifier::BOLD, "1"),
+        (Modifier::DIM, "2"),
+        (Modifier::ITALIC, "3"),
+        (Modifier::UNDERLINED, "4"),
+        (Modifier::SLOW_BLINK, "5"),
+        (Modifier::RAPID_BLINK, "6"),
+        (Modifier::REVERSED, "7"),
+        (Modifier::HIDDEN, "8"),
+        (Modifier::CROSSED_OUT, "9"),
+    ];
+    let mut params = vec!["0".to_owned()];
+    params.extend(CODES.iter().filter(|(m, _)| modifier.contains(*m)).map(|(_, code)| (*code).to_owned()));
+    params.extend(color_param(fg, 30, 38));
+    params.extend(color_param(bg, 40, 48));
+    format!("\x1b[{}m", params.join(";")).into_bytes()
+}
+
+/// The SGR parameter for `color`: `base`+N for the 16 named colours (bright ones at
+/// `base`+60), `extended;5;N` and `extended;2;R;G;B` otherwise; none for the default.
+fn color_param(color: Color, base: u8, extended: u8) -> Option<String> {
+    let named = |offset: u8| Some((base + offset).to_string());
+    match color {
+        Color::Reset => None,
+        Color::Black => named(0),
+        Color::Red => named(1),
+        Color::Green => named(2),
+        Color::Yellow => named(3),
+        Color::Blue => named(4),
+        Color::Magenta => named(5),
+        Color::Cyan => named(6),
+        Color::Gray => named(7),
+        Color::DarkGray => named(60),
+        Color::LightRed => named(61),
+        Color::LightGreen => named(62),
+        Color::LightYellow => named(63),
+        Color::LightBlue => named(64),
+        Color::LightMagenta => named(65),
+        Color::LightCyan => named(66),
+        Color::White => named(67),
+        Color::Indexed(index) => Some(format!("{extended};5;{index}")),
+        Color::Rgb(r, g, b) => Some(format!("{extended};2;{r};{g};{b}")),
+    }
 }
 
 #[cfg(test)]
@@ -47,10 +122,11 @@ mod tests {
     use crate::resume::{Loaded, load};
     use crate::tui::theme::{Charset, ColorDepth, Profile};
     use crate::tui::{Event, Theme};
+    use ratatui::style::Style;
 
     fn app(width: u16, height: u16) -> App {
         let resume = load::parse_str(include_str!("../../resume.toml"), "resume.toml").unwrap();
-        let theme = Theme::new(Profile { color: ColorDepth::Ansi256, charset: Charset::Utf8 });
+        let theme = Theme::new(Profile::new(ColorDepth::Ansi256, Charset::Utf8));
         App::new(Arc::new(Loaded::from_resume(resume)), theme, Size::new(width, height))
     }
 
@@ -98,5 +174,31 @@ mod tests {
         let mut after = before.clone();
         after.handle(&Event::Resize { cols: 100, rows: 30 });
         assert!(frame(Some(&before), &after).starts_with(b"\x1b[2J"));
+    }
+
+    fn drawn(buf: &Buffer) -> String {
+        let mut out = Vec::new();
+        encode(Buffer::empty(buf.area).diff(buf).into_iter(), &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn colours_are_written_in_the_depth_the_theme_chose() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 6, 1));
+        buf.set_string(0, 0, "a", Style::new().fg(Color::Blue));
+        buf.set_string(1, 0, "b", Style::new().fg(Color::Indexed(32)).bg(Color::White));
+        buf.set_string(2, 0, "c", Style::new().fg(Color::Rgb(1, 2, 3)).bold());
+        let out = drawn(&buf);
+        assert!(out.starts_with("\x1b[1;1H\x1b[0;34ma\x1b[0;38;5;32;107mb\x1b[0;1;38;2;1;2;3mc"), "{out:?}");
+        assert!(out.ends_with("\x1b[0m"));
+    }
+
+    #[test]
+    fn the_cursor_moves_only_across_gaps() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 10, 2));
+        buf.set_string(0, 0, "ab", Style::new());
+        buf.set_string(5, 1, "c", Style::new());
+        let out = drawn(&buf);
+        assert_eq!(out, "\x1b[1;1H\x1b[0mab\x1b[2;6Hc\x1b[0m");
     }
 }

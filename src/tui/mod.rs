@@ -5,7 +5,13 @@
 //! drive it with ratatui's `TestBackend`.
 
 pub mod app;
+pub mod help;
+pub mod hyperlink;
 pub mod input;
+pub mod pager;
+pub mod qr;
+pub mod search;
+pub mod share;
 pub mod theme;
 pub mod view;
 

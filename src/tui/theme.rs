@@ -3,8 +3,12 @@
 //! the locale), and the styles derived from them.
 //!
 //! The palette sets foregrounds only, never backgrounds, in hues that read on dark and
-//! on light terminals. Nothing is carried by colour alone: the selected tab is reversed
-//! and bold, headings are bold, key figures bold.
+//! on light terminals; the one exception is the share card's QR code, drawn explicitly
+//! dark on light so a phone can scan it whatever the terminal's colours. With 16 colours
+//! the muted grey is left out (many palettes make "bright black" the background colour).
+//! Nothing is carried by colour alone: the selected tab is reversed and bold, headings
+//! and key figures bold, links underlined, search matches underlined and the current
+//! one reversed.
 
 use ratatui::style::{Color, Modifier, Style};
 
@@ -29,6 +33,15 @@ pub enum Charset {
 pub struct Profile {
     pub color: ColorDepth,
     pub charset: Charset,
+    /// Whether links are sent as OSC 8 hyperlinks (not to hardware-era terminals).
+    pub hyperlinks: bool,
+}
+
+impl Profile {
+    /// A profile with hyperlinks on, as a modern terminal gets.
+    pub fn new(color: ColorDepth, charset: Charset) -> Self {
+        Self { color, charset, hyperlinks: true }
+    }
 }
 
 /// What the client told us about its terminal (pty-req and env requests).
@@ -69,7 +82,13 @@ impl ClientTerminal {
     }
 
     pub fn profile(&self) -> Profile {
-        Profile { color: self.color_depth(), charset: self.charset() }
+        Profile { color: self.color_depth(), charset: self.charset(), hyperlinks: self.hyperlinks() }
+    }
+
+    /// OSC 8 is ignored by terminal emulators that do not know it, but a real VT100, the
+    /// Linux console and ANSI.SYS-style terminals would print parts of it as text.
+    fn hyperlinks(&self) -> bool {
+        !matches!(self.term.as_str(), "vt100" | "vt102" | "vt220" | "ansi" | "dumb" | "linux")
     }
 
     fn color_depth(&self) -> ColorDepth {
@@ -123,22 +142,33 @@ pub struct Theme {
     pub rule: Style,
     pub footer: Style,
     pub footer_key: Style,
-    pub match_highlight: Style,
+    pub link: Style,
+    /// A search match, and the one `n`/`N` last jumped to.
+    pub search_match: Style,
+    pub search_current: Style,
+    /// QR modules: `Some((dark, light))` when colours may be set; without colour the
+    /// code is drawn in the terminal's own foreground (light modules) on its background.
+    pub qr_colors: Option<(Color, Color)>,
 }
 
-/// The accent hues: (truecolor, 256-colour index, 16-colour fallback).
-const ACCENT: ((u8, u8, u8), u8, Color) = ((38, 139, 210), 32, Color::Blue);
-const FIGURE: ((u8, u8, u8), u8, Color) = ((203, 75, 22), 166, Color::Magenta);
-const MUTED: ((u8, u8, u8), u8, Color) = ((128, 128, 128), 244, Color::DarkGray);
+/// A hue per colour depth: (truecolor, 256-colour index, 16-colour fallback).
+type Hue = ((u8, u8, u8), u8, Option<Color>);
+
+const ACCENT: Hue = ((38, 139, 210), 32, Some(Color::Blue));
+const FIGURE: Hue = ((203, 75, 22), 166, Some(Color::Magenta));
+const MUTED: Hue = ((128, 128, 128), 244, None);
+const QR_DARK: Hue = ((0, 0, 0), 16, Some(Color::Black));
+const QR_LIGHT: Hue = ((255, 255, 255), 231, Some(Color::White));
 
 impl Theme {
     pub fn new(profile: Profile) -> Self {
-        let fg = |hue: ((u8, u8, u8), u8, Color)| match profile.color {
-            ColorDepth::None => Style::new(),
-            ColorDepth::Ansi16 => Style::new().fg(hue.2),
-            ColorDepth::Ansi256 => Style::new().fg(Color::Indexed(hue.1)),
-            ColorDepth::TrueColor => Style::new().fg(Color::Rgb(hue.0.0, hue.0.1, hue.0.2)),
+        let color = |hue: Hue| match profile.color {
+            ColorDepth::None => None,
+            ColorDepth::Ansi16 => hue.2,
+            ColorDepth::Ansi256 => Some(Color::Indexed(hue.1)),
+            ColorDepth::TrueColor => Some(Color::Rgb(hue.0.0, hue.0.1, hue.0.2)),
         };
+        let fg = |hue: Hue| color(hue).map_or(Style::new(), |c| Style::new().fg(c));
         let bold = Modifier::BOLD;
         Self {
             profile,
@@ -155,7 +185,10 @@ impl Theme {
             rule: fg(MUTED),
             footer: fg(MUTED),
             footer_key: Style::new().add_modifier(bold),
-            match_highlight: Style::new().add_modifier(Modifier::REVERSED),
+            link: fg(ACCENT).add_modifier(Modifier::UNDERLINED),
+            search_match: Style::new().add_modifier(bold | Modifier::UNDERLINED),
+            search_current: Style::new().add_modifier(bold | Modifier::REVERSED),
+            qr_colors: color(QR_DARK).zip(color(QR_LIGHT)),
         }
     }
 
@@ -175,6 +208,28 @@ impl Theme {
 
     pub fn rule_symbol(&self) -> &'static str {
         if self.ascii() { "-" } else { "─" }
+    }
+
+    /// What marks text that was cut short.
+    pub fn ellipsis(&self) -> &'static str {
+        if self.ascii() { "..." } else { "…" }
+    }
+
+    /// Borders of boxes drawn over the résumé (help, share card).
+    pub fn border_set(&self) -> ratatui::symbols::border::Set<'static> {
+        if !self.ascii() {
+            return ratatui::symbols::border::PLAIN;
+        }
+        ratatui::symbols::border::Set {
+            top_left: "+",
+            top_right: "+",
+            bottom_left: "+",
+            bottom_right: "+",
+            vertical_left: "|",
+            vertical_right: "|",
+            horizontal_top: "-",
+            horizontal_bottom: "-",
+        }
     }
 }
 
@@ -225,11 +280,30 @@ mod tests {
     }
 
     #[test]
+    fn hyperlinks_go_to_emulators_but_not_to_hardware_era_terminals() {
+        for term in ["xterm-256color", "xterm", "tmux-256color", "screen", "alacritty", ""] {
+            assert!(client(term, &[("NO_COLOR", "1")]).profile().hyperlinks, "{term}");
+        }
+        for term in ["vt100", "vt220", "ansi", "dumb", "linux"] {
+            assert!(!client(term, &[]).profile().hyperlinks, "{term}");
+        }
+    }
+
+    #[test]
+    fn sixteen_colours_leave_muted_text_in_the_default_colour() {
+        let theme = Theme::new(Profile::new(ColorDepth::Ansi16, Charset::Utf8));
+        assert_eq!(theme.period.fg, None);
+        assert_eq!(theme.heading.fg, Some(Color::Blue));
+        assert_eq!(theme.qr_colors, Some((Color::Black, Color::White)));
+    }
+
+    #[test]
     fn no_colour_theme_sets_no_colours() {
-        let theme = Theme::new(Profile { color: ColorDepth::None, charset: Charset::Utf8 });
-        for style in [theme.heading, theme.figure, theme.rule, theme.tab_selected] {
+        let theme = Theme::new(Profile::new(ColorDepth::None, Charset::Utf8));
+        for style in [theme.heading, theme.figure, theme.rule, theme.tab_selected, theme.link] {
             assert_eq!((style.fg, style.bg), (None, None));
         }
+        assert_eq!(theme.qr_colors, None);
         assert!(theme.tab_selected.add_modifier.contains(Modifier::REVERSED));
     }
 }

@@ -1,23 +1,26 @@
 //! Draws an [`App`] into a ratatui buffer: `impl Widget for &App`.
 //!
 //! The layout responds to the visitor's size: wide terminals (≥ 120 columns) get a
-//! section list beside the text; standard ones tabs across the top; narrow ones (phones
-//! in portrait, or when the tabs would not fit) a compact `‹ 3/7 Experience ›` line.
-//! Below [`MIN_SIZE`] a short "please enlarge" screen replaces everything. The geometry
-//! lives here once (`content_size`), and the app uses it to bound scrolling.
+//! section list beside the text, centred as one column group on very wide screens;
+//! standard ones tabs across the top; narrow ones (phones in portrait, or when the tabs
+//! would not fit) a compact `‹ 3/7 Experience ›` line. Below [`MIN_SIZE`] a short
+//! "please enlarge" screen replaces everything. The geometry lives here once
+//! ([`Geometry`]), and the app uses it (through `content_size`) to bound scrolling.
+//! Overlays live in `help` and `share`; links become OSC 8 in `hyperlink`.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Rect, Size};
-use ratatui::style::Style;
+use ratatui::layout::{Position, Rect, Size};
+use ratatui::style::{Color, Style};
 use ratatui::symbols::scrollbar;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Block, Borders, Clear, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget, Widget,
-};
+use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget, Widget};
 use unicode_width::UnicodeWidthStr;
 
 use super::app::{App, Overlay};
+use super::hyperlink::link_cells;
+use super::search::Search;
 use super::theme::Theme;
+use super::{help, share};
 use crate::resume::layout::{Row, RowKind};
 
 /// Smallest terminal the résumé is drawn in.
@@ -47,51 +50,81 @@ pub fn mode(size: Size) -> Mode {
     }
 }
 
-/// The size of the scrolling text area for a terminal of `size`.
-pub fn content_size(size: Size) -> Size {
-    text_area(Rect::new(0, 0, size.width, size.height)).as_size()
+/// Where each part of the main view goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Geometry {
+    header: Rect,
+    /// The tabs or compact line (column mode only).
+    nav: Option<Rect>,
+    rule: Rect,
+    sidebar: Option<Rect>,
+    text: Rect,
+    scrollbar: Rect,
+    footer: Rect,
 }
 
-fn text_area(area: Rect) -> Rect {
+fn geometry(area: Rect) -> Option<Geometry> {
+    let (x, y, w, h) = (area.x, area.y, area.width, area.height);
     match mode(area.as_size()) {
-        Mode::TooSmall => Rect::new(area.x, area.y, area.width.max(1), area.height.max(1)),
+        Mode::TooSmall => None,
         // header, tabs, rule above; footer below; one column of margin, one for the scrollbar
-        Mode::Column => Rect::new(area.x + 1, area.y + 3, area.width - 3, area.height - 4),
+        Mode::Column => Some(Geometry {
+            header: Rect::new(x, y, w, 1),
+            nav: Some(Rect::new(x, y + 1, w, 1)),
+            rule: Rect::new(x, y + 2, w, 1),
+            sidebar: None,
+            text: Rect::new(x + 1, y + 3, w - 3, h - 4),
+            scrollbar: Rect::new(x + w - 1, y + 3, 1, h - 4),
+            footer: Rect::new(x, y + h - 1, w, 1),
+        }),
         Mode::Wide => {
-            let width = (area.width - SIDEBAR_WIDTH - 4).min(MAX_TEXT_WIDTH);
-            Rect::new(area.x + SIDEBAR_WIDTH + 2, area.y + 2, width, area.height - 3)
+            let text_width = (w - SIDEBAR_WIDTH - 4).min(MAX_TEXT_WIDTH);
+            let group = SIDEBAR_WIDTH + 2 + text_width + 2;
+            let left = x + (w - group) / 2;
+            let text = Rect::new(left + SIDEBAR_WIDTH + 2, y + 2, text_width, h - 3);
+            Some(Geometry {
+                header: Rect::new(left, y, group, 1),
+                nav: None,
+                rule: Rect::new(x, y + 1, w, 1),
+                sidebar: Some(Rect::new(left, y + 2, SIDEBAR_WIDTH, h - 3)),
+                text,
+                scrollbar: Rect::new(text.right() + 1, text.y, 1, text.height),
+                footer: Rect::new(left, y + h - 1, group, 1),
+            })
         }
+    }
+}
+
+/// The size of the scrolling text area for a terminal of `size`.
+pub fn content_size(size: Size) -> Size {
+    match geometry(Rect::new(0, 0, size.width, size.height)) {
+        Some(geometry) => geometry.text.as_size(),
+        None => Size::new(size.width.max(1), size.height.max(1)),
     }
 }
 
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let mode = mode(area.as_size());
-        if mode == Mode::TooSmall {
+        let Some(geometry) = geometry(area) else {
             return render_too_small(area, buf);
-        }
-        let theme = self.theme();
-        render_header(self, Rect { height: 1, ..area }, buf);
-        let nav_y = area.y + 1;
-        let rule_y = match mode {
-            Mode::Wide => nav_y,
-            _ => nav_y + 1,
         };
-        if mode == Mode::Column {
-            render_nav_line(self, Rect::new(area.x, nav_y, area.width, 1), buf);
+        let theme = self.theme();
+        render_header(self, geometry.header, buf);
+        if let Some(nav) = geometry.nav {
+            render_nav_line(self, nav, buf);
         }
-        let rule = theme.rule_symbol().repeat(usize::from(area.width));
-        buf.set_string(area.x, rule_y, rule, theme.rule);
-        if mode == Mode::Wide {
-            let height = area.height - 3;
-            render_sidebar(self, Rect::new(area.x, rule_y + 1, SIDEBAR_WIDTH, height), buf);
+        let rule = theme.rule_symbol().repeat(usize::from(geometry.rule.width));
+        buf.set_string(geometry.rule.x, geometry.rule.y, rule, theme.rule);
+        if let Some(sidebar) = geometry.sidebar {
+            render_sidebar(self, sidebar, buf);
         }
-        let text = text_area(area);
-        render_rows(self, text, buf);
-        render_scrollbar(self, text, buf);
-        render_footer(self, Rect::new(area.x, area.bottom() - 1, area.width, 1), buf);
-        if self.overlay() == Overlay::Help {
-            render_help(theme, area, buf);
+        render_rows(self, geometry.text, buf);
+        render_scrollbar(self, geometry.scrollbar, buf);
+        render_footer(self, geometry.footer, buf);
+        match self.overlay() {
+            Overlay::Help => help::render(self, area, buf),
+            Overlay::Share => share::render(self, area, buf),
+            Overlay::None => {}
         }
     }
 }
@@ -108,14 +141,49 @@ fn render_too_small(area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines).centered().wrap(Default::default()).render(area, buf);
 }
 
+/// The name and headline on the left; what to type to get here on the right, when
+/// there is room for both.
 fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
-    let outline = &app.outline();
+    let outline = app.outline();
     let theme = app.theme();
     let title = match &outline.name {
-        Some(name) => format!(" {name}{}{}", app.theme().separator(), outline.headline),
-        None => format!(" {}", outline.headline),
+        Some(name) => format!("{name}{}{}", theme.separator(), outline.headline),
+        None => outline.headline.clone(),
     };
-    buf.set_stringn(area.x, area.y, title, usize::from(area.width), theme.headline);
+    let room = usize::from(area.width).saturating_sub(2);
+    let title = fit_words(&title, room, theme.ellipsis());
+    buf.set_stringn(area.x + 1, area.y, &title, room, theme.headline);
+    let ssh = app.ssh_command();
+    if title.width() + ssh.width() + 6 <= room {
+        let x = area.right().saturating_sub(cols(ssh.width()) + 1);
+        buf.set_string(x, area.y, ssh, theme.period);
+    }
+}
+
+/// `text` cut to `width` columns at a word boundary, with `ellipsis` when cut.
+pub fn fit_words(text: &str, width: usize, ellipsis: &str) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    let room = width.saturating_sub(ellipsis.width());
+    let mut fitted = String::new();
+    for word in text.split_inclusive(' ') {
+        if (fitted.clone() + word).trim_end().width() > room {
+            break;
+        }
+        fitted.push_str(word);
+    }
+    let fitted = fitted.trim_end();
+    if fitted.is_empty() {
+        return text
+            .chars()
+            .scan(0, |w, c| {
+                *w += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                (*w <= width).then_some(c)
+            })
+            .collect();
+    }
+    format!("{fitted}{ellipsis}")
 }
 
 /// Tabs across the top when they all fit, otherwise `‹ 3/7 Experience ›`.
@@ -137,7 +205,7 @@ fn render_nav_line(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let (prev, next) = if theme.ascii() { ("<", ">") } else { ("‹", "›") };
     let label = format!("{prev} {}/{} {} {next}", app.section() + 1, sections.len(), section.title);
-    let x = area.width.saturating_sub(label.width() as u16) / 2;
+    let x = area.width.saturating_sub(cols(label.width())) / 2;
     buf.set_stringn(area.x + x, area.y, label, usize::from(area.width), theme.tab_selected);
 }
 
@@ -145,7 +213,7 @@ fn render_sidebar(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = app.theme();
     let marker = if theme.ascii() { ">" } else { "▶" };
     for (index, section) in app.outline().sections.iter().enumerate() {
-        let y = area.y + 1 + index as u16;
+        let y = area.y.saturating_add(1).saturating_add(cols(index));
         if y >= area.bottom() {
             break;
         }
@@ -157,11 +225,55 @@ fn render_sidebar(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 fn render_rows(app: &App, area: Rect, buf: &mut Buffer) {
-    let visible = app.rows().iter().skip(app.scroll()).take(usize::from(area.height));
-    for (offset, row) in visible.enumerate() {
-        let line = row_line(row, app.theme(), usize::from(area.width));
-        buf.set_line(area.x, area.y + offset as u16, &line, area.width);
+    let width = usize::from(area.width);
+    let visible = app.rows().iter().enumerate().skip(app.scroll()).take(usize::from(area.height));
+    for (offset, (index, row)) in visible.enumerate() {
+        let y = area.y + cols(offset);
+        let line = row_line(row, app.theme(), width);
+        buf.set_line(area.x, y, &line, area.width);
+        let text_x = area.x + cols(row.indent);
+        for link in &row.links {
+            let at = Position::new(text_x.saturating_add(cols(row.text[..link.range.start].width())), y);
+            let width = cols(row.text[link.range.clone()].width());
+            restyle(buf, at, width, app.theme().link);
+            if app.theme().profile.hyperlinks {
+                link_cells(buf, at, width, &link.target);
+            }
+        }
+        if let Some(search) = app.search() {
+            highlight(app, search, index, &line, Position::new(area.x, y), buf);
+        }
     }
+}
+
+/// Marks the search's hits on one row: all of them, and the current one more strongly.
+fn highlight(app: &App, search: &Search, row: usize, line: &Line, at: Position, buf: &mut Buffer) {
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let current = search.current().map(|(index, _)| index);
+    let hits = search.hits().iter().enumerate();
+    for (index, hit) in hits.filter(|(_, h)| h.section == app.section() && h.row == row) {
+        let Some(prefix) = text.get(..hit.range.start) else { continue };
+        let Some(found) = text.get(hit.range.clone()) else { continue };
+        let style =
+            if current == Some(index) { app.theme().search_current } else { app.theme().search_match };
+        let x = at.x.saturating_add(cols(prefix.width()));
+        buf.set_style(Rect::new(x, at.y, cols(found.width()), 1).intersection(buf.area), style);
+    }
+}
+
+/// Gives `cols` cells exactly `style` (not merged with what they had).
+fn restyle(buf: &mut Buffer, at: Position, cols: u16, style: Style) {
+    for x in at.x..at.x.saturating_add(cols) {
+        if let Some(cell) = buf.cell_mut((x, at.y)) {
+            cell.fg = style.fg.unwrap_or(Color::Reset);
+            cell.modifier = style.add_modifier;
+        }
+    }
+}
+
+/// The text a row shows, as laid out at `width`: what search matches against.
+pub fn row_text(row: &Row, theme: &Theme, width: usize) -> String {
+    row_line(row, theme, width).spans.iter().map(|s| s.content.as_ref()).collect()
 }
 
 /// One laid-out row as a styled line: bullet marker in the indent, key figures
@@ -169,11 +281,12 @@ fn render_rows(app: &App, area: Rect, buf: &mut Buffer) {
 fn row_line(row: &Row, theme: &Theme, width: usize) -> Line<'static> {
     let mut spans = Vec::with_capacity(6);
     if row.indent > 0 {
-        let lead = match row.kind {
-            RowKind::BulletStart => format!("{:<w$}", theme.bullet_symbol(), w = row.indent),
-            _ => " ".repeat(row.indent),
-        };
-        spans.push(Span::styled(lead, theme.bullet));
+        spans.push(match row.kind {
+            RowKind::BulletStart => {
+                Span::styled(format!("{:<w$}", theme.bullet_symbol(), w = row.indent), theme.bullet)
+            }
+            _ => Span::raw(" ".repeat(row.indent)),
+        });
     }
     let text_style = match row.kind {
         RowKind::Heading => theme.heading,
@@ -220,14 +333,14 @@ fn is_figure(word: &str) -> bool {
     core.chars().any(|c| c.is_ascii_digit()) && !is_year
 }
 
-fn render_scrollbar(app: &App, text: Rect, buf: &mut Buffer) {
+fn render_scrollbar(app: &App, track: Rect, buf: &mut Buffer) {
     let max = app.max_scroll();
     if max == 0 {
         return;
     }
-    let track = Rect::new(text.right() + 1, text.y, 1, text.height);
-    let mut state =
-        ScrollbarState::new(max + 1).position(app.scroll()).viewport_content_length(usize::from(text.height));
+    let mut state = ScrollbarState::new(max + 1)
+        .position(app.scroll())
+        .viewport_content_length(usize::from(track.height));
     let symbols = if app.theme().ascii() { ASCII_SCROLLBAR } else { scrollbar::VERTICAL };
     Scrollbar::new(ScrollbarOrientation::VerticalRight)
         .symbols(symbols)
@@ -237,32 +350,100 @@ fn render_scrollbar(app: &App, text: Rect, buf: &mut Buffer) {
 
 const ASCII_SCROLLBAR: scrollbar::Set = scrollbar::Set { track: "|", thumb: "#", begin: "^", end: "v" };
 
-fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
-    let theme = app.theme();
-    let keys: &[(&str, &str)] = match (area.width >= 70, theme.ascii()) {
-        (true, false) => {
-            &[("←/→", "sections"), ("↑/↓", "scroll"), ("PgUp/PgDn", "page"), ("?", "help"), ("q", "quit")]
+/// A key hint in the footer.
+struct Hint {
+    keys: &'static str,
+    ascii_keys: &'static str,
+    action: &'static str,
+    /// Hints of lower rank are left out first when space is short.
+    rank: u8,
+    /// Whether a narrow footer shows only the keys (arrows speak for themselves).
+    keys_alone_when_short: bool,
+}
+
+const HINTS: [Hint; 7] = [
+    Hint { keys: "←/→", ascii_keys: "<-/->", action: "sections", rank: 5, keys_alone_when_short: true },
+    Hint { keys: "↑/↓", ascii_keys: "up/down", action: "scroll", rank: 4, keys_alone_when_short: true },
+    Hint { keys: "/", ascii_keys: "/", action: "find", rank: 2, keys_alone_when_short: false },
+    Hint { keys: "s", ascii_keys: "s", action: "share", rank: 3, keys_alone_when_short: false },
+    Hint { keys: "p", ascii_keys: "p", action: "plain", rank: 1, keys_alone_when_short: false },
+    Hint { keys: "?", ascii_keys: "?", action: "help", rank: 6, keys_alone_when_short: false },
+    Hint { keys: "q", ascii_keys: "q", action: "quit", rank: 7, keys_alone_when_short: false },
+];
+
+impl Hint {
+    /// (keys, label) as shown, in the long or the short form.
+    fn shown(&self, theme: &Theme, short: bool) -> (String, String) {
+        let keys = if theme.ascii() { self.ascii_keys } else { self.keys };
+        match (short, self.keys_alone_when_short) {
+            (false, _) => (keys.to_owned(), format!(" {}  ", self.action)),
+            (true, true) => (keys.replace('/', ""), " ".to_owned()),
+            (true, false) => (keys.to_owned(), format!(" {} ", self.action)),
         }
-        (true, true) => &[
-            ("<-/->", "sections"),
-            ("up/down", "scroll"),
-            ("PgUp/PgDn", "page"),
-            ("?", "help"),
-            ("q", "quit"),
-        ],
-        (false, false) => &[("←→", ""), ("↑↓", ""), ("?", "help"), ("q", "quit")],
-        (false, true) => &[("<>", ""), ("^v", ""), ("?", "help"), ("q", "quit")],
+    }
+}
+
+/// The hints of at least `rank` in one form, and their width.
+fn hints(theme: &Theme, short: bool, rank: u8) -> (Vec<(String, String)>, usize) {
+    let shown: Vec<(String, String)> =
+        HINTS.iter().filter(|h| h.rank >= rank).map(|h| h.shown(theme, short)).collect();
+    let width = 1 + shown.iter().map(|(k, a)| k.width() + a.width()).sum::<usize>();
+    let trailing = shown.last().map_or(0, |(_, a)| a.len() - a.trim_end().len());
+    (shown, width - trailing)
+}
+
+/// As many key hints as fit in `room` columns, the least important left out first,
+/// long labels preferred when they keep as many hints.
+fn hints_line(theme: &Theme, room: usize) -> Line<'static> {
+    let fits = |short: bool| (1..=8).map(|rank| hints(theme, short, rank)).find(|(_, w)| *w <= room);
+    let best = match (fits(false), fits(true)) {
+        (Some(long), Some(short)) if short.0.len() > long.0.len() => short.0,
+        (Some(long), _) => long.0,
+        (None, Some(short)) => short.0,
+        (None, None) => Vec::new(),
     };
     let mut spans = vec![Span::raw(" ")];
-    for (key, action) in keys {
-        spans.push(Span::styled(*key, theme.footer_key));
-        let label = if action.is_empty() { " ".to_owned() } else { format!(" {action}  ") };
-        spans.push(Span::styled(label, theme.footer));
+    for (keys, action) in best {
+        spans.push(Span::styled(keys, theme.footer_key));
+        spans.push(Span::styled(action, theme.footer));
     }
-    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+    Line::from(spans)
+}
+
+fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = app.theme();
     let position = position_label(app);
-    let x = area.right().saturating_sub(position.width() as u16 + 1);
+    let room = usize::from(area.width).saturating_sub(position.width() + 3);
+    let line = match app.search() {
+        Some(search) => search_line(search, theme, room),
+        None => hints_line(theme, room),
+    };
+    buf.set_line(area.x, area.y, &line, area.width);
+    let x = area.right().saturating_sub(cols(position.width()) + 1);
     buf.set_string(x, area.y, position, theme.footer);
+}
+
+/// The query being typed (with a cursor) or the confirmed one with its hit count.
+fn search_line(search: &Search, theme: &Theme, room: usize) -> Line<'static> {
+    let cursor = if theme.ascii() { "_" } else { "▏" };
+    let count = match (search.hits().len(), search.current()) {
+        (0, _) if search.query().is_empty() => String::new(),
+        (0, _) => "no match".to_owned(),
+        (total, Some((index, _))) => format!("{}/{total}", index + 1),
+        (total, None) => format!("{total} found"),
+    };
+    let query = if theme.ascii() { deunicode::deunicode(search.query()) } else { search.query().to_owned() };
+    let (prompt, keys) = if search.editing() {
+        (format!(" /{query}{cursor} "), "Enter go  Esc cancel")
+    } else {
+        (format!(" /{query} "), "n next  N previous  Esc close")
+    };
+    let mut spans = vec![Span::styled(prompt, theme.footer_key), Span::styled(count, theme.footer)];
+    let used: usize = spans.iter().map(|s| s.content.width()).sum();
+    if used + keys.width() + 2 <= room {
+        spans.push(Span::styled(format!("  {keys}"), theme.footer));
+    }
+    Line::from(spans)
 }
 
 /// `All`, `Top`, `End` or a percentage, like a pager.
@@ -276,55 +457,50 @@ fn position_label(app: &App) -> String {
     }
 }
 
-/// Every key, in a box over the résumé.
-fn render_help(theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let entries: [(&str, &str); 9] = [
-        ("← → h l Tab", "previous / next section"),
-        ("1 … 9", "jump to a section"),
-        ("↑ ↓ j k", "scroll a line"),
-        ("PgUp PgDn b Space", "scroll a page"),
-        ("g G Home End", "top / bottom"),
-        ("mouse wheel", "scroll"),
-        ("?", "this help"),
-        ("Esc", "close help, or quit"),
-        ("q Ctrl-C Ctrl-D", "quit"),
-    ];
-    let lines: Vec<Line> = entries
-        .iter()
-        .map(|(keys, action)| {
-            let keys = if theme.ascii() { ascii_keys(keys) } else { (*keys).to_owned() };
-            Line::from(vec![
-                Span::styled(format!(" {keys:<18}"), theme.footer_key),
-                Span::raw(format!("{action} ")),
-            ])
-        })
-        .collect();
-    let width = (lines.iter().map(Line::width).max().unwrap_or(0) + 2).min(usize::from(area.width));
-    let height = (lines.len() + 2).min(usize::from(area.height));
-    let popup = centered(area, width as u16, height as u16);
-    Clear.render(popup, buf);
-    let mut block = Block::new().borders(Borders::ALL).title(" Keys ").border_style(theme.rule);
-    if theme.ascii() {
-        block = block.border_set(ratatui::symbols::border::Set {
-            top_left: "+",
-            top_right: "+",
-            bottom_left: "+",
-            bottom_right: "+",
-            vertical_left: "|",
-            vertical_right: "|",
-            horizontal_top: "-",
-            horizontal_bottom: "-",
-        });
-    }
-    Paragraph::new(lines).block(block).render(popup, buf);
+/// A count of columns or rows as a terminal coordinate, clamped.
+fn cols(count: usize) -> u16 {
+    u16::try_from(count).unwrap_or(u16::MAX)
 }
 
-fn ascii_keys(keys: &str) -> String {
-    keys.replace('←', "Left").replace('→', "Right").replace('↑', "Up").replace('↓', "Down").replace('…', "..")
-}
-
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+/// A `width` x `height` rectangle centred in `area` (clamped to it).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let (width, height) = (width.min(area.width), height.min(area.height));
     let x = area.x + (area.width - width) / 2;
     let y = area.y + (area.height - height) / 2;
     Rect::new(x, y, width, height)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_words_cuts_at_a_word_boundary() {
+        assert_eq!(fit_words("Jane Doe · Staff Engineer", 30, "…"), "Jane Doe · Staff Engineer");
+        assert_eq!(fit_words("Jane Doe · Staff Engineer", 18, "…"), "Jane Doe · Staff…");
+        assert_eq!(fit_words("Supercalifragilistic", 5, "…"), "Super");
+    }
+
+    #[test]
+    fn wide_layout_centres_the_column_group() {
+        let geometry = geometry(Rect::new(0, 0, 200, 60)).unwrap();
+        let left = geometry.sidebar.unwrap().x;
+        let right_margin = 200 - geometry.scrollbar.right();
+        assert!(left.abs_diff(right_margin) <= 2, "{left} vs {right_margin}");
+        assert_eq!(geometry.text.width, MAX_TEXT_WIDTH);
+    }
+
+    #[test]
+    fn footer_hints_fit_and_keep_help_and_quit() {
+        let theme = Theme::new(super::super::theme::Profile::new(
+            super::super::theme::ColorDepth::None,
+            super::super::theme::Charset::Utf8,
+        ));
+        for room in [20, 30, 40, 60, 80, 120] {
+            let line = hints_line(&theme, room);
+            assert!(line.width() <= room + 2, "{room}: {line:?}");
+            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            assert!(text.contains("? help") && text.contains("q quit"), "{room}: {text}");
+        }
+    }
 }

@@ -3,6 +3,8 @@
 //! emulator, so assertions are about what a person would see.
 #![allow(dead_code)] // each test file uses a different part of the harness
 
+pub mod screen;
+
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU16;
 use std::path::{Path, PathBuf};
