@@ -21,6 +21,7 @@ use crate::resume::{LoadError, Loaded};
 use crate::server::limits::{Limits, Rate};
 use crate::server::privacy::PeerLogging;
 use crate::server::{self, Settings, keys};
+use crate::web::{self, WebSettings, forwarded::Cidr};
 
 /// Serve a résumé over SSH.
 #[derive(Debug, Parser)]
@@ -102,6 +103,19 @@ pub struct ServeArgs {
     /// Serve `/metrics`, `/healthz` and `/readyz` over HTTP on this address (off by default).
     #[arg(long, env = "SSH_RESUME_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
+    /// Serve the résumé as a web page (and to `curl`) on this address (off by default);
+    /// put a TLS proxy such as Caddy in front of it.
+    #[arg(long, env = "SSH_RESUME_HTTP_LISTEN")]
+    pub http_listen: Option<SocketAddr>,
+    /// Besides loopback, proxies whose `X-Forwarded-For` names the web visitor (for the
+    /// per-address limits); repeat or separate with commas.
+    #[arg(
+        long = "http-trusted-proxy",
+        value_name = "CIDR",
+        env = "SSH_RESUME_HTTP_TRUSTED_PROXY",
+        value_delimiter = ','
+    )]
+    pub http_trusted_proxies: Vec<Cidr>,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -156,6 +170,21 @@ impl ServeArgs {
             keepalive_interval: l.keepalive,
             log_peers: self.log_peers,
             ..Settings::default()
+        }
+    }
+}
+
+impl ServeArgs {
+    /// The web view's settings: the SSH port for the command it shows, and the proxies
+    /// it trusts (loopback always).
+    fn web_settings(&self, fingerprint: &str, listeners: &[TcpListener]) -> WebSettings {
+        let mut trusted_proxies = Cidr::loopback().to_vec();
+        trusted_proxies.extend(self.http_trusted_proxies.iter().copied());
+        WebSettings {
+            fingerprint: fingerprint.to_owned(),
+            ssh_port: listeners.first().and_then(|l| l.local_addr().ok()).map(|a| a.port()),
+            trusted_proxies,
+            ..WebSettings::default()
         }
     }
 }
@@ -232,7 +261,14 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
             Some(addr) => Some(bind(addr).with_context(|| format!("cannot listen on {addr} for metrics"))?),
             None => None,
         };
+        let http = match args.http_listen {
+            Some(addr) => {
+                Some(bind(addr).with_context(|| format!("cannot listen on {addr} for the web view"))?)
+            }
+            None => None,
+        };
         let settings = args.settings();
+        let web_settings = args.web_settings(&fingerprint, &listeners);
         log_start(&args, &listeners, admin.as_ref(), &fingerprint, &loaded, &settings);
         let shutdown = CancellationToken::new();
         let (resume_tx, resume_rx) = watch::channel(Arc::new(loaded));
@@ -243,7 +279,11 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
         if let Some(listener) = admin {
             tokio::spawn(server::admin::serve(listener, shared.clone(), stop_admin.clone()));
         }
+        let web = http.map(|listener| tokio::spawn(web::serve(listener, shared.clone(), web_settings)));
         server::run(listeners, shared).await;
+        if let Some(web) = web {
+            let _ = web.await;
+        }
         stop_admin.cancel();
         info!("stopped");
         Ok(ExitCode::SUCCESS)

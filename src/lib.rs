@@ -2,13 +2,16 @@
 //! visitors with a PTY, and plain text, Markdown or JSON Resume for everyone else.
 //!
 //! # Layout
-//! Imports go downward only: `server → {tui, resume}`, `tui → resume`.
+//! Imports go downward only: `web → {server, resume}`, `server → {tui, resume}`, `tui → resume`.
 //! - [`resume`]: the data model, loading with line/column errors, the outline every view
 //!   walks, width-aware layout and the exports. No I/O beyond reading the file.
 //! - [`tui`]: the pure interactive core: `App` state, `handle(event)`, the view, the
 //!   input decoder and the colour themes. No tokio, no russh; tested with `TestBackend`.
 //! - [`server`]: the SSH adapter: host key, accept loop, the russh handler, and one task
 //!   per visitor that owns its `App` and terminal.
+//! - [`web`]: the web view (`--http-listen`): the same résumé as one HTML page for
+//!   browsers, coloured text for `curl`, and the exports, over hyper with the SSH
+//!   side's per-address limits and metrics. `web → {server, resume}`.
 //! - [`cli`]: command-line flags and the subcommands `main` dispatches to.
 //! - [`healthcheck`]: the `healthcheck` subcommand's probe: does an address answer with
 //!   an SSH-2.0 version line? Blocking `std::net`, used by the container image.
@@ -18,3 +21,4 @@ pub mod healthcheck;
 pub mod resume;
 pub mod server;
 pub mod tui;
+pub mod web;

@@ -94,13 +94,7 @@ impl VisitorHandler {
     /// `host` or `-p PORT host`: what a visitor types to get here.
     fn ssh_target(&self) -> String {
         if let Some(public) = &self.shared.settings.public_host {
-            return match public.rsplit_once(':') {
-                Some((host, port)) if port != "22" && !host.contains(':') => {
-                    format!("-p {port} {host}")
-                }
-                Some((host, "22")) => host.to_owned(),
-                _ => public.clone(),
-            };
+            return public_ssh_target(public);
         }
         match self.local {
             Some(addr) if addr.port() == 22 => addr.ip().to_string(),
@@ -351,5 +345,14 @@ impl russh::server::Handler for VisitorHandler {
             self.input = None; // the session task sees its input end and stops
         }
         Ok(())
+    }
+}
+
+/// What to type after `ssh` to reach the public `host[:port]`: `host`, or `-p PORT host`.
+pub fn public_ssh_target(public: &str) -> String {
+    match public.rsplit_once(':') {
+        Some((host, port)) if port != "22" && !host.contains(':') => format!("-p {port} {host}"),
+        Some((host, "22")) => host.to_owned(),
+        _ => public.to_owned(),
     }
 }

@@ -1,8 +1,10 @@
-//! What the server counts, in the Prometheus text format (via `prometheus-client`).
+//! What the server counts, in the Prometheus text format (via `prometheus-client`): the
+//! SSH side and, under `http_`, the web view.
 //!
 //! Every label value comes from a fixed set the server defines (end reasons, refusal
-//! reasons, the résumé's section slugs, known exec command names plus `other`), so no
-//! visitor can create a new time series.
+//! reasons, the résumé's section slugs, known exec command names plus `other`, the web
+//! view's routes and status codes plus `other`), so no visitor can create a new time
+//! series.
 
 use std::time::Duration;
 
@@ -14,9 +16,28 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
 type Labels = [(&'static str, &'static str); 1];
+type RouteStatus = [(&'static str, &'static str); 2];
+type Histograms = Family<Labels, Histogram, fn() -> Histogram>;
 
 /// Exec commands counted by name; anything else counts as `other`.
 pub const KNOWN_COMMANDS: [&str; 6] = ["shell", "text", "markdown", "json", "help", "section"];
+
+/// The web view's status codes, counted by number; any other counts as `other`.
+fn status_label(status: u16) -> &'static str {
+    match status {
+        200 => "200",
+        304 => "304",
+        400 => "400",
+        404 => "404",
+        405 => "405",
+        408 => "408",
+        429 => "429",
+        431 => "431",
+        500 => "500",
+        503 => "503",
+        _ => "other",
+    }
+}
 
 /// The server's metrics; one instance shared by every connection.
 #[derive(Debug)]
@@ -33,6 +54,10 @@ pub struct Metrics {
     pub bytes_sent: Counter,
     section_views: Family<Labels, Counter>,
     exec_commands: Family<Labels, Counter>,
+    http_requests: Family<RouteStatus, Counter>,
+    http_duration: Histograms,
+    http_refused: Family<Labels, Counter>,
+    pub http_connections_active: Gauge,
 }
 
 impl Default for Metrics {
@@ -64,6 +89,10 @@ impl Metrics {
             bytes_sent: Counter::default(),
             section_views: Family::default(),
             exec_commands: Family::default(),
+            http_requests: Family::default(),
+            http_duration: Family::new_with_constructor(latency_histogram as fn() -> Histogram),
+            http_refused: Family::default(),
+            http_connections_active: Gauge::default(),
         };
         let m = &metrics;
         registry.register("sessions_active", "Connections open now", m.sessions_active.clone());
@@ -85,6 +114,22 @@ impl Metrics {
         registry.register("sent_bytes", "Bytes written to visitors' channels", m.bytes_sent.clone());
         registry.register("section_views", "Times a section was opened", m.section_views.clone());
         registry.register("exec_commands", "Shell and exec requests, by command", m.exec_commands.clone());
+        registry.register("http_requests", "Web requests, by route and status", m.http_requests.clone());
+        registry.register(
+            "http_request_duration_seconds",
+            "Web request to response head, by route",
+            m.http_duration.clone(),
+        );
+        registry.register(
+            "http_refused",
+            "Web connections and proxied requests refused by the limits",
+            m.http_refused.clone(),
+        );
+        registry.register(
+            "http_connections_active",
+            "Web connections open now",
+            m.http_connections_active.clone(),
+        );
         Self { registry, ..metrics }
     }
 
@@ -107,6 +152,17 @@ impl Metrics {
     pub fn exec_command(&self, name: &str) {
         let label = KNOWN_COMMANDS.iter().find(|known| **known == name).copied().unwrap_or("other");
         self.exec_commands.get_or_create(&[("command", label)]).inc();
+    }
+
+    /// Counts a web request; `route` comes from the web view's fixed set.
+    pub fn http_request(&self, route: &'static str, status: u16, duration: Duration) {
+        let labels = [("route", route), ("status", status_label(status))];
+        self.http_requests.get_or_create(&labels).inc();
+        self.http_duration.get_or_create(&[("route", route)]).observe(duration.as_secs_f64());
+    }
+
+    pub fn http_refused(&self, reason: &'static str) {
+        self.http_refused.get_or_create(&[("reason", reason)]).inc();
     }
 
     /// The text exposition format.
@@ -133,6 +189,9 @@ mod tests {
         metrics.exec_command("json");
         metrics.exec_command("$(rm -rf /)");
         metrics.first_frame.observe(0.001);
+        metrics.http_request("/", 200, Duration::from_millis(2));
+        metrics.http_request("other", 418, Duration::from_millis(1));
+        metrics.http_refused("rate-per-ip");
         let text = metrics.encode();
         for expected in [
             "ssh_resume_sessions_active 0",
@@ -143,6 +202,10 @@ mod tests {
             "ssh_resume_exec_commands_total{command=\"json\"} 1",
             "ssh_resume_exec_commands_total{command=\"other\"} 1",
             "ssh_resume_first_frame_seconds_count 1",
+            "ssh_resume_http_requests_total{route=\"/\",status=\"200\"} 1",
+            "ssh_resume_http_requests_total{route=\"other\",status=\"other\"} 1",
+            "ssh_resume_http_request_duration_seconds_count{route=\"/\"} 1",
+            "ssh_resume_http_refused_total{reason=\"rate-per-ip\"} 1",
         ] {
             assert!(text.contains(expected), "missing {expected} in\n{text}");
         }

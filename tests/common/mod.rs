@@ -3,6 +3,7 @@
 //! emulator, so assertions are about what a person would see.
 #![allow(dead_code)] // each test file uses a different part of the harness
 
+pub mod http;
 pub mod screen;
 
 use std::net::{IpAddr, SocketAddr};

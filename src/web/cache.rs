@@ -1,0 +1,192 @@
+//! What the web view answers with, rendered once per loaded résumé and kept until the
+//! next reload: the exports, the coloured text, a digest for validators, the time the
+//! résumé was first served (its `Last-Modified`), and the last page and QR code drawn.
+//!
+//! The page and the QR code depend on the request too (the `Host` it names, when no
+//! public host is configured), so each keeps one slot: the last answer and what it was
+//! made for. Every visitor normally asks with the same host and gets the kept copy; a
+//! client sending odd `Host` headers only makes its own answers slower, never the cache
+//! bigger.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::http::HeaderValue;
+use bytes::Bytes;
+use qrcode::render::svg;
+use qrcode::{EcLevel, QrCode};
+use sha2::{Digest, Sha256};
+
+use super::ansi;
+use super::page::{self, Invite};
+use crate::resume::Loaded;
+use crate::resume::export;
+
+/// Columns the text forms are wrapped at: what `ssh host text` prints.
+pub const TEXT_WIDTH: usize = 80;
+
+/// Pixels per QR module in the SVG's own size; it scales cleanly to any other.
+const QR_MODULE_PIXELS: u32 = 6;
+
+/// The last value made, and the key it was made for.
+struct Slot<K, V>(Mutex<Option<(K, V)>>);
+
+impl<K: PartialEq, V: Clone> Slot<K, V> {
+    fn new() -> Self {
+        Self(Mutex::new(None))
+    }
+
+    /// The kept value if it was made for `key`, else `make(key)`, kept from now on.
+    fn get(&self, key: K, make: impl FnOnce(&K) -> V) -> V {
+        let mut slot = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        match slot.as_ref() {
+            Some((kept, value)) if *kept == key => value.clone(),
+            _ => {
+                let value = make(&key);
+                *slot = Some((key, value.clone()));
+                value
+            }
+        }
+    }
+}
+
+/// One résumé's answers.
+pub struct Rendered {
+    pub loaded: Arc<Loaded>,
+    /// When this résumé was first served, to the second (HTTP dates have no finer).
+    pub modified: SystemTime,
+    /// A hash of everything the answers are made from.
+    digest: [u8; 32],
+    pub json: Bytes,
+    pub markdown: Bytes,
+    pub text: Bytes,
+    pub ansi: Bytes,
+    page: Slot<(Invite, String), (Bytes, HeaderValue)>,
+    qr: Slot<String, Result<Bytes, String>>,
+}
+
+impl Rendered {
+    pub fn new(loaded: Arc<Loaded>) -> Self {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+        let mut hasher = Sha256::new();
+        hasher.update(env!("CARGO_PKG_VERSION"));
+        hasher.update(page::STYLE);
+        hasher.update(format!("{:?}", loaded.resume));
+        Self {
+            modified: UNIX_EPOCH + Duration::from_secs(now.as_secs()),
+            digest: hasher.finalize().into(),
+            json: export::json_resume(&loaded.resume).into(),
+            markdown: export::markdown(&loaded.outline).into(),
+            text: export::text(&loaded.outline, TEXT_WIDTH).into(),
+            ansi: ansi::text(&loaded.outline, TEXT_WIDTH).into(),
+            page: Slot::new(),
+            qr: Slot::new(),
+            loaded,
+        }
+    }
+
+    /// A weak validator for the answer `kind` made from this résumé and `inputs` (what
+    /// else the answer shows). Weak, because compression changes the bytes, not the meaning.
+    pub fn etag(&self, kind: &str, inputs: &[&str]) -> HeaderValue {
+        let mut hasher = Sha256::new();
+        hasher.update(self.digest);
+        for part in std::iter::once(kind).chain(inputs.iter().copied()) {
+            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+        let hash = hasher.finalize();
+        let hex: String = hash[..12].iter().map(|b| format!("{b:02x}")).collect();
+        HeaderValue::from_str(&format!("W/\"{hex}\"")).unwrap_or(HeaderValue::from_static("W/\"0\""))
+    }
+
+    /// The HTML page for `invite`, with its validator.
+    pub fn page(&self, invite: &Invite, style_href: &str) -> (Bytes, HeaderValue) {
+        let key = (invite.clone(), style_href.to_owned());
+        self.page.get(key, |(invite, href)| {
+            let etag =
+                self.etag("page", &[&invite.ssh_command, &invite.fingerprint, &invite.share_url, href]);
+            (Bytes::from(page::page(&self.loaded, invite, href)), etag)
+        })
+    }
+
+    /// The QR code of `url` as SVG, or why there is none (too long to encode).
+    pub fn qr(&self, url: &str) -> Result<Bytes, String> {
+        self.qr.get(url.to_owned(), |url| qr_svg(url).map(Bytes::from))
+    }
+}
+
+/// `url` as an SVG QR code, black on white with the full quiet zone, medium error
+/// correction (as on the share card).
+pub fn qr_svg(url: &str) -> Result<String, String> {
+    let code = QrCode::with_error_correction_level(url, EcLevel::M)
+        .map_err(|err| format!("cannot make a QR code of {url}: {err}"))?;
+    Ok(code.render::<svg::Color>().module_dimensions(QR_MODULE_PIXELS, QR_MODULE_PIXELS).build())
+}
+
+/// The rendered answers of the résumé in service, re-rendered when it is replaced.
+pub struct Cache {
+    current: Mutex<Arc<Rendered>>,
+}
+
+impl Cache {
+    pub fn new(loaded: Arc<Loaded>) -> Self {
+        Self { current: Mutex::new(Arc::new(Rendered::new(loaded))) }
+    }
+
+    /// The answers for `loaded`: the kept ones if it is the résumé they were made from.
+    pub fn get(&self, loaded: Arc<Loaded>) -> Arc<Rendered> {
+        let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
+        if !Arc::ptr_eq(&current.loaded, &loaded) {
+            *current = Arc::new(Rendered::new(loaded));
+        }
+        current.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resume::load::parse_str;
+
+    fn loaded(label: &str) -> Arc<Loaded> {
+        let toml = format!("[basics]\nlabel = \"{label}\"\n");
+        Arc::new(Loaded::from_resume(parse_str(&toml, "t").unwrap()))
+    }
+
+    fn invite(host: &str) -> Invite {
+        Invite { ssh_command: format!("ssh {host}"), fingerprint: "SHA256:x".into(), share_url: host.into() }
+    }
+
+    #[test]
+    fn a_new_resume_is_rendered_anew_and_changes_validators() {
+        let one = loaded("One");
+        let cache = Cache::new(one.clone());
+        let first = cache.get(one);
+        assert!(Arc::ptr_eq(&first, &cache.get(first.loaded.clone())), "same résumé, same answers");
+        let second = cache.get(loaded("Two"));
+        assert!(second.text.starts_with(b"Two\n"));
+        assert_ne!(first.etag("json", &[]), second.etag("json", &[]));
+        assert_ne!(second.etag("json", &[]), second.etag("markdown", &[]));
+        assert_ne!(second.etag("page", &["ab", "c"]), second.etag("page", &["a", "bc"]));
+        assert!(second.etag("json", &[]).to_str().unwrap().starts_with("W/\""));
+    }
+
+    #[test]
+    fn the_page_slot_keeps_the_last_host_only() {
+        let rendered = Rendered::new(loaded("One"));
+        let (a, etag_a) = rendered.page(&invite("a.example"), "/s.css");
+        let (again, _) = rendered.page(&invite("a.example"), "/s.css");
+        assert_eq!(a.as_ptr(), again.as_ptr(), "kept, not rendered again");
+        let (b, etag_b) = rendered.page(&invite("b.example"), "/s.css");
+        assert!(String::from_utf8_lossy(&b).contains("ssh b.example"));
+        assert_ne!(etag_a, etag_b);
+    }
+
+    #[test]
+    fn qr_codes_are_svg_and_overlong_urls_an_error() {
+        let rendered = Rendered::new(loaded("One"));
+        let svg = rendered.qr("https://example.org/cv").unwrap();
+        assert!(svg.starts_with(b"<?xml") && String::from_utf8_lossy(&svg).contains("viewBox"));
+        assert!(rendered.qr(&"x".repeat(5000)).is_err());
+    }
+}

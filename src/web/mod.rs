@@ -1,0 +1,217 @@
+//! The web view (`--http-listen`): the same résumé, with its reloads, for phones and
+//! browsers, and for `curl` with colour, on the same tokio runtime as the SSH side.
+//!
+//! [`serve`] runs its own accept loop, so the SSH side's per-address limits apply to
+//! each connection before any HTTP work (a separate [`Limiter`] built from the same
+//! [`Limits`](crate::server::limits::Limits)), and each connection gets hyper's HTTP/1
+//! server with bounds: a request head must arrive whole within the header timeout
+//! (which also ends idle keep-alive connections), is at most [`MAX_HEAD_BYTES`], and a
+//! connection lives at most `max_connection_age` (a client that stops reading a
+//! response cannot hold its slot). Request bodies are never read. A peer that is a
+//! trusted proxy is not limited per connection; each request it forwards is limited
+//! under the client address it names instead (see [`forwarded`]).
+//!
+//! TLS is left to a reverse proxy (`deploy/Caddyfile`). The routes and their headers
+//! live in [`routes`], the page in [`page`], what is rendered once per résumé in
+//! [`cache`]. Imports: `web → {server, resume}`; nothing imports `web` but `cli`.
+
+pub mod ansi;
+pub mod cache;
+pub mod forwarded;
+pub mod negotiate;
+pub mod page;
+pub mod routes;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Request;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::{TcpListener, TcpStream};
+use tokio_util::task::TaskTracker;
+use tower::ServiceExt;
+use tracing::{debug, info, warn};
+
+use crate::server::Shared;
+use crate::server::limits::{Admission, Limiter, Refusal, RefusalLog};
+use cache::Cache;
+use forwarded::Cidr;
+
+/// Largest request head (request line and headers); larger gets 431.
+pub const MAX_HEAD_BYTES: usize = 16 * 1024;
+
+/// Pause after a failed `accept()` before trying again.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+
+/// The web view's settings; the limits, public host and drain time come from the SSH
+/// side's [`Settings`](crate::server::Settings).
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    /// The host key's `SHA256:…` fingerprint, shown beside the `ssh` command.
+    pub fingerprint: String,
+    /// The SSH port, for the command shown when no public host is configured.
+    pub ssh_port: Option<u16>,
+    /// Peers whose `X-Forwarded-For` is believed (by default loopback: a proxy on this host).
+    pub trusted_proxies: Vec<Cidr>,
+    /// Time a client has to send a whole request head; also how long an idle
+    /// keep-alive connection stays open.
+    pub header_read_timeout: Duration,
+    /// Longest a connection stays open; then it is closed after its current response.
+    pub max_connection_age: Duration,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        Self {
+            fingerprint: String::new(),
+            ssh_port: None,
+            trusted_proxies: Cidr::loopback().to_vec(),
+            header_read_timeout: Duration::from_secs(10),
+            max_connection_age: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Who a request came from, put into every request's extensions.
+#[derive(Debug, Clone, Copy)]
+pub struct Peer {
+    pub addr: SocketAddr,
+    /// Our own address the client reached.
+    pub local: SocketAddr,
+    /// The peer is a trusted proxy: its requests are limited by the address it forwards.
+    pub via_proxy: bool,
+}
+
+/// What every web connection shares.
+pub struct Web {
+    pub shared: Arc<Shared>,
+    pub settings: WebSettings,
+    limiter: Arc<Limiter>,
+    refusals: RefusalLog,
+    cache: Cache,
+}
+
+impl Web {
+    pub fn new(shared: Arc<Shared>, settings: WebSettings) -> Arc<Self> {
+        let limiter = Limiter::new(shared.settings.limits.clone());
+        let cache = Cache::new(shared.current_resume());
+        let refusals = RefusalLog::new(Duration::from_secs(1));
+        Arc::new(Self { shared, settings, limiter, refusals, cache })
+    }
+
+    /// The answers for the résumé in service now (a reload shows on the next request).
+    pub fn rendered(&self) -> Arc<cache::Rendered> {
+        self.cache.get(self.shared.current_resume())
+    }
+
+    /// Admits a request or connection from `ip`, or counts and logs the refusal.
+    fn admit(&self, ip: std::net::IpAddr) -> Result<Admission, Refusal> {
+        self.limiter.admit(ip).inspect_err(|refusal| {
+            self.shared.metrics.http_refused(refusal.as_str());
+            if let Some(held_back) = self.refusals.should_log(*refusal) {
+                let peer = self.shared.redactor.peer(ip);
+                warn!(peer, reason = refusal.as_str(), held_back, "refused a web visitor");
+            }
+        })
+    }
+}
+
+/// Serves the web view on `listener` until `shared.shutdown` is cancelled, then lets
+/// open connections finish their responses for up to the drain timeout and returns.
+pub async fn serve(listener: TcpListener, shared: Arc<Shared>, settings: WebSettings) {
+    let web = Web::new(shared, settings);
+    let router = routes::router(web.clone());
+    if let Ok(addr) = listener.local_addr() {
+        info!(addr = %addr, "web view on http://{addr}/");
+    }
+    let tracker = TaskTracker::new();
+    loop {
+        let accepted = tokio::select! {
+            _ = web.shared.shutdown.cancelled() => break,
+            accepted = listener.accept() => accepted,
+        };
+        match accepted {
+            Ok((socket, addr)) => {
+                if let Some(task) = accept(&web, socket, addr, router.clone()) {
+                    tracker.spawn(task);
+                }
+            }
+            Err(err) => {
+                warn!(error = %err, "web accept failed; retrying shortly");
+                tokio::time::sleep(ACCEPT_BACKOFF).await;
+            }
+        }
+    }
+    drop(listener);
+    tracker.close();
+    let drain = web.shared.settings.drain_timeout;
+    if tokio::time::timeout(drain + Duration::from_secs(1), tracker.wait()).await.is_err() {
+        warn!("web connections still open after the drain deadline");
+    }
+}
+
+/// Applies the per-connection limits; an admitted socket gets a task.
+fn accept(
+    web: &Arc<Web>,
+    socket: TcpStream,
+    addr: SocketAddr,
+    router: Router,
+) -> Option<impl Future<Output = ()> + Send + 'static> {
+    let local = socket.local_addr().ok()?;
+    let via_proxy = forwarded::trusted(&web.settings.trusted_proxies, addr.ip());
+    let admission = if via_proxy { None } else { Some(web.admit(addr.ip()).ok()?) };
+    let peer = Peer { addr, local, via_proxy };
+    Some(connection(web.clone(), socket, peer, admission, router))
+}
+
+/// One HTTP/1 connection until the client closes it, a timer ends it or the server stops.
+async fn connection(
+    web: Arc<Web>,
+    socket: TcpStream,
+    peer: Peer,
+    admission: Option<Admission>,
+    router: Router,
+) {
+    let _ = socket.set_nodelay(true);
+    let metrics = &web.shared.metrics;
+    metrics.http_connections_active.inc();
+    // The connection leaves the handshake (its startup slot) with its first request head.
+    let admission = admission.map(|a| Arc::new(Mutex::new(a)));
+    let service = router.map_request(move |mut request: Request<Incoming>| {
+        if let Some(admission) = &admission {
+            admission.lock().unwrap_or_else(PoisonError::into_inner).handshake_done();
+        }
+        request.extensions_mut().insert(peer);
+        request
+    });
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(web.settings.header_read_timeout)
+        .max_header_size(MAX_HEAD_BYTES)
+        .max_buf_size(4 * MAX_HEAD_BYTES);
+    let conn = http.serve_connection(TokioIo::new(socket), TowerToHyperService::new(service));
+    tokio::pin!(conn);
+    let ended = tokio::select! {
+        ended = conn.as_mut() => Some(ended),
+        _ = tokio::time::sleep(web.settings.max_connection_age) => None,
+        _ = web.shared.shutdown.cancelled() => None,
+    };
+    let ended = match ended {
+        Some(ended) => Some(ended),
+        None => {
+            conn.as_mut().graceful_shutdown();
+            tokio::time::timeout(web.shared.settings.drain_timeout, conn.as_mut()).await.ok()
+        }
+    };
+    match ended {
+        Some(Ok(())) => {}
+        Some(Err(err)) => debug!(error = %err, "web connection ended with an error"),
+        None => debug!("web connection cut: its response did not finish in time"),
+    }
+    metrics.http_connections_active.dec();
+}

@@ -1,0 +1,383 @@
+//! The résumé as one HTML page, and the small page for unknown paths. Pure: strings in,
+//! a string out; no HTTP here.
+//!
+//! Sections come in the outline's order with the outline's titles, so the page never
+//! disagrees with the terminal view about what there is; their content is drawn from
+//! the model so that dates become `<time datetime="…">`. Every piece of résumé text is
+//! escaped, and only `http(s)` and `mailto` links found by [`find_links`] become
+//! anchors. The page has no script and loads nothing but its own stylesheet and QR code.
+
+use std::fmt::Write as _;
+
+use crate::resume::Loaded;
+use crate::resume::links::find_links;
+use crate::resume::model::{Activity, Date, Education, Role, SkillGroup, Text};
+use crate::resume::outline::{Block, Section};
+
+/// The stylesheet the page links, a hash of it in the query so browsers can keep it for good.
+pub const STYLE: &str = include_str!("style.css");
+
+/// What the page says about reaching the résumé another way.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Invite {
+    /// What to type, e.g. `ssh resume.example.com` or `ssh -p 2222 192.0.2.7`.
+    pub ssh_command: String,
+    /// The host key's `SHA256:…` fingerprint.
+    pub fingerprint: String,
+    /// Where the QR code points: the résumé's `share_url`, else this page.
+    pub share_url: String,
+}
+
+/// `&`, `<`, `>`, `"` and `'` as character references: safe in text and quoted attributes.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escaped text with its web and mail addresses as links.
+fn linked(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut at = 0;
+    for link in find_links(text) {
+        out.push_str(&escape(&text[at..link.range.start]));
+        let shown = escape(&text[link.range.clone()]);
+        let _ = write!(out, "<a href=\"{}\">{shown}</a>", escape(&link.target));
+        at = link.range.end;
+    }
+    out.push_str(&escape(&text[at..]));
+    out
+}
+
+/// The whole page. `style_href` is the stylesheet's address.
+pub fn page(loaded: &Loaded, invite: &Invite, style_href: &str) -> String {
+    let outline = &loaded.outline;
+    let title = match &outline.name {
+        Some(name) => format!("{name} — {}", outline.headline),
+        None => outline.headline.clone(),
+    };
+    let mut out = String::with_capacity(32 * 1024);
+    head(&mut out, &title, &outline.headline, style_href);
+    out.push_str("<body>\n<a class=\"skip\" href=\"#main\">Skip to the résumé</a>\n<header>\n");
+    let _ = writeln!(out, "<h1>{}</h1>", escape(outline.name.as_deref().unwrap_or(&outline.headline)));
+    if outline.name.is_some() {
+        let _ = writeln!(out, "<p class=\"headline\">{}</p>", escape(&outline.headline));
+    }
+    if !outline.contacts.is_empty() {
+        out.push_str("<ul class=\"contacts\" aria-label=\"Contact\">\n");
+        for contact in &outline.contacts {
+            let _ = writeln!(out, "<li>{}</li>", linked(contact));
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str("</header>\n");
+    ssh_box(&mut out, invite);
+    nav(&mut out, &outline.sections);
+    out.push_str("<main id=\"main\">\n");
+    for section in &outline.sections {
+        let _ = writeln!(
+            out,
+            "<section id=\"{slug}\" aria-labelledby=\"{slug}-title\">\n<h2 id=\"{slug}-title\">{}</h2>",
+            escape(section.title),
+            slug = section.slug
+        );
+        section_body(&mut out, loaded, section);
+        out.push_str("</section>\n");
+    }
+    out.push_str("</main>\n");
+    footer(&mut out, invite);
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+fn head(out: &mut String, title: &str, description: &str, style_href: &str) {
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"color-scheme\" content=\"light dark\">\n<title>{}</title>\n\
+         <meta name=\"description\" content=\"{}\">\n<link rel=\"stylesheet\" href=\"{}\">\n\
+         <link rel=\"alternate\" type=\"application/json\" href=\"/resume.json\" title=\"JSON Resume\">\n\
+         <link rel=\"alternate\" type=\"text/markdown\" href=\"/resume.md\" title=\"Markdown\">\n</head>\n",
+        escape(title),
+        escape(description),
+        escape(style_href),
+    );
+}
+
+/// The invitation to the terminal view: the command, selectable in one tap, and the key.
+fn ssh_box(out: &mut String, invite: &Invite) {
+    let _ = write!(
+        out,
+        "<aside class=\"ssh\" aria-labelledby=\"ssh-title\">\n<h2 id=\"ssh-title\">Read it in a terminal</h2>\n\
+         <p><code class=\"cmd\">{}</code></p>\n\
+         <p class=\"fp\">Host key fingerprint: <code>{}</code></p>\n</aside>\n",
+        escape(&invite.ssh_command),
+        escape(&invite.fingerprint),
+    );
+}
+
+fn nav(out: &mut String, sections: &[Section]) {
+    if sections.is_empty() {
+        return;
+    }
+    out.push_str("<nav aria-label=\"Sections\">\n<ul class=\"sections\">\n");
+    for section in sections {
+        let _ = writeln!(out, "<li><a href=\"#{}\">{}</a></li>", section.slug, escape(section.title));
+    }
+    out.push_str("</ul>\n</nav>\n");
+}
+
+fn footer(out: &mut String, invite: &Invite) {
+    let _ = write!(
+        out,
+        "<footer>\n<p>Also as <a href=\"/resume.json\">JSON Resume</a>, <a href=\"/resume.md\">Markdown</a> \
+         and <a href=\"/resume.txt\">plain text</a>.</p>\n\
+         <figure class=\"qr\">\n<img src=\"/qr.svg\" width=\"160\" height=\"160\" alt=\"QR code of {url}\">\n\
+         <figcaption>{shown}</figcaption>\n</figure>\n</footer>\n",
+        url = escape(&invite.share_url),
+        shown = linked(&invite.share_url),
+    );
+}
+
+/// A section's content from the model, by slug; a section the page does not know
+/// (one added to the outline later) is drawn from its outline blocks.
+fn section_body(out: &mut String, loaded: &Loaded, section: &Section) {
+    let resume = &loaded.resume;
+    match section.slug {
+        "about" => resume.basics.summary.iter().for_each(|p| paragraph(out, "", p.as_str())),
+        "highlights" => list(out, "", &resume.basics.highlights),
+        "experience" => resume.work.iter().for_each(|role| role_entry(out, role)),
+        "open-source" if resume.open_source.is_some() => activity(out, resume.open_source.as_ref()),
+        "community" if resume.community.is_some() => activity(out, resume.community.as_ref()),
+        "education" => resume.education.iter().for_each(|entry| education_entry(out, entry)),
+        "skills" => skills(out, &resume.skills),
+        _ => blocks(out, &section.blocks),
+    }
+}
+
+fn paragraph(out: &mut String, class: &str, text: &str) {
+    match class {
+        "" => {
+            let _ = writeln!(out, "<p>{}</p>", linked(text));
+        }
+        class => {
+            let _ = writeln!(out, "<p class=\"{class}\">{}</p>", linked(text));
+        }
+    }
+}
+
+fn list(out: &mut String, class: &str, items: &[Text]) {
+    if items.is_empty() {
+        return;
+    }
+    match class {
+        "" => out.push_str("<ul>\n"),
+        class => {
+            let _ = writeln!(out, "<ul class=\"{class}\">");
+        }
+    }
+    for item in items {
+        let _ = writeln!(out, "<li>{}</li>", linked(item.as_str()));
+    }
+    out.push_str("</ul>\n");
+}
+
+/// `07/2025 — now` as written, each dated end in a `<time>`.
+fn period(start: Option<&Date>, end: Option<&Date>) -> Option<String> {
+    let time = |date: &Date| match date.iso() {
+        Some(iso) => format!("<time datetime=\"{iso}\">{}</time>", escape(&date.to_string())),
+        None => escape(&date.to_string()),
+    };
+    match (start, end) {
+        (Some(s), Some(e)) => Some(format!("{} — {}", time(s), time(e))),
+        (Some(s), None) => Some(format!("{} —", time(s))),
+        (None, Some(e)) => Some(format!("until {}", time(e))),
+        (None, None) => None,
+    }
+}
+
+/// An entry's heading: its title, and its period on the right where it fits.
+fn entry_head(out: &mut String, title: &str, period: Option<String>) {
+    let _ =
+        write!(out, "<article class=\"entry\">\n<header class=\"entry-head\">\n<h3>{}</h3>\n", linked(title));
+    if let Some(period) = period {
+        let _ = writeln!(out, "<p class=\"period\">{period}</p>");
+    }
+    out.push_str("</header>\n");
+}
+
+fn role_entry(out: &mut String, role: &Role) {
+    let title = match &role.position {
+        Some(position) => format!("{position}, {}", role.company),
+        None => role.company.to_string(),
+    };
+    entry_head(out, &title, period(Some(&role.start), role.end.as_ref()));
+    if let Some(size) = &role.size {
+        paragraph(out, "detail", size.as_str());
+    }
+    if let Some(summary) = &role.summary {
+        paragraph(out, "", summary.as_str());
+    }
+    list(out, "", &role.highlights);
+    out.push_str("</article>\n");
+}
+
+fn activity(out: &mut String, activity: Option<&Activity>) {
+    let Some(activity) = activity else { return };
+    if let Some(period) = period(activity.start.as_ref(), activity.end.as_ref()) {
+        let _ = writeln!(out, "<p class=\"period\">{period}</p>");
+    }
+    if let Some(summary) = &activity.summary {
+        paragraph(out, "", summary.as_str());
+    }
+    list(out, "", &activity.highlights);
+}
+
+fn education_entry(out: &mut String, entry: &Education) {
+    entry_head(out, entry.institution.as_str(), period(entry.start.as_ref(), entry.end.as_ref()));
+    let study: Vec<&str> = [&entry.study_type, &entry.area].into_iter().flatten().map(Text::as_str).collect();
+    if !study.is_empty() {
+        paragraph(out, "detail", &study.join(", "));
+    }
+    if let Some(summary) = &entry.summary {
+        paragraph(out, "", summary.as_str());
+    }
+    out.push_str("</article>\n");
+}
+
+fn skills(out: &mut String, groups: &[SkillGroup]) {
+    out.push_str("<div class=\"skills\">\n");
+    for group in groups {
+        let _ = writeln!(out, "<h3>{}</h3>", escape(group.name.as_str()));
+        list(out, "tags", &group.keywords);
+    }
+    out.push_str("</div>\n");
+}
+
+/// The outline's blocks as they are, for sections without a dedicated layout.
+fn blocks(out: &mut String, blocks: &[Block]) {
+    let mut in_list = false;
+    for block in blocks {
+        let bullet = matches!(block, Block::Bullet(_));
+        if in_list && !bullet {
+            out.push_str("</ul>\n");
+        }
+        if bullet && !in_list {
+            out.push_str("<ul>\n");
+        }
+        in_list = bullet;
+        match block {
+            Block::Heading { title, detail, period } => {
+                let _ = writeln!(out, "<h3>{}</h3>", linked(title));
+                for meta in [detail, period].into_iter().flatten() {
+                    paragraph(out, "detail", meta);
+                }
+            }
+            Block::Label(text) => {
+                let _ = writeln!(out, "<h3>{}</h3>", linked(text));
+            }
+            Block::Paragraph(text) => paragraph(out, "", text),
+            Block::Bullet(text) => {
+                let _ = writeln!(out, "<li>{}</li>", linked(text));
+            }
+            Block::Gap => {}
+        }
+    }
+    if in_list {
+        out.push_str("</ul>\n");
+    }
+}
+
+/// The page for an unknown path: where the reader can go instead.
+pub fn not_found(style_href: &str) -> String {
+    let mut out = String::with_capacity(1024);
+    head(&mut out, "Not found", "This page does not exist.", style_href);
+    out.push_str(
+        "<body>\n<main>\n<h1>Not found</h1>\n<p>There is no such page here. \
+         The résumé is at <a href=\"/\">the start page</a>.</p>\n</main>\n</body>\n</html>\n",
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resume::load::parse_str;
+
+    fn invite() -> Invite {
+        Invite {
+            ssh_command: "ssh resume.example.com".into(),
+            fingerprint: "SHA256:abc".into(),
+            share_url: "https://example.org/cv".into(),
+        }
+    }
+
+    fn loaded(toml: &str) -> Loaded {
+        Loaded::from_resume(parse_str(toml, "test.toml").unwrap())
+    }
+
+    #[test]
+    fn escape_covers_markup_and_quotes() {
+        assert_eq!(escape(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+    }
+
+    #[test]
+    fn resume_text_cannot_inject_markup() {
+        let toml = r#"
+            [basics]
+            label = "<script>alert(1)</script>"
+            summary = ["see javascript:alert(1) and <img src=x onerror=alert(1)>"]
+            [[work]]
+            company = "\"><b>Co</b>"
+            start = "2020"
+        "#;
+        let html = page(&loaded(toml), &invite(), "/style.css");
+        assert!(!html.contains("<script") && !html.contains("<img src=x") && !html.contains("<b>Co"));
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(!html.contains("href=\"javascript"), "only http(s) and mailto become links");
+    }
+
+    #[test]
+    fn addresses_become_links_and_dates_times() {
+        let toml = r#"
+            [basics]
+            label = "Engineer"
+            email = "jane@example.org"
+            [[work]]
+            company = "Example"
+            start = "07/2025"
+            end = "now"
+            highlights = ["Wrote https://example.org/a?b=1&c=2 docs"]
+        "#;
+        let html = page(&loaded(toml), &invite(), "/style.css");
+        assert!(html.contains("<a href=\"mailto:jane@example.org\">jane@example.org</a>"));
+        assert!(
+            html.contains(
+                "<a href=\"https://example.org/a?b=1&amp;c=2\">https://example.org/a?b=1&amp;c=2</a>"
+            )
+        );
+        assert!(html.contains("<time datetime=\"2025-07\">07/2025</time> — now"));
+    }
+
+    #[test]
+    fn unknown_sections_fall_back_to_the_outline() {
+        let section = Section {
+            slug: "extra",
+            title: "Extra",
+            blocks: vec![Block::Label("L".into()), Block::Bullet("a".into()), Block::Paragraph("p".into())],
+        };
+        let mut out = String::new();
+        blocks(&mut out, &section.blocks);
+        assert_eq!(out, "<h3>L</h3>\n<ul>\n<li>a</li>\n</ul>\n<p>p</p>\n");
+    }
+}

@@ -1,0 +1,389 @@
+//! The web view's routes and the headers every answer carries.
+//!
+//! `/` is negotiated (see [`negotiate`]); `/resume.json`, `/resume.md`, `/resume.txt`
+//! and `/qr.svg` are the fixed forms; `/style.css` is the page's only stylesheet. Every
+//! résumé answer has a weak `ETag` and a `Last-Modified` (when the résumé was first
+//! served) and is answered with 304 when the client's copy is current; it may be kept
+//! for a minute, so a reload reaches readers within one. Every answer, errors included,
+//! carries a CSP that allows no script at all, and the other security headers. Unknown
+//! paths get a small 404 page; `HEAD` is answered by the `GET` routes without a body.
+
+use std::sync::{Arc, LazyLock};
+use std::time::{Instant, SystemTime};
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use bytes::Bytes;
+use sha2::{Digest, Sha256};
+use tower_http::compression::CompressionLayer;
+use tracing::debug;
+
+use super::cache::Rendered;
+use super::negotiate::{Choice, negotiate};
+use super::page::{self, Invite};
+use super::{Peer, Web, ansi, forwarded};
+use crate::server::handler::public_ssh_target;
+use crate::server::limits::Refusal;
+
+/// The paths served, which are also the `route` label of the metrics (else `other`).
+pub const ROUTES: [&str; 6] = ["/", "/style.css", "/resume.json", "/resume.md", "/resume.txt", "/qr.svg"];
+
+/// No script, no frames, no forms; styles and images only from here.
+pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; \
+                       form-action 'none'; frame-ancestors 'none'";
+
+const HTML: &str = "text/html; charset=utf-8";
+const TEXT: &str = "text/plain; charset=utf-8";
+const MARKDOWN: &str = "text/markdown; charset=utf-8";
+const JSON: &str = "application/json";
+const SVG: &str = "image/svg+xml";
+const CSS: &str = "text/css; charset=utf-8";
+
+/// Résumé answers: kept a minute, then revalidated (a 304 when nothing changed).
+const RESUME_CACHING: &str = "public, max-age=60";
+
+/// The stylesheet, addressed by a hash of its content so it can be kept for good.
+struct Style {
+    body: Bytes,
+    version: String,
+    href: String,
+}
+
+static STYLE: LazyLock<Style> = LazyLock::new(|| {
+    let hash = Sha256::digest(page::STYLE.as_bytes());
+    let version: String = hash[..6].iter().map(|b| format!("{b:02x}")).collect();
+    Style {
+        body: Bytes::from_static(page::STYLE.as_bytes()),
+        href: format!("/style.css?v={version}"),
+        version,
+    }
+});
+
+pub fn router(web: Arc<Web>) -> Router {
+    Router::new()
+        .route("/", get(index))
+        .route("/style.css", get(style))
+        .route("/resume.json", get(json))
+        .route("/resume.md", get(markdown))
+        .route("/resume.txt", get(text))
+        .route("/qr.svg", get(qr))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(web.clone(), limit))
+        .layer(middleware::map_response(security_headers))
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(web.clone(), observe))
+        .with_state(web)
+}
+
+/// One answer before the conditional-request check.
+struct Answer {
+    body: Bytes,
+    content_type: &'static str,
+    etag: HeaderValue,
+    /// `Vary` for the answer: `Accept` too where the answer was negotiated.
+    vary: &'static str,
+    cors: bool,
+}
+
+impl Answer {
+    fn new(body: Bytes, content_type: &'static str, etag: HeaderValue) -> Self {
+        Self { body, content_type, etag, vary: "Accept-Encoding", cors: false }
+    }
+}
+
+/// 200 with the body, or 304 when the request's validators match; both with the
+/// validators and caching headers.
+fn respond(request: &HeaderMap, rendered: &Rendered, answer: Answer) -> Response {
+    let current = is_current(request, &answer.etag, Some(rendered.modified));
+    let mut response = if current {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        ([(header::CONTENT_TYPE, answer.content_type)], answer.body).into_response()
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::ETAG, answer.etag);
+    if let Ok(date) = HeaderValue::from_str(&httpdate::fmt_http_date(rendered.modified)) {
+        headers.insert(header::LAST_MODIFIED, date);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(RESUME_CACHING));
+    headers.insert(header::VARY, HeaderValue::from_static(answer.vary));
+    if answer.cors {
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    }
+    response
+}
+
+/// Whether the client's copy is current: `If-None-Match` (weak comparison) when sent,
+/// else `If-Modified-Since` when the answer has a modification time.
+fn is_current(request: &HeaderMap, etag: &HeaderValue, modified: Option<SystemTime>) -> bool {
+    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    if let Some(wanted) = request.get(header::IF_NONE_MATCH) {
+        let ours = opaque(etag.to_str().unwrap_or_default());
+        let wanted = wanted.to_str().unwrap_or_default();
+        return wanted.split(',').any(|tag| tag.trim() == "*" || opaque(tag) == ours);
+    }
+    let since = request.get(header::IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok());
+    let since = since.and_then(|since| httpdate::parse_http_date(since).ok());
+    modified.zip(since).is_some_and(|(modified, since)| modified <= since)
+}
+
+async fn index(State(web): State<Arc<Web>>, request: Request) -> Response {
+    let rendered = web.rendered();
+    let headers = request.headers();
+    let invite = invite(&web, &rendered, &request);
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let mut answer = match negotiate(accept) {
+        Choice::Html => {
+            let (body, etag) = rendered.page(&invite, &STYLE.href);
+            Answer::new(body, HTML, etag)
+        }
+        Choice::Json => Answer::new(rendered.json.clone(), JSON, rendered.etag("json", &[])),
+        Choice::Markdown => Answer::new(rendered.markdown.clone(), MARKDOWN, rendered.etag("markdown", &[])),
+        Choice::Text { colour } => {
+            let colour = colour && !has_flag(request.uri().query(), "nocolor");
+            let (kind, text) = if colour { ("ansi", &rendered.ansi) } else { ("text", &rendered.text) };
+            let footer = ansi::footer(&invite.ssh_command, &invite.fingerprint, colour);
+            let body = Bytes::from([text.as_ref(), footer.as_bytes()].concat());
+            Answer::new(body, TEXT, rendered.etag(kind, &[&invite.ssh_command, &invite.fingerprint]))
+        }
+    };
+    answer.vary = "Accept, Accept-Encoding";
+    respond(headers, &rendered, answer)
+}
+
+/// A fixed export of the résumé, readable from other sites' scripts too.
+fn export(
+    request: &Request,
+    rendered: &Rendered,
+    kind: &str,
+    body: &Bytes,
+    content_type: &'static str,
+) -> Response {
+    let answer = Answer { cors: true, ..Answer::new(body.clone(), content_type, rendered.etag(kind, &[])) };
+    respond(request.headers(), rendered, answer)
+}
+
+async fn json(State(web): State<Arc<Web>>, request: Request) -> Response {
+    let rendered = web.rendered();
+    export(&request, &rendered, "json", &rendered.json, JSON)
+}
+
+async fn markdown(State(web): State<Arc<Web>>, request: Request) -> Response {
+    let rendered = web.rendered();
+    export(&request, &rendered, "markdown", &rendered.markdown, MARKDOWN)
+}
+
+async fn text(State(web): State<Arc<Web>>, request: Request) -> Response {
+    let rendered = web.rendered();
+    export(&request, &rendered, "text", &rendered.text, TEXT)
+}
+
+async fn qr(State(web): State<Arc<Web>>, request: Request) -> Response {
+    let rendered = web.rendered();
+    let url = invite(&web, &rendered, &request).share_url;
+    match rendered.qr(&url) {
+        Ok(svg) => respond(request.headers(), &rendered, Answer::new(svg, SVG, rendered.etag("qr", &[&url]))),
+        Err(why) => {
+            (StatusCode::INTERNAL_SERVER_ERROR, [(header::CACHE_CONTROL, "no-store")], why).into_response()
+        }
+    }
+}
+
+/// The stylesheet; kept for a year when asked for by the version the page links.
+async fn style(request: Request) -> Response {
+    let versioned = request.uri().query() == Some(&format!("v={}", STYLE.version));
+    let caching = if versioned { "public, max-age=31536000, immutable" } else { "public, max-age=3600" };
+    let etag = HeaderValue::from_str(&format!("W/\"{}\"", STYLE.version))
+        .unwrap_or(HeaderValue::from_static("W/\"0\""));
+    if is_current(request.headers(), &etag, None) {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
+    }
+    let headers = [
+        (header::CONTENT_TYPE, HeaderValue::from_static(CSS)),
+        (header::CACHE_CONTROL, HeaderValue::from_static(caching)),
+        (header::ETAG, etag),
+    ];
+    (headers, STYLE.body.clone()).into_response()
+}
+
+async fn not_found(request: Request) -> Response {
+    let accept = request.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let (content_type, body) = match negotiate(accept) {
+        Choice::Html => (HTML, page::not_found(&STYLE.href)),
+        _ => (TEXT, "not found: the résumé is at /\n".to_owned()),
+    };
+    let headers = [
+        (header::CONTENT_TYPE, content_type),
+        (header::CACHE_CONTROL, "no-cache"),
+        (header::VARY, "Accept, Accept-Encoding"),
+    ];
+    (StatusCode::NOT_FOUND, headers, body).into_response()
+}
+
+/// The command and share URL the page shows. Without a configured public host they
+/// name the host the reader asked for (its `Host` header, when it is a plain host name
+/// or address; else our own address).
+fn invite(web: &Web, rendered: &Rendered, request: &Request) -> Invite {
+    let peer = request.extensions().get::<Peer>().copied();
+    let host = request_host(request.headers())
+        .map(str::to_owned)
+        .or_else(|| peer.map(|p| p.local.to_string()))
+        .unwrap_or_else(|| "localhost".to_owned());
+    let ssh_command = match &web.shared.settings.public_host {
+        Some(public) => format!("ssh {}", public_ssh_target(public)),
+        None => {
+            let name = host_name(&host);
+            match web.settings.ssh_port {
+                Some(port) if port != 22 => format!("ssh -p {port} {name}"),
+                _ => format!("ssh {name}"),
+            }
+        }
+    };
+    let share_url = match &rendered.loaded.resume.basics.share_url {
+        Some(url) => url.to_string(),
+        None => {
+            let proto = request.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok());
+            let proxied = peer.is_some_and(|p| p.via_proxy);
+            let scheme = if proxied && proto == Some("https") { "https" } else { "http" };
+            format!("{scheme}://{host}/")
+        }
+    };
+    Invite { ssh_command, fingerprint: web.settings.fingerprint.clone(), share_url }
+}
+
+/// The `Host` header when it is a host name or address with an optional port, nothing else.
+fn request_host(headers: &HeaderMap) -> Option<&str> {
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let allowed = |c: char| c.is_ascii_alphanumeric() || ".-:[]".contains(c);
+    (!host.is_empty() && host.len() <= 255 && host.chars().all(allowed)).then_some(host)
+}
+
+/// `host:port` → `host`, `[2001:db8::1]:80` → `2001:db8::1`.
+fn host_name(host: &str) -> &str {
+    if let Some(rest) = host.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    match host.split_once(':') {
+        Some((name, port)) if !port.contains(':') => name,
+        _ => host,
+    }
+}
+
+/// Whether `query` has the key `flag` (`?nocolor`, `?nocolor=1`).
+fn has_flag(query: Option<&str>, flag: &str) -> bool {
+    query.is_some_and(|q| q.split('&').any(|pair| pair.split('=').next() == Some(flag)))
+}
+
+/// Limits each request a trusted proxy forwards, by the client address it names.
+async fn limit(State(web): State<Arc<Web>>, request: Request, next: Next) -> Response {
+    let Some(peer) = request.extensions().get::<Peer>().copied().filter(|p| p.via_proxy) else {
+        return next.run(request).await;
+    };
+    let client = forwarded::client_ip(peer.addr.ip(), request.headers(), &web.settings.trusted_proxies);
+    match web.admit(client) {
+        Ok(mut admission) => {
+            admission.handshake_done();
+            next.run(request).await
+        }
+        Err(refusal) => refused(refusal),
+    }
+}
+
+fn refused(refusal: Refusal) -> Response {
+    let (status, body) = match refusal {
+        Refusal::MaxConnections | Refusal::AddressTableFull => {
+            (StatusCode::SERVICE_UNAVAILABLE, "the server is busy; try again in a minute\n")
+        }
+        _ => (StatusCode::TOO_MANY_REQUESTS, "too many requests from your address; try again in a minute\n"),
+    };
+    let headers =
+        [(header::RETRY_AFTER, "60"), (header::CACHE_CONTROL, "no-store"), (header::CONTENT_TYPE, TEXT)];
+    (status, headers, body).into_response()
+}
+
+/// The security headers, on every answer.
+async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    let set: [(HeaderName, &'static str); 5] = [
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+    ];
+    for (name, value) in set {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// Counts every request by route and status, with its latency to the response head.
+async fn observe(State(web): State<Arc<Web>>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let path = request.uri().path();
+    let route = ROUTES.iter().find(|route| **route == path).copied().unwrap_or("other");
+    let method = request.method().clone();
+    let peer = request.extensions().get::<Peer>().map(|p| p.addr.ip());
+    let response = next.run(request).await;
+    let elapsed = started.elapsed();
+    let status = response.status().as_u16();
+    web.shared.metrics.http_request(route, status, elapsed);
+    let peer = peer.and_then(|ip| web.shared.redactor.peer(ip));
+    debug!(peer, %method, route, status, duration_ms = elapsed.as_secs_f64() * 1e3, "web request");
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validators_match_weakly_and_dates_by_the_second() {
+        let etag = HeaderValue::from_static("W/\"abc\"");
+        let modified = httpdate::parse_http_date("Tue, 01 Jul 2025 10:00:00 GMT").unwrap();
+        let request = |name: HeaderName, value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(name, HeaderValue::from_static(value));
+            headers
+        };
+        let modified = Some(modified);
+        assert!(is_current(&request(header::IF_NONE_MATCH, "\"abc\""), &etag, modified));
+        assert!(is_current(&request(header::IF_NONE_MATCH, "W/\"x\", W/\"abc\""), &etag, modified));
+        assert!(is_current(&request(header::IF_NONE_MATCH, "*"), &etag, modified));
+        assert!(!is_current(&request(header::IF_NONE_MATCH, "W/\"abd\""), &etag, modified));
+        let since = |date| request(header::IF_MODIFIED_SINCE, date);
+        assert!(is_current(&since("Tue, 01 Jul 2025 10:00:00 GMT"), &etag, modified));
+        assert!(!is_current(&since("Tue, 01 Jul 2025 09:59:59 GMT"), &etag, modified));
+        assert!(!is_current(&since("yesterday"), &etag, modified));
+        assert!(!is_current(&HeaderMap::new(), &etag, modified));
+        assert!(!is_current(&since("Tue, 01 Jul 2025 10:00:00 GMT"), &etag, None));
+    }
+
+    #[test]
+    fn hosts_are_taken_only_when_plain() {
+        let host = |value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::HOST, HeaderValue::from_static(value));
+            request_host(&headers).map(str::to_owned)
+        };
+        assert_eq!(host("resume.example.com").as_deref(), Some("resume.example.com"));
+        assert_eq!(host("[2001:db8::1]:8080").as_deref(), Some("[2001:db8::1]:8080"));
+        assert_eq!(host("evil.example/<script>"), None);
+        assert_eq!(host("a b"), None);
+        assert_eq!(host_name("resume.example.com:8080"), "resume.example.com");
+        assert_eq!(host_name("[2001:db8::1]:8080"), "2001:db8::1");
+        assert_eq!(host_name("192.0.2.1"), "192.0.2.1");
+    }
+
+    #[test]
+    fn flags_are_query_keys() {
+        assert!(has_flag(Some("nocolor"), "nocolor"));
+        assert!(has_flag(Some("a=1&nocolor=yes"), "nocolor"));
+        assert!(!has_flag(Some("colour=nocolor"), "nocolor"));
+        assert!(!has_flag(None, "nocolor"));
+    }
+}
