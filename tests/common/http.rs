@@ -58,6 +58,19 @@ impl HttpResponse {
 /// Sends `method path` with `headers` and reads the whole response (the server closes
 /// the connection after it).
 pub async fn request(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)]) -> HttpResponse {
+    send(addr, method, path, headers, &[], LIVENESS).await
+}
+
+/// Sends a request with `body` (and its `Content-Length`, when not empty); panics
+/// without a whole response within `patience`.
+pub async fn send(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    patience: std::time::Duration,
+) -> HttpResponse {
     let mut head = format!("{method} {path} HTTP/1.1\r\n");
     if !headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("host")) {
         head.push_str("Host: localhost\r\n");
@@ -65,16 +78,42 @@ pub async fn request(addr: SocketAddr, method: &str, path: &str, headers: &[(&st
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
+    if !body.is_empty() {
+        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
     head.push_str("Connection: close\r\n\r\n");
+    let head_only = method == "HEAD";
     let exchange = async {
         let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
         stream.write_all(head.as_bytes()).await.unwrap();
+        stream.write_all(body).await.unwrap();
         let mut response = Vec::new();
-        stream.read_to_end(&mut response).await.unwrap();
+        let mut chunk = [0u8; 16 * 1024];
+        // Until the server closes, or the response is complete (not every server
+        // closes after `Connection: close`).
+        while !is_complete(&response, head_only) {
+            match stream.read(&mut chunk).await.unwrap() {
+                0 => break,
+                n => response.extend_from_slice(&chunk[..n]),
+            }
+        }
         response
     };
-    let raw = tokio::time::timeout(LIVENESS, exchange).await.expect("no HTTP response");
-    parse(&raw, method == "HEAD")
+    let raw = tokio::time::timeout(patience, exchange).await.expect("no HTTP response in time");
+    parse(&raw, head_only)
+}
+
+/// Whether `raw` holds a whole response whose end is known without the connection
+/// closing: one with a `Content-Length`, or a 304.
+fn is_complete(raw: &[u8], head_only: bool) -> bool {
+    let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") else { return false };
+    let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+    let length = head.lines().find_map(|line| line.strip_prefix("content-length:")).map(str::trim);
+    match length.and_then(|l| l.parse::<usize>().ok()) {
+        Some(_) if head_only => true,
+        Some(length) => raw.len() >= end + 4 + length,
+        None => head.starts_with("http/1.1 304"),
+    }
 }
 
 /// `GET path` with `headers`.
