@@ -472,3 +472,29 @@ async fn the_page_is_small() {
     assert!(page.body.len() < 24 * 1024 && gzipped.body.len() < 8 * 1024 && css.body.len() < 6 * 1024);
     server.stop().await;
 }
+
+#[test]
+fn the_caddy_example_is_valid() {
+    use std::process::{Command, Stdio};
+    let found = Command::new("caddy").arg("version").stdout(Stdio::null()).status().is_ok();
+    if !found {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true but `caddy` is not installed");
+        eprintln!("skipping: `caddy` is not installed (apt-get install caddy)");
+        return;
+    }
+    let home = temp_dir("caddy-home");
+    let out = Command::new("caddy")
+        .args(["validate", "--adapter", "caddyfile", "--config"])
+        .arg(manifest_path("deploy/Caddyfile"))
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", &home)
+        .env("XDG_CONFIG_HOME", &home)
+        .output()
+        .unwrap();
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && said.contains("Valid configuration"), "caddy validate:\n{said}");
+    let example = std::fs::read_to_string(manifest_path("deploy/Caddyfile")).unwrap();
+    assert!(
+        example.contains("reverse_proxy 127.0.0.1:8080") && example.contains("--http-listen 127.0.0.1:8080")
+    );
+}
