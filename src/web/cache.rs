@@ -91,7 +91,7 @@ impl Rendered {
         let mut hasher = Sha256::new();
         hasher.update(self.digest);
         for part in std::iter::once(kind).chain(inputs.iter().copied()) {
-            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(u64::try_from(part.len()).unwrap_or(u64::MAX).to_le_bytes());
             hasher.update(part);
         }
         let hash = hasher.finalize();
