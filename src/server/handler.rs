@@ -173,7 +173,9 @@ impl VisitorHandler {
         let (size_tx, size_rx) = watch::channel(size);
         self.input = Some(input_tx);
         self.size = Some(size_tx);
-        let inbox = Inbox { input: input_rx, size: size_rx };
+        let mut resume = self.shared.resume.clone();
+        resume.mark_unchanged();
+        let inbox = Inbox { input: input_rx, size: size_rx, resume };
         self.spawn_session(out.clone(), session::run_interactive(app, inbox, out));
     }
 }

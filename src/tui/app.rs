@@ -121,6 +121,30 @@ impl App {
         &self.doc
     }
 
+    /// Shows a reloaded résumé from the next frame on. The reader stays on the section
+    /// with the same slug, where it still exists, at the nearest line; a search or a
+    /// share card is closed (their results belong to the old text). The linear pager
+    /// keeps the text it already laid out.
+    pub fn replace_doc(&mut self, doc: Arc<Loaded>) {
+        let slug = self.outline().sections.get(self.section).map(|s| s.slug);
+        let scroll = self.scroll();
+        self.doc = doc;
+        let sections = self.outline().sections.len();
+        let section = slug.and_then(|slug| self.outline().sections.iter().position(|s| s.slug == slug));
+        self.section = section.unwrap_or(0);
+        self.scroll = vec![0; sections];
+        if let Some(slot) = self.scroll.get_mut(self.section) {
+            *slot = if section.is_some() { scroll } else { 0 };
+        }
+        self.search = None;
+        self.qr = None;
+        self.place = None;
+        if self.overlay == Overlay::Share {
+            self.overlay = Overlay::None;
+        }
+        self.relayout();
+    }
+
     /// The outline in the visitor's character set.
     pub fn outline(&self) -> &crate::resume::Outline {
         self.doc.outline_for(!self.theme.ascii())
@@ -526,6 +550,18 @@ mod tests {
 
     fn press(app: &mut App, code: KeyCode) -> Effect {
         app.handle(&Event::Key(KeyEvent::new(code)))
+    }
+
+    #[test]
+    fn a_reloaded_resume_keeps_the_readers_section() {
+        let mut app = app(80, 24);
+        press(&mut app, KeyCode::Char('3'));
+        press(&mut app, KeyCode::Down);
+        let text = include_str!("../../resume.toml").replace("Together.ai", "Together AI");
+        let reloaded = Loaded::from_resume(parse_str(&text, "resume.toml").unwrap());
+        app.replace_doc(Arc::new(reloaded));
+        assert_eq!((app.section(), app.scroll()), (2, 1));
+        assert!(app.rows().iter().any(|r| r.text.starts_with("Together AI")));
     }
 
     #[test]
