@@ -17,20 +17,29 @@ pub use outline::Outline;
 
 /// A loaded résumé together with its outline: built once, shared read-only (behind an
 /// `Arc`) by every visitor's session.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub struct Loaded {
     pub resume: Resume,
     pub outline: Outline,
     /// The same outline transliterated to ASCII (`—` → `--`, `é` → `e`), for terminals
     /// whose locale is not UTF-8.
     pub ascii_outline: Outline,
+    /// Sections laid out at the widths visitors use.
+    pub layouts: layout::LayoutCache,
 }
 
 impl Loaded {
     pub fn from_resume(resume: Resume) -> Self {
         let outline = Outline::from_resume(&resume);
         let ascii_outline = outline.to_ascii();
-        Self { resume, outline, ascii_outline }
+        Self { resume, outline, ascii_outline, layouts: layout::LayoutCache::default() }
+    }
+
+    /// The rows of section `index` at `width` columns, shared with every other visitor
+    /// who reads it at that width.
+    pub fn rows(&self, index: usize, width: usize, utf8: bool) -> Option<std::sync::Arc<[layout::Row]>> {
+        let section = self.outline_for(utf8).sections.get(index)?;
+        Some(self.layouts.rows(section, index, width, utf8))
     }
 
     /// The outline for a terminal that shows UTF-8 (`true`) or only ASCII.

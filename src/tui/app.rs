@@ -61,7 +61,7 @@ pub struct App {
     overlay: Overlay,
     help_scroll: usize,
     /// The current section laid out at the current content width.
-    rows: Vec<Row>,
+    rows: Arc<[Row]>,
     /// What a visitor types to get here, e.g. `ssh -p 2222 resume.example.org`.
     ssh_command: String,
     search: Option<Search>,
@@ -100,7 +100,7 @@ impl App {
             scroll: vec![0; sections],
             overlay: Overlay::None,
             help_scroll: 0,
-            rows: Vec::new(),
+            rows: Arc::from([]),
             ssh_command: "ssh HOST".to_owned(),
             search: None,
             qr: None,
@@ -513,10 +513,8 @@ impl App {
 
     fn relayout(&mut self) {
         let width = usize::from(view::content_size(self.size).width);
-        self.rows = match self.outline().sections.get(self.section) {
-            Some(section) => layout(section, width),
-            None => Vec::new(),
-        };
+        let utf8 = !self.theme.ascii();
+        self.rows = self.doc.rows(self.section, width, utf8).unwrap_or_else(|| Arc::from([]));
         let max = self.max_scroll();
         if let Some(scroll) = self.scroll.get_mut(self.section) {
             *scroll = (*scroll).min(max);
