@@ -2,6 +2,8 @@
 //! first frame → quit, so nothing queues and each figure is the server's own delay.
 //! Reports the first frame and the time to each step before it.
 
+use std::time::Instant;
+
 use crate::process::Probe;
 use crate::report::{Failures, Latencies, Report};
 use crate::visitor::{Phases, Target, Visitor};
@@ -55,14 +57,19 @@ pub async fn run(target: &Target, visits: u32, warmup: u32) -> Report {
     }
     let probe = Probe::start(target.server_pid);
     let mut phases = PhaseLatencies::new();
+    let mut whole_visit = Latencies::new();
     let mut failures = Failures::default();
     let mut ok = 0u64;
     for _ in 0..visits {
+        let started = Instant::now();
         match Visitor::arrive(target).await {
             Ok((visitor, arrival)) => {
                 phases.record(&arrival);
                 match visitor.quit().await {
-                    Ok(()) => ok += 1,
+                    Ok(()) => {
+                        ok += 1;
+                        whole_visit.record(started.elapsed());
+                    }
                     Err(err) => failures.add(&err),
                 }
             }
@@ -72,6 +79,7 @@ pub async fn run(target: &Target, visits: u32, warmup: u32) -> Report {
     let usage = probe.finish();
     let mut report = Report::new("latency", target);
     phases.report(&mut report);
+    report.latency("visit", "whole visit (… quit, closed)", &whole_visit);
     report.value("visits", "visits measured", visits, "");
     report.value("visits_ok", "visits ok (first frame + quit)", ok, "");
     report.value("warmup", "warm-up visits (not counted)", warmup, "");

@@ -119,7 +119,6 @@ impl Report {
     pub fn value(&mut self, key: &str, label: &str, value: impl Into<Value>, unit: &str) {
         let value = value.into();
         let shown = match &value {
-            Value::Number(n) if n.is_f64() => format!("{:.3}", n.as_f64().unwrap_or(0.0)),
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };
@@ -188,13 +187,13 @@ impl Report {
         let mut out = format!("{}\n", self.title);
         if !self.latencies.is_empty() {
             out += &format!(
-                "\n{:<28}{:>8}{:>10}{:>10}{:>10}{:>10}   (ms)\n",
+                "\n{:<34}{:>8}{:>10}{:>10}{:>10}{:>10}   (ms)\n",
                 "", "count", "p50", "p90", "p99", "max"
             );
             for (label, lat) in &self.latencies {
                 let max = lat.0.max() as f64 / 1000.0;
                 out += &format!(
-                    "{label:<28}{:>8}{:>10.3}{:>10.3}{:>10.3}{max:>10.3}\n",
+                    "{label:<34}{:>8}{:>10.3}{:>10.3}{:>10.3}{max:>10.3}\n",
                     lat.count(),
                     lat.ms(0.5),
                     lat.ms(0.9),
@@ -204,7 +203,7 @@ impl Report {
         }
         out.push('\n');
         for (label, value) in &self.values {
-            out += &format!("{label:<28}{value}\n");
+            out += &format!("{label:<34}{value}\n");
         }
         out
     }
