@@ -68,7 +68,7 @@ pub async fn run(
     let last_after = per_round.last().map_or(0, |r| r["after_kib"].as_u64().unwrap_or(0));
     report.value("rss_after_kib", "server RSS after they left", last_after, "KiB");
     report.value("kept_kib", "  of which kept from crowds", last_after.saturating_sub(idle_kib), "KiB");
-    report.value("rounds", "rounds", Value::Array(per_round), "");
+    report.json_only("rounds", Value::Array(per_round));
     report.failures(&failures);
     report.usage(&probe.finish(), 0);
     Ok(report)

@@ -10,7 +10,7 @@ use anyhow::Context;
 use serde_json::json;
 
 use crate::process::Probe;
-use crate::report::{Latencies, Report, round1};
+use crate::report::{Latencies, Report, round1, round3};
 use crate::visitor::{Target, VisitError, Visitor};
 
 /// The output that answered one send.
@@ -38,7 +38,7 @@ pub async fn run(target: &Target, plan: &Plan) -> anyhow::Result<Report> {
     }
     let probe = Probe::start(target.server_pid);
     let mut latency = Latencies::new();
-    let (mut sizes, mut writes) = (Vec::new(), Vec::new());
+    let (mut sizes, mut writes, mut each) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..plan.count {
         let sent = Instant::now();
         visitor.send(plan.key.as_bytes()).await?;
@@ -46,6 +46,7 @@ pub async fn run(target: &Target, plan: &Plan) -> anyhow::Result<Report> {
             break; // nothing changed, e.g. the end of the section: stop counting
         };
         latency.record(response.first_byte);
+        each.push(round3(response.first_byte.as_secs_f64() * 1000.0));
         sizes.push(response.bytes);
         writes.push(response.writes);
     }
@@ -57,7 +58,13 @@ pub async fn run(target: &Target, plan: &Plan) -> anyhow::Result<Report> {
     report.value("unanswered", "keystrokes with no output", u64::from(plan.count) - sizes.len() as u64, "");
     report.value("bytes_per_key", "bytes per keystroke", spread(&sizes), "");
     report.value("writes_per_key", "writes per keystroke", spread(&writes), "");
+    report.json_only("each_key_ms", json!(each));
+    report.json_only("each_key_bytes", json!(sizes));
     report.usage(&usage, 0);
+    if let Some(cpu) = usage.server_cpu {
+        let per_key = 1000.0 * cpu.as_secs_f64() / sizes.len().max(1) as f64;
+        report.value("server_cpu_per_key_ms", "server CPU per keystroke", round3(per_key), "ms");
+    }
     if plan.burst > 0 {
         burst(&mut visitor, target, plan, &mut report).await?;
     }

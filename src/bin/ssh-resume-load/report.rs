@@ -126,6 +126,11 @@ impl Report {
         self.json.insert(key.to_owned(), value);
     }
 
+    /// A figure for scripts only (already shown in the table in another form).
+    pub fn json_only(&mut self, key: &str, value: Value) {
+        self.json.insert(key.to_owned(), value);
+    }
+
     pub fn failures(&mut self, failures: &Failures) {
         self.value("failures", "failures", failures.total(), "");
         for (kind, (count, example)) in &failures.0 {
