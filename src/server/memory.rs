@@ -11,7 +11,7 @@ use std::time::Duration;
 use super::Shared;
 
 /// How often open connections are compared with the last trim's count.
-const CHECK_EVERY: Duration = Duration::from_secs(2);
+const CHECK_EVERY: Duration = Duration::from_millis(500);
 /// Connections that must have closed since the peak for a trim to be worth it.
 const CLOSED_BEFORE_TRIM: usize = 64;
 

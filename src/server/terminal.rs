@@ -27,20 +27,61 @@ use crate::tui::{App, view};
 pub fn frame(before: Option<&App>, now: &App) -> Vec<u8> {
     let size = now.size();
     let area = Rect::new(0, 0, size.width, size.height);
-    let mut current = Buffer::empty(area);
+    let mut current = spare_buffer(area);
     now.render(area, &mut current);
-    let mut previous = Buffer::empty(area);
+    let mut previous = spare_buffer(area);
+    let out = encode_frame(before, now, &mut previous, &current);
+    give_back(previous);
+    give_back(current);
+    out
+}
+
+fn encode_frame(before: Option<&App>, now: &App, previous: &mut Buffer, current: &Buffer) -> Vec<u8> {
+    let size = now.size();
+    let area = previous.area;
     let mut out = Vec::with_capacity(4096);
     let before = before.filter(|before| before.size() == size);
     match before {
-        Some(before) => before.render(area, &mut previous),
+        Some(before) => before.render(area, previous),
         // A new or resized screen: start from blank, whatever the terminal shows now.
         None => out.extend_from_slice(CLEAR_SCREEN),
     }
-    encode(previous.diff(&current).into_iter(), &mut out);
+    encode(previous.diff(current).into_iter(), &mut out);
     match before.and_then(|before| scroll_step(before, now)) {
-        Some((region, lines)) => shorter(out, scrolled_frame(previous, &current, region, lines)),
+        Some((region, lines)) => shorter(out, scrolled_frame(previous, current, region, lines)),
         None => out,
+    }
+}
+
+/// Cell buffers kept per worker thread for the next frame: allocating and freeing two
+/// buffers per frame (half a megabyte each at 200x60, mapped and unmapped every time)
+/// cost more than drawing. Only buffers up to [`SPARE_CELLS`] are kept, two per thread.
+const SPARE_CELLS: usize = 200 * 60;
+
+thread_local! {
+    static SPARE: std::cell::RefCell<Vec<Buffer>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A blank buffer for `area`, reused when one is spare.
+fn spare_buffer(area: Rect) -> Buffer {
+    match SPARE.with(|spare| spare.borrow_mut().pop()) {
+        Some(mut buffer) => {
+            buffer.resize(area);
+            buffer.reset();
+            buffer
+        }
+        None => Buffer::empty(area),
+    }
+}
+
+fn give_back(buffer: Buffer) {
+    if buffer.content.len() <= SPARE_CELLS {
+        SPARE.with(|spare| {
+            let mut spare = spare.borrow_mut();
+            if spare.len() < 2 {
+                spare.push(buffer);
+            }
+        });
     }
 }
 
@@ -58,7 +99,7 @@ fn scroll_step(before: &App, now: &App) -> Option<(std::ops::Range<u16>, isize)>
 /// reverse index, all VT100), then draws only what is still different: a scroll step
 /// costs a new line and the scrollbar instead of every line of text.
 fn scrolled_frame(
-    mut previous: Buffer,
+    previous: &mut Buffer,
     current: &Buffer,
     rows: std::ops::Range<u16>,
     lines: isize,
@@ -70,7 +111,7 @@ fn scrolled_frame(
     // row scrolls it down.
     let (row, step) = if lines > 0 { (bottom, "\n") } else { (top, "\x1bM") };
     let _ = write!(out, "\x1b[{row};1H{}\x1b[r", step.repeat(lines.unsigned_abs()));
-    shift_rows(&mut previous, rows, lines);
+    shift_rows(previous, rows, lines);
     encode(previous.diff(current).into_iter(), &mut out);
     out
 }
