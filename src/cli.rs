@@ -20,6 +20,7 @@ use crate::resume::export::Format;
 use crate::resume::{LoadError, Loaded};
 use crate::server::limits::{Limits, Rate};
 use crate::server::privacy::PeerLogging;
+use crate::server::proxy::{Cidr, ProxyProtocol};
 use crate::server::{self, Settings, keys};
 
 /// Serve a résumé over SSH.
@@ -104,6 +105,8 @@ pub struct ServeArgs {
     pub metrics_listen: Option<SocketAddr>,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub proxy: ProxyArgs,
 }
 
 /// Limits and timers; durations are written like `10s`, `10m`, `1h`.
@@ -138,10 +141,50 @@ pub struct LimitArgs {
     pub keepalive: Duration,
 }
 
+/// Behind a TCP load balancer.
+#[derive(Debug, Clone, Args)]
+pub struct ProxyArgs {
+    /// Expect a PROXY protocol header (v1 or v2) from the load balancer on every
+    /// connection and serve the visitor it names; needs --trusted-proxy.
+    #[arg(
+        long,
+        env = "SSH_RESUME_PROXY_PROTOCOL",
+        action = clap::ArgAction::Set,
+        num_args = 0..=1,
+        require_equals = true,
+        default_value = "false",
+        default_missing_value = "true",
+        value_name = "BOOL",
+    )]
+    pub proxy_protocol: bool,
+    /// Address or range (CIDR) of a load balancer allowed to connect and send PROXY
+    /// headers; repeat for several. Anyone else is refused.
+    #[arg(long, value_name = "CIDR", env = "SSH_RESUME_TRUSTED_PROXY", value_delimiter = ',')]
+    pub trusted_proxy: Vec<Cidr>,
+}
+
+impl ProxyArgs {
+    fn settings(&self) -> Result<Option<ProxyProtocol>, ConfigError> {
+        match (self.proxy_protocol, self.trusted_proxy.is_empty()) {
+            (true, false) => Ok(Some(ProxyProtocol { trusted: self.trusted_proxy.clone() })),
+            (false, true) => Ok(None),
+            (true, true) => Err(ConfigError(
+                "--proxy-protocol needs the load balancer's address: add --trusted-proxy CIDR".to_owned(),
+            )),
+            (false, false) => Err(ConfigError(
+                "--trusted-proxy is set but --proxy-protocol is not: add --proxy-protocol, or drop \
+                 --trusted-proxy to serve visitors directly"
+                    .to_owned(),
+            )),
+        }
+    }
+}
+
 impl ServeArgs {
-    fn settings(&self) -> Settings {
+    /// The validated server settings; `Err` is a configuration mistake (exit status 2).
+    fn settings(&self) -> Result<Settings, ConfigError> {
         let l = &self.limits;
-        Settings {
+        Ok(Settings {
             public_host: self.public_host.clone(),
             limits: Limits {
                 max_connections: l.max_connections,
@@ -155,8 +198,9 @@ impl ServeArgs {
             drain_timeout: l.drain_timeout,
             keepalive_interval: l.keepalive,
             log_peers: self.log_peers,
+            proxy_protocol: self.proxy.settings()?,
             ..Settings::default()
-        }
+        })
     }
 }
 
@@ -219,6 +263,7 @@ fn load_resume(path: &Path) -> Result<Loaded> {
 }
 
 fn serve(args: ServeArgs) -> Result<ExitCode> {
+    let settings = args.settings()?;
     let loaded = load_resume(&args.resume)?;
     let host_key = keys::load_or_create(&args.keys_dir).map_err(|e| ConfigError(e.to_string()))?;
     let fingerprint = host_key.fingerprint();
@@ -232,7 +277,6 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
             Some(addr) => Some(bind(addr).with_context(|| format!("cannot listen on {addr} for metrics"))?),
             None => None,
         };
-        let settings = args.settings();
         log_start(&args, &listeners, admin.as_ref(), &fingerprint, &loaded, &settings);
         let shutdown = CancellationToken::new();
         let (resume_tx, resume_rx) = watch::channel(Arc::new(loaded));
@@ -279,8 +323,13 @@ fn log_start(
         max_session = %humantime::format_duration(settings.max_session),
         drain_timeout = %humantime::format_duration(settings.drain_timeout),
         log_peers = ?settings.log_peers,
+        trusted_proxies = settings.proxy_protocol.as_ref().map(|p| join(&p.trusted)),
         "ssh-resume started"
     );
+}
+
+fn join(items: &[impl std::fmt::Display]) -> String {
+    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
 }
 
 /// Binds every address; IPv6 sockets are IPv6-only so `0.0.0.0` and `[::]` can share a port.
