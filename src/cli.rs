@@ -79,6 +79,19 @@ pub enum Command {
         /// Time allowed for connecting and the version line (e.g. 500ms, 2s).
         #[arg(long, default_value = "2s", value_parser = humantime::parse_duration)]
         timeout: Duration,
+        /// Start with a PROXY v2 LOCAL header, as a load balancer's health check does (for
+        /// a server run with --proxy-protocol that trusts this address).
+        #[arg(
+            long,
+            env = "SSH_RESUME_PROXY_PROTOCOL",
+            action = clap::ArgAction::Set,
+            num_args = 0..=1,
+            require_equals = true,
+            default_value = "false",
+            default_missing_value = "true",
+            value_name = "BOOL",
+        )]
+        proxy_protocol: bool,
     },
 }
 
@@ -250,8 +263,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Fingerprint { keys_dir, sshfp }) => fingerprint(&keys_dir, sshfp.as_deref()),
-        Some(Command::Healthcheck { addr, timeout }) => {
-            let version = crate::healthcheck::check(addr, timeout)?;
+        Some(Command::Healthcheck { addr, timeout, proxy_protocol }) => {
+            let version = crate::healthcheck::check(addr, timeout, proxy_protocol)?;
             println!("{addr}: {version}");
             Ok(ExitCode::SUCCESS)
         }

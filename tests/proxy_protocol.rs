@@ -185,3 +185,20 @@ async fn a_local_header_is_a_health_check_not_a_refusal() {
     assert_eq!(sample(&metrics, "ssh_resume_sessions_started_total"), 0, "a probe is not a session");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_healthcheck_subcommand_speaks_proxy_protocol_when_asked() {
+    // --login-timeout 1s: a probe without a header is closed after a second
+    let server = start("proxy-healthcheck", Limits::default(), Duration::from_secs(1)).await;
+    let addr = server.addr;
+    let check = move |proxy| {
+        tokio::task::spawn_blocking(move || {
+            ssh_resume::healthcheck::check(addr, Duration::from_secs(5), proxy)
+        })
+    };
+    assert_eq!(check(true).await.unwrap().unwrap(), "SSH-2.0-ssh-resume");
+    let err = check(false).await.unwrap().unwrap_err().to_string();
+    assert!(err.contains("without sending an SSH version line"), "{err}");
+    assert_eq!(refused(&server, "proxy-header"), 1);
+    server.stop().await;
+}
