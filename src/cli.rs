@@ -1,5 +1,6 @@
-//! The command line: flags (each also read from an `SSH_RESUME_*` variable), the
-//! subcommands, and what each one does. `main` calls [`main`], which turns errors into
+//! The command line: flags (each also read from an `SSH_RESUME_*` variable, and for
+//! `serve` from the `--config` file, see [`crate::config`]), the subcommands, and what
+//! each one does. `main` calls [`main`], which turns errors into
 //! `error: …` on stderr and an exit status: 2 for bad configuration (an invalid résumé,
 //! an unsafe host key), 1 for anything else.
 
@@ -10,12 +11,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 use tracing::info;
 
+use crate::config::{self, FileValues};
 use crate::resume::export::Format;
 use crate::resume::{LoadError, Loaded};
 use crate::server::limits::{Limits, Rate};
@@ -48,6 +50,10 @@ pub enum LogFormat {
 pub enum Command {
     /// Serve the résumé over SSH (the default).
     Serve(Box<ServeArgs>),
+    /// Print the configuration `serve` would run with, as a TOML file for --config: each
+    /// value from the flags given here, SSH_RESUME_* variables, the --config file or the
+    /// defaults, in that order. Exits 2 if it is not a valid configuration.
+    Config(Box<ServeArgs>),
     /// Validate a résumé file: exit 0, or 2 with what is wrong and where.
     Check {
         /// The résumé to check.
@@ -97,6 +103,10 @@ pub enum Command {
 
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
+    /// Server configuration file (TOML, keys named as these flags); flags and SSH_RESUME_*
+    /// variables override it. `ssh-resume config` prints one.
+    #[arg(long, value_name = "PATH", env = "SSH_RESUME_CONFIG")]
+    pub config: Option<PathBuf>,
     /// Address to listen on; repeat for several (IPv4 and IPv6 may share a port).
     #[arg(long = "listen", default_value = "0.0.0.0:2222", env = "SSH_RESUME_LISTEN", value_delimiter = ',')]
     pub listen: Vec<SocketAddr>,
@@ -223,9 +233,15 @@ impl ServeArgs {
 struct ConfigError(String);
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    init_tracing(cli.log_format);
-    match run(cli) {
+    let parsed = match parse_args(std::env::args_os()) {
+        Ok(parsed) => parsed,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(parsed.cli.log_format);
+    match run(parsed) {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
@@ -233,6 +249,45 @@ pub fn main() -> ExitCode {
             ExitCode::from(if config { 2 } else { 1 })
         }
     }
+}
+
+/// The command line with the `--config` file layered under it, and what it came from.
+struct Parsed {
+    cli: Cli,
+    matches: ArgMatches,
+    file: Option<FileValues>,
+}
+
+/// Parses the command line; when it names a configuration file, reads it and parses
+/// again with the file's values as the flags' defaults. Usage errors exit here, as clap does.
+fn parse_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Parsed, ConfigError> {
+    let args: Vec<_> = args.into_iter().collect();
+    let first = Cli::command().get_matches_from(&args);
+    let Some(path) = config_path(&first) else {
+        let cli = Cli::from_arg_matches(&first).unwrap_or_else(|err| err.exit());
+        return Ok(Parsed { cli, matches: first, file: None });
+    };
+    let file = config::parse(&path, &settings_command()).map_err(|err| ConfigError(err.to_string()))?;
+    let matches = config::layer(Cli::command(), &file).get_matches_from(&args);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
+    Ok(Parsed { cli, matches, file: Some(file) })
+}
+
+/// `--config`, where `serve` or `config` runs.
+fn config_path(matches: &ArgMatches) -> Option<PathBuf> {
+    let matches = match matches.subcommand() {
+        Some(("serve" | "config", sub)) => sub,
+        Some(_) => return None,
+        None => matches,
+    };
+    matches.get_one::<PathBuf>("config").cloned()
+}
+
+/// The `serve` command as clap builds it, global flags included: what a file may set.
+fn settings_command() -> clap::Command {
+    let mut cli = Cli::command();
+    cli.build();
+    cli.find_subcommand("serve").cloned().unwrap_or(cli)
 }
 
 fn init_tracing(format: Option<LogFormat>) {
@@ -248,10 +303,17 @@ fn init_tracing(format: Option<LogFormat>) {
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode> {
+fn run(parsed: Parsed) -> Result<ExitCode> {
+    let Parsed { cli, matches, file } = parsed;
     match cli.command {
         None => serve(cli.serve),
         Some(Command::Serve(args)) => serve(*args),
+        Some(Command::Config(args)) => {
+            let matches = matches.subcommand_matches("config").unwrap_or(&matches);
+            print!("{}", config::effective(&settings_command(), matches, file.as_ref()));
+            args.settings()?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Check { path }) => {
             let loaded = load_resume(&path)?;
             let sections = loaded.outline.sections.len();
@@ -325,6 +387,7 @@ fn log_start(
         metrics = admin.and_then(|l| l.local_addr().ok()).map(|a| a.to_string()),
         fingerprint,
         resume = %args.resume.display(),
+        config = args.config.as_ref().map(|path| path.display().to_string()),
         sections = loaded.outline.sections.len(),
         roles = loaded.resume.work.len(),
         max_connections = limits.max_connections,
