@@ -172,19 +172,24 @@ pub fn effective(command: &Command, matches: &ArgMatches, file: Option<&FileValu
             out.push_str(&format!("# {key}: not set\n"));
             continue;
         }
-        let source = match matches.value_source(id) {
-            Some(ValueSource::CommandLine) => "command line".to_owned(),
-            Some(ValueSource::EnvVariable) => {
-                arg.get_env().map_or("environment".to_owned(), |v| format!("{}", v.to_string_lossy()))
-            }
-            Some(ValueSource::DefaultValue) if file.is_some_and(|f| f.sets(id)) => {
-                file.map_or(String::new(), |f| f.origin.clone())
-            }
-            _ => "default".to_owned(),
-        };
+        let source = source(arg, matches, file);
         out.push_str(&format!("{key} = {}  # {source}\n", toml_value(arg, values)));
     }
     out
+}
+
+/// Where the value of `arg` came from: the command line, the variable's name, the file's
+/// path, or the default.
+fn source(arg: &Arg, matches: &ArgMatches, file: Option<&FileValues>) -> String {
+    let id = arg.get_id().as_str();
+    match (matches.value_source(id), file) {
+        (Some(ValueSource::CommandLine), _) => "command line".to_owned(),
+        (Some(ValueSource::EnvVariable), _) => {
+            arg.get_env().map_or("environment".to_owned(), |name| name.to_string_lossy().into_owned())
+        }
+        (Some(ValueSource::DefaultValue), Some(file)) if file.sets(id) => file.origin.clone(),
+        _ => "default".to_owned(),
+    }
 }
 
 /// The value as TOML: numbers and booleans bare, everything else a string, lists arrays.
