@@ -240,7 +240,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    init_tracing(parsed.cli.log_format);
+    let _flush_logs_at_exit = init_tracing(parsed.cli.log_format);
     match run(parsed) {
         Ok(code) => code,
         Err(err) => {
@@ -290,17 +290,22 @@ fn settings_command() -> clap::Command {
     cli.find_subcommand("serve").cloned().unwrap_or(cli)
 }
 
-fn init_tracing(format: Option<LogFormat>) {
+/// Logs to stderr from a background thread, so writing a line never blocks a visitor's
+/// task; the returned guard flushes what is queued when `main` returns.
+fn init_tracing(format: Option<LogFormat>) -> tracing_appender::non_blocking::WorkerGuard {
     use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let terminal = std::io::stderr().is_terminal();
     let format = format.unwrap_or(if terminal { LogFormat::Pretty } else { LogFormat::Json });
-    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Under a flood the queue drops lines (and counts them) rather than stall the server.
+    let (writer, guard) = tracing_appender::non_blocking(std::io::stderr());
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer);
     match format {
         LogFormat::Pretty => logs.with_ansi(terminal && std::env::var_os("NO_COLOR").is_none()).init(),
         LogFormat::Json => logs.json().with_current_span(true).with_span_list(false).init(),
     }
+    guard
 }
 
 fn run(parsed: Parsed) -> Result<ExitCode> {

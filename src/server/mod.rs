@@ -20,6 +20,7 @@ pub mod connection;
 pub mod handler;
 pub mod keys;
 pub mod limits;
+pub mod memory;
 pub mod metrics;
 pub mod output;
 pub mod privacy;
@@ -165,6 +166,7 @@ pub async fn run(listeners: Vec<TcpListener>, shared: Arc<Shared>) {
         shared.tracker.spawn(accept_loop(listener, shared.clone()));
     }
     shared.listening.store(true, Ordering::Relaxed);
+    tokio::spawn(memory::return_after_crowds(shared.clone()));
     shared.shutdown.cancelled().await;
     shared.tracker.close();
     let open = shared.limiter.open();
