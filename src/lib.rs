@@ -9,12 +9,18 @@
 //!   input decoder and the colour themes. No tokio, no russh; tested with `TestBackend`.
 //! - [`server`]: the SSH adapter: host key, accept loop, the russh handler, and one task
 //!   per visitor that owns its `App` and terminal.
+//! - [`config`]: the optional `--config` TOML file, layered under flags and `SSH_RESUME_*`
+//!   variables as the flags' defaults, and the effective configuration as TOML.
 //! - [`cli`]: command-line flags and the subcommands `main` dispatches to.
+//! - [`located`]: `PATH:LINE:COLUMN: message` errors with the offending line, shared by
+//!   the résumé and the configuration file (a leaf: it imports nothing of ours).
 //! - [`healthcheck`]: the `healthcheck` subcommand's probe: does an address answer with
 //!   an SSH-2.0 version line? Blocking `std::net`, used by the container image.
 
 pub mod cli;
+pub mod config;
 pub mod healthcheck;
+pub mod located;
 pub mod resume;
 pub mod server;
 pub mod tui;
