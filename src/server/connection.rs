@@ -341,19 +341,27 @@ async fn goodbye(
 ) -> Result<(), String> {
     conn.set_reason(reason);
     conn.end.cancel();
-    let grace = shared.settings.drain_timeout;
+    // One deadline for the whole goodbye: farewell, disconnect, and russh writing both.
+    let deadline = tokio::time::Instant::now() + shared.settings.drain_timeout;
     if conn.started() {
-        let _ = tokio::time::timeout(grace, conn.finished.cancelled()).await;
+        let _ = tokio::time::timeout_at(deadline, conn.finished.cancelled()).await;
     }
     let handle = session.handle();
     let bye = handle.disconnect(russh::Disconnect::ByApplication, reason.as_str().into(), String::new());
-    let _ = tokio::time::timeout(grace, bye).await;
+    let _ = tokio::time::timeout_at(deadline, bye).await;
+    if let Ok(ended) = tokio::time::timeout_at(deadline, &mut session).await {
+        return ended.map(|_| ()).or(Ok(()));
+    }
+    // The client is not reading: cut the socket, which ends russh's loop at once.
     conn.cut();
-    match tokio::time::timeout(grace, &mut session).await {
-        Ok(ended) => ended.map(|_| ()).or(Ok(())),
-        Err(_) => Err("did not close within the drain deadline".to_owned()),
+    match tokio::time::timeout(CUT_GRACE, &mut session).await {
+        Ok(_) => Err("cut at the drain deadline".to_owned()),
+        Err(_) => Err("did not close even after the cut".to_owned()),
     }
 }
+
+/// How long russh's loop gets to notice a cut socket.
+const CUT_GRACE: Duration = Duration::from_secs(1);
 
 #[cfg(test)]
 mod tests {
