@@ -1,5 +1,6 @@
-//! The command line: flags (each also read from an `SSH_RESUME_*` variable), the
-//! subcommands, and what each one does. `main` calls [`main`], which turns errors into
+//! The command line: flags (each also read from an `SSH_RESUME_*` variable, and for
+//! `serve` from the `--config` file, see [`crate::config`]), the subcommands, and what
+//! each one does. `main` calls [`main`], which turns errors into
 //! `error: …` on stderr and an exit status: 2 for bad configuration (an invalid résumé,
 //! an unsafe host key), 1 for anything else.
 
@@ -10,18 +11,20 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 use tracing::info;
 
+use crate::config::{self, FileValues};
 use crate::resume::export::Format;
 use crate::resume::{LoadError, Loaded};
 use crate::server::limits::{Limits, Rate};
 use crate::server::privacy::PeerLogging;
+use crate::server::proxy::{Cidr, ProxyProtocol};
 use crate::server::{self, Settings, keys};
-use crate::web::{self, WebSettings, forwarded::Cidr};
+use crate::web::{self, WebSettings, forwarded};
 
 /// Serve a résumé over SSH.
 #[derive(Debug, Parser)]
@@ -48,6 +51,10 @@ pub enum LogFormat {
 pub enum Command {
     /// Serve the résumé over SSH (the default).
     Serve(Box<ServeArgs>),
+    /// Print the configuration `serve` would run with, as a TOML file for --config: each
+    /// value from the flags given here, SSH_RESUME_* variables, the --config file or the
+    /// defaults, in that order. Exits 2 if it is not a valid configuration.
+    Config(Box<ServeArgs>),
     /// Validate a résumé file: exit 0, or 2 with what is wrong and where.
     Check {
         /// The résumé to check.
@@ -79,11 +86,28 @@ pub enum Command {
         /// Time allowed for connecting and the version line (e.g. 500ms, 2s).
         #[arg(long, default_value = "2s", value_parser = humantime::parse_duration)]
         timeout: Duration,
+        /// Start with a PROXY v2 LOCAL header, as a load balancer's health check does (for
+        /// a server run with --proxy-protocol that trusts this address).
+        #[arg(
+            long,
+            env = "SSH_RESUME_PROXY_PROTOCOL",
+            action = clap::ArgAction::Set,
+            num_args = 0..=1,
+            require_equals = true,
+            default_value = "false",
+            default_missing_value = "true",
+            value_name = "BOOL",
+        )]
+        proxy_protocol: bool,
     },
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
+    /// Server configuration file (TOML, keys named as these flags); flags and SSH_RESUME_*
+    /// variables override it. `ssh-resume config` prints one.
+    #[arg(long, value_name = "PATH", env = "SSH_RESUME_CONFIG")]
+    pub config: Option<PathBuf>,
     /// Address to listen on; repeat for several (IPv4 and IPv6 may share a port).
     #[arg(long = "listen", default_value = "0.0.0.0:2222", env = "SSH_RESUME_LISTEN", value_delimiter = ',')]
     pub listen: Vec<SocketAddr>,
@@ -118,6 +142,8 @@ pub struct ServeArgs {
     pub http_trusted_proxies: Vec<Cidr>,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub proxy: ProxyArgs,
 }
 
 /// Limits and timers; durations are written like `10s`, `10m`, `1h`.
@@ -152,10 +178,50 @@ pub struct LimitArgs {
     pub keepalive: Duration,
 }
 
+/// Behind a TCP load balancer.
+#[derive(Debug, Clone, Args)]
+pub struct ProxyArgs {
+    /// Expect a PROXY protocol header (v1 or v2) from the load balancer on every
+    /// connection and serve the visitor it names; needs --trusted-proxy.
+    #[arg(
+        long,
+        env = "SSH_RESUME_PROXY_PROTOCOL",
+        action = clap::ArgAction::Set,
+        num_args = 0..=1,
+        require_equals = true,
+        default_value = "false",
+        default_missing_value = "true",
+        value_name = "BOOL",
+    )]
+    pub proxy_protocol: bool,
+    /// Address or range (CIDR) of a load balancer allowed to connect and send PROXY
+    /// headers; repeat for several. Anyone else is refused.
+    #[arg(long, value_name = "CIDR", env = "SSH_RESUME_TRUSTED_PROXY", value_delimiter = ',')]
+    pub trusted_proxy: Vec<Cidr>,
+}
+
+impl ProxyArgs {
+    fn settings(&self) -> Result<Option<ProxyProtocol>, ConfigError> {
+        match (self.proxy_protocol, self.trusted_proxy.is_empty()) {
+            (true, false) => Ok(Some(ProxyProtocol { trusted: self.trusted_proxy.clone() })),
+            (false, true) => Ok(None),
+            (true, true) => Err(ConfigError(
+                "--proxy-protocol needs the load balancer's address: add --trusted-proxy CIDR".to_owned(),
+            )),
+            (false, false) => Err(ConfigError(
+                "--trusted-proxy is set but --proxy-protocol is not: add --proxy-protocol, or drop \
+                 --trusted-proxy to serve visitors directly"
+                    .to_owned(),
+            )),
+        }
+    }
+}
+
 impl ServeArgs {
-    fn settings(&self) -> Settings {
+    /// The validated server settings; `Err` is a configuration mistake (exit status 2).
+    fn settings(&self) -> Result<Settings, ConfigError> {
         let l = &self.limits;
-        Settings {
+        Ok(Settings {
             public_host: self.public_host.clone(),
             limits: Limits {
                 max_connections: l.max_connections,
@@ -169,8 +235,9 @@ impl ServeArgs {
             drain_timeout: l.drain_timeout,
             keepalive_interval: l.keepalive,
             log_peers: self.log_peers,
+            proxy_protocol: self.proxy.settings()?,
             ..Settings::default()
-        }
+        })
     }
 }
 
@@ -178,7 +245,7 @@ impl ServeArgs {
     /// The web view's settings: the SSH port for the command it shows, and the proxies
     /// it trusts (loopback always).
     fn web_settings(&self, fingerprint: &str, listeners: &[TcpListener]) -> WebSettings {
-        let mut trusted_proxies = Cidr::loopback().to_vec();
+        let mut trusted_proxies = forwarded::loopback();
         trusted_proxies.extend(self.http_trusted_proxies.iter().copied());
         WebSettings {
             fingerprint: fingerprint.to_owned(),
@@ -195,9 +262,15 @@ impl ServeArgs {
 struct ConfigError(String);
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    init_tracing(cli.log_format);
-    match run(cli) {
+    let parsed = match parse_args(std::env::args_os()) {
+        Ok(parsed) => parsed,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let _flush_logs_at_exit = init_tracing(parsed.cli.log_format);
+    match run(parsed) {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
@@ -207,23 +280,74 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn init_tracing(format: Option<LogFormat>) {
+/// The command line with the `--config` file layered under it, and what it came from.
+struct Parsed {
+    cli: Cli,
+    matches: ArgMatches,
+    file: Option<FileValues>,
+}
+
+/// Parses the command line; when it names a configuration file, reads it and parses
+/// again with the file's values as the flags' defaults. Usage errors exit here, as clap does.
+fn parse_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Parsed, ConfigError> {
+    let args: Vec<_> = args.into_iter().collect();
+    let first = Cli::command().get_matches_from(&args);
+    let Some(path) = config_path(&first) else {
+        let cli = Cli::from_arg_matches(&first).unwrap_or_else(|err| err.exit());
+        return Ok(Parsed { cli, matches: first, file: None });
+    };
+    let file = config::parse(&path, &settings_command()).map_err(|err| ConfigError(err.to_string()))?;
+    let matches = config::layer(Cli::command(), &file).get_matches_from(&args);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
+    Ok(Parsed { cli, matches, file: Some(file) })
+}
+
+/// `--config`, where `serve` or `config` runs.
+fn config_path(matches: &ArgMatches) -> Option<PathBuf> {
+    let matches = match matches.subcommand() {
+        Some(("serve" | "config", sub)) => sub,
+        Some(_) => return None,
+        None => matches,
+    };
+    matches.get_one::<PathBuf>("config").cloned()
+}
+
+/// The `serve` command as clap builds it, global flags included: what a file may set.
+fn settings_command() -> clap::Command {
+    let mut cli = Cli::command();
+    cli.build();
+    cli.find_subcommand("serve").cloned().unwrap_or(cli)
+}
+
+/// Logs to stderr from a background thread, so writing a line never blocks a visitor's
+/// task; the returned guard flushes what is queued when `main` returns.
+fn init_tracing(format: Option<LogFormat>) -> tracing_appender::non_blocking::WorkerGuard {
     use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let terminal = std::io::stderr().is_terminal();
     let format = format.unwrap_or(if terminal { LogFormat::Pretty } else { LogFormat::Json });
-    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Under a flood the queue drops lines (and counts them) rather than stall the server.
+    let (writer, guard) = tracing_appender::non_blocking(std::io::stderr());
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer);
     match format {
         LogFormat::Pretty => logs.with_ansi(terminal && std::env::var_os("NO_COLOR").is_none()).init(),
         LogFormat::Json => logs.json().with_current_span(true).with_span_list(false).init(),
     }
+    guard
 }
 
-fn run(cli: Cli) -> Result<ExitCode> {
+fn run(parsed: Parsed) -> Result<ExitCode> {
+    let Parsed { cli, matches, file } = parsed;
     match cli.command {
         None => serve(cli.serve),
         Some(Command::Serve(args)) => serve(*args),
+        Some(Command::Config(args)) => {
+            let matches = matches.subcommand_matches("config").unwrap_or(&matches);
+            print!("{}", config::effective(&settings_command(), matches, file.as_ref()));
+            args.settings()?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Check { path }) => {
             let loaded = load_resume(&path)?;
             let sections = loaded.outline.sections.len();
@@ -235,8 +359,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Fingerprint { keys_dir, sshfp }) => fingerprint(&keys_dir, sshfp.as_deref()),
-        Some(Command::Healthcheck { addr, timeout }) => {
-            let version = crate::healthcheck::check(addr, timeout)?;
+        Some(Command::Healthcheck { addr, timeout, proxy_protocol }) => {
+            let version = crate::healthcheck::check(addr, timeout, proxy_protocol)?;
             println!("{addr}: {version}");
             Ok(ExitCode::SUCCESS)
         }
@@ -248,6 +372,7 @@ fn load_resume(path: &Path) -> Result<Loaded> {
 }
 
 fn serve(args: ServeArgs) -> Result<ExitCode> {
+    let settings = args.settings()?;
     let loaded = load_resume(&args.resume)?;
     let host_key = keys::load_or_create(&args.keys_dir).map_err(|e| ConfigError(e.to_string()))?;
     let fingerprint = host_key.fingerprint();
@@ -267,7 +392,6 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
             }
             None => None,
         };
-        let settings = args.settings();
         let web_settings = args.web_settings(&fingerprint, &listeners);
         log_start(&args, &listeners, admin.as_ref(), &fingerprint, &loaded, &settings);
         let shutdown = CancellationToken::new();
@@ -308,6 +432,7 @@ fn log_start(
         metrics = admin.and_then(|l| l.local_addr().ok()).map(|a| a.to_string()),
         fingerprint,
         resume = %args.resume.display(),
+        config = args.config.as_ref().map(|path| path.display().to_string()),
         sections = loaded.outline.sections.len(),
         roles = loaded.resume.work.len(),
         max_connections = limits.max_connections,
@@ -319,8 +444,13 @@ fn log_start(
         max_session = %humantime::format_duration(settings.max_session),
         drain_timeout = %humantime::format_duration(settings.drain_timeout),
         log_peers = ?settings.log_peers,
+        trusted_proxies = settings.proxy_protocol.as_ref().map(|p| join(&p.trusted)),
         "ssh-resume started"
     );
+}
+
+fn join(items: &[impl std::fmt::Display]) -> String {
+    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
 }
 
 /// Binds every address; IPv6 sockets are IPv6-only so `0.0.0.0` and `[::]` can share a port.

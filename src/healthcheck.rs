@@ -3,6 +3,10 @@
 //! lets a server send other lines first), sends its own version line so the server logs
 //! an SSH client rather than a port scan, and hangs up before the key exchange.
 //!
+//! Against a server behind a load balancer (`--proxy-protocol`), `--proxy-protocol`
+//! makes the probe start with a PROXY v2 `LOCAL` header, as the balancer's own health
+//! check does; the server must trust the probe's address (e.g. `--trusted-proxy 127.0.0.1`).
+//!
 //! It exists so a container image needs no curl or ssh client for its `HEALTHCHECK`.
 //! It does not log in, so it proves the listener and the handshake start, not the TUI.
 //! Blocking `std::net` with deadlines: it runs alone in its own short-lived process.
@@ -13,6 +17,10 @@ use std::time::{Duration, Instant};
 
 /// What the probe sends once the server has identified itself.
 pub const CLIENT_VERSION: &str = "SSH-2.0-ssh-resume-healthcheck";
+
+/// A PROXY protocol v2 header with the `LOCAL` command and no addresses: the signature,
+/// version 2 + LOCAL, unspecified family and protocol, and a zero length.
+pub const PROXY_V2_LOCAL: [u8; 16] = *b"\r\n\r\n\0\r\nQUIT\n\x20\x00\x00\x00";
 
 /// Most bytes read while looking for the version line, so a chatty peer cannot make
 /// the probe read forever (RFC 4253 caps each line at 255 bytes).
@@ -37,8 +45,8 @@ pub enum HealthError {
 }
 
 /// Connects to `addr` and returns the server's version line (printable ASCII only),
-/// all within `timeout`.
-pub fn check(addr: SocketAddr, timeout: Duration) -> Result<String, HealthError> {
+/// all within `timeout`; with `proxy_local`, sends [`PROXY_V2_LOCAL`] first.
+pub fn check(addr: SocketAddr, timeout: Duration, proxy_local: bool) -> Result<String, HealthError> {
     let deadline = Instant::now() + timeout;
     let stream = TcpStream::connect_timeout(&addr, timeout).map_err(|cause| match cause.kind() {
         std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
@@ -46,6 +54,10 @@ pub fn check(addr: SocketAddr, timeout: Duration) -> Result<String, HealthError>
         }
         _ => HealthError::Connect { addr, cause },
     })?;
+    if proxy_local {
+        stream.set_write_timeout(Some(timeout)).map_err(|cause| HealthError::Read { addr, cause })?;
+        (&stream).write_all(&PROXY_V2_LOCAL).map_err(|cause| HealthError::Read { addr, cause })?;
+    }
     let mut reader = BufReader::new((&stream).take(MAX_PREAMBLE));
     let mut line = Vec::new();
     loop {
@@ -101,6 +113,13 @@ mod tests {
         assert!(!is_ssh2("SSH-1.5-old"));
         assert!(!is_ssh2("SSH-2.0-"));
         assert!(!is_ssh2("HTTP/1.1 400 Bad Request"));
+    }
+
+    #[test]
+    fn the_local_header_is_what_ppp_reads_as_local() {
+        let header = ppp::v2::Header::try_from(&PROXY_V2_LOCAL[..]).unwrap();
+        assert_eq!(header.command, ppp::v2::Command::Local);
+        assert_eq!(header.len(), PROXY_V2_LOCAL.len());
     }
 
     #[test]

@@ -12,12 +12,18 @@
 //! - [`web`]: the web view (`--http-listen`): the same résumé as one HTML page for
 //!   browsers, coloured text for `curl`, and the exports, over hyper with the SSH
 //!   side's per-address limits and metrics. `web → {server, resume}`.
+//! - [`config`]: the optional `--config` TOML file, layered under flags and `SSH_RESUME_*`
+//!   variables as the flags' defaults, and the effective configuration as TOML.
 //! - [`cli`]: command-line flags and the subcommands `main` dispatches to.
+//! - [`located`]: `PATH:LINE:COLUMN: message` errors with the offending line, shared by
+//!   the résumé and the configuration file (a leaf: it imports nothing of ours).
 //! - [`healthcheck`]: the `healthcheck` subcommand's probe: does an address answer with
 //!   an SSH-2.0 version line? Blocking `std::net`, used by the container image.
 
 pub mod cli;
+pub mod config;
 pub mod healthcheck;
+pub mod located;
 pub mod resume;
 pub mod server;
 pub mod tui;

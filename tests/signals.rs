@@ -141,6 +141,8 @@ async fn sighup_reloads_a_valid_file_and_keeps_serving_on_an_invalid_one() {
     server.signal(libc::SIGHUP);
     server.wait_for_log("reloaded the résumé").await;
     assert_eq!(label(server.addr).await, "Reloaded");
+    // The visitor reading all along sees it on their next frame.
+    reader.wait_for_text(" Reloaded").await;
 
     std::fs::write(&resume, "[basics]\nlabel = \"Broken\"\nnickname = \"x\"\n").unwrap();
     server.signal(libc::SIGHUP);

@@ -14,9 +14,9 @@ use super::outline::{Block, Outline, Section};
 /// The output formats visitors and the CLI can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    Text,
-    Markdown,
-    Json,
+    Text = 0,
+    Markdown = 1,
+    Json = 2,
 }
 
 /// Renders the résumé (or just one section) in `format`; `width` applies to text.

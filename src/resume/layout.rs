@@ -8,6 +8,9 @@
 
 use std::ops::Range;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use unicode_width::UnicodeWidthStr;
 
 use super::links::find_links;
@@ -67,6 +70,49 @@ impl Row {
 
 /// Separator between a heading's title and its detail.
 pub const DETAIL_SEPARATOR: &str = " · ";
+
+/// Most laid-out sections kept by a [`LayoutCache`]: visitors' widths vary, and each
+/// entry is a few KiB.
+pub const CACHED_LAYOUTS: usize = 256;
+
+/// Laid-out sections shared by every visitor, keyed by (section, width, charset), so a
+/// visit neither re-wraps the résumé nor holds its own copy of the rows. Bounded: when
+/// full, an arbitrary entry makes room.
+#[derive(Debug, Default)]
+pub struct LayoutCache {
+    entries: Mutex<HashMap<LayoutKey, Arc<[Row]>>>,
+}
+
+/// (section index, width, UTF-8 rather than ASCII).
+type LayoutKey = (usize, usize, bool);
+
+impl LayoutCache {
+    /// The rows of `section` (number `index`, in the `utf8` or ASCII outline) at `width`.
+    pub fn rows(&self, section: &Section, index: usize, width: usize, utf8: bool) -> Arc<[Row]> {
+        let key = (index, width, utf8);
+        if let Some(rows) = self.entries.lock().ok().and_then(|entries| entries.get(&key).cloned()) {
+            return rows;
+        }
+        let rows: Arc<[Row]> = layout(section, width).into();
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= CACHED_LAYOUTS
+                && let Some(evicted) = entries.keys().next().copied()
+            {
+                entries.remove(&evicted);
+            }
+            entries.insert(key, rows.clone());
+        }
+        rows
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.lock().map_or(0, |entries| entries.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
 
 /// The rows of `section` at `width` columns (at least 1).
 pub fn layout(section: &Section, width: usize) -> Vec<Row> {
@@ -236,6 +282,19 @@ mod tests {
         let rows = layout(&section(vec![Block::Paragraph("履歴書 履歴書 履歴書".into())]), 7);
         assert_eq!(rows.len(), 3);
         assert!(rows.iter().all(|r| r.text.width() == 6));
+    }
+
+    #[test]
+    fn the_cache_shares_rows_and_stays_bounded() {
+        let cache = LayoutCache::default();
+        let section = section(vec![Block::Paragraph("a few words to wrap".into())]);
+        let first = cache.rows(&section, 0, 10, true);
+        let again = cache.rows(&section, 0, 10, true);
+        assert!(Arc::ptr_eq(&first, &again));
+        for width in 1..=(CACHED_LAYOUTS + 50) {
+            cache.rows(&section, 0, width, true);
+        }
+        assert!(cache.len() <= CACHED_LAYOUTS);
     }
 
     #[test]

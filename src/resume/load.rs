@@ -2,41 +2,19 @@
 //! the logic and is what tests call. Every error names the file, line and column, shows
 //! the offending line and says how to check the fix; nothing here panics on input.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use super::model::Resume;
+use crate::located::Located;
 
 /// Why a résumé could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("{path}: cannot read the résumé: {source} (pass another file with --resume PATH)")]
     Read { path: PathBuf, source: std::io::Error },
-    #[error("{0}")]
-    Invalid(Box<InvalidResume>),
-}
-
-/// A résumé file that was read but is not valid, with where and why.
-#[derive(Debug)]
-pub struct InvalidResume {
-    pub origin: String,
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-    pub source_line: String,
-}
-
-impl fmt::Display for InvalidResume {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self { origin, line, column, message, source_line } = self;
-        let gutter = " ".repeat(line.to_string().len());
-        let caret = " ".repeat(column.saturating_sub(1));
-        write!(
-            f,
-            "{origin}:{line}:{column}: {message}\n{gutter} |\n{line} | {source_line}\n\
-             {gutter} | {caret}^\nfix it, then check with `ssh-resume check {origin}`"
-        )
-    }
+    /// A résumé file that was read but is not valid, with where and why.
+    #[error("{located}\nfix it, then check with `ssh-resume check {origin}`", located = .0, origin = .0.origin)]
+    Invalid(Box<Located>),
 }
 
 /// Reads and validates the résumé at `path`.
@@ -50,29 +28,8 @@ pub fn parse(path: &Path) -> Result<Resume, LoadError> {
 pub fn parse_str(text: &str, origin: &str) -> Result<Resume, LoadError> {
     toml::from_str(text).map_err(|err| {
         let offset = err.span().map_or(0, |span| span.start);
-        LoadError::Invalid(Box::new(locate(text, origin, offset, err.message())))
+        LoadError::Invalid(Box::new(Located::at(text, origin, offset, err.message())))
     })
-}
-
-fn locate(text: &str, origin: &str, offset: usize, message: &str) -> InvalidResume {
-    let offset = floor_char_boundary(text, offset.min(text.len()));
-    let before = &text[..offset];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let source_line = text[line_start..].lines().next().unwrap_or_default();
-    InvalidResume {
-        origin: origin.to_owned(),
-        line: before.matches('\n').count() + 1,
-        column: before[line_start..].chars().count() + 1,
-        message: message.trim().replace('\n', " "),
-        source_line: source_line.to_owned(),
-    }
-}
-
-fn floor_char_boundary(text: &str, mut index: usize) -> usize {
-    while !text.is_char_boundary(index) {
-        index -= 1;
-    }
-    index
 }
 
 #[cfg(test)]
@@ -81,7 +38,7 @@ mod tests {
 
     const MINIMAL: &str = "[basics]\nlabel = \"Engineer\"\n";
 
-    fn invalid(text: &str) -> InvalidResume {
+    fn invalid(text: &str) -> Located {
         match parse_str(text, "resume.toml") {
             Err(LoadError::Invalid(invalid)) => *invalid,
             other => panic!("expected an invalid résumé, got {other:?}"),
@@ -104,11 +61,12 @@ mod tests {
 
     #[test]
     fn unknown_key_is_rejected_with_line_and_column() {
-        let err = invalid("[basics]\nlabel = \"Engineer\"\n  nickname = \"x\"\n");
+        let text = "[basics]\nlabel = \"Engineer\"\n  nickname = \"x\"\n";
+        let err = invalid(text);
         assert_eq!((err.line, err.column), (3, 3));
         assert!(err.message.contains("unknown field `nickname`"), "{}", err.message);
         assert_eq!(err.source_line, "  nickname = \"x\"");
-        let shown = err.to_string();
+        let shown = parse_str(text, "resume.toml").unwrap_err().to_string();
         assert!(shown.starts_with("resume.toml:3:3: unknown field"), "{shown}");
         assert!(shown.contains("ssh-resume check resume.toml"), "{shown}");
     }

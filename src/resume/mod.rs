@@ -17,20 +17,35 @@ pub use outline::Outline;
 
 /// A loaded résumé together with its outline: built once, shared read-only (behind an
 /// `Arc`) by every visitor's session.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub struct Loaded {
     pub resume: Resume,
     pub outline: Outline,
     /// The same outline transliterated to ASCII (`—` → `--`, `é` → `e`), for terminals
     /// whose locale is not UTF-8.
     pub ascii_outline: Outline,
+    /// Sections laid out at the widths visitors use.
+    pub layouts: layout::LayoutCache,
+    /// Text, Markdown and JSON Resume as printed, made on first use.
+    printed: [std::sync::OnceLock<String>; 3],
 }
+
+/// Width printed text is wrapped at.
+pub const PRINT_WIDTH: usize = 80;
 
 impl Loaded {
     pub fn from_resume(resume: Resume) -> Self {
         let outline = Outline::from_resume(&resume);
         let ascii_outline = outline.to_ascii();
-        Self { resume, outline, ascii_outline }
+        let layouts = layout::LayoutCache::default();
+        Self { resume, outline, ascii_outline, layouts, printed: Default::default() }
+    }
+
+    /// The rows of section `index` at `width` columns, shared with every other visitor
+    /// who reads it at that width.
+    pub fn rows(&self, index: usize, width: usize, utf8: bool) -> Option<std::sync::Arc<[layout::Row]>> {
+        let section = self.outline_for(utf8).sections.get(index)?;
+        Some(self.layouts.rows(section, index, width, utf8))
     }
 
     /// The outline for a terminal that shows UTF-8 (`true`) or only ASCII.
@@ -46,5 +61,12 @@ impl Loaded {
     /// Renders the whole résumé in `format` (text wrapped at `width`).
     pub fn render(&self, format: export::Format, width: usize) -> String {
         export::render(&self.resume, &self.outline, format, width)
+    }
+
+    /// The whole résumé as printed to visitors without a terminal (text at
+    /// [`PRINT_WIDTH`]), rendered once per loaded résumé.
+    pub fn printed(&self, format: export::Format) -> &str {
+        let slot = &self.printed[format as usize];
+        slot.get_or_init(|| self.render(format, PRINT_WIDTH))
     }
 }

@@ -97,11 +97,12 @@ pub struct Connection {
 }
 
 impl Connection {
-    pub fn new(id: u64, peer: SocketAddr, cut: CancellationToken) -> Self {
+    /// `accepted`: when the socket was accepted, which the login timeout counts from.
+    pub fn new(id: u64, peer: SocketAddr, accepted: Instant, cut: CancellationToken) -> Self {
         Self {
             id,
             peer,
-            accepted: Instant::now(),
+            accepted,
             bytes_sent: AtomicU64::new(0),
             bytes_received: AtomicU64::new(0),
             last_input_ms: AtomicU64::new(0),
@@ -203,11 +204,21 @@ impl Connection {
     }
 }
 
+/// Who connected and the address they reached: the socket's own, or what a load
+/// balancer's PROXY header says.
+#[derive(Debug, Clone, Copy)]
+pub struct Endpoints {
+    pub peer: SocketAddr,
+    /// The address the visitor connected to (shown in help when no public host is set).
+    pub local: Option<SocketAddr>,
+}
+
 /// Kernel send buffer per connection.
 pub const SOCKET_SEND_BUFFER: usize = 64 * 1024;
 
 /// Serves one accepted socket until the visitor leaves or a timer ends the session.
-pub async fn serve(socket: TcpStream, peer: SocketAddr, admission: Admission, shared: Arc<Shared>) {
+pub async fn serve(socket: TcpStream, endpoints: Endpoints, admission: Admission, shared: Arc<Shared>) {
+    let Endpoints { peer, local } = endpoints;
     let id = admission.id;
     let span = info_span!(
         "session",
@@ -223,18 +234,18 @@ pub async fn serve(socket: TcpStream, peer: SocketAddr, admission: Admission, sh
         span.record("peer", peer);
     }
     async move {
-        let conn = Arc::new(Connection::new(id, peer, shared.cut_all.child_token()));
+        let conn = Arc::new(Connection::new(id, peer, admission.accepted, shared.cut_all.child_token()));
         shared.metrics.sessions_started.inc();
         shared.metrics.sessions_active.inc();
         let _ = socket.set_nodelay(true);
         // A fixed send buffer bounds what the kernel holds for a client that stopped
         // reading; a frame or the whole printed résumé fits many times over.
         let _ = socket2::SockRef::from(&socket).set_send_buffer_size(SOCKET_SEND_BUFFER);
-        let local = socket.local_addr().ok();
         info!("connected");
         let stream = CuttableStream::new(socket, conn.cut.clone(), conn.meter.clone());
         let handler = VisitorHandler::new(shared.clone(), conn.clone(), local);
-        let login = shared.settings.login_timeout;
+        // What is left of the login timeout (a PROXY header may have used some of it).
+        let login = shared.settings.login_timeout.saturating_sub(conn.age());
         let handshake = russh::server::run_stream(shared.ssh_config.clone(), stream, handler);
         let outcome = match tokio::time::timeout(login, handshake).await {
             Ok(Ok(session)) => supervise(session, &conn, &shared, admission).await,
@@ -330,26 +341,34 @@ async fn goodbye(
 ) -> Result<(), String> {
     conn.set_reason(reason);
     conn.end.cancel();
-    let grace = shared.settings.drain_timeout;
+    // One deadline for the whole goodbye: farewell, disconnect, and russh writing both.
+    let deadline = tokio::time::Instant::now() + shared.settings.drain_timeout;
     if conn.started() {
-        let _ = tokio::time::timeout(grace, conn.finished.cancelled()).await;
+        let _ = tokio::time::timeout_at(deadline, conn.finished.cancelled()).await;
     }
     let handle = session.handle();
     let bye = handle.disconnect(russh::Disconnect::ByApplication, reason.as_str().into(), String::new());
-    let _ = tokio::time::timeout(grace, bye).await;
+    let _ = tokio::time::timeout_at(deadline, bye).await;
+    if let Ok(ended) = tokio::time::timeout_at(deadline, &mut session).await {
+        return ended.map(|_| ()).or(Ok(()));
+    }
+    // The client is not reading: cut the socket, which ends russh's loop at once.
     conn.cut();
-    match tokio::time::timeout(grace, &mut session).await {
-        Ok(ended) => ended.map(|_| ()).or(Ok(())),
-        Err(_) => Err("did not close within the drain deadline".to_owned()),
+    match tokio::time::timeout(CUT_GRACE, &mut session).await {
+        Ok(_) => Err("cut at the drain deadline".to_owned()),
+        Err(_) => Err("did not close even after the cut".to_owned()),
     }
 }
+
+/// How long russh's loop gets to notice a cut socket.
+const CUT_GRACE: Duration = Duration::from_secs(1);
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn conn() -> Connection {
-        Connection::new(1, "127.0.0.1:1".parse().unwrap(), CancellationToken::new())
+        Connection::new(1, "127.0.0.1:1".parse().unwrap(), Instant::now(), CancellationToken::new())
     }
 
     #[test]

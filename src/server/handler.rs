@@ -28,9 +28,6 @@ use crate::resume::export::{self, Format};
 use crate::tui::app::sanitize_size;
 use crate::tui::{App, ClientTerminal, Theme};
 
-/// Width printed text is wrapped at.
-pub const TEXT_WIDTH: usize = 80;
-
 /// Most bytes of one input packet passed on: keys are a few bytes each, and a huge
 /// paste means nothing to a résumé viewer, so the rest is dropped.
 pub const MAX_INPUT_CHUNK: usize = 1024;
@@ -129,9 +126,9 @@ impl VisitorHandler {
             Request::Print { format, section } => {
                 let text = match (format, section) {
                     (Format::Text, Some(index)) => {
-                        export::section_text(&doc.outline.sections[index], TEXT_WIDTH)
+                        export::section_text(&doc.outline.sections[index], crate::resume::PRINT_WIDTH)
                     }
-                    _ => doc.render(format, TEXT_WIDTH),
+                    _ => doc.printed(format).to_owned(),
                 };
                 self.spawn_session(out.clone(), session::print(out, text, pty, false, 0));
             }
@@ -167,7 +164,9 @@ impl VisitorHandler {
         let (size_tx, size_rx) = watch::channel(size);
         self.input = Some(input_tx);
         self.size = Some(size_tx);
-        let inbox = Inbox { input: input_rx, size: size_rx };
+        let mut resume = self.shared.resume.clone();
+        resume.mark_unchanged();
+        let inbox = Inbox { input: input_rx, size: size_rx, resume };
         self.spawn_session(out.clone(), session::run_interactive(app, inbox, out));
     }
 }

@@ -7,6 +7,11 @@
 //! IPv6 addresses count as IPv4, IPv6 addresses per /64. The per-address table is
 //! bounded: idle entries are dropped when it fills, so many addresses cannot grow it.
 //! An [`Admission`] is the guard that gives its slots back when dropped.
+//!
+//! Admission has two steps so that, behind a load balancer, the global cap can bound
+//! the PROXY header read while the per-address limits wait for the address it names:
+//! [`Limiter::slot`] takes a place under the global cap at accept, and
+//! [`Limiter::admit_in`] applies the per-address limits. [`Limiter::admit`] does both.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -80,15 +85,21 @@ pub enum Refusal {
     MaxStartupsPerIp,
     RatePerIp,
     AddressTableFull,
+    /// `--proxy-protocol`: a connection from an address not in `--trusted-proxy`.
+    UntrustedProxy,
+    /// `--proxy-protocol`: a trusted proxy's connection without a valid header in time.
+    ProxyHeader,
 }
 
 impl Refusal {
-    pub const ALL: [Refusal; 5] = [
+    pub const ALL: [Refusal; 7] = [
         Refusal::MaxConnections,
         Refusal::MaxPerIp,
         Refusal::MaxStartupsPerIp,
         Refusal::RatePerIp,
         Refusal::AddressTableFull,
+        Refusal::UntrustedProxy,
+        Refusal::ProxyHeader,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -98,6 +109,8 @@ impl Refusal {
             Refusal::MaxStartupsPerIp => "max-startups-per-ip",
             Refusal::RatePerIp => "rate-per-ip",
             Refusal::AddressTableFull => "address-table-full",
+            Refusal::UntrustedProxy => "untrusted-proxy",
+            Refusal::ProxyHeader => "proxy-header",
         }
     }
 }
@@ -145,10 +158,20 @@ pub struct Limiter {
     next_id: AtomicU64,
 }
 
+/// A place under the global cap, taken when the socket was accepted.
+#[derive(Debug)]
+pub struct Slot {
+    /// When the socket was accepted: the login timeout counts from here.
+    pub accepted: Instant,
+    permit: OwnedSemaphorePermit,
+}
+
 /// An admitted connection's slots, given back when dropped.
 #[derive(Debug)]
 pub struct Admission {
     pub id: u64,
+    /// When the socket was accepted.
+    pub accepted: Instant,
     key: SourceKey,
     handshaking: bool,
     limiter: Arc<Limiter>,
@@ -191,7 +214,18 @@ impl Limiter {
 
     /// Admits a new connection from `ip`, or says which limit refuses it.
     pub fn admit(self: &Arc<Self>, ip: IpAddr) -> Result<Admission, Refusal> {
+        self.admit_in(self.slot()?, ip)
+    }
+
+    /// Takes a place under the global cap for a socket accepted now.
+    pub fn slot(&self) -> Result<Slot, Refusal> {
         let permit = self.global.clone().try_acquire_owned().map_err(|_| Refusal::MaxConnections)?;
+        Ok(Slot { accepted: Instant::now(), permit })
+    }
+
+    /// Applies the per-address limits to a connection from `ip` that holds `slot`;
+    /// a refused connection gives the slot back.
+    pub fn admit_in(self: &Arc<Self>, slot: Slot, ip: IpAddr) -> Result<Admission, Refusal> {
         let key = SourceKey::from(ip);
         let mut table = self.table.lock().map_err(|_| Refusal::AddressTableFull)?;
         if !table.contains_key(&key) && table.len() >= MAX_TRACKED_ADDRESSES {
@@ -212,7 +246,8 @@ impl Limiter {
         entry.open += 1;
         entry.handshaking += 1;
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        Ok(Admission { id, key, handshaking: true, limiter: self.clone(), _permit: permit })
+        let Slot { accepted, permit } = slot;
+        Ok(Admission { id, accepted, key, handshaking: true, limiter: self.clone(), _permit: permit })
     }
 
     fn check(&self, entry: &mut Entry, now: Instant) -> Result<(), Refusal> {
@@ -343,6 +378,17 @@ mod tests {
         let limiter = Limiter::new(Limits { max_connections: 1, ..Limits::default() });
         let _one = limiter.admit(ip("10.0.0.1")).unwrap();
         assert_eq!(limiter.admit(ip("10.0.0.2")).unwrap_err(), Refusal::MaxConnections);
+        assert_eq!(limiter.open(), 1);
+    }
+
+    #[test]
+    fn a_slot_counts_under_the_global_cap_and_a_refusal_gives_it_back() {
+        let limiter = Limiter::new(Limits { max_connections: 2, max_per_ip: 1, ..Limits::default() });
+        let _first = limiter.admit(ip("10.0.0.1")).unwrap();
+        let slot = limiter.slot().unwrap();
+        assert_eq!(limiter.open(), 2);
+        assert_eq!(limiter.slot().unwrap_err(), Refusal::MaxConnections);
+        assert_eq!(limiter.admit_in(slot, ip("10.0.0.1")).unwrap_err(), Refusal::MaxPerIp);
         assert_eq!(limiter.open(), 1);
     }
 

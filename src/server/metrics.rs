@@ -47,6 +47,8 @@ pub struct Metrics {
     pub sessions_started: Counter,
     sessions_ended: Family<Labels, Counter>,
     refused: Family<Labels, Counter>,
+    /// Load balancer health checks (PROXY v2 `LOCAL`) answered.
+    pub proxy_probes: Counter,
     pub handshake: Histogram,
     pub first_frame: Histogram,
     pub frame_render: Histogram,
@@ -80,6 +82,7 @@ impl Metrics {
             sessions_started: Counter::default(),
             sessions_ended: Family::default(),
             refused: Family::default(),
+            proxy_probes: Counter::default(),
             handshake: latency_histogram(),
             first_frame: latency_histogram(),
             frame_render: latency_histogram(),
@@ -102,6 +105,11 @@ impl Metrics {
             "connections_refused",
             "Connections refused before the handshake",
             m.refused.clone(),
+        );
+        registry.register(
+            "proxy_probes",
+            "Load balancer health checks (PROXY v2 LOCAL) answered",
+            m.proxy_probes.clone(),
         );
         registry.register(
             "handshake_seconds",
@@ -185,6 +193,7 @@ mod tests {
         metrics.sessions_active.inc();
         metrics.session_ended("quit", Duration::from_secs(3));
         metrics.refused("max-per-ip");
+        metrics.proxy_probes.inc();
         metrics.section_viewed("experience");
         metrics.exec_command("json");
         metrics.exec_command("$(rm -rf /)");
@@ -198,6 +207,7 @@ mod tests {
             "ssh_resume_sessions_started_total 1",
             "ssh_resume_sessions_ended_total{reason=\"quit\"} 1",
             "ssh_resume_connections_refused_total{reason=\"max-per-ip\"} 1",
+            "ssh_resume_proxy_probes_total 1",
             "ssh_resume_section_views_total{section=\"experience\"} 1",
             "ssh_resume_exec_commands_total{command=\"json\"} 1",
             "ssh_resume_exec_commands_total{command=\"other\"} 1",

@@ -6,6 +6,12 @@
 //! shutdown was requested and every connection has ended. Errors of one connection are
 //! logged where its task ends and never reach the accept loop; an `accept()` error is
 //! logged and retried after a short pause.
+//!
+//! Admission: the global cap, then the per-address limits, all before any SSH work.
+//! Behind a load balancer (`--proxy-protocol`) the visitor's address is known only once
+//! the PROXY header is read, so the accept loop refuses untrusted sources and takes the
+//! global slot, and the connection's task reads the header (within the login timeout)
+//! before the per-address limits see the real visitor.
 
 pub mod admin;
 pub mod algorithms;
@@ -14,9 +20,11 @@ pub mod connection;
 pub mod handler;
 pub mod keys;
 pub mod limits;
+pub mod memory;
 pub mod metrics;
 pub mod output;
 pub mod privacy;
+pub mod proxy;
 pub mod session;
 pub mod stream;
 pub mod terminal;
@@ -27,16 +35,19 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use russh::keys::PrivateKey;
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 
 use crate::resume::Loaded;
-use limits::{Limiter, Limits, RefusalLog};
+use connection::Endpoints;
+use limits::{Limiter, Limits, Refusal, RefusalLog, Slot};
 use metrics::Metrics;
 use privacy::{PeerLogging, Redactor};
+use proxy::{Header, ProxyProtocol};
 
 /// Pause after a failed `accept()` (e.g. out of file descriptors) before trying again.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
@@ -59,6 +70,9 @@ pub struct Settings {
     pub drain_timeout: Duration,
     /// How visitors' addresses and user names appear in logs.
     pub log_peers: PeerLogging,
+    /// `Some` behind a load balancer: every connection comes from a trusted proxy and
+    /// starts with a PROXY header naming the visitor.
+    pub proxy_protocol: Option<ProxyProtocol>,
     /// Keepalive probes to detect dead peers: one every interval, this many missed.
     pub keepalive_interval: Duration,
     pub keepalive_max: usize,
@@ -77,6 +91,7 @@ impl Default for Settings {
             max_session: Duration::from_secs(3600),
             drain_timeout: Duration::from_secs(5),
             log_peers: PeerLogging::Hashed,
+            proxy_protocol: None,
             keepalive_interval: Duration::from_secs(15),
             keepalive_max: 3,
             panic_command: None,
@@ -151,6 +166,7 @@ pub async fn run(listeners: Vec<TcpListener>, shared: Arc<Shared>) {
         shared.tracker.spawn(accept_loop(listener, shared.clone()));
     }
     shared.listening.store(true, Ordering::Relaxed);
+    tokio::spawn(memory::return_after_crowds(shared.clone()));
     shared.shutdown.cancelled().await;
     shared.tracker.close();
     let open = shared.limiter.open();
@@ -170,7 +186,10 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
             accepted = listener.accept() => accepted,
         };
         match accepted {
-            Ok((socket, peer)) => admit(socket, peer, &shared),
+            Ok((socket, peer)) => match &shared.settings.proxy_protocol {
+                None => admit(socket, peer, &shared),
+                Some(proxy) => admit_proxy(socket, peer, proxy, &shared),
+            },
             Err(err) => {
                 warn!(error = %err, "accept failed; retrying shortly");
                 tokio::time::sleep(ACCEPT_BACKOFF).await;
@@ -184,15 +203,74 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
 fn admit(socket: TcpStream, peer: SocketAddr, shared: &Arc<Shared>) {
     match shared.limiter.admit(peer.ip()) {
         Ok(admission) => {
-            shared.tracker.spawn(connection::serve(socket, peer, admission, shared.clone()));
+            let endpoints = Endpoints { peer, local: socket.local_addr().ok() };
+            shared.tracker.spawn(connection::serve(socket, endpoints, admission, shared.clone()));
         }
-        Err(refusal) => {
-            drop(socket);
-            shared.metrics.refused(refusal.as_str());
-            if let Some(held_back) = shared.refusals.should_log(refusal) {
-                let peer = shared.redactor.peer(peer.ip());
-                warn!(peer, reason = refusal.as_str(), held_back, "refused a connection");
-            }
+        Err(refusal) => refuse(shared, refusal, peer, None),
+    }
+}
+
+/// Behind a load balancer: only a trusted proxy may connect, and its connection holds a
+/// global slot while its own task reads the header.
+fn admit_proxy(socket: TcpStream, proxy: SocketAddr, trusted: &ProxyProtocol, shared: &Arc<Shared>) {
+    if !trusted.trusts(proxy.ip()) {
+        return refuse(shared, Refusal::UntrustedProxy, proxy, None);
+    }
+    match shared.limiter.slot() {
+        Ok(slot) => {
+            shared.tracker.spawn(serve_proxied(socket, proxy, slot, shared.clone()));
         }
+        Err(refusal) => refuse(shared, refusal, proxy, None),
+    }
+}
+
+/// Reads the PROXY header within the login timeout, then admits the visitor it names
+/// under the per-address limits, or answers the balancer's health check.
+async fn serve_proxied(mut socket: TcpStream, proxy: SocketAddr, slot: Slot, shared: Arc<Shared>) {
+    let left = shared.settings.login_timeout.saturating_sub(slot.accepted.elapsed());
+    let header = tokio::select! {
+        read = tokio::time::timeout(left, proxy::read_header(&mut socket)) => read,
+        _ = shared.cut_all.cancelled() => return,
+    };
+    let (peer, local) = match header {
+        Ok(Ok(Header::Proxied { source, destination })) => (source, Some(destination)),
+        Ok(Ok(Header::Unknown)) => (proxy, socket.local_addr().ok()),
+        Ok(Ok(Header::Local)) => return answer_probe(socket, slot, &shared).await,
+        Ok(Err(err)) => return refuse(&shared, Refusal::ProxyHeader, proxy, Some(&err.to_string())),
+        Err(_) => return refuse(&shared, Refusal::ProxyHeader, proxy, Some("no PROXY header in time")),
+    };
+    match shared.limiter.admit_in(slot, peer.ip()) {
+        Ok(admission) => {
+            let endpoints = Endpoints { peer, local };
+            connection::serve(socket, endpoints, admission, shared).await
+        }
+        Err(refusal) => refuse(&shared, refusal, peer, None),
+    }
+}
+
+/// Longest the answer to a health check may take to write.
+const PROBE_WRITE: Duration = Duration::from_secs(1);
+
+/// A v2 `LOCAL` header is the balancer checking on us: it gets our version line, so a
+/// check that expects `SSH-2.0-` passes, and the connection is closed. Not a visitor:
+/// no session, no per-address limit, not a refusal.
+async fn answer_probe(mut socket: TcpStream, slot: Slot, shared: &Shared) {
+    shared.metrics.proxy_probes.inc();
+    let answer = format!("{}\r\n", algorithms::SERVER_ID);
+    let answered = tokio::time::timeout(PROBE_WRITE, async {
+        socket.write_all(answer.as_bytes()).await?;
+        socket.shutdown().await
+    })
+    .await;
+    debug!(answered = matches!(answered, Ok(Ok(()))), "answered a load balancer health check");
+    drop(slot);
+}
+
+/// Closes a refused socket, counts it, and logs it (throttled per reason).
+fn refuse(shared: &Shared, refusal: Refusal, peer: SocketAddr, detail: Option<&str>) {
+    shared.metrics.refused(refusal.as_str());
+    if let Some(held_back) = shared.refusals.should_log(refusal) {
+        let peer = shared.redactor.peer(peer.ip());
+        warn!(peer, reason = refusal.as_str(), detail, held_back, "refused a connection");
     }
 }

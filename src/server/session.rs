@@ -8,6 +8,7 @@
 //! then exit status, EOF and close. Printed (non-interactive) output lives here too.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
@@ -20,6 +21,7 @@ use tracing::{debug, error, info};
 use super::connection::EndReason;
 use super::output::{Closed, Output, crlf};
 use super::terminal;
+use crate::resume::Loaded;
 use crate::tui::input::LONE_ESC_DELAY;
 use crate::tui::{App, Decoder, Effect, Event};
 
@@ -41,6 +43,8 @@ const ALTERNATE_SCROLL_OFF: &[u8] = b"\x1b[?1007l";
 pub struct Inbox {
     pub input: mpsc::Receiver<Bytes>,
     pub size: watch::Receiver<Size>,
+    /// The résumé in service; changes on SIGHUP.
+    pub resume: watch::Receiver<Arc<Loaded>>,
 }
 
 /// Runs `task`, the visitor's session, in a task of its own: should it panic, the panic
@@ -111,6 +115,13 @@ async fn event_loop(app: &mut App, mut inbox: Inbox, out: &Output) -> Result<End
                 }
                 _ = tokio::time::sleep(LONE_ESC_DELAY), if decoder.has_lone_esc() => {
                     decoder.flush_lone_esc(&mut events);
+                }
+                Ok(()) = inbox.resume.changed() => {
+                    let reloaded = inbox.resume.borrow_and_update().clone();
+                    let before = app.clone();
+                    app.replace_doc(reloaded);
+                    shown = Some(before);
+                    break;
                 }
             }
             while let Ok(bytes) = inbox.input.try_recv() {

@@ -20,24 +20,121 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier};
 use ratatui::widgets::Widget;
 
-use crate::tui::App;
+use crate::tui::{App, view};
 
 /// The bytes that turn a screen showing `before` (or a blank screen, when `None` or of
 /// another size) into one showing `now`.
 pub fn frame(before: Option<&App>, now: &App) -> Vec<u8> {
     let size = now.size();
     let area = Rect::new(0, 0, size.width, size.height);
-    let mut current = Buffer::empty(area);
+    let mut current = spare_buffer(area);
     now.render(area, &mut current);
-    let mut previous = Buffer::empty(area);
-    let mut out = Vec::with_capacity(4096);
-    match before {
-        Some(before) if before.size() == size => before.render(area, &mut previous),
-        // A new or resized screen: start from blank, whatever the terminal shows now.
-        _ => out.extend_from_slice(CLEAR_SCREEN),
-    }
-    encode(previous.diff(&current).into_iter(), &mut out);
+    let mut previous = spare_buffer(area);
+    let out = encode_frame(before, now, &mut previous, &current);
+    give_back(previous);
+    give_back(current);
     out
+}
+
+fn encode_frame(before: Option<&App>, now: &App, previous: &mut Buffer, current: &Buffer) -> Vec<u8> {
+    let size = now.size();
+    let area = previous.area;
+    let mut out = Vec::with_capacity(4096);
+    let before = before.filter(|before| before.size() == size);
+    match before {
+        Some(before) => before.render(area, previous),
+        // A new or resized screen: start from blank, whatever the terminal shows now.
+        None => out.extend_from_slice(CLEAR_SCREEN),
+    }
+    encode(previous.diff(current).into_iter(), &mut out);
+    match before.and_then(|before| scroll_step(before, now)) {
+        Some((region, lines)) => shorter(out, scrolled_frame(previous, current, region, lines)),
+        None => out,
+    }
+}
+
+/// Cell buffers kept per worker thread for the next frame: allocating and freeing two
+/// buffers per frame (half a megabyte each at 200x60, mapped and unmapped every time)
+/// cost more than drawing. Only buffers up to [`SPARE_CELLS`] are kept, two per thread.
+const SPARE_CELLS: usize = 200 * 60;
+
+thread_local! {
+    static SPARE: std::cell::RefCell<Vec<Buffer>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A blank buffer for `area`, reused when one is spare.
+fn spare_buffer(area: Rect) -> Buffer {
+    match SPARE.with(|spare| spare.borrow_mut().pop()) {
+        Some(mut buffer) => {
+            buffer.resize(area);
+            buffer.reset();
+            buffer
+        }
+        None => Buffer::empty(area),
+    }
+}
+
+fn give_back(buffer: Buffer) {
+    if buffer.content.len() <= SPARE_CELLS {
+        SPARE.with(|spare| {
+            let mut spare = spare.borrow_mut();
+            if spare.len() < 2 {
+                spare.push(buffer);
+            }
+        });
+    }
+}
+
+/// When `now` shows the same section as `before`, scrolled by fewer lines than the text
+/// area holds: the text area's rows and how many lines the text moved up (negative:
+/// down).
+fn scroll_step(before: &App, now: &App) -> Option<(std::ops::Range<u16>, isize)> {
+    let same_view = before.section() == now.section() && before.is_linear() == now.is_linear();
+    let area = view::content_area(now.size()).filter(|_| same_view)?;
+    let lines = now.scroll() as isize - before.scroll() as isize;
+    (lines != 0 && lines.unsigned_abs() < usize::from(area.height)).then(|| (area.y..area.bottom(), lines))
+}
+
+/// Moves the text with the terminal's own scrolling (a scroll region, line feed or
+/// reverse index, all VT100), then draws only what is still different: a scroll step
+/// costs a new line and the scrollbar instead of every line of text.
+fn scrolled_frame(
+    previous: &mut Buffer,
+    current: &Buffer,
+    rows: std::ops::Range<u16>,
+    lines: isize,
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(512);
+    let (top, bottom) = (u32::from(rows.start) + 1, u32::from(rows.end));
+    let _ = write!(out, "\x1b[{top};{bottom}r");
+    // A line feed on the region's last row scrolls it up; reverse index on its first
+    // row scrolls it down.
+    let (row, step) = if lines > 0 { (bottom, "\n") } else { (top, "\x1bM") };
+    let _ = write!(out, "\x1b[{row};1H{}\x1b[r", step.repeat(lines.unsigned_abs()));
+    shift_rows(previous, rows, lines);
+    encode(previous.diff(current).into_iter(), &mut out);
+    out
+}
+
+/// What the terminal does to its screen for the scroll above: rows in `rows` move up by
+/// `lines` (down when negative), and the rows uncovered are blank.
+fn shift_rows(buffer: &mut Buffer, rows: std::ops::Range<u16>, lines: isize) {
+    let width = usize::from(buffer.area.width);
+    let (start, end) = (usize::from(rows.start) * width, usize::from(rows.end) * width);
+    let region = &mut buffer.content[start..end];
+    let moved = lines.unsigned_abs() * width;
+    let len = region.len();
+    if lines > 0 {
+        region.rotate_left(moved);
+        region[len - moved..].fill(Cell::default());
+    } else {
+        region.rotate_right(moved);
+        region[..moved].fill(Cell::default());
+    }
+}
+
+fn shorter(a: Vec<u8>, b: Vec<u8>) -> Vec<u8> {
+    if b.len() < a.len() { b } else { a }
 }
 
 /// Erases the whole screen.
@@ -166,6 +263,34 @@ mod tests {
         app.handle(&key('j'));
         let step = frame(Some(&before), &app).len();
         assert!(step < full, "scroll step {step} bytes, full frame {full}");
+    }
+
+    #[test]
+    fn scroll_steps_use_the_terminals_scrolling_and_stay_small() {
+        for (width, height) in [(80, 24), (40, 20), (200, 60)] {
+            let mut app = app(width, height);
+            app.handle(&key('3'));
+            let mut screen = screen(width, height);
+            screen.process(&frame(None, &app));
+            for c in ['j', 'j', 'k', ' ', 'b', 'j'] {
+                let before = app.clone();
+                app.handle(&key(c));
+                let bytes = frame(Some(&before), &app);
+                // With the section list beside the text (200 columns), its lines scroll
+                // along and are drawn again.
+                let budget = if width < 120 { 400 } else { 800 };
+                if c == 'j' || c == 'k' {
+                    assert!(bytes.len() <= budget, "{c} at {width}x{height}: {} bytes", bytes.len());
+                }
+                screen.process(&bytes);
+                let mut fresh = self::screen(width, height);
+                fresh.process(&frame(None, &app));
+                let shown = |p: &vt100::Parser| -> Vec<String> {
+                    p.screen().contents().lines().map(|l| l.trim_end().to_owned()).collect()
+                };
+                assert_eq!(shown(&screen), shown(&fresh), "after {c} at {width}x{height}");
+            }
+        }
     }
 
     #[test]

@@ -61,7 +61,7 @@ pub struct App {
     overlay: Overlay,
     help_scroll: usize,
     /// The current section laid out at the current content width.
-    rows: Vec<Row>,
+    rows: Arc<[Row]>,
     /// What a visitor types to get here, e.g. `ssh -p 2222 resume.example.org`.
     ssh_command: String,
     search: Option<Search>,
@@ -100,7 +100,7 @@ impl App {
             scroll: vec![0; sections],
             overlay: Overlay::None,
             help_scroll: 0,
-            rows: Vec::new(),
+            rows: Arc::from([]),
             ssh_command: "ssh HOST".to_owned(),
             search: None,
             qr: None,
@@ -119,6 +119,30 @@ impl App {
 
     pub fn doc(&self) -> &Loaded {
         &self.doc
+    }
+
+    /// Shows a reloaded résumé from the next frame on. The reader stays on the section
+    /// with the same slug, where it still exists, at the nearest line; a search or a
+    /// share card is closed (their results belong to the old text). The linear pager
+    /// keeps the text it already laid out.
+    pub fn replace_doc(&mut self, doc: Arc<Loaded>) {
+        let slug = self.outline().sections.get(self.section).map(|s| s.slug);
+        let scroll = self.scroll();
+        self.doc = doc;
+        let sections = self.outline().sections.len();
+        let section = slug.and_then(|slug| self.outline().sections.iter().position(|s| s.slug == slug));
+        self.section = section.unwrap_or(0);
+        self.scroll = vec![0; sections];
+        if let Some(slot) = self.scroll.get_mut(self.section) {
+            *slot = if section.is_some() { scroll } else { 0 };
+        }
+        self.search = None;
+        self.qr = None;
+        self.place = None;
+        if self.overlay == Overlay::Share {
+            self.overlay = Overlay::None;
+        }
+        self.relayout();
     }
 
     /// The outline in the visitor's character set.
@@ -489,10 +513,8 @@ impl App {
 
     fn relayout(&mut self) {
         let width = usize::from(view::content_size(self.size).width);
-        self.rows = match self.outline().sections.get(self.section) {
-            Some(section) => layout(section, width),
-            None => Vec::new(),
-        };
+        let utf8 = !self.theme.ascii();
+        self.rows = self.doc.rows(self.section, width, utf8).unwrap_or_else(|| Arc::from([]));
         let max = self.max_scroll();
         if let Some(scroll) = self.scroll.get_mut(self.section) {
             *scroll = (*scroll).min(max);
@@ -526,6 +548,18 @@ mod tests {
 
     fn press(app: &mut App, code: KeyCode) -> Effect {
         app.handle(&Event::Key(KeyEvent::new(code)))
+    }
+
+    #[test]
+    fn a_reloaded_resume_keeps_the_readers_section() {
+        let mut app = app(80, 24);
+        press(&mut app, KeyCode::Char('3'));
+        press(&mut app, KeyCode::Down);
+        let text = include_str!("../../resume.toml").replace("Together.ai", "Together AI");
+        let reloaded = Loaded::from_resume(parse_str(&text, "resume.toml").unwrap());
+        app.replace_doc(Arc::new(reloaded));
+        assert_eq!((app.section(), app.scroll()), (2, 1));
+        assert!(app.rows().iter().any(|r| r.text.starts_with("Together AI")));
     }
 
     #[test]

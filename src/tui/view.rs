@@ -103,6 +103,11 @@ pub fn content_size(size: Size) -> Size {
     }
 }
 
+/// Where the scrolling text is drawn for a terminal of `size`, when the résumé is shown.
+pub fn content_area(size: Size) -> Option<Rect> {
+    geometry(Rect::new(0, 0, size.width, size.height)).map(|geometry| geometry.text)
+}
+
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let Some(geometry) = geometry(area) else {

@@ -70,7 +70,7 @@ impl Default for WebSettings {
         Self {
             fingerprint: String::new(),
             ssh_port: None,
-            trusted_proxies: Cidr::loopback().to_vec(),
+            trusted_proxies: forwarded::loopback(),
             header_read_timeout: Duration::from_secs(10),
             max_connection_age: Duration::from_secs(60),
         }

@@ -1,0 +1,326 @@
+//! Behind a load balancer: the PROXY protocol header (v1 text or v2 binary) in which the
+//! balancer names the visitor, and the addresses trusted to send it.
+//!
+//! With `--proxy-protocol` every connection must come from a trusted proxy and start
+//! with a header; the accept loop refuses anyone else before reading a byte, so nobody
+//! can claim another address. [`read_header`] reads exactly the header and not one byte
+//! more: the client's SSH version line, even when it came in the same TCP segment, stays
+//! in the socket for russh. The parsing itself is the `ppp` crate's. This module does
+//! not apply limits or time anything; the accept loop in `mod.rs` does.
+
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+use std::str::FromStr;
+
+use ppp::{v1, v2};
+use tokio::io::{AsyncRead, AsyncReadExt};
+
+/// An address range, `ADDRESS/PREFIX`; a bare address is a range of one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cidr {
+    network: IpAddr,
+    prefix: u8,
+}
+
+/// The address as a number and its width in bits; IPv4-mapped IPv6 counts as IPv4.
+fn bits(ip: IpAddr) -> (u128, u8) {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => (u128::from(u32::from(v4)), 32),
+        IpAddr::V6(v6) => (u128::from(v6), 128),
+    }
+}
+
+fn mask(prefix: u8, width: u8) -> u128 {
+    let all = if width == 128 { u128::MAX } else { (1u128 << width) - 1 };
+    if prefix == 0 { 0 } else { (all << (width - prefix)) & all }
+}
+
+impl Cidr {
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let (network, width) = bits(self.network);
+        let (address, address_width) = bits(ip);
+        width == address_width && address & mask(self.prefix, width) == network
+    }
+}
+
+impl FromStr for Cidr {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("`{text}` is not an address or CIDR range like 10.0.0.0/8 or 2001:db8::/32");
+        let (address, prefix) = text.split_once('/').map_or((text, None), |(a, p)| (a, Some(p)));
+        let network: IpAddr = address.trim().parse().map_err(|_| bad())?;
+        let network = network.to_canonical();
+        let (value, width) = bits(network);
+        let prefix = match prefix {
+            None => width,
+            Some(prefix) => prefix.trim().parse::<u8>().ok().filter(|p| *p <= width).ok_or_else(bad)?,
+        };
+        if value & !mask(prefix, width) != 0 {
+            let masked = value & mask(prefix, width);
+            let network = if let Ok(v4) = u32::try_from(masked)
+                && width == 32
+            {
+                IpAddr::from(std::net::Ipv4Addr::from(v4))
+            } else {
+                IpAddr::from(std::net::Ipv6Addr::from(masked))
+            };
+            return Err(format!("`{text}` has bits set past the /{prefix} prefix: write {network}/{prefix}"));
+        }
+        Ok(Self { network, prefix })
+    }
+}
+
+impl fmt::Display for Cidr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.network, self.prefix)
+    }
+}
+
+/// `--proxy-protocol` with its `--trusted-proxy` ranges.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyProtocol {
+    pub trusted: Vec<Cidr>,
+}
+
+impl ProxyProtocol {
+    /// May `ip` connect and say who the visitor is?
+    pub fn trusts(&self, ip: IpAddr) -> bool {
+        self.trusted.iter().any(|range| range.contains(ip))
+    }
+}
+
+/// What a valid header says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Header {
+    /// A visitor at `source` who connected to the balancer at `destination`.
+    Proxied { source: SocketAddr, destination: SocketAddr },
+    /// The balancer relays a connection whose source it cannot name (v1 `UNKNOWN`, v2
+    /// `PROXY` with an unspecified or UNIX address): the connection's own addresses count.
+    Unknown,
+    /// v2 `LOCAL`: the balancer's own connection, e.g. HAProxy's health check.
+    Local,
+}
+
+/// Why a trusted proxy's connection did not start with a valid header.
+#[derive(Debug, thiserror::Error)]
+pub enum HeaderError {
+    #[error("closed before the end of the PROXY header")]
+    Closed,
+    #[error("cannot read the PROXY header: {0}")]
+    Io(std::io::Error),
+    #[error("the connection does not start with a PROXY header")]
+    Missing,
+    #[error("the PROXY header is longer than {0} bytes")]
+    TooLong(usize),
+    #[error("invalid PROXY header: {0}")]
+    Invalid(String),
+}
+
+impl From<std::io::Error> for HeaderError {
+    fn from(err: std::io::Error) -> Self {
+        match err.kind() {
+            std::io::ErrorKind::UnexpectedEof => HeaderError::Closed,
+            _ => HeaderError::Io(err),
+        }
+    }
+}
+
+const V1_PREFIX: &[u8] = b"PROXY ";
+const V2_SIGNATURE: &[u8] = v2::PROTOCOL_PREFIX;
+/// No header is shorter: `PROXY UNKNOWN\r\n`; a v2 header has at least 16 bytes.
+const SHORTEST: usize = 15;
+/// The longest v1 header, CR LF included (the specification's limit).
+pub const V1_MAX: usize = 107;
+/// The most address and TLV bytes a v2 header may carry here. HAProxy sends 12 (IPv4)
+/// or 36 (IPv6) plus the TLVs it is configured to add; the bound caps each header's
+/// buffer, and the global connection cap bounds how many are read at once.
+pub const V2_MAX_PAYLOAD: usize = 2048;
+
+/// Reads one PROXY header from the start of `stream`, consuming exactly its bytes.
+pub async fn read_header<S: AsyncRead + Unpin>(stream: &mut S) -> Result<Header, HeaderError> {
+    let mut header = vec![0u8; 1];
+    stream.read_exact(&mut header).await?;
+    // A client's version line (`SSH-…`) is refused at its first byte, not at the timeout.
+    if header[0] != V1_PREFIX[0] && header[0] != V2_SIGNATURE[0] {
+        return Err(HeaderError::Missing);
+    }
+    header.resize(SHORTEST, 0);
+    stream.read_exact(&mut header[1..]).await?;
+    if header.starts_with(V2_SIGNATURE) {
+        read_v2(stream, header).await
+    } else if header.starts_with(V1_PREFIX) {
+        read_v1(stream, header).await
+    } else {
+        Err(HeaderError::Missing)
+    }
+}
+
+/// The rest of a v2 header: the 16-byte prefix ends with the payload's length.
+async fn read_v2<S: AsyncRead + Unpin>(stream: &mut S, mut header: Vec<u8>) -> Result<Header, HeaderError> {
+    header.push(stream.read_u8().await?);
+    let length = usize::from(u16::from_be_bytes([header[14], header[15]]));
+    if length > V2_MAX_PAYLOAD {
+        return Err(HeaderError::TooLong(16 + V2_MAX_PAYLOAD));
+    }
+    let start = header.len();
+    header.resize(start + length, 0);
+    stream.read_exact(&mut header[start..]).await?;
+    let parsed = v2::Header::try_from(header.as_slice()).map_err(|e| HeaderError::Invalid(e.to_string()))?;
+    Ok(match (parsed.command, parsed.addresses) {
+        (v2::Command::Local, _) => Header::Local,
+        (v2::Command::Proxy, v2::Addresses::IPv4(a)) => Header::Proxied {
+            source: SocketAddr::from((a.source_address, a.source_port)),
+            destination: SocketAddr::from((a.destination_address, a.destination_port)),
+        },
+        (v2::Command::Proxy, v2::Addresses::IPv6(a)) => Header::Proxied {
+            source: SocketAddr::from((a.source_address, a.source_port)),
+            destination: SocketAddr::from((a.destination_address, a.destination_port)),
+        },
+        (v2::Command::Proxy, v2::Addresses::Unspecified | v2::Addresses::Unix(_)) => Header::Unknown,
+    })
+}
+
+/// The rest of a v1 line, a byte at a time: nothing past its CR LF may be consumed, and
+/// the line is short (at most [`V1_MAX`] bytes) and read once per connection.
+async fn read_v1<S: AsyncRead + Unpin>(stream: &mut S, mut header: Vec<u8>) -> Result<Header, HeaderError> {
+    while !header.ends_with(b"\r\n") {
+        if header.len() >= V1_MAX {
+            return Err(HeaderError::TooLong(V1_MAX));
+        }
+        header.push(stream.read_u8().await?);
+    }
+    let parsed = v1::Header::try_from(header.as_slice()).map_err(|e| HeaderError::Invalid(e.to_string()))?;
+    Ok(match parsed.addresses {
+        v1::Addresses::Tcp4(a) => Header::Proxied {
+            source: SocketAddr::from((a.source_address, a.source_port)),
+            destination: SocketAddr::from((a.destination_address, a.destination_port)),
+        },
+        v1::Addresses::Tcp6(a) => Header::Proxied {
+            source: SocketAddr::from((a.source_address, a.source_port)),
+            destination: SocketAddr::from((a.destination_address, a.destination_port)),
+        },
+        v1::Addresses::Unknown => Header::Unknown,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::AsyncWriteExt;
+
+    fn cidr(text: &str) -> Cidr {
+        text.parse().unwrap()
+    }
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn ranges_contain_their_addresses() {
+        assert!(cidr("10.0.0.0/8").contains(ip("10.255.1.2")));
+        assert!(!cidr("10.0.0.0/8").contains(ip("11.0.0.1")));
+        assert!(cidr("127.0.0.1").contains(ip("127.0.0.1")));
+        assert!(!cidr("127.0.0.1").contains(ip("127.0.0.2")));
+        assert!(cidr("0.0.0.0/0").contains(ip("192.0.2.1")));
+        assert!(!cidr("0.0.0.0/0").contains(ip("2001:db8::1")));
+        assert!(cidr("2001:db8::/32").contains(ip("2001:db8:ffff::1")));
+        assert!(cidr("::/0").contains(ip("::1")));
+        assert!(cidr("10.0.0.0/8").contains(ip("::ffff:10.1.2.3")), "mapped IPv4 is IPv4");
+        assert_eq!(cidr("::ffff:10.0.0.1").to_string(), "10.0.0.1/32", "written as IPv4");
+        assert_eq!(cidr(" 192.0.2.0/24 ").to_string(), "192.0.2.0/24");
+    }
+
+    #[test]
+    fn bad_ranges_say_what_to_write() {
+        let err = "10.0.0.1/8".parse::<Cidr>().unwrap_err();
+        assert!(err.contains("write 10.0.0.0/8"), "{err}");
+        assert!("10.0.0.0/33".parse::<Cidr>().is_err());
+        assert!("example.com".parse::<Cidr>().is_err());
+        assert!("10.0.0.0/".parse::<Cidr>().is_err());
+    }
+
+    /// Reads a header from `bytes` and returns it with what is left in the stream.
+    async fn read(bytes: &[u8]) -> (Result<Header, HeaderError>, Vec<u8>) {
+        let (mut ours, mut theirs) = tokio::io::duplex(64 * 1024);
+        theirs.write_all(bytes).await.unwrap();
+        drop(theirs);
+        let header = read_header(&mut ours).await;
+        let mut rest = Vec::new();
+        ours.read_to_end(&mut rest).await.unwrap();
+        (header, rest)
+    }
+
+    fn v2_proxy(source: &str, destination: &str) -> Vec<u8> {
+        let addresses = (source.parse::<SocketAddr>().unwrap(), destination.parse::<SocketAddr>().unwrap());
+        v2::Builder::with_addresses(0x21, v2::Protocol::Stream, addresses).build().unwrap()
+    }
+
+    #[tokio::test]
+    async fn v2_header_then_the_version_line_leaves_the_line_unread() {
+        let mut bytes = v2_proxy("127.0.0.5:40000", "127.0.0.1:22");
+        bytes.extend_from_slice(b"SSH-2.0-OpenSSH_9.6\r\n");
+        let (header, rest) = read(&bytes).await;
+        let source = "127.0.0.5:40000".parse().unwrap();
+        let destination = "127.0.0.1:22".parse().unwrap();
+        assert_eq!(header.unwrap(), Header::Proxied { source, destination });
+        assert_eq!(rest, b"SSH-2.0-OpenSSH_9.6\r\n");
+    }
+
+    #[tokio::test]
+    async fn v2_ipv6_and_tlvs() {
+        let addresses = ("[2001:db8::5]:1234".parse::<SocketAddr>().unwrap(), "[::1]:22".parse().unwrap());
+        let mut bytes = v2::Builder::with_addresses(0x21, v2::Protocol::Stream, addresses)
+            .write_tlv(v2::Type::UniqueId, b"abc")
+            .unwrap()
+            .build()
+            .unwrap();
+        bytes.extend_from_slice(b"SSH");
+        let (header, rest) = read(&bytes).await;
+        assert!(matches!(header.unwrap(), Header::Proxied { source, .. } if source.port() == 1234));
+        assert_eq!(rest, b"SSH");
+    }
+
+    #[tokio::test]
+    async fn v2_local_is_a_health_check() {
+        let bytes = v2::Builder::with_addresses(0x20, v2::Protocol::Unspecified, v2::Addresses::Unspecified)
+            .build()
+            .unwrap();
+        assert_eq!(read(&bytes).await.0.unwrap(), Header::Local);
+    }
+
+    #[tokio::test]
+    async fn v1_header_then_the_version_line_leaves_the_line_unread() {
+        let (header, rest) = read(b"PROXY TCP4 192.0.2.7 127.0.0.1 5555 22\r\nSSH-2.0-x\r\n").await;
+        assert!(
+            matches!(header.unwrap(), Header::Proxied { source, .. } if source == "192.0.2.7:5555".parse().unwrap())
+        );
+        assert_eq!(rest, b"SSH-2.0-x\r\n");
+        let (header, rest) = read(b"PROXY TCP6 2001:db8::1 ::1 5555 22\r\n").await;
+        assert!(matches!(header.unwrap(), Header::Proxied { .. }));
+        assert!(rest.is_empty());
+        assert_eq!(read(b"PROXY UNKNOWN\r\n").await.0.unwrap(), Header::Unknown);
+    }
+
+    #[tokio::test]
+    async fn no_header_or_a_broken_one_is_an_error() {
+        let (header, rest) = read(b"SSH-2.0-OpenSSH_9.6\r\n").await;
+        assert!(matches!(header, Err(HeaderError::Missing)), "{header:?}");
+        assert_eq!(rest, b"SH-2.0-OpenSSH_9.6\r\n", "refused after one byte");
+        assert!(matches!(read(b"PROXY TCP4 1.2.3\r\n").await.0, Err(HeaderError::Invalid(_))));
+        assert!(matches!(
+            read(b"PROXY TCP4 999.0.0.1 127.0.0.1 1 2\r\n").await.0,
+            Err(HeaderError::Invalid(_))
+        ));
+        assert!(matches!(read(b"PROXY TCP4 1.2.3.4").await.0, Err(HeaderError::Closed)));
+        let long = format!("PROXY {}\r\n", "x".repeat(200));
+        assert!(matches!(read(long.as_bytes()).await.0, Err(HeaderError::TooLong(V1_MAX))));
+        let mut huge = v2_proxy("127.0.0.5:1", "127.0.0.1:2");
+        huge[14..16].copy_from_slice(&u16::MAX.to_be_bytes());
+        assert!(matches!(read(&huge).await.0, Err(HeaderError::TooLong(_))));
+        let mut wrong_version = v2_proxy("127.0.0.5:1", "127.0.0.1:2");
+        wrong_version[12] = 0x11;
+        assert!(matches!(read(&wrong_version).await.0, Err(HeaderError::Invalid(_))));
+    }
+}
