@@ -7,6 +7,9 @@
 //! `curl wttr.in`; `text/plain` or `text/*` asks for it without colour. An `Accept` that
 //! allows nothing we have is answered with plain text rather than a 406: a résumé is
 //! more use than an error.
+//!
+//! [`encoding`] reads `Accept-Encoding` the same way: brotli where allowed, else gzip,
+//! else none.
 
 /// What `/` answers with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +56,43 @@ pub fn negotiate(accept: Option<&str>) -> Choice {
         ranges.iter().any(|r| r.kind == kind && r.subtype == subtype && r.quality > 0)
     };
     Choice::Text { colour: !allows("text", "*") && allows("*", "*") }
+}
+
+/// The content coding an answer is sent in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+/// The coding for an `Accept-Encoding` header: `br` when allowed and not less wanted
+/// than gzip (it is smaller), else `gzip`, else none. `*` allows both.
+pub fn encoding(accept_encoding: Option<&str>) -> Encoding {
+    let (mut br, mut gzip, mut any) = (None, None, None);
+    for item in accept_encoding.unwrap_or_default().split(',') {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let quality = parts
+            .filter_map(|param| param.split_once('='))
+            .find(|(name, _)| name.trim() == "q")
+            .map_or(Some(1000), |(_, value)| parse_quality(value.trim()));
+        let Some(quality) = quality else { continue };
+        match name.as_str() {
+            "br" => br = Some(quality),
+            "gzip" | "x-gzip" => gzip = Some(quality),
+            "*" => any = Some(quality),
+            _ => {}
+        }
+    }
+    let (br, gzip) = (br.or(any).unwrap_or(0), gzip.or(any).unwrap_or(0));
+    if br > 0 && br >= gzip {
+        Encoding::Brotli
+    } else if gzip > 0 {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
 }
 
 /// `type/subtype;q=0.5;…`, or `None` when malformed.
@@ -128,6 +168,19 @@ mod tests {
         assert_eq!(negotiate(Some("text/*")), Choice::Text { colour: false });
         assert_eq!(negotiate(Some("image/png")), Choice::Text { colour: false });
         assert_eq!(negotiate(Some("*/*;q=0")), Choice::Text { colour: false });
+    }
+
+    #[test]
+    fn encodings_prefer_brotli_then_gzip() {
+        assert_eq!(encoding(Some("gzip, deflate, br, zstd")), Encoding::Brotli, "Chromium");
+        assert_eq!(encoding(Some("gzip, deflate")), Encoding::Gzip);
+        assert_eq!(encoding(Some("br;q=0.5, gzip")), Encoding::Gzip);
+        assert_eq!(encoding(Some("br;q=0, gzip;q=0")), Encoding::Identity);
+        assert_eq!(encoding(Some("*")), Encoding::Brotli);
+        assert_eq!(encoding(Some("*;q=0.1, br;q=0")), Encoding::Gzip);
+        assert_eq!(encoding(Some("deflate")), Encoding::Identity);
+        assert_eq!(encoding(Some("br;q=nonsense")), Encoding::Identity);
+        assert_eq!(encoding(None), Encoding::Identity);
     }
 
     #[test]

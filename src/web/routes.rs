@@ -7,6 +7,8 @@
 //! for a minute, so a reload reaches readers within one. Every answer, errors included,
 //! carries a CSP that allows no script at all, and the other security headers. Unknown
 //! paths get a small 404 page; `HEAD` is answered by the `GET` routes without a body.
+//! Answers kept compressed ([`Encoded`]) go out in the coding the client accepts best;
+//! the rest (the text of `/`, errors) are compressed on the fly by tower-http.
 
 use std::sync::{Arc, LazyLock};
 use std::time::{Instant, SystemTime};
@@ -22,8 +24,8 @@ use sha2::{Digest, Sha256};
 use tower_http::compression::CompressionLayer;
 use tracing::debug;
 
-use super::cache::Rendered;
-use super::negotiate::{Choice, negotiate};
+use super::cache::{Encoded, Rendered};
+use super::negotiate::{Choice, encoding, negotiate};
 use super::page::{self, Invite};
 use super::{Peer, Web, ansi, forwarded};
 use crate::server::handler::public_ssh_target;
@@ -48,7 +50,7 @@ const RESUME_CACHING: &str = "public, max-age=60";
 
 /// The stylesheet, addressed by a hash of its content so it can be kept for good.
 struct Style {
-    body: Bytes,
+    body: Encoded,
     version: String,
     href: String,
 }
@@ -57,7 +59,7 @@ static STYLE: LazyLock<Style> = LazyLock::new(|| {
     let hash = Sha256::digest(page::STYLE.as_bytes());
     let version: String = hash[..6].iter().map(|b| format!("{b:02x}")).collect();
     Style {
-        body: Bytes::from_static(page::STYLE.as_bytes()),
+        body: Encoded::new(Bytes::from_static(page::STYLE.as_bytes())),
         href: format!("/style.css?v={version}"),
         version,
     }
@@ -82,6 +84,8 @@ pub fn router(web: Arc<Web>) -> Router {
 /// One answer before the conditional-request check.
 struct Answer {
     body: Bytes,
+    /// The body's `Content-Encoding`, when it is compressed already.
+    coding: Option<&'static str>,
     content_type: &'static str,
     etag: HeaderValue,
     /// `Vary` for the answer: `Accept` too where the answer was negotiated.
@@ -91,7 +95,14 @@ struct Answer {
 
 impl Answer {
     fn new(body: Bytes, content_type: &'static str, etag: HeaderValue) -> Self {
-        Self { body, content_type, etag, vary: "Accept-Encoding", cors: false }
+        Self { body, coding: None, content_type, etag, vary: "Accept-Encoding", cors: false }
+    }
+
+    /// `body` in the coding the request accepts best.
+    fn encoded(request: &HeaderMap, body: &Encoded, content_type: &'static str, etag: HeaderValue) -> Self {
+        let accepted = request.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok());
+        let (body, coding) = body.get(encoding(accepted));
+        Self { coding, ..Self::new(body, content_type, etag) }
     }
 }
 
@@ -102,7 +113,11 @@ fn respond(request: &HeaderMap, rendered: &Rendered, answer: Answer) -> Response
     let mut response = if current {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        ([(header::CONTENT_TYPE, answer.content_type)], answer.body).into_response()
+        let mut response = ([(header::CONTENT_TYPE, answer.content_type)], answer.body).into_response();
+        if let Some(coding) = answer.coding {
+            response.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+        }
+        response
     };
     let headers = response.headers_mut();
     headers.insert(header::ETAG, answer.etag);
@@ -139,13 +154,16 @@ async fn index(State(web): State<Arc<Web>>, request: Request) -> Response {
     let mut answer = match negotiate(accept) {
         Choice::Html => {
             let (body, etag) = rendered.page(&invite, &STYLE.href);
-            Answer::new(body, HTML, etag)
+            Answer::encoded(headers, &body, HTML, etag)
         }
-        Choice::Json => Answer::new(rendered.json.clone(), JSON, rendered.etag("json", &[])),
-        Choice::Markdown => Answer::new(rendered.markdown.clone(), MARKDOWN, rendered.etag("markdown", &[])),
+        Choice::Json => Answer::encoded(headers, &rendered.json, JSON, rendered.etag("json", &[])),
+        Choice::Markdown => {
+            Answer::encoded(headers, &rendered.markdown, MARKDOWN, rendered.etag("markdown", &[]))
+        }
         Choice::Text { colour } => {
             let colour = colour && !has_flag(request.uri().query(), "nocolor");
-            let (kind, text) = if colour { ("ansi", &rendered.ansi) } else { ("text", &rendered.text) };
+            let (kind, text) =
+                if colour { ("ansi", &rendered.ansi) } else { ("text", rendered.text.identity()) };
             let footer = ansi::footer(&invite.ssh_command, &invite.fingerprint, colour);
             let body = Bytes::from([text.as_ref(), footer.as_bytes()].concat());
             Answer::new(body, TEXT, rendered.etag(kind, &[&invite.ssh_command, &invite.fingerprint]))
@@ -160,10 +178,11 @@ fn export(
     request: &Request,
     rendered: &Rendered,
     kind: &str,
-    body: &Bytes,
+    body: &Encoded,
     content_type: &'static str,
 ) -> Response {
-    let answer = Answer { cors: true, ..Answer::new(body.clone(), content_type, rendered.etag(kind, &[])) };
+    let etag = rendered.etag(kind, &[]);
+    let answer = Answer { cors: true, ..Answer::encoded(request.headers(), body, content_type, etag) };
     respond(request.headers(), rendered, answer)
 }
 
@@ -186,7 +205,10 @@ async fn qr(State(web): State<Arc<Web>>, request: Request) -> Response {
     let rendered = web.rendered();
     let url = invite(&web, &rendered, &request).share_url;
     match rendered.qr(&url) {
-        Ok(svg) => respond(request.headers(), &rendered, Answer::new(svg, SVG, rendered.etag("qr", &[&url]))),
+        Ok(svg) => {
+            let answer = Answer::encoded(request.headers(), &svg, SVG, rendered.etag("qr", &[&url]));
+            respond(request.headers(), &rendered, answer)
+        }
         Err(why) => {
             (StatusCode::INTERNAL_SERVER_ERROR, [(header::CACHE_CONTROL, "no-store")], why).into_response()
         }
@@ -199,15 +221,23 @@ async fn style(request: Request) -> Response {
     let caching = if versioned { "public, max-age=31536000, immutable" } else { "public, max-age=3600" };
     let etag = HeaderValue::from_str(&format!("W/\"{}\"", STYLE.version))
         .unwrap_or(HeaderValue::from_static("W/\"0\""));
+    let vary = (header::VARY, HeaderValue::from_static("Accept-Encoding"));
     if is_current(request.headers(), &etag, None) {
-        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag), vary]).into_response();
     }
+    let accepted = request.headers().get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok());
+    let (body, coding) = STYLE.body.get(encoding(accepted));
     let headers = [
         (header::CONTENT_TYPE, HeaderValue::from_static(CSS)),
         (header::CACHE_CONTROL, HeaderValue::from_static(caching)),
         (header::ETAG, etag),
+        vary,
     ];
-    (headers, STYLE.body.clone()).into_response()
+    let mut response = (headers, body).into_response();
+    if let Some(coding) = coding {
+        response.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+    }
+    response
 }
 
 async fn not_found(request: Request) -> Response {
