@@ -194,10 +194,6 @@ impl Connection {
         self.end.cancelled().await
     }
 
-    pub fn end_requested_now(&self) -> bool {
-        self.end.is_cancelled()
-    }
-
     /// Cuts the socket: all I/O on it fails from now on.
     pub fn cut(&self) {
         self.cut.cancel();

@@ -203,10 +203,6 @@ impl Limiter {
         Arc::new(Self { limits, global, table: Mutex::new(HashMap::new()), next_id: AtomicU64::new(1) })
     }
 
-    pub fn limits(&self) -> &Limits {
-        &self.limits
-    }
-
     /// Open connections right now.
     pub fn open(&self) -> usize {
         self.limits.max_connections.saturating_sub(self.global.available_permits())

@@ -35,10 +35,6 @@ impl Redactor {
         Self { mode, key: Mutex::new((RandomState::new(), today())) }
     }
 
-    pub fn mode(&self) -> PeerLogging {
-        self.mode
-    }
-
     /// The visitor's address as logged, or `None` when peers are not logged.
     pub fn peer(&self, ip: IpAddr) -> Option<String> {
         match self.mode {
