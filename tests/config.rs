@@ -4,11 +4,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::{LIVENESS, manifest_path, temp_dir};
+use common::{manifest_path, stderr_lines, temp_dir, wait_for_line};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ssh-resume");
 
@@ -122,19 +121,8 @@ fn serve_runs_with_the_file() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (lines_tx, lines) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = lines_tx.send(line);
-        }
-    });
-    let started = loop {
-        let line = lines.recv_timeout(LIVENESS).expect("no `ssh-resume started` line");
-        if line.contains("ssh-resume started") {
-            break line;
-        }
-    };
+    let lines = stderr_lines(&mut child);
+    let started = wait_for_line(&lines, "ssh-resume started");
     let _ = child.kill();
     let _ = child.wait();
     assert!(started.contains("max_per_ip=7"), "{started}");

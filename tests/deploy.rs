@@ -6,13 +6,12 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
 
-use common::{LIVENESS, manifest_path, temp_dir};
+use common::{manifest_path, stderr_lines, temp_dir, wait_for_line};
 use ssh_resume::server::keys;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ssh-resume");
@@ -94,23 +93,11 @@ impl ServerProcess {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let (lines_tx, lines) = mpsc::channel();
         // Keeps draining stderr after the address is found, so logging never blocks.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let _ = lines_tx.send(line);
-            }
-        });
-        let mut seen = String::new();
-        let addr = loop {
-            let line = lines.recv_timeout(LIVENESS).unwrap_or_else(|_| panic!("no `listening on`:\n{seen}"));
-            if let Some(rest) = line.split("listening on ").nth(1) {
-                break rest.split_whitespace().next().unwrap().parse().unwrap();
-            }
-            seen.push_str(&line);
-            seen.push('\n');
-        };
+        let lines = stderr_lines(&mut child);
+        let line = wait_for_line(&lines, "listening on ");
+        let addr = line.split("listening on ").nth(1).and_then(|rest| rest.split_whitespace().next());
+        let addr = addr.unwrap().parse().unwrap();
         Self { child, addr }
     }
 }

@@ -431,3 +431,31 @@ pub async fn http_get(addr: SocketAddr, path: &str) -> (u16, String) {
     let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
     (status, body)
 }
+
+/// Drains a spawned server's stderr on a thread of its own (so its logging never blocks)
+/// and hands the lines over.
+pub fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::{BufRead, BufReader};
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let (tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    lines
+}
+
+/// The first line containing `needle`; panics with what was seen after [`LIVENESS`].
+pub fn wait_for_line(lines: &std::sync::mpsc::Receiver<String>, needle: &str) -> String {
+    let mut seen = String::new();
+    loop {
+        let line =
+            lines.recv_timeout(LIVENESS).unwrap_or_else(|_| panic!("no line with {needle:?}:\n{seen}"));
+        if line.contains(needle) {
+            return line;
+        }
+        seen.push_str(&line);
+        seen.push('\n');
+    }
+}
