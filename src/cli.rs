@@ -18,11 +18,12 @@ use tokio_util::sync::CancellationToken;
 use tracing::info;
 
 use crate::config::{self, FileValues};
+use crate::guard::cidr::Cidr;
+use crate::guard::limits::{Limits, Rate};
+use crate::guard::privacy::PeerLogging;
 use crate::resume::export::Format;
 use crate::resume::{LoadError, Loaded};
-use crate::server::limits::{Limits, Rate};
-use crate::server::privacy::PeerLogging;
-use crate::server::proxy::{Cidr, ProxyProtocol};
+use crate::server::proxy::ProxyProtocol;
 use crate::server::{self, Settings, keys};
 use crate::web::{self, WebSettings, forwarded};
 
@@ -47,6 +48,42 @@ pub enum LogFormat {
     Json,
 }
 
+/// `--log-peers`: how visitors appear in logs ([`PeerLogging`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogPeers {
+    Full,
+    Hashed,
+    None,
+}
+
+impl From<LogPeers> for PeerLogging {
+    fn from(value: LogPeers) -> Self {
+        match value {
+            LogPeers::Full => PeerLogging::Full,
+            LogPeers::Hashed => PeerLogging::Hashed,
+            LogPeers::None => PeerLogging::None,
+        }
+    }
+}
+
+/// `render --format`: the résumé's printed forms ([`Format`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RenderFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+impl From<RenderFormat> for Format {
+    fn from(value: RenderFormat) -> Self {
+        match value {
+            RenderFormat::Text => Format::Text,
+            RenderFormat::Markdown => Format::Markdown,
+            RenderFormat::Json => Format::Json,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the résumé over SSH (the default).
@@ -64,7 +101,7 @@ pub enum Command {
     /// Print the résumé locally, as visitors without a terminal get it.
     Render {
         #[arg(long, value_enum, default_value = "text")]
-        format: Format,
+        format: RenderFormat,
         /// Column to wrap text at.
         #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u16).range(20..=500))]
         width: u16,
@@ -123,7 +160,7 @@ pub struct ServeArgs {
     /// How visitors' addresses and user names appear in logs: in full, as a keyed hash
     /// (key made at start, replaced daily), or not at all.
     #[arg(long, value_enum, default_value = "hashed", env = "SSH_RESUME_LOG_PEERS")]
-    pub log_peers: PeerLogging,
+    pub log_peers: LogPeers,
     /// Serve `/metrics`, `/healthz` and `/readyz` over HTTP on this address (off by default).
     #[arg(long, env = "SSH_RESUME_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
@@ -234,7 +271,7 @@ impl ServeArgs {
             max_session: l.max_session,
             drain_timeout: l.drain_timeout,
             keepalive_interval: l.keepalive,
-            log_peers: self.log_peers,
+            log_peers: self.log_peers.into(),
             proxy_protocol: self.proxy.settings()?,
             ..Settings::default()
         })
@@ -355,7 +392,7 @@ fn run(parsed: Parsed) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Render { format, width, resume }) => {
-            print!("{}", load_resume(&resume)?.render(format, usize::from(width)));
+            print!("{}", load_resume(&resume)?.render(format.into(), usize::from(width)));
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Fingerprint { keys_dir, sshfp }) => fingerprint(&keys_dir, sshfp.as_deref()),
@@ -403,7 +440,8 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
         if let Some(listener) = admin {
             tokio::spawn(server::admin::serve(listener, shared.clone(), stop_admin.clone()));
         }
-        let web = http.map(|listener| tokio::spawn(web::serve(listener, shared.clone(), web_settings)));
+        let web =
+            http.map(|listener| tokio::spawn(web::serve(listener, shared.service.clone(), web_settings)));
         server::run(listeners, shared).await;
         if let Some(web) = web {
             let _ = web.await;

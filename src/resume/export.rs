@@ -12,7 +12,7 @@ use super::model::{Activity, Date, Resume, Text};
 use super::outline::{Block, Outline, Section};
 
 /// The output formats visitors and the CLI can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Text = 0,
     Markdown = 1,
