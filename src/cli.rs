@@ -242,13 +242,12 @@ impl ProxyArgs {
         match (self.proxy_protocol, self.trusted_proxy.is_empty()) {
             (true, false) => Ok(Some(ProxyProtocol { trusted: self.trusted_proxy.clone() })),
             (false, true) => Ok(None),
-            (true, true) => Err(ConfigError(
-                "--proxy-protocol needs the load balancer's address: add --trusted-proxy CIDR".to_owned(),
+            (true, true) => Err(ConfigError::Flags(
+                "--proxy-protocol needs the load balancer's address: add --trusted-proxy CIDR",
             )),
-            (false, false) => Err(ConfigError(
+            (false, false) => Err(ConfigError::Flags(
                 "--trusted-proxy is set but --proxy-protocol is not: add --proxy-protocol, or drop \
-                 --trusted-proxy to serve visitors directly"
-                    .to_owned(),
+                 --trusted-proxy to serve visitors directly",
             )),
         }
     }
@@ -293,10 +292,20 @@ impl ServeArgs {
     }
 }
 
-/// Errors that mean the configuration is wrong: exit status 2.
+/// Errors that mean the configuration is wrong: exit status 2. Each keeps the typed
+/// error it came from as its source.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-struct ConfigError(String);
+enum ConfigError {
+    #[error(transparent)]
+    File(#[from] config::ConfigFileError),
+    #[error(transparent)]
+    Resume(#[from] LoadError),
+    #[error(transparent)]
+    HostKey(#[from] keys::KeyError),
+    /// Flags that do not make sense together.
+    #[error("{0}")]
+    Flags(&'static str),
+}
 
 pub fn main() -> ExitCode {
     let parsed = match parse_args(std::env::args_os()) {
@@ -333,7 +342,7 @@ fn parse_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Pars
         let cli = Cli::from_arg_matches(&first).unwrap_or_else(|err| err.exit());
         return Ok(Parsed { cli, matches: first, file: None });
     };
-    let file = config::parse(&path, &settings_command()).map_err(|err| ConfigError(err.to_string()))?;
+    let file = config::parse(&path, &settings_command()).map_err(ConfigError::from)?;
     let matches = config::layer(Cli::command(), &file).get_matches_from(&args);
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
     Ok(Parsed { cli, matches, file: Some(file) })
@@ -405,13 +414,13 @@ fn run(parsed: Parsed) -> Result<ExitCode> {
 }
 
 fn load_resume(path: &Path) -> Result<Loaded> {
-    Loaded::from_path(path).map_err(|err: LoadError| ConfigError(err.to_string()).into())
+    Loaded::from_path(path).map_err(|err| ConfigError::from(err).into())
 }
 
 fn serve(args: ServeArgs) -> Result<ExitCode> {
     let settings = args.settings()?;
     let loaded = load_resume(&args.resume)?;
-    let host_key = keys::load_or_create(&args.keys_dir).map_err(|e| ConfigError(e.to_string()))?;
+    let host_key = keys::load_or_create(&args.keys_dir).map_err(ConfigError::from)?;
     let fingerprint = host_key.fingerprint();
     if host_key.created {
         info!(path = %host_key.path.display(), %fingerprint, "created a new host key");
@@ -560,11 +569,11 @@ async fn stop_on_signal(shutdown: CancellationToken) {
 /// `ssh-resume fingerprint [--sshfp HOSTNAME]`: never creates a key.
 fn fingerprint(keys_dir: &Path, sshfp: Option<&str>) -> Result<ExitCode> {
     let path = keys_dir.join(keys::HOST_KEY_FILE);
-    let key = keys::load(&path).map_err(|e| ConfigError(e.to_string()))?;
+    let key = keys::load(&path).map_err(ConfigError::from)?;
     match sshfp {
         None => println!("{}", keys::fingerprint(&key)),
         Some(host) => {
-            print!("{}", keys::sshfp_records(key.public_key(), host).map_err(|e| ConfigError(e.to_string()))?)
+            print!("{}", keys::sshfp_records(key.public_key(), host).map_err(ConfigError::from)?)
         }
     }
     Ok(ExitCode::SUCCESS)
