@@ -25,7 +25,7 @@ use super::connection::Connection;
 use super::output::Output;
 use super::session::{self, INPUT_QUEUE, Inbox};
 use crate::resume::export::{self, Format};
-use crate::tui::app::sanitize_size;
+use crate::tui::geometry::sanitize_size;
 use crate::tui::{App, ClientTerminal, Theme};
 
 /// Most bytes of one input packet passed on: keys are a few bytes each, and a huge
@@ -151,7 +151,7 @@ impl VisitorHandler {
         linear: bool,
         out: Output,
     ) {
-        let size = self.pty.unwrap_or(crate::tui::app::DEFAULT_SIZE);
+        let size = self.pty.unwrap_or(crate::tui::geometry::DEFAULT_SIZE);
         let theme = Theme::new(self.client.profile());
         let mut app = App::new(doc, theme, size).with_ssh_command(format!("ssh {}", self.ssh_target()));
         if let Some(index) = section {

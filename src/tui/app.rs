@@ -2,30 +2,27 @@
 //!
 //! Plain state (section, scroll per section, the layers over the résumé, size, theme)
 //! over the shared, read-only résumé. It knows the geometry of the view (from
-//! `view::content_size`) so scrolling stops at the last line, and keeps the reader's
+//! `geometry::content_size`) so scrolling stops at the last line, and keeps the reader's
 //! place across resizes: the block at the top of the screen stays at the top. Layers
 //! stack: a help or share box over an open search over the résumé; Esc closes the top
 //! one and quits only when none is open. In linear mode (for screen readers) a
 //! [`Pager`] takes over and the app produces text instead of frames. No I/O, no async,
-//! no clock.
+//! no clock, no drawing: the view imports the app, never the other way round.
 
 use std::sync::Arc;
 
 use ratatui::layout::Size;
 
+use super::geometry::{content_size, sanitize_size};
+use super::help::HelpFit;
 use super::input::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEventKind, ScrollDirection};
 use super::pager::{Pager, Step};
 use super::qr::Qr;
+use super::rows::row_text;
 use super::search::{Hit, Search, find_all};
 use super::theme::Theme;
-use super::{help, view};
 use crate::resume::Loaded;
 use crate::resume::layout::{Row, layout};
-
-/// Largest terminal a visitor can make us draw for; anything bigger is clamped.
-pub const MAX_SIZE: Size = Size { width: 500, height: 200 };
-/// What a size of zero means (`ssh -tt` from a pipe sends 0x0).
-pub const DEFAULT_SIZE: Size = Size { width: 80, height: 24 };
 
 /// Lines moved by one mouse-wheel notch.
 const WHEEL_LINES: usize = 3;
@@ -60,6 +57,9 @@ pub struct App {
     scroll: Vec<usize>,
     overlay: Overlay,
     help_scroll: usize,
+    /// How the help box fits the current size, charset and command; made when one
+    /// changes, so keys pressed with help open do not lay the help out again.
+    help_fit: HelpFit,
     /// The current section laid out at the current content width.
     rows: Arc<[Row]>,
     /// What a visitor types to get here, e.g. `ssh -p 2222 resume.example.org`.
@@ -75,23 +75,11 @@ pub struct App {
     place: Option<(usize, usize)>,
 }
 
-/// Turns a client-reported size into one we draw: 0 means the default, and both sides
-/// are capped so no visitor can make the server allocate without bound.
-pub fn sanitize_size(cols: u32, rows: u32) -> Size {
-    let side = |value: u32, default: u16, max: u16| match u16::try_from(value) {
-        Ok(0) => default,
-        Ok(value) => value.min(max),
-        Err(_) => max,
-    };
-    Size {
-        width: side(cols, DEFAULT_SIZE.width, MAX_SIZE.width),
-        height: side(rows, DEFAULT_SIZE.height, MAX_SIZE.height),
-    }
-}
-
 impl App {
     pub fn new(doc: Arc<Loaded>, theme: Theme, size: Size) -> Self {
         let sections = doc.outline.sections.len(); // the ASCII outline has the same sections
+        let ssh_command = "ssh HOST".to_owned();
+        let help_fit = HelpFit::new(size, theme.profile.charset, &ssh_command);
         let mut app = Self {
             doc,
             theme,
@@ -100,8 +88,9 @@ impl App {
             scroll: vec![0; sections],
             overlay: Overlay::None,
             help_scroll: 0,
+            help_fit,
             rows: Arc::from([]),
-            ssh_command: "ssh HOST".to_owned(),
+            ssh_command,
             search: None,
             qr: None,
             pager: None,
@@ -114,6 +103,7 @@ impl App {
     /// Sets the command shown in help and on the share card (`ssh -p 2222 host`).
     pub fn with_ssh_command(mut self, command: String) -> Self {
         self.ssh_command = command;
+        self.help_fit = HelpFit::new(self.size, self.theme.profile.charset, &self.ssh_command);
         self
     }
 
@@ -172,6 +162,12 @@ impl App {
 
     pub fn help_scroll(&self) -> usize {
         self.help_scroll
+    }
+
+    /// How the help box fits the current size.
+    #[cfg(test)]
+    pub(crate) fn help_fit(&self) -> HelpFit {
+        self.help_fit
     }
 
     pub fn ssh_command(&self) -> &str {
@@ -270,7 +266,7 @@ impl App {
                 Effect::Redraw
             }
             _ if ctrl => Effect::None,
-            _ if self.overlay == Overlay::Help && help::scrolls(self) => self.on_help_key(key),
+            _ if self.overlay == Overlay::Help && self.help_fit.scrolls() => self.on_help_key(key),
             _ => {
                 let closed = std::mem::replace(&mut self.overlay, Overlay::None) != Overlay::None;
                 match self.navigate(key) {
@@ -322,7 +318,7 @@ impl App {
 
     /// Scroll keys move the help box's text when it does not fit; others close it.
     fn on_help_key(&mut self, key: &KeyEvent) -> Effect {
-        let page = isize::try_from(help::visible_lines(self).max(2)).unwrap_or(2) - 1;
+        let page = isize::try_from(self.help_fit.visible.max(2)).unwrap_or(2) - 1;
         let delta = match key.code {
             KeyCode::Up | KeyCode::Char('k') => -1,
             KeyCode::Down | KeyCode::Char('j') => 1,
@@ -334,7 +330,7 @@ impl App {
                 return Effect::Redraw;
             }
         };
-        let max = help::max_scroll(self);
+        let max = self.help_fit.max_scroll;
         self.help_scroll = self.help_scroll.saturating_add_signed(delta).min(max);
         Effect::Redraw
     }
@@ -403,7 +399,7 @@ impl App {
             self.section = hit.section;
             self.relayout();
         }
-        let height = usize::from(view::content_size(self.size).height);
+        let height = usize::from(content_size(self.size).height);
         if hit.row < self.scroll() || hit.row >= self.scroll() + height {
             self.scroll_to(hit.row.saturating_sub(MATCH_CONTEXT));
         }
@@ -413,11 +409,11 @@ impl App {
     fn refresh_hits(&mut self) {
         let Some(query) = self.search.as_ref().map(|s| s.query().to_owned()) else { return };
         let query = if self.theme.ascii() { deunicode::deunicode(&query) } else { query };
-        let width = usize::from(view::content_size(self.size).width);
+        let width = usize::from(content_size(self.size).width);
         let mut hits = Vec::new();
         for (section, content) in self.outline().sections.iter().enumerate() {
             for (row, laid) in layout(content, width).iter().enumerate() {
-                let text = view::row_text(laid, &self.theme, width);
+                let text = row_text(laid, &self.theme, width);
                 hits.extend(find_all(&text, &query).into_iter().map(|range| Hit { section, row, range }));
             }
         }
@@ -457,7 +453,7 @@ impl App {
 
     /// Lines one page moves: the visible height less one line of context.
     fn page(&self) -> isize {
-        let height = view::content_size(self.size).height as isize;
+        let height = content_size(self.size).height as isize;
         (height - 1).max(1)
     }
 
@@ -479,7 +475,7 @@ impl App {
 
     /// The last first-visible row: the end of the content touches the bottom.
     pub fn max_scroll(&self) -> usize {
-        let height = usize::from(view::content_size(self.size).height);
+        let height = usize::from(content_size(self.size).height);
         self.rows.len().saturating_sub(height)
     }
 
@@ -498,7 +494,8 @@ impl App {
         if let Some(pager) = self.pager.as_mut() {
             pager.resize(self.doc.outline_for(!self.theme.ascii()), size);
         }
-        self.help_scroll = self.help_scroll.min(help::max_scroll(self));
+        self.help_fit = HelpFit::new(size, self.theme.profile.charset, &self.ssh_command);
+        self.help_scroll = self.help_scroll.min(self.help_fit.max_scroll);
         self.refresh_hits();
         Effect::Redraw
     }
@@ -512,7 +509,7 @@ impl App {
     }
 
     fn relayout(&mut self) {
-        let width = usize::from(view::content_size(self.size).width);
+        let width = usize::from(content_size(self.size).width);
         let utf8 = !self.theme.ascii();
         self.rows = self.doc.rows(self.section, width, utf8).unwrap_or_else(|| Arc::from([]));
         let max = self.max_scroll();
@@ -560,13 +557,6 @@ mod tests {
         app.replace_doc(Arc::new(reloaded));
         assert_eq!((app.section(), app.scroll()), (2, 1));
         assert!(app.rows().iter().any(|r| r.text.starts_with("Together AI")));
-    }
-
-    #[test]
-    fn sizes_are_sanitised() {
-        assert_eq!(sanitize_size(0, 0), DEFAULT_SIZE);
-        assert_eq!(sanitize_size(100_000, 7), Size::new(500, 7));
-        assert_eq!(sanitize_size(u32::MAX, u32::MAX), MAX_SIZE);
     }
 
     #[test]
@@ -750,6 +740,33 @@ mod tests {
         assert_eq!((app.help_scroll(), app.scroll()), (1, 0), "Down moved the help, not the résumé");
         press(&mut app, KeyCode::End);
         assert_eq!(app.overlay(), Overlay::None, "other keys close the help and act");
+    }
+
+    #[test]
+    fn the_help_fit_is_kept_for_the_size_and_command() {
+        let fit = |size, command: &str| HelpFit::new(size, Charset::Utf8, command);
+        let mut app = app(30, 10);
+        assert_eq!(app.help_fit(), fit(Size::new(30, 10), "ssh HOST"));
+        app = app.with_ssh_command("ssh -p 2222 a-rather-long-host-name.example.org".to_owned());
+        assert_eq!(app.help_fit(), fit(Size::new(30, 10), app.ssh_command()));
+        press(&mut app, KeyCode::Char('?'));
+        press(&mut app, KeyCode::Down);
+        assert_eq!(app.help_fit(), fit(Size::new(30, 10), app.ssh_command()), "keys leave it as it is");
+        app.handle(&Event::Resize { cols: 200, rows: 60 });
+        assert_eq!(app.help_fit(), fit(Size::new(200, 60), app.ssh_command()));
+        assert!(!app.help_fit().scrolls());
+    }
+
+    #[test]
+    fn help_scroll_stays_within_the_box_after_a_resize() {
+        let mut app = app(30, 10);
+        press(&mut app, KeyCode::Char('?'));
+        for _ in 0..100 {
+            press(&mut app, KeyCode::Down);
+        }
+        assert_eq!(app.help_scroll(), app.help_fit().max_scroll);
+        app.handle(&Event::Resize { cols: 40, rows: 20 });
+        assert!(app.help_scroll() <= app.help_fit().max_scroll);
     }
 
     #[test]

@@ -4,12 +4,13 @@
 //! section list beside the text, centred as one column group on very wide screens;
 //! standard ones tabs across the top; narrow ones (phones in portrait, or when the tabs
 //! would not fit) a compact `‹ 3/7 Experience ›` line. Below [`MIN_SIZE`] a short
-//! "please enlarge" screen replaces everything. The geometry lives here once
-//! ([`Geometry`]), and the app uses it (through `content_size`) to bound scrolling.
-//! Overlays live in `help` and `share`; links become OSC 8 in `hyperlink`.
+//! "please enlarge" screen replaces everything. Where each part goes is `geometry`'s
+//! (shared with the app, which bounds scrolling by it); how a row is styled is `rows`'.
+//! Overlays live in `help` and `share`, drawn from plain values taken from the app here;
+//! links become OSC 8 in `hyperlink`.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Position, Rect, Size};
+use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::symbols::scrollbar;
 use ratatui::text::{Line, Span};
@@ -17,100 +18,17 @@ use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarStat
 use unicode_width::UnicodeWidthStr;
 
 use super::app::{App, Overlay};
+use super::geometry::{Geometry, MIN_SIZE, SIDEBAR_WIDTH, cols};
+use super::help::HelpBox;
 use super::hyperlink::link_cells;
+use super::rows::row_line;
 use super::search::Search;
+use super::share::ShareCard;
 use super::theme::Theme;
-use super::{help, share};
-use crate::resume::layout::{Row, RowKind};
-
-/// Smallest terminal the résumé is drawn in.
-pub const MIN_SIZE: Size = Size { width: 30, height: 10 };
-/// From this width on, sections are listed beside the text.
-pub const WIDE_FROM: u16 = 120;
-/// Widest the text column grows, for readable line lengths on big monitors.
-pub const MAX_TEXT_WIDTH: u16 = 100;
-const SIDEBAR_WIDTH: u16 = 24;
-
-/// Which arrangement a size gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    TooSmall,
-    /// One column; tabs across the top when they fit, a compact line otherwise.
-    Column,
-    Wide,
-}
-
-pub fn mode(size: Size) -> Mode {
-    if size.width < MIN_SIZE.width || size.height < MIN_SIZE.height {
-        Mode::TooSmall
-    } else if size.width >= WIDE_FROM {
-        Mode::Wide
-    } else {
-        Mode::Column
-    }
-}
-
-/// Where each part of the main view goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Geometry {
-    header: Rect,
-    /// The tabs or compact line (column mode only).
-    nav: Option<Rect>,
-    rule: Rect,
-    sidebar: Option<Rect>,
-    text: Rect,
-    scrollbar: Rect,
-    footer: Rect,
-}
-
-fn geometry(area: Rect) -> Option<Geometry> {
-    let (x, y, w, h) = (area.x, area.y, area.width, area.height);
-    match mode(area.as_size()) {
-        Mode::TooSmall => None,
-        // header, tabs, rule above; footer below; one column of margin, one for the scrollbar
-        Mode::Column => Some(Geometry {
-            header: Rect::new(x, y, w, 1),
-            nav: Some(Rect::new(x, y + 1, w, 1)),
-            rule: Rect::new(x, y + 2, w, 1),
-            sidebar: None,
-            text: Rect::new(x + 1, y + 3, w - 3, h - 4),
-            scrollbar: Rect::new(x + w - 1, y + 3, 1, h - 4),
-            footer: Rect::new(x, y + h - 1, w, 1),
-        }),
-        Mode::Wide => {
-            let text_width = (w - SIDEBAR_WIDTH - 4).min(MAX_TEXT_WIDTH);
-            let group = SIDEBAR_WIDTH + 2 + text_width + 2;
-            let left = x + (w - group) / 2;
-            let text = Rect::new(left + SIDEBAR_WIDTH + 2, y + 2, text_width, h - 3);
-            Some(Geometry {
-                header: Rect::new(left, y, group, 1),
-                nav: None,
-                rule: Rect::new(x, y + 1, w, 1),
-                sidebar: Some(Rect::new(left, y + 2, SIDEBAR_WIDTH, h - 3)),
-                text,
-                scrollbar: Rect::new(text.right() + 1, text.y, 1, text.height),
-                footer: Rect::new(left, y + h - 1, group, 1),
-            })
-        }
-    }
-}
-
-/// The size of the scrolling text area for a terminal of `size`.
-pub fn content_size(size: Size) -> Size {
-    match geometry(Rect::new(0, 0, size.width, size.height)) {
-        Some(geometry) => geometry.text.as_size(),
-        None => Size::new(size.width.max(1), size.height.max(1)),
-    }
-}
-
-/// Where the scrolling text is drawn for a terminal of `size`, when the résumé is shown.
-pub fn content_area(size: Size) -> Option<Rect> {
-    geometry(Rect::new(0, 0, size.width, size.height)).map(|geometry| geometry.text)
-}
 
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let Some(geometry) = geometry(area) else {
+        let Some(geometry) = Geometry::of(area) else {
             return render_too_small(area, buf);
         };
         let theme = self.theme();
@@ -127,10 +45,25 @@ impl Widget for &App {
         render_scrollbar(self, geometry.scrollbar, buf);
         render_footer(self, geometry.footer, buf);
         match self.overlay() {
-            Overlay::Help => help::render(self, area, buf),
-            Overlay::Share => share::render(self, area, buf),
+            Overlay::Help => help_box(self).render(area, buf),
+            Overlay::Share => share_card(self).render(area, buf),
             Overlay::None => {}
         }
+    }
+}
+
+/// The help box as this app shows it.
+fn help_box(app: &App) -> HelpBox<'_> {
+    HelpBox { theme: app.theme(), ssh_command: app.ssh_command(), scroll: app.help_scroll() }
+}
+
+/// The share card as this app shows it.
+fn share_card(app: &App) -> ShareCard<'_> {
+    ShareCard {
+        theme: app.theme(),
+        ssh_command: app.ssh_command(),
+        share_url: app.doc().resume.basics.share_url.as_ref().map(|url| url.as_str()),
+        qr: app.qr(),
     }
 }
 
@@ -276,68 +209,6 @@ fn restyle(buf: &mut Buffer, at: Position, cols: u16, style: Style) {
     }
 }
 
-/// The text a row shows, as laid out at `width`: what search matches against.
-pub fn row_text(row: &Row, theme: &Theme, width: usize) -> String {
-    row_line(row, theme, width).spans.iter().map(|s| s.content.as_ref()).collect()
-}
-
-/// One laid-out row as a styled line: bullet marker in the indent, key figures
-/// emphasised, heading detail and right-aligned period.
-fn row_line(row: &Row, theme: &Theme, width: usize) -> Line<'static> {
-    let mut spans = Vec::with_capacity(6);
-    if row.indent > 0 {
-        spans.push(match row.kind {
-            RowKind::BulletStart => {
-                Span::styled(format!("{:<w$}", theme.bullet_symbol(), w = row.indent), theme.bullet)
-            }
-            _ => Span::raw(" ".repeat(row.indent)),
-        });
-    }
-    let text_style = match row.kind {
-        RowKind::Heading => theme.heading,
-        RowKind::Detail => theme.detail,
-        RowKind::Period => theme.period,
-        RowKind::Label => theme.label,
-        _ => theme.body,
-    };
-    match row.kind {
-        RowKind::Body | RowKind::BulletStart | RowKind::BulletRest => {
-            spans.extend(emphasise_figures(&row.text, theme.body, theme.figure))
-        }
-        _ => spans.push(Span::styled(row.text.clone(), text_style)),
-    }
-    if let Some(detail) = &row.detail {
-        spans.push(Span::styled(format!("{}{detail}", theme.separator()), theme.detail));
-    }
-    if let Some(right) = &row.right {
-        let used: usize = spans.iter().map(|s| s.content.width()).sum();
-        let gap = width.saturating_sub(used + right.width()).max(1);
-        spans.push(Span::raw(" ".repeat(gap)));
-        spans.push(Span::styled(right.clone(), theme.period));
-    }
-    Line::from(spans)
-}
-
-/// Splits `text` into spans, giving words that carry a figure (`~84M`, `1.5k+`,
-/// `100ms`) the `figure` style, so the numbers of a résumé stand out.
-pub fn emphasise_figures(text: &str, body: Style, figure: Style) -> Vec<Span<'static>> {
-    let mut spans: Vec<Span<'static>> = Vec::new();
-    for word in text.split_inclusive(' ') {
-        let style = if is_figure(word) { figure } else { body };
-        match spans.last_mut() {
-            Some(last) if last.style == style => last.content.to_mut().push_str(word),
-            _ => spans.push(Span::styled(word.to_owned(), style)),
-        }
-    }
-    spans
-}
-
-fn is_figure(word: &str) -> bool {
-    let core = word.trim_matches(|c: char| !c.is_alphanumeric());
-    let is_year = core.len() == 4 && core.chars().all(|c| c.is_ascii_digit());
-    core.chars().any(|c| c.is_ascii_digit()) && !is_year
-}
-
 fn render_scrollbar(app: &App, track: Rect, buf: &mut Buffer) {
     let max = app.max_scroll();
     if max == 0 {
@@ -462,19 +333,6 @@ fn position_label(app: &App) -> String {
     }
 }
 
-/// A count of columns or rows as a terminal coordinate, clamped.
-fn cols(count: usize) -> u16 {
-    u16::try_from(count).unwrap_or(u16::MAX)
-}
-
-/// A `width` x `height` rectangle centred in `area` (clamped to it).
-pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let (width, height) = (width.min(area.width), height.min(area.height));
-    let x = area.x + (area.width - width) / 2;
-    let y = area.y + (area.height - height) / 2;
-    Rect::new(x, y, width, height)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -484,15 +342,6 @@ mod tests {
         assert_eq!(fit_words("Jane Doe · Staff Engineer", 30, "…"), "Jane Doe · Staff Engineer");
         assert_eq!(fit_words("Jane Doe · Staff Engineer", 18, "…"), "Jane Doe · Staff…");
         assert_eq!(fit_words("Supercalifragilistic", 5, "…"), "Super");
-    }
-
-    #[test]
-    fn wide_layout_centres_the_column_group() {
-        let geometry = geometry(Rect::new(0, 0, 200, 60)).unwrap();
-        let left = geometry.sidebar.unwrap().x;
-        let right_margin = 200 - geometry.scrollbar.right();
-        assert!(left.abs_diff(right_margin) <= 2, "{left} vs {right_margin}");
-        assert_eq!(geometry.text.width, MAX_TEXT_WIDTH);
     }
 
     #[test]
