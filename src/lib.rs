@@ -6,7 +6,8 @@
 //! - [`resume`]: the data model, loading with line/column errors, the outline every view
 //!   walks, width-aware layout and the exports. No I/O beyond reading the file.
 //! - [`tui`]: the pure interactive core: `App` state, `handle(event)`, the view, the
-//!   input decoder and the colour themes. No tokio, no russh; tested with `TestBackend`.
+//!   geometry and row styling those two share, the input decoder and the colour themes.
+//!   No tokio, no russh; tested with `TestBackend`.
 //! - [`server`]: the SSH adapter: host key, accept loop, the russh handler, and one task
 //!   per visitor that owns its `App` and terminal.
 //! - [`web`]: the web view (`--http-listen`): the same résumé as one HTML page for
