@@ -4,7 +4,9 @@
 //! # Layout
 //! Imports go downward only: `web → {server, resume}`, `server → {tui, resume}`, `tui → resume`.
 //! - [`resume`]: the data model, loading with line/column errors, the outline every view
-//!   walks, width-aware layout and the exports. No I/O beyond reading the file.
+//!   walks, width-aware layout, the parts a laid-out row reads as (styled by the view,
+//!   the web view and the text export alike) and the exports. No I/O beyond reading
+//!   the file.
 //! - [`tui`]: the pure interactive core: `App` state, `handle(event)`, the view, the
 //!   geometry and row styling those two share, the input decoder and the colour themes.
 //!   No tokio, no russh; tested with `TestBackend`.
