@@ -5,9 +5,12 @@
 //! Imports go downward only: `cli → {server, web} → service → {guard, resume}`,
 //! `server → tui → resume`; `web` and `server` never import each other.
 //! - [`resume`]: the data model, loading with line/column errors, the outline every view
-//!   walks, width-aware layout and the exports. No I/O beyond reading the file.
+//!   walks, width-aware layout, the parts a laid-out row reads as (styled by the view,
+//!   the web view and the text export alike) and the exports. No I/O beyond reading
+//!   the file.
 //! - [`tui`]: the pure interactive core: `App` state, `handle(event)`, the view, the
-//!   input decoder and the colour themes. No tokio, no russh; tested with `TestBackend`.
+//!   geometry and row styling those two share, the input decoder and the colour themes.
+//!   No tokio, no russh; tested with `TestBackend`.
 //! - [`server`]: the SSH door: host key, accept loop, the russh handler, and one task
 //!   per connection that owns the visitor's `App`, its timers and its goodbye.
 //! - [`web`]: the web door (`--http-listen`): the same résumé as one HTML page for

@@ -7,9 +7,10 @@
 
 use serde_json::{Map, Value, json};
 
-use super::layout::{BULLET_INDENT, DETAIL_SEPARATOR, Row, RowKind, justify, layout};
+use super::layout::layout;
 use super::model::{Activity, Date, Resume, Text};
 use super::outline::{Block, Outline, Section};
+use super::row_parts::{plain, section_title};
 
 /// The output formats visitors and the CLI can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,9 +41,10 @@ pub fn text(outline: &Outline, width: usize) -> String {
 
 /// One section as plain text, with its title underlined.
 pub fn section_text(section: &Section, width: usize) -> String {
-    let mut out = format!("{}\n{}\n", section.title.to_uppercase(), "-".repeat(section.title.len()));
+    let (title, rule) = section_title(section.title);
+    let mut out = format!("{title}\n{rule}\n");
     for row in layout(section, width) {
-        out.push_str(&plain_row(&row, width));
+        out.push_str(&plain(&row, width));
         out.push('\n');
     }
     out
@@ -59,23 +61,6 @@ pub fn title_block(outline: &Outline) -> String {
         out.push_str(&format!("{contact}\n"));
     }
     out
-}
-
-fn plain_row(row: &Row, width: usize) -> String {
-    let marker = match row.kind {
-        RowKind::BulletStart if row.indent >= BULLET_INDENT => "- ",
-        _ => "",
-    };
-    let pad = " ".repeat(row.indent - marker.len().min(row.indent));
-    let mut left = format!("{marker}{pad}{}", row.text);
-    if let Some(detail) = &row.detail {
-        left.push_str(DETAIL_SEPARATOR);
-        left.push_str(detail);
-    }
-    match &row.right {
-        Some(right) => justify(&left, right, width),
-        None => left,
-    }
 }
 
 /// Markdown: `#` for the headline, `##` per section, `###` per entry.
@@ -243,6 +228,17 @@ mod tests {
         let out = text(&outline, 80);
         let line = out.lines().find(|l| l.starts_with("Together.ai")).unwrap();
         assert!(line.ends_with("07/2025 — now") && line.width() == 80, "{line}");
+    }
+
+    #[test]
+    fn a_non_ascii_title_is_underlined_to_its_width() {
+        for (title, columns) in [("Éducation", 9), ("Проекты", 7), ("職歴", 4)] {
+            let section = Section { slug: "t", title, blocks: vec![Block::Paragraph("x".into())] };
+            let text = section_text(&section, 80);
+            let rule = text.lines().nth(1).unwrap();
+            assert_eq!(rule, "-".repeat(columns), "{title}");
+            assert_eq!(rule.width(), text.lines().next().unwrap().width(), "{title}");
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The résumé: its data model, loading and validation, the reading outline shared by
-//! every view, width-aware layout, and the text/Markdown/JSON Resume exports.
+//! every view, width-aware layout, the parts a laid-out row reads as (which every
+//! renderer styles its own way), and the text/Markdown/JSON Resume exports.
 //! Imports nothing else of this crate.
 
 pub mod export;
@@ -8,6 +9,7 @@ pub mod links;
 pub mod load;
 pub mod model;
 pub mod outline;
+pub mod row_parts;
 
 use std::path::Path;
 

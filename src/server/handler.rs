@@ -24,7 +24,7 @@ use super::traffic::Traffic;
 use crate::guard::privacy::Redactor;
 use crate::service::Service;
 use crate::tui::ClientTerminal;
-use crate::tui::app::{DEFAULT_SIZE, sanitize_size};
+use crate::tui::geometry::{DEFAULT_SIZE, sanitize_size};
 
 /// Most bytes of one input packet passed on: keys are a few bytes each, and a huge
 /// paste means nothing to a résumé viewer, so the rest is dropped.

@@ -20,7 +20,8 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier};
 use ratatui::widgets::Widget;
 
-use crate::tui::{App, view};
+use crate::tui::App;
+use crate::tui::geometry::content_area;
 
 /// The bytes that turn a screen showing `before` (or a blank screen, when `None` or of
 /// another size) into one showing `now`.
@@ -90,7 +91,7 @@ fn give_back(buffer: Buffer) {
 /// down).
 fn scroll_step(before: &App, now: &App) -> Option<(std::ops::Range<u16>, isize)> {
     let same_view = before.section() == now.section() && before.is_linear() == now.is_linear();
-    let area = view::content_area(now.size()).filter(|_| same_view)?;
+    let area = content_area(now.size()).filter(|_| same_view)?;
     let lines = now.scroll() as isize - before.scroll() as isize;
     (lines != 0 && lines.unsigned_abs() < usize::from(area.height)).then(|| (area.y..area.bottom(), lines))
 }

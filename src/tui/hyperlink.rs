@@ -8,6 +8,9 @@
 //! cells as one link for hovering. The visible text is unchanged: a terminal without
 //! OSC 8 shows the plain URL. Targets are printable ASCII (`resume::links` ensures it),
 //! so nothing a résumé holds can end the sequence early.
+//!
+//! This is the one place in `tui` that writes escape sequences (a test keeps it so):
+//! everything else draws cells and leaves the bytes to the server's terminal writer.
 
 use std::num::NonZeroU16;
 
@@ -15,18 +18,27 @@ use ratatui::buffer::{Buffer, CellDiffOption};
 use ratatui::layout::Position;
 use unicode_width::UnicodeWidthStr;
 
+/// The escape character every sequence starts with.
+const ESC: char = '\u{1b}';
+/// Operating System Command 8 (`ESC ] 8 ;`), followed by `params;target`.
+const OSC8: &str = "\u{1b}]8;";
+/// The string terminator (`ESC \`) that ends an OSC.
+const ST: &str = "\u{1b}\\";
+/// OSC 8 with no parameters and no target: the end of a link.
+const CLOSE: &str = "\u{1b}]8;;\u{1b}\\";
+
 /// Makes `cols` cells from `at` a link to `target`.
 pub fn link_cells(buf: &mut Buffer, at: Position, cols: u16, target: &str) {
     let id = link_id(target);
     for x in at.x..at.x.saturating_add(cols) {
         let Some(cell) = buf.cell_mut((x, at.y)) else { break };
         let symbol = cell.symbol();
-        if symbol.starts_with('\u{1b}') {
+        if symbol.starts_with(ESC) {
             continue; // already a link
         }
         let width =
             NonZeroU16::new(u16::try_from(symbol.width()).unwrap_or(1).max(1)).unwrap_or(NonZeroU16::MIN);
-        let linked = format!("\u{1b}]8;id={id};{target}\u{1b}\\{symbol}\u{1b}]8;;\u{1b}\\");
+        let linked = format!("{OSC8}id={id};{target}{ST}{symbol}{CLOSE}");
         cell.set_symbol(&linked).set_diff_option(CellDiffOption::ForcedWidth(width));
     }
 }
@@ -40,9 +52,9 @@ fn link_id(target: &str) -> String {
 
 /// A cell's symbol without any OSC 8 wrapping: what the terminal shows.
 pub fn visible(symbol: &str) -> &str {
-    match (symbol.find("\u{1b}\\"), symbol.rfind("\u{1b}]8;;")) {
-        (Some(open_end), Some(close)) if symbol.starts_with("\u{1b}]8;") && open_end + 2 <= close => {
-            &symbol[open_end + 2..close]
+    match (symbol.find(ST), symbol.rfind(CLOSE)) {
+        (Some(open_end), Some(close)) if symbol.starts_with(OSC8) && open_end + ST.len() <= close => {
+            &symbol[open_end + ST.len()..close]
         }
         _ => symbol,
     }
@@ -73,5 +85,30 @@ mod tests {
         let once = buf.clone();
         link_cells(&mut buf, Position::new(0, 0), 30, "https://a.example");
         assert_eq!(buf, once);
+    }
+
+    #[test]
+    fn no_other_file_in_tui_writes_escape_sequences() {
+        let mut files = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src/tui"))];
+        let mut checked = 0;
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                files.extend(std::fs::read_dir(&path).unwrap().map(|entry| entry.unwrap().path()));
+                continue;
+            }
+            if path.extension().is_none_or(|ext| ext != "rs") || path.ends_with("hyperlink.rs") {
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).unwrap().to_lowercase();
+            let code = source.split("#[cfg(test)]\nmod tests").next().unwrap_or_default();
+            let escapes = ["\\u{1b}", "\\u{001b}", "\\x1b", "\u{1b}"];
+            assert!(
+                !escapes.iter().any(|escape| code.contains(escape)),
+                "{} writes an escape",
+                path.display()
+            );
+            checked += 1;
+        }
+        assert!(checked > 10, "only {checked} files checked");
     }
 }
