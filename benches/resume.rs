@@ -5,7 +5,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use ratatui::layout::Size;
+use ratatui_core::layout::Size;
 use ssh_resume::resume::{Loaded, export, layout, load};
 use ssh_resume::tui::geometry::content_size;
 

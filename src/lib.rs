@@ -20,6 +20,7 @@
 //! - [`guard`]: what both doors use to admit and account for visitors: limits, trusted
 //!   proxy ranges, the privacy redactor, the metrics registry (a leaf).
 //! - [`reach`]: the `ssh …` command a visitor types to get here, for every door (a leaf).
+//! - [`escape`]: every escape sequence written to a terminal, named, in one place (a leaf).
 //! - [`config`]: the optional `--config` TOML file, layered under flags and `SSH_RESUME_*`
 //!   variables as the flags' defaults, and the effective configuration as TOML.
 //! - [`cli`]: command-line flags and the subcommands `main` dispatches to; the only
@@ -31,6 +32,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod escape;
 pub mod guard;
 pub mod healthcheck;
 pub mod located;

@@ -73,7 +73,7 @@ async fn latency_reports_every_visit_the_server_served() {
 /// Bytes of the first frame of section 3 at 80x24 and of one `j` scroll step from it,
 /// drawn here from the same résumé the server serves.
 fn frame_sizes() -> (usize, usize) {
-    use ratatui::layout::Size;
+    use ratatui_core::layout::Size;
     use ssh_resume::resume::Loaded;
     use ssh_resume::server::terminal::frame;
     use ssh_resume::tui::input::{KeyCode, KeyEvent};

@@ -13,13 +13,13 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
-use ratatui::crossterm::{cursor, queue, terminal as term};
-use ratatui::layout::Size;
+use ratatui_core::layout::Size;
 use tokio::sync::{mpsc, watch};
 
 use super::end::EndReason;
 use super::output::{Closed, Output, crlf};
 use super::terminal;
+use crate::escape;
 use crate::resume::Loaded;
 use crate::tui::input::LONE_ESC_DELAY;
 use crate::tui::{App, Decoder, Effect, Event};
@@ -32,11 +32,6 @@ pub const INPUT_QUEUE: usize = 64;
 /// bytes: the frame after that is drawn from the state at the moment there is room, so
 /// a visitor whose client stopped reading costs at most this plus one frame.
 pub const IN_FLIGHT_BUDGET: u64 = 16 * 1024;
-
-/// xterm's alternate scroll mode: in the alternate screen the mouse wheel sends arrow
-/// keys, so it scrolls without capturing the mouse (text selection keeps working).
-const ALTERNATE_SCROLL_ON: &[u8] = b"\x1b[?1007h";
-const ALTERNATE_SCROLL_OFF: &[u8] = b"\x1b[?1007l";
 
 /// What reaches the visit from the russh handler once it started.
 pub struct Inbox {
@@ -216,16 +211,14 @@ fn apply(app: &mut App, events: &mut Vec<Event>) -> Effect {
 
 /// Alternate screen, cursor hidden, screen cleared, wheel as arrow keys.
 fn enter_sequence() -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(32);
-    let _ = queue!(bytes, term::EnterAlternateScreen, cursor::Hide, term::Clear(term::ClearType::All));
-    bytes.extend_from_slice(ALTERNATE_SCROLL_ON);
-    bytes
+    [escape::ALTERNATE_SCREEN_ON, escape::CURSOR_HIDE, escape::ERASE_SCREEN, escape::ALTERNATE_SCROLL_ON]
+        .concat()
+        .into_bytes()
 }
 
 /// Everything `enter_sequence` changed, undone: the main screen is back.
 fn restore_sequence() -> Vec<u8> {
-    let mut bytes = ALTERNATE_SCROLL_OFF.to_vec();
-    bytes.extend_from_slice(b"\x1b[0m");
-    let _ = queue!(bytes, cursor::Show, term::LeaveAlternateScreen);
-    bytes
+    [escape::ALTERNATE_SCROLL_OFF, escape::SGR_RESET, escape::CURSOR_SHOW, escape::ALTERNATE_SCREEN_OFF]
+        .concat()
+        .into_bytes()
 }

@@ -5,7 +5,7 @@
 //! dropping `run`; [`Play::farewell`] then gives the bytes that leave the visitor's
 //! terminal as it was.
 
-use ratatui::layout::Size;
+use ratatui_core::layout::Size;
 use russh::ChannelId;
 
 use super::command::{self, Request};

@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use ratatui::layout::Size;
+use ratatui_core::layout::Size;
 
 use super::geometry::sanitize_size;
 use super::help::HelpFit;

@@ -6,7 +6,7 @@
 //! (which draws into these rectangles) import it, and it imports nothing of ours. It
 //! draws nothing and knows nothing of the résumé.
 
-use ratatui::layout::{Rect, Size};
+use ratatui_core::layout::{Rect, Size};
 
 /// Largest terminal a visitor can make us draw for; anything bigger is clamped.
 pub(crate) const MAX_SIZE: Size = Size { width: 500, height: 200 };

@@ -9,11 +9,12 @@
 //! one, made when one of them changes, to bound the help's scrolling without drawing.
 //! [`HelpBox`] draws the box from plain values; nothing here knows the app.
 
-use ratatui::buffer::Buffer;
-use ratatui::layout::{Rect, Size};
-use ratatui::style::Style;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+use ratatui_core::buffer::Buffer;
+use ratatui_core::layout::{Rect, Size};
+use ratatui_core::style::Style;
+use ratatui_core::text::{Line, Span};
+use ratatui_core::widgets::Widget;
+use ratatui_widgets::{block::Block, borders::Borders, clear::Clear, paragraph::Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::geometry::{centered, cols};

@@ -6,8 +6,8 @@
 //! parts `resume::row_parts` gives a row (the same parts the web view and the text
 //! export print); where the row goes on screen and what lies over it are the view's.
 
-use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui_core::style::Style;
+use ratatui_core::text::{Line, Span};
 
 use super::theme::Theme;
 use crate::resume::layout::{Row, RowKind};

@@ -9,11 +9,12 @@
 //! It draws a [`ShareCard`] of plain values the view takes from the app (theme,
 //! command, URL, code); it neither knows the app nor encodes the code.
 
-use ratatui::buffer::Buffer;
-use ratatui::layout::{Position, Rect, Size};
-use ratatui::style::Style;
-use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Widget};
+use ratatui_core::buffer::Buffer;
+use ratatui_core::layout::{Position, Rect, Size};
+use ratatui_core::style::Style;
+use ratatui_core::text::Line;
+use ratatui_core::widgets::Widget;
+use ratatui_widgets::{block::Block, borders::Borders, clear::Clear};
 use unicode_width::UnicodeWidthStr;
 
 use super::geometry::{centered, cols};

@@ -13,12 +13,15 @@
 //! bounds scrolling by it; how a row is styled is `rows`'; OSC 8 is `hyperlink`'s. It
 //! reads the app and never changes it.
 
-use ratatui::buffer::Buffer;
-use ratatui::layout::{Position, Rect};
-use ratatui::style::{Color, Style};
-use ratatui::symbols::scrollbar;
-use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget, Widget};
+use ratatui_core::buffer::Buffer;
+use ratatui_core::layout::{Position, Rect};
+use ratatui_core::style::{Color, Style};
+use ratatui_core::symbols::scrollbar;
+use ratatui_core::text::Line;
+use ratatui_core::widgets::{StatefulWidget, Widget};
+use ratatui_widgets::{
+    paragraph::Paragraph, scrollbar::Scrollbar, scrollbar::ScrollbarOrientation, scrollbar::ScrollbarState,
+};
 use unicode_width::UnicodeWidthStr;
 
 use super::app::{App, Overlay};

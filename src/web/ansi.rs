@@ -10,13 +10,15 @@ use crate::resume::Outline;
 use crate::resume::layout::{Row, RowKind, layout};
 use crate::resume::row_parts::{PLAIN, Part, parts, section_title};
 
-const RESET: &str = "\x1b[0m";
-const BOLD: &str = "\x1b[1m";
-const DIM: &str = "\x1b[2m";
-const TITLE: &str = "\x1b[1;35m";
-const ACCENT: &str = "\x1b[36m";
-const LABEL: &str = "\x1b[1;36m";
-const PERIOD: &str = "\x1b[33m";
+use crate::escape::{CSI, SGR_RESET as RESET};
+use crate::sgr;
+
+const BOLD: &str = sgr!("1");
+const DIM: &str = sgr!("2");
+const TITLE: &str = sgr!("1;35");
+const ACCENT: &str = sgr!("36");
+const LABEL: &str = sgr!("1;36");
+const PERIOD: &str = sgr!("33");
 
 /// `text` in `style`, or as is when it is empty.
 fn paint(style: &str, text: &str) -> String {
@@ -88,7 +90,7 @@ fn row_text(row: &Row, width: usize) -> String {
 pub fn strip(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(start) = rest.find("\x1b[") {
+    while let Some(start) = rest.find(CSI) {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
         let end = after.find(|c: char| c.is_ascii_alphabetic()).map_or(after.len(), |i| i + 1);

@@ -100,7 +100,7 @@ mod tests {
     use super::*;
     use std::sync::Arc;
 
-    use ratatui::layout::Size;
+    use ratatui_core::layout::Size;
 
     use crate::resume::Loaded;
     use crate::resume::load::parse_str;

@@ -91,7 +91,7 @@ impl App {
 mod tests {
     use super::super::tests::{app, press, type_keys};
     use super::*;
-    use ratatui::layout::Size;
+    use ratatui_core::layout::Size;
 
     use crate::tui::input::Event;
     use crate::tui::theme::Charset;

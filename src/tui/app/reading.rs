@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use ratatui::layout::Size;
+use ratatui_core::layout::Size;
 
 use super::{App, Effect, Overlay};
 use crate::resume::Loaded;

@@ -2,9 +2,9 @@
 //! first), or the open search's query and hit count, with the reader's position
 //! (`Top`, `42%`, `End`) on the right. Drawn from the app; it changes nothing.
 
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui_core::buffer::Buffer;
+use ratatui_core::layout::Rect;
+use ratatui_core::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use crate::tui::app::App;

@@ -3,9 +3,9 @@
 //! text on wide terminals. Drawn from the app; which arrangement a size gets is
 //! `geometry`'s.
 
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui_core::buffer::Buffer;
+use ratatui_core::layout::Rect;
+use ratatui_core::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use crate::tui::app::App;
