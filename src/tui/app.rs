@@ -173,6 +173,16 @@ impl App {
         &self.rows
     }
 
+    /// Draws from now on with `theme` (the terminal reported its background, or that
+    /// it shows 24-bit colour); rows are laid out again if the character set changed.
+    pub fn set_theme(&mut self, theme: Theme) {
+        let relayout = theme.ascii() != self.theme.ascii();
+        self.theme = theme;
+        if relayout {
+            self.relayout();
+        }
+    }
+
     pub fn handle(&mut self, event: &Event) -> Effect {
         let before = (self.section, self.scroll());
         let effect = self.apply(event);
@@ -188,6 +198,7 @@ impl App {
     fn apply(&mut self, event: &Event) -> Effect {
         match event {
             Event::Key(key) => self.on_key(key),
+            Event::Paste(text) if self.pager.is_none() => self.on_paste(text),
             Event::Resize { cols, rows } => self.resize(sanitize_size(*cols, *rows)),
             Event::Mouse(_) if self.pager.is_some() => Effect::None,
             Event::Mouse(mouse) => match mouse.kind {
@@ -200,6 +211,11 @@ impl App {
     }
 
     fn on_key(&mut self, key: &KeyEvent) -> Effect {
+        // Alt-modified characters are nobody's command here (a terminal sends them as
+        // ESC and the key, and a stray ESC before a key must not make it one).
+        if key.modifiers.contains(KeyModifiers::ALT) {
+            return Effect::None;
+        }
         let ctrl = key.modifiers.contains(KeyModifiers::CTRL);
         if ctrl && matches!(key.code, KeyCode::Char('c' | 'd')) {
             return Effect::Quit;

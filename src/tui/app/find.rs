@@ -50,6 +50,21 @@ impl App {
         Some(Effect::Redraw)
     }
 
+    /// A paste while the query is being typed goes into it (line breaks as spaces,
+    /// other control characters dropped, up to the query's bound); elsewhere it is
+    /// ignored.
+    pub(super) fn on_paste(&mut self, text: &str) -> Effect {
+        let Some(search) = self.search.as_mut().filter(|s| s.editing()) else { return Effect::None };
+        let typed = text.chars().map(|c| if c == '\r' || c == '\n' { ' ' } else { c });
+        let pushed =
+            typed.filter(|c| !c.is_control()).map(|c| search.push(c)).fold(false, |any, ok| any | ok);
+        if !pushed {
+            return Effect::None;
+        }
+        self.refresh_hits();
+        Effect::Redraw
+    }
+
     pub(super) fn next_match(&mut self, forward: bool) -> Effect {
         let hit = self.search.as_mut().filter(|s| !s.editing()).and_then(|s| s.step(forward)).cloned();
         match hit {
