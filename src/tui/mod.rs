@@ -23,6 +23,8 @@ mod help;
 pub mod hyperlink;
 pub mod input;
 pub mod pager;
+pub mod palette;
+pub mod profile;
 pub mod qr;
 mod rows;
 pub mod search;

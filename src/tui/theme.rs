@@ -1,6 +1,5 @@
-//! How the view looks on one visitor's terminal: the colour depth and character set
-//! decided once per session from what the client sent (TERM, COLORTERM, NO_COLOR and
-//! the locale), and the styles derived from them.
+//! How the view looks on one visitor's terminal: the styles of every element, derived
+//! from the visitor's [`Profile`] and, once the terminal has told us, its background.
 //!
 //! The palette sets foregrounds only, never backgrounds, in hues that read on dark and
 //! on light terminals; the one exception is the share card's QR code, drawn explicitly
@@ -12,118 +11,9 @@
 
 use ratatui_core::style::{Color, Modifier, Style};
 
-/// How many colours the visitor's terminal shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ColorDepth {
-    None,
-    Ansi16,
-    Ansi256,
-    TrueColor,
-}
-
-/// Characters the visitor's terminal can show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Charset {
-    Utf8,
-    Ascii,
-}
-
-/// The per-visitor rendering profile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Profile {
-    pub color: ColorDepth,
-    pub charset: Charset,
-    /// Whether links are sent as OSC 8 hyperlinks (not to hardware-era terminals).
-    pub hyperlinks: bool,
-}
-
-impl Profile {
-    /// A profile with hyperlinks on, as a modern terminal gets.
-    pub fn new(color: ColorDepth, charset: Charset) -> Self {
-        Self { color, charset, hyperlinks: true }
-    }
-}
-
-/// What the client told us about its terminal (pty-req and env requests).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ClientTerminal {
-    pub term: String,
-    pub colorterm: Option<String>,
-    pub no_color: Option<String>,
-    pub lc_all: Option<String>,
-    pub lc_ctype: Option<String>,
-    pub lang: Option<String>,
-}
-
-impl ClientTerminal {
-    /// Records an environment variable the client sent; the others are ignored.
-    pub fn set_env(&mut self, name: &str, value: &str) {
-        let slot = match name {
-            "COLORTERM" => &mut self.colorterm,
-            "NO_COLOR" => &mut self.no_color,
-            "LC_ALL" => &mut self.lc_all,
-            "LC_CTYPE" => &mut self.lc_ctype,
-            "LANG" => &mut self.lang,
-            _ => return,
-        };
-        // Values are only compared, never shown; the cap keeps a session's state bounded.
-        *slot = Some(value.chars().take(64).collect());
-    }
-
-    /// The locale in effect: LC_ALL over LC_CTYPE over LANG, as in POSIX.
-    fn locale(&self) -> Option<&str> {
-        let set = [&self.lc_all, &self.lc_ctype, &self.lang].into_iter().flatten();
-        set.map(String::as_str).find(|value| !value.is_empty())
-    }
-
-    /// `TERM=dumb`: no cursor addressing at all, so the visitor gets plain text.
-    pub fn is_dumb(&self) -> bool {
-        self.term == "dumb"
-    }
-
-    pub fn profile(&self) -> Profile {
-        Profile { color: self.color_depth(), charset: self.charset(), hyperlinks: self.hyperlinks() }
-    }
-
-    /// OSC 8 is ignored by terminal emulators that do not know it, but a real VT100, the
-    /// Linux console and ANSI.SYS-style terminals would print parts of it as text.
-    fn hyperlinks(&self) -> bool {
-        !matches!(self.term.as_str(), "vt100" | "vt102" | "vt220" | "ansi" | "dumb" | "linux")
-    }
-
-    fn color_depth(&self) -> ColorDepth {
-        let term = self.term.as_str();
-        if self.no_color.as_deref().is_some_and(|v| !v.is_empty()) {
-            return ColorDepth::None;
-        }
-        if matches!(term, "vt100" | "vt102" | "vt220" | "dumb") {
-            return ColorDepth::None;
-        }
-        if matches!(self.colorterm.as_deref(), Some("truecolor" | "24bit")) {
-            return ColorDepth::TrueColor;
-        }
-        let multiplexer = term.starts_with("tmux") || term.starts_with("screen");
-        if term.ends_with("-256color") || (multiplexer && term.contains("256")) {
-            return ColorDepth::Ansi256;
-        }
-        ColorDepth::Ansi16
-    }
-
-    fn charset(&self) -> Charset {
-        if matches!(self.term.as_str(), "vt100" | "vt102" | "vt220" | "ansi" | "dumb") {
-            return Charset::Ascii;
-        }
-        match self.locale() {
-            Some(locale) if !is_utf8_locale(locale) => Charset::Ascii,
-            _ => Charset::Utf8,
-        }
-    }
-}
-
-fn is_utf8_locale(locale: &str) -> bool {
-    let lower = locale.to_ascii_lowercase();
-    lower.contains("utf-8") || lower.contains("utf8")
-}
+use super::input::Rgb;
+use super::palette::{self, Palette};
+pub use super::profile::{Charset, ClientTerminal, ColorDepth, Profile};
 
 /// The styles of every element of the view for one profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,44 +41,110 @@ pub struct Theme {
     pub qr_colors: Option<(Color, Color)>,
 }
 
-/// A hue per colour depth: (truecolor, 256-colour index, 16-colour fallback).
-type Hue = ((u8, u8, u8), u8, Option<Color>);
+/// The colour of each text role, as the profile's depth writes it; `None` is the
+/// terminal's own colour.
+#[derive(Debug, Clone, Copy)]
+struct Colours {
+    accent: Option<Color>,
+    figure: Option<Color>,
+    muted: Option<Color>,
+    body: Option<Color>,
+    qr: Option<(Color, Color)>,
+}
 
-const ACCENT: Hue = ((38, 139, 210), 32, Some(Color::Blue));
-const FIGURE: Hue = ((203, 75, 22), 166, Some(Color::Magenta));
-const MUTED: Hue = ((128, 128, 128), 244, None);
-const QR_DARK: Hue = ((0, 0, 0), 16, Some(Color::Black));
-const QR_LIGHT: Hue = ((255, 255, 255), 231, Some(Color::White));
+impl Colours {
+    /// Today's hues for a background nobody told us ([`palette::UNKNOWN`]); with 16
+    /// colours the muted grey is left out (many palettes make "bright black" the
+    /// background colour).
+    fn unknown(depth: ColorDepth) -> Self {
+        let (accent, figure, muted) =
+            (palette::UNKNOWN.accent, palette::UNKNOWN.figure, palette::UNKNOWN.muted);
+        let depth_colour = |rgb: Rgb, named: Option<Color>| match depth {
+            ColorDepth::None => None,
+            ColorDepth::Ansi16 => named,
+            ColorDepth::Ansi256 => Some(Color::Indexed(palette::ansi256(rgb, None))),
+            ColorDepth::TrueColor => Some(Color::Rgb(rgb.r, rgb.g, rgb.b)),
+        };
+        Self {
+            accent: depth_colour(accent, Some(Color::Blue)),
+            figure: depth_colour(figure, Some(Color::Magenta)),
+            muted: depth_colour(muted, None),
+            body: None,
+            qr: Self::qr(depth),
+        }
+    }
+
+    /// Colours with at least WCAG's 4.5:1 against `background` in every role, body text
+    /// included (see [`palette`]).
+    fn on(background: Rgb, depth: ColorDepth) -> Self {
+        let palette = Palette::for_background(background);
+        let light = palette::is_light(background);
+        let depth_colour = |rgb: Rgb, named: &[u8]| match depth {
+            ColorDepth::None => None,
+            ColorDepth::Ansi16 => Some(palette::named(named, background)),
+            ColorDepth::Ansi256 => Some(Color::Indexed(palette::ansi256(rgb, Some(background)))),
+            ColorDepth::TrueColor => Some(Color::Rgb(rgb.r, rgb.g, rgb.b)),
+        };
+        let body = palette.body.unwrap_or(if light {
+            Rgb { r: 0, g: 0, b: 0 }
+        } else {
+            Rgb { r: 255, g: 255, b: 255 }
+        });
+        Self {
+            accent: depth_colour(palette.accent, &[4, 12, 6, 14]),
+            figure: depth_colour(palette.figure, &[1, 5, 9, 13]),
+            muted: depth_colour(palette.muted, &[8, 7]),
+            body: depth_colour(body, if light { &[0] } else { &[7, 15] }),
+            qr: Self::qr(depth),
+        }
+    }
+
+    /// QR modules, drawn dark on light whatever the terminal's colours.
+    fn qr(depth: ColorDepth) -> Option<(Color, Color)> {
+        match depth {
+            ColorDepth::None => None,
+            ColorDepth::Ansi16 => Some((Color::Black, Color::White)),
+            ColorDepth::Ansi256 => Some((Color::Indexed(16), Color::Indexed(231))),
+            ColorDepth::TrueColor => Some((Color::Rgb(0, 0, 0), Color::Rgb(255, 255, 255))),
+        }
+    }
+}
 
 impl Theme {
+    /// The theme for a terminal whose background is unknown.
     pub fn new(profile: Profile) -> Self {
-        let color = |hue: Hue| match profile.color {
-            ColorDepth::None => None,
-            ColorDepth::Ansi16 => hue.2,
-            ColorDepth::Ansi256 => Some(Color::Indexed(hue.1)),
-            ColorDepth::TrueColor => Some(Color::Rgb(hue.0.0, hue.0.1, hue.0.2)),
-        };
-        let fg = |hue: Hue| color(hue).map_or(Style::new(), |c| Style::new().fg(c));
+        Self::with(profile, Colours::unknown(profile.color))
+    }
+
+    /// The theme for a terminal that reported its `background` (OSC 11): the light or
+    /// the dark palette, every text colour at least 4.5:1 against it.
+    pub fn for_background(profile: Profile, background: Rgb) -> Self {
+        Self::with(profile, Colours::on(background, profile.color))
+    }
+
+    fn with(profile: Profile, colours: Colours) -> Self {
+        let fg = |colour: Option<Color>| colour.map_or(Style::new(), |c| Style::new().fg(c));
+        let body = fg(colours.body);
         let bold = Modifier::BOLD;
         Self {
             profile,
-            headline: Style::new().add_modifier(bold),
-            heading: fg(ACCENT).add_modifier(bold),
-            detail: fg(MUTED),
-            period: fg(MUTED),
-            label: fg(ACCENT).add_modifier(bold | Modifier::UNDERLINED),
-            body: Style::new(),
-            figure: fg(FIGURE).add_modifier(bold),
-            bullet: fg(ACCENT),
-            tab: Style::new(),
-            tab_selected: Style::new().add_modifier(bold | Modifier::REVERSED),
-            rule: fg(MUTED),
-            footer: fg(MUTED),
-            footer_key: Style::new().add_modifier(bold),
-            link: fg(ACCENT).add_modifier(Modifier::UNDERLINED),
-            search_match: Style::new().add_modifier(bold | Modifier::UNDERLINED),
-            search_current: Style::new().add_modifier(bold | Modifier::REVERSED),
-            qr_colors: color(QR_DARK).zip(color(QR_LIGHT)),
+            headline: body.add_modifier(bold),
+            heading: fg(colours.accent).add_modifier(bold),
+            detail: fg(colours.muted),
+            period: fg(colours.muted),
+            label: fg(colours.accent).add_modifier(bold | Modifier::UNDERLINED),
+            body,
+            figure: fg(colours.figure).add_modifier(bold),
+            bullet: fg(colours.accent),
+            tab: body,
+            tab_selected: body.add_modifier(bold | Modifier::REVERSED),
+            rule: fg(colours.muted),
+            footer: fg(colours.muted),
+            footer_key: body.add_modifier(bold),
+            link: fg(colours.accent).add_modifier(Modifier::UNDERLINED),
+            search_match: body.add_modifier(bold | Modifier::UNDERLINED),
+            search_current: body.add_modifier(bold | Modifier::REVERSED),
+            qr_colors: colours.qr,
         }
     }
 
@@ -237,58 +193,6 @@ impl Theme {
 mod tests {
     use super::*;
 
-    fn client(term: &str, env: &[(&str, &str)]) -> ClientTerminal {
-        let mut client = ClientTerminal { term: term.to_owned(), ..Default::default() };
-        for (name, value) in env {
-            client.set_env(name, value);
-        }
-        client
-    }
-
-    #[test]
-    fn colour_depth_follows_what_the_client_sent() {
-        let cases = [
-            ("xterm-256color", &[("COLORTERM", "truecolor")][..], ColorDepth::TrueColor),
-            ("xterm", &[("COLORTERM", "24bit")][..], ColorDepth::TrueColor),
-            ("xterm-256color", &[][..], ColorDepth::Ansi256),
-            ("tmux-256color", &[][..], ColorDepth::Ansi256),
-            ("screen-256color", &[][..], ColorDepth::Ansi256),
-            ("xterm", &[][..], ColorDepth::Ansi16),
-            ("linux", &[][..], ColorDepth::Ansi16),
-            ("screen", &[][..], ColorDepth::Ansi16),
-            ("tmux", &[][..], ColorDepth::Ansi16),
-            ("ansi", &[][..], ColorDepth::Ansi16),
-            ("vt100", &[][..], ColorDepth::None),
-            ("vt220", &[("COLORTERM", "truecolor")][..], ColorDepth::None),
-            ("xterm-256color", &[("NO_COLOR", "1")][..], ColorDepth::None),
-            ("xterm-256color", &[("NO_COLOR", "")][..], ColorDepth::Ansi256),
-        ];
-        for (term, env, expected) in cases {
-            assert_eq!(client(term, env).profile().color, expected, "{term} {env:?}");
-        }
-    }
-
-    #[test]
-    fn charset_follows_term_and_locale() {
-        assert_eq!(client("xterm", &[]).profile().charset, Charset::Utf8);
-        assert_eq!(client("xterm", &[("LANG", "en_US.UTF-8")]).profile().charset, Charset::Utf8);
-        assert_eq!(client("xterm", &[("LANG", "C")]).profile().charset, Charset::Ascii);
-        let lc_all = client("xterm", &[("LANG", "de_DE.utf8"), ("LC_ALL", "POSIX")]);
-        assert_eq!(lc_all.profile().charset, Charset::Ascii);
-        assert_eq!(client("vt100", &[]).profile().charset, Charset::Ascii);
-        assert_eq!(client("ansi", &[]).profile().charset, Charset::Ascii);
-    }
-
-    #[test]
-    fn hyperlinks_go_to_emulators_but_not_to_hardware_era_terminals() {
-        for term in ["xterm-256color", "xterm", "tmux-256color", "screen", "alacritty", ""] {
-            assert!(client(term, &[("NO_COLOR", "1")]).profile().hyperlinks, "{term}");
-        }
-        for term in ["vt100", "vt220", "ansi", "dumb", "linux"] {
-            assert!(!client(term, &[]).profile().hyperlinks, "{term}");
-        }
-    }
-
     #[test]
     fn sixteen_colours_leave_muted_text_in_the_default_colour() {
         let theme = Theme::new(Profile::new(ColorDepth::Ansi16, Charset::Utf8));
@@ -305,5 +209,39 @@ mod tests {
         }
         assert_eq!(theme.qr_colors, None);
         assert!(theme.tab_selected.add_modifier.contains(Modifier::REVERSED));
+    }
+
+    #[test]
+    fn a_reported_background_sets_every_text_colour_with_enough_contrast() {
+        let backgrounds = [
+            Rgb { r: 255, g: 255, b: 255 },
+            Rgb { r: 0xfd, g: 0xf6, b: 0xe3 },
+            Rgb { r: 0x14, g: 0x19, b: 0x1f },
+        ];
+        for depth in [ColorDepth::Ansi16, ColorDepth::Ansi256, ColorDepth::TrueColor] {
+            for background in backgrounds {
+                let theme = Theme::for_background(Profile::new(depth, Charset::Utf8), background);
+                for style in [theme.body, theme.heading, theme.figure, theme.period, theme.link, theme.footer]
+                {
+                    let shown = style.fg.and_then(palette::shown_rgb).expect("an explicit colour");
+                    let ratio = palette::contrast(shown, background);
+                    assert!(
+                        ratio >= palette::MIN_CONTRAST,
+                        "{depth:?} {background:?}: {style:?} at {ratio:.2}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_unknown_background_keeps_todays_colours() {
+        let theme = Theme::new(Profile::new(ColorDepth::Ansi256, Charset::Utf8));
+        assert_eq!(theme.heading.fg, Some(Color::Indexed(32)));
+        assert_eq!(theme.figure.fg, Some(Color::Indexed(166)));
+        assert_eq!(theme.period.fg, Some(Color::Indexed(244)));
+        assert_eq!(theme.body, Style::new());
+        let truecolor = Theme::new(Profile::new(ColorDepth::TrueColor, Charset::Utf8));
+        assert_eq!(truecolor.heading.fg, Some(Color::Rgb(38, 139, 210)));
     }
 }
