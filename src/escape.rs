@@ -36,6 +36,13 @@ pub const CURSOR_SHOW: &str = "\x1b[?25h";
 pub const ALTERNATE_SCROLL_ON: &str = "\x1b[?1007h";
 pub const ALTERNATE_SCROLL_OFF: &str = "\x1b[?1007l";
 
+/// OSC 11 with `?`: asks the terminal for its background colour.
+pub const QUERY_BACKGROUND: &str = "\x1b]11;?\x1b\\";
+/// XTVERSION: asks the terminal for its name and version (a DCS `>|` answer).
+pub const QUERY_VERSION: &str = "\x1b[>0q";
+/// DA1: asks for the primary device attributes; every terminal answers.
+pub const QUERY_PRIMARY_ATTRIBUTES: &str = "\x1b[c";
+
 /// OSC 8 (hyperlink) with its `;` separator; `params;target` and ST follow.
 pub const OSC8: &str = "\x1b]8;";
 /// OSC 8 with no parameters and no target: the end of a link.

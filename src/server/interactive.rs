@@ -10,18 +10,19 @@
 //! a one-line farewell.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use bytes::Bytes;
 use ratatui_core::layout::Size;
 use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
 
+use super::answers::Answers;
 use super::end::EndReason;
 use super::output::{Closed, Output, crlf};
 use super::terminal;
 use crate::escape;
 use crate::resume::Loaded;
-use crate::tui::input::LONE_ESC_DELAY;
+use crate::tui::input::{LONE_ESC_DELAY, OPEN_STRING_DEADLINE};
 use crate::tui::{App, Decoder, Effect, Event};
 
 /// Input chunks waiting for the visit; beyond this a visitor's keys are dropped (a
@@ -32,6 +33,12 @@ pub const INPUT_QUEUE: usize = 64;
 /// bytes: the frame after that is drawn from the state at the moment there is room, so
 /// a visitor whose client stopped reading costs at most this plus one frame.
 pub const IN_FLIGHT_BUDGET: u64 = 16 * 1024;
+
+/// Most frames a visit draws in a second, however fast keys and resizes arrive: 60,
+/// a display's refresh rate; the last state is always drawn.
+pub const MAX_FRAMES_PER_SECOND: u32 = 60;
+const FRAME_INTERVAL: std::time::Duration =
+    std::time::Duration::from_micros(1_000_000 / MAX_FRAMES_PER_SECOND as u64);
 
 /// What reaches the visit from the russh handler once it started.
 pub struct Inbox {
@@ -49,15 +56,28 @@ pub struct Interactive {
     /// The résumé in service; changes on SIGHUP.
     resume: watch::Receiver<Arc<Loaded>>,
     views: SectionViews,
-    first_frame_sent: bool,
+    /// When the last frame was sent; `None` before the first.
+    last_frame: Option<Instant>,
+    /// What the terminal says about itself after the first frame.
+    answers: Answers,
+    /// Since when the decoder holds an open control string or paste.
+    open_string_since: Option<Instant>,
 }
 
 impl Interactive {
     /// `resume` is marked seen: only a later reload redraws.
     pub fn new(app: App, mut resume: watch::Receiver<Arc<Loaded>>) -> Self {
         resume.mark_unchanged();
-        let (decoder, events, views) = (Decoder::new(), Vec::new(), SectionViews::default());
-        Self { app, decoder, events, resume, views, first_frame_sent: false }
+        Self {
+            app,
+            decoder: Decoder::new(),
+            events: Vec::new(),
+            resume,
+            views: SectionViews::default(),
+            last_frame: None,
+            answers: Answers::default(),
+            open_string_since: None,
+        }
     }
 
     /// Distinct sections the visitor has seen.
@@ -74,16 +94,17 @@ impl Interactive {
     }
 
     /// Restores the terminal (when the full screen was up) and says goodbye, after
-    /// whatever the pager still had to print.
+    /// whatever the pager still had to print, in the visitor's character set.
     pub fn farewell(&mut self, reason: EndReason) -> Vec<u8> {
         let linear = self.app.is_linear();
         let text = format!("{}{}\n", self.app.take_linear_output().unwrap_or_default(), reason.farewell());
         let mut bytes = if linear { Vec::new() } else { restore_sequence() };
-        bytes.extend_from_slice(&crlf(&text));
+        bytes.extend_from_slice(&crlf(&self.app.theme().profile.printable(&text)));
         bytes
     }
 
-    /// Draws, sends, waits for events, applies them all, and draws again.
+    /// Draws, sends, waits for events, applies them all, and draws again, at most
+    /// [`MAX_FRAMES_PER_SECOND`] times a second.
     async fn event_loop(&mut self, out: &Output<'_>, inbox: &mut Inbox) -> Result<EndReason, Closed> {
         // What the visitor's screen shows, while it differs from `app`; `None` for blank.
         let mut shown: Option<Box<App>> = None;
@@ -91,28 +112,56 @@ impl Interactive {
             // A visitor who stops reading holds the next frame back (and, later, this
             // send); the supervisor can still end the visit meanwhile.
             out.traffic().wait_for_room(IN_FLIGHT_BUDGET).await;
-            let drawing = Instant::now();
-            let bytes = frame(shown.take().as_deref(), &mut self.app);
-            out.metrics().frame_render.observe(drawing.elapsed().as_secs_f64());
-            out.send(bytes).await?;
-            if !std::mem::replace(&mut self.first_frame_sent, true) {
-                out.metrics().first_frame.observe(out.traffic().age().as_secs_f64());
+            self.send_frame(shown.take().as_deref(), out).await?;
+            let before = loop {
+                match self.next_change(inbox, None).await {
+                    Change::Redraw { before } => break before,
+                    Change::Quit => return Ok(EndReason::Quit),
+                    Change::Closed => return Ok(EndReason::ClientClosed),
+                    // The terminal's answers called for no other theme.
+                    Change::Deadline => {}
+                }
+            };
+            // Within one frame interval of the last frame, more events only change
+            // what the next frame shows; the last state is always drawn.
+            let slot = self.last_frame.map(|sent| sent + FRAME_INTERVAL);
+            while let Some(slot) = slot.filter(|slot| Instant::now() < *slot) {
+                match self.next_change(inbox, Some(slot)).await {
+                    Change::Quit => return Ok(EndReason::Quit),
+                    Change::Closed => return Ok(EndReason::ClientClosed),
+                    Change::Redraw { .. } => {}
+                    Change::Deadline => break,
+                }
             }
-            self.views.note(&self.app, out);
-            match self.next_change(inbox).await {
-                Change::Redraw { before } => shown = Some(before),
-                Change::Quit => return Ok(EndReason::Quit),
-                Change::Closed => return Ok(EndReason::ClientClosed),
-            }
+            shown = Some(before);
         }
     }
 
-    /// Waits for events until one changes what the visitor sees.
-    async fn next_change(&mut self, inbox: &mut Inbox) -> Change {
+    /// Draws and sends the frame that turns `shown` into the app's state; after the
+    /// first one, asks the terminal about itself.
+    async fn send_frame(&mut self, shown: Option<&App>, out: &Output<'_>) -> Result<(), Closed> {
+        let drawing = Instant::now();
+        let bytes = frame(shown, &mut self.app);
+        out.metrics().frame_render.observe(drawing.elapsed().as_secs_f64());
+        out.send(bytes).await?;
+        let first = self.last_frame.replace(Instant::now()).is_none();
+        if first {
+            out.metrics().first_frame.observe(out.traffic().age().as_secs_f64());
+            if let Some(queries) = self.answers.ask(self.app.theme().profile, self.app.is_linear()) {
+                out.send(queries).await?;
+            }
+        }
+        self.views.note(&self.app, out);
+        Ok(())
+    }
+
+    /// Waits for events until one changes what the visitor sees, or until `until`.
+    async fn next_change(&mut self, inbox: &mut Inbox, until: Option<Instant>) -> Change {
         loop {
+            let string_expiry = self.open_string_since.map(|since| since + OPEN_STRING_DEADLINE);
             tokio::select! {
                 chunk = inbox.input.recv() => match chunk {
-                    Some(bytes) => self.decoder.feed(&bytes, &mut self.events),
+                    Some(bytes) => self.feed(&bytes),
                     None => return Change::Closed,
                 },
                 Ok(()) = inbox.size.changed() => {
@@ -122,6 +171,9 @@ impl Interactive {
                 _ = tokio::time::sleep(LONE_ESC_DELAY), if self.decoder.has_lone_esc() => {
                     self.decoder.flush_lone_esc(&mut self.events);
                 }
+                _ = sleep_until(string_expiry) => self.decoder.expire_open_string(&mut self.events),
+                _ = sleep_until(self.answers.deadline()) => return self.retheme(),
+                _ = sleep_until(until) => return Change::Deadline,
                 Ok(()) = self.resume.changed() => {
                     let reloaded = self.resume.borrow_and_update().clone();
                     let before = Box::new(self.app.clone());
@@ -130,7 +182,10 @@ impl Interactive {
                 }
             }
             while let Ok(bytes) = inbox.input.try_recv() {
-                self.decoder.feed(&bytes, &mut self.events);
+                self.feed(&bytes);
+            }
+            if self.answers.note(self.decoder.take_replies()) {
+                return self.retheme();
             }
             let before = Box::new(self.app.clone());
             match apply(&mut self.app, &mut self.events) {
@@ -139,6 +194,31 @@ impl Interactive {
                 Effect::None => {}
             }
         }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        self.decoder.feed(bytes, &mut self.events);
+        self.open_string_since = match (self.decoder.has_open_string(), self.open_string_since) {
+            (false, _) => None,
+            (true, since) => since.or_else(|| Some(Instant::now())),
+        };
+    }
+
+    /// The wait for the terminal's answers is over: re-theme when they call for it.
+    fn retheme(&mut self) -> Change {
+        let profile = self.app.theme().profile;
+        let Some(theme) = self.answers.finish(profile) else { return Change::Deadline };
+        let before = Box::new(self.app.clone());
+        self.app.set_theme(theme);
+        Change::Redraw { before }
+    }
+}
+
+/// Sleeps until `deadline`, or forever when there is none.
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
     }
 }
 
@@ -151,6 +231,8 @@ enum Change {
     Quit,
     /// The visitor closed the channel.
     Closed,
+    /// The deadline passed with nothing to draw.
+    Deadline,
 }
 
 /// Which sections a visitor has seen, for the metrics and the disconnect line.

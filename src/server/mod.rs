@@ -21,6 +21,7 @@
 
 pub mod admin;
 pub mod algorithms;
+pub mod answers;
 pub mod command;
 pub mod connection;
 pub mod end;

@@ -50,8 +50,11 @@ impl Play {
         let request = command::resolve(command, interactive, &doc.outline, ssh_command);
         shared.service.metrics.exec_command(command::metric_name(command, &request));
         tracing::debug!(?request, term = %start.client.term, "starting");
+        // With a terminal, text goes out in its character set; without one (a pipe, a
+        // script) as it is.
+        let profile = start.client.profile();
         let print = |text: String, to_stderr, status| {
-            let bytes = if start.pty { crlf(&text) } else { text.into_bytes() };
+            let bytes = if start.pty { crlf(&profile.printable(&text)) } else { text.into_bytes() };
             Play::Print { bytes, to_stderr, status }
         };
         match request {
@@ -72,6 +75,9 @@ impl Play {
                     Some(section) => print(export::section_text(section, PRINT_WIDTH), false, 0),
                     None => print(doc.printed(Format::Text).to_owned(), false, 0),
                 }
+            }
+            Request::Print { format: Format::Json, .. } if start.pty => {
+                print(profile.printable_json(doc.printed(Format::Json)).into_owned(), false, 0)
             }
             Request::Print { format, .. } => print(doc.printed(format).to_owned(), false, 0),
             Request::Help => print(command::usage(ssh_command, &doc.outline), false, 0),
