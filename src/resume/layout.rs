@@ -10,8 +10,7 @@
 
 use std::ops::Range;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use unicode_width::UnicodeWidthStr;
 
@@ -78,11 +77,25 @@ pub const DETAIL_SEPARATOR: &str = " · ";
 pub const CACHED_LAYOUTS: usize = 256;
 
 /// Laid-out sections shared by every visitor, keyed by (section, width, charset), so a
-/// visit neither re-wraps the résumé nor holds its own copy of the rows. Bounded: when
-/// full, an arbitrary entry makes room.
-#[derive(Debug, Default)]
+/// visit neither re-wraps the résumé nor holds its own copy of the rows. Bounded at
+/// [`CACHED_LAYOUTS`] entries by `quick_cache`'s S3-FIFO policy, which evicts the
+/// entries used least recently and is scan resistant: one client sweeping through
+/// hundreds of widths passes through its small queue and cannot push out the sizes
+/// every visitor uses.
 pub struct LayoutCache {
-    entries: Mutex<HashMap<LayoutKey, Arc<[Row]>>>,
+    entries: quick_cache::sync::Cache<LayoutKey, Arc<[Row]>>,
+}
+
+impl Default for LayoutCache {
+    fn default() -> Self {
+        Self { entries: quick_cache::sync::Cache::new(CACHED_LAYOUTS) }
+    }
+}
+
+impl std::fmt::Debug for LayoutCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LayoutCache").field("entries", &self.entries.len()).finish()
+    }
 }
 
 /// (section index, width, UTF-8 rather than ASCII).
@@ -92,24 +105,22 @@ impl LayoutCache {
     /// The rows of `section` (number `index`, in the `utf8` or ASCII outline) at `width`.
     pub fn rows(&self, section: &Section, index: usize, width: usize, utf8: bool) -> Arc<[Row]> {
         let key = (index, width, utf8);
-        if let Some(rows) = self.entries.lock().ok().and_then(|entries| entries.get(&key).cloned()) {
+        if let Some(rows) = self.entries.get(&key) {
             return rows;
         }
         let rows: Arc<[Row]> = layout(section, width).into();
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= CACHED_LAYOUTS
-                && let Some(evicted) = entries.keys().next().copied()
-            {
-                entries.remove(&evicted);
-            }
-            entries.insert(key, rows.clone());
-        }
+        self.entries.insert(key, rows.clone());
         rows
     }
 
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.entries.lock().map_or(0, |entries| entries.len())
+        self.entries.len()
+    }
+
+    #[cfg(test)]
+    fn holds(&self, index: usize, width: usize, utf8: bool) -> bool {
+        self.entries.get(&(index, width, utf8)).is_some()
     }
 }
 
@@ -286,6 +297,25 @@ mod tests {
         assert!(Arc::ptr_eq(&first, &again));
         for width in 1..=(CACHED_LAYOUTS + 50) {
             cache.rows(&section, 0, width, true);
+        }
+        assert!(cache.len() <= CACHED_LAYOUTS);
+    }
+
+    #[test]
+    fn a_sweep_through_widths_leaves_the_widths_everyone_uses() {
+        let cache = LayoutCache::default();
+        let section = section(vec![Block::Paragraph("a few words to wrap".into())]);
+        let common = [77, 37, 97];
+        for _ in 0..3 {
+            for width in common {
+                cache.rows(&section, 0, width, true);
+            }
+        }
+        for width in 1000..1000 + 10 * CACHED_LAYOUTS {
+            cache.rows(&section, 0, width, true);
+        }
+        for width in common {
+            assert!(cache.holds(0, width, true), "width {width} was pushed out by the sweep");
         }
         assert!(cache.len() <= CACHED_LAYOUTS);
     }
