@@ -135,6 +135,23 @@ pub enum Mode {
         #[arg(long, default_value = "50ms", value_parser = parse_duration)]
         quiet: Duration,
     },
+    /// One visitor floods the server with window changes (or keystrokes) as fast as it
+    /// can send them: server CPU and how many frames come back.
+    Flood {
+        /// What is sent: window changes between two sizes, or `j`/`k` keystrokes.
+        #[arg(long, value_enum, default_value = "resize")]
+        what: FloodKind,
+        /// How long the flood lasts.
+        #[arg(short = 'd', long, default_value = "10s", value_parser = parse_duration)]
+        duration: Duration,
+    },
+}
+
+/// What a flood sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FloodKind {
+    Resize,
+    Keys,
 }
 
 /// `10s`, `250ms`, `1.5s`, `2m`, or a bare number of seconds.

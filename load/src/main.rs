@@ -1,11 +1,12 @@
 //! `ssh-resume-load`: measures an SSH server the way visitors use it, with real SSH
 //! clients (russh's) on loopback. One mode per question — `latency`, `rate`, `burst`,
-//! `hold`, `keys` — each in its own file; [`visitor`] is the client they share,
+//! `hold`, `keys`, `flood` — each in its own file; [`visitor`] is the client they share,
 //! [`report`] the histogram and the printed figures, [`process`] the readings of CPU
 //! time and memory. `BENCHMARKS.md` says how to run it and what the figures mean.
 
 mod args;
 mod burst;
+mod flood;
 mod hold;
 mod keys;
 mod latency;
@@ -58,6 +59,7 @@ async fn measure(target: Arc<Target>, mode: Mode) -> Result<report::Report> {
         Mode::Hold { visitors, parallel, settle, rounds } => {
             hold::run(target, visitors, parallel, settle, rounds).await?
         }
+        Mode::Flood { what, duration } => flood::run(&target, what, duration).await?,
         Mode::Keys { count, key, setup, burst, quiet } => {
             keys::run(&target, &keys::Plan { count, key, setup, burst, quiet }).await?
         }

@@ -248,6 +248,28 @@ impl Visitor {
         within(deadline, "sending keys", self.channel.data_bytes(Bytes::copy_from_slice(bytes))).await
     }
 
+    /// Tells the server the terminal is now `cols` x `rows`.
+    pub async fn resize(&self, cols: u16, rows: u16) -> Result<(), VisitError> {
+        let deadline = tokio::time::Instant::now() + self.timeout;
+        within(deadline, "a window change", self.channel.window_change(cols.into(), rows.into(), 0, 0)).await
+    }
+
+    /// The output already waiting, without waiting for more: (data messages, bytes).
+    pub async fn drain(&mut self) -> Result<(u64, u64), VisitError> {
+        let (mut messages, mut bytes) = (0, 0);
+        loop {
+            match timeout_at(tokio::time::Instant::now(), self.channel.wait()).await {
+                Ok(Some(ChannelMsg::Data { data })) => {
+                    messages += 1;
+                    bytes += data.len() as u64;
+                }
+                Ok(Some(ChannelMsg::Close) | None) => return Err(VisitError::Closed("the flood")),
+                Ok(Some(_)) => {}
+                Err(_) => return Ok((messages, bytes)),
+            }
+        }
+    }
+
     /// Keeps reading (and discarding) until `leave` is cancelled; fails if the server
     /// closes the channel first.
     pub async fn stay(&mut self, leave: &CancellationToken) -> Result<(), VisitError> {
