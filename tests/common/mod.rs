@@ -215,6 +215,15 @@ impl Visitor {
         }
     }
 
+    /// Waits for the next message from the server, whatever it is.
+    pub async fn wait_for_any_output(&mut self) {
+        match tokio::time::timeout(LIVENESS, self.pump()).await {
+            Ok(true) => {}
+            Ok(false) => panic!("channel closed:\n{}", self.contents()),
+            Err(_) => panic!("timed out waiting for output:\n{}", self.contents()),
+        }
+    }
+
     /// Waits for `text` to be on screen.
     pub async fn wait_for_text(&mut self, text: &str) {
         let wanted = text.to_owned();
