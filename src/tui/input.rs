@@ -21,6 +21,8 @@ mod reply;
 use std::time::Duration;
 
 pub use reply::{Reply, Rgb};
+
+use crate::escape;
 pub use terminput::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEventKind, ScrollDirection};
 
 /// How long a lone ESC waits for the rest of a sequence before it counts as the Esc key.
@@ -46,7 +48,7 @@ pub const MAX_PASTE: usize = 8 * 1024;
 const ESC: u8 = 0x1b;
 const BEL: u8 = 0x07;
 /// `CSI 201 ~`: the end of a bracketed paste.
-const PASTE_END: &[u8] = b"\x1b[201~";
+const PASTE_END: &[u8] = escape::PASTE_END.as_bytes();
 
 /// Where the decoder is in the byte stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -241,7 +243,7 @@ impl Decoder {
         if !(0x20..0x7f).contains(&byte) {
             return self.restart(byte, events);
         }
-        if self.pending == b"\x1b[" && byte == b'M' {
+        if self.pending == escape::CSI.as_bytes() && byte == b'M' {
             self.pending.clear();
             self.state = State::X10Mouse(3);
             return;

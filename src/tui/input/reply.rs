@@ -38,7 +38,7 @@ pub(super) enum Sequence {
 
 /// Classifies `token`, a whole `CSI …` (or `SS3 x`) with its ESC.
 pub(super) fn classify_sequence(token: &[u8]) -> Sequence {
-    let Some(body) = token.strip_prefix(b"\x1b[") else { return Sequence::Key };
+    let Some(body) = token.strip_prefix(crate::escape::CSI.as_bytes()) else { return Sequence::Key };
     let Some((&last, params)) = body.split_last() else { return Sequence::Key };
     match (params.first(), last) {
         _ if body == b"200~" => Sequence::PasteStart,
