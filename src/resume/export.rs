@@ -2,14 +2,17 @@
 //! (`ssh host json`, pipes, scripts) and for `ssh-resume render`.
 //!
 //! Text and Markdown walk the shared [`Outline`]; JSON Resume maps the model directly
-//! (<https://jsonresume.org/schema>). Output uses `\n`; the SSH layer converts line ends
-//! when a PTY is attached.
+//! (<https://jsonresume.org/schema>). Links whose text differs from their target are
+//! printed as `text (url)` in text and as `[text](url)` in Markdown and JSON Resume.
+//! Output uses `\n`; the SSH layer converts line ends when a PTY is attached.
 
 use serde_json::{Map, Value, json};
 
 use super::layout::{BULLET_INDENT, DETAIL_SEPARATOR, Row, RowKind, justify, layout};
-use super::model::{Activity, Date, Resume, Text};
+use super::markup::{destination, to_markup};
+use super::model::{Activity, Date, Resume, Role, Text, join_texts};
 use super::outline::{Block, Outline, Section};
+use super::rich::Rich;
 
 /// The output formats visitors and the CLI can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -41,7 +44,7 @@ pub fn text(outline: &Outline, width: usize) -> String {
 /// One section as plain text, with its title underlined.
 pub fn section_text(section: &Section, width: usize) -> String {
     let mut out = format!("{}\n{}\n", section.title.to_uppercase(), "-".repeat(section.title.len()));
-    for row in layout(section, width) {
+    for row in layout(&section.with_targets_shown(), width) {
         out.push_str(&plain_row(&row, width));
         out.push('\n');
     }
@@ -104,49 +107,75 @@ fn markdown_blocks(out: &mut String, blocks: &[Block]) {
         match block {
             Block::Gap => {}
             Block::Heading { title, detail, period } => {
-                out.push_str(&format!("\n### {title}\n"));
+                out.push_str(&format!("\n### {}\n", md(title)));
                 let meta: Vec<String> = [detail, period].into_iter().flatten().cloned().collect();
                 if !meta.is_empty() {
                     out.push_str(&format!("\n*{}*\n", meta.join(" · ")));
                 }
             }
-            Block::Label(text) => out.push_str(&format!("\n### {text}\n")),
-            Block::Paragraph(text) => out.push_str(&format!("\n{text}\n")),
-            Block::Bullet(text) if after_bullet => out.push_str(&format!("- {text}\n")),
-            Block::Bullet(text) => out.push_str(&format!("\n- {text}\n")),
+            Block::Label(text) => out.push_str(&format!("\n### {}\n", md(text))),
+            Block::Paragraph(text) => out.push_str(&format!("\n{}\n", md(text))),
+            Block::Bullet(text) if after_bullet => out.push_str(&format!("- {}\n", md(text))),
+            Block::Bullet(text) => out.push_str(&format!("\n- {}\n", md(text))),
         }
         previous = Some(block);
     }
 }
 
-/// JSON Resume (schema v1), pretty-printed. Absent optional fields are left out.
+/// Text as written, its carried links as `[text](url)`.
+fn md(rich: &Rich) -> String {
+    if rich.links().is_empty() {
+        return rich.to_string();
+    }
+    let mut out = String::with_capacity(rich.len() + 32);
+    let mut at = 0;
+    for link in rich.links() {
+        out.push_str(&rich[at..link.range.start]);
+        out.push_str(&format!("[{}]({})", &rich[link.range.clone()], destination(&link.target)));
+        at = link.range.end;
+    }
+    out.push_str(&rich[at..]);
+    out
+}
+
+/// JSON Resume (schema v1), pretty-printed. Absent optional fields are left out. Prose
+/// is written so that reading the file again gives the same text and links
+/// ([`to_markup`]); addresses, numbers and dates as they are.
 pub fn json_resume(resume: &Resume) -> String {
+    let open_source = resume.open_source.iter().map(|a| activity("Open Source", a));
+    let community = resume.community.iter().map(|a| activity("Community & Conferences", a));
     let value = json!({
         "$schema": "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json",
         "basics": basics(resume),
-        "work": resume.work.iter().map(|role| compact(json!({
-            "name": role.company.as_str(),
-            "position": opt(&role.position),
-            "description": opt(&role.size),
-            "startDate": role.start.iso(),
-            "endDate": iso(&role.end),
-            "summary": opt(&role.summary),
-            "highlights": texts(&role.highlights),
+        "work": resume.work.iter().map(work).collect::<Vec<_>>(),
+        "projects": open_source.chain(resume.projects.iter().map(json_parts::project)).collect::<Vec<_>>(),
+        "volunteer": community.chain(resume.volunteer.iter().map(json_parts::volunteer)).collect::<Vec<_>>(),
+        "education": resume.education.iter().map(json_parts::education).collect::<Vec<_>>(),
+        "awards": resume.awards.iter().map(json_parts::award).collect::<Vec<_>>(),
+        "certificates": resume.certificates.iter().map(json_parts::certificate).collect::<Vec<_>>(),
+        "publications": resume.publications.iter().map(json_parts::publication).collect::<Vec<_>>(),
+        "skills": resume.skills.iter().map(|g| compact(json!({
+            "name": prose(&g.name),
+            "level": prose(&g.level),
+            "keywords": list(&g.keywords),
         }))).collect::<Vec<_>>(),
-        "projects": resume.open_source.iter().map(|a| activity("Open Source", a)).collect::<Vec<_>>(),
-        "volunteer": resume.community.iter().map(|a| activity("Community & Conferences", a)).collect::<Vec<_>>(),
-        "education": resume.education.iter().map(|e| compact(json!({
-            "institution": e.institution.as_str(),
-            "area": opt(&e.area),
-            "studyType": opt(&e.study_type),
-            "startDate": iso(&e.start),
-            "endDate": iso(&e.end),
-            "score": opt(&e.summary),
+        "languages": resume.languages.iter().map(|l| compact(json!({
+            "language": prose(&l.language),
+            "fluency": prose(&l.fluency),
         }))).collect::<Vec<_>>(),
-        "skills": resume.skills.iter().map(|g| json!({
-            "name": g.name.as_str(),
-            "keywords": texts(&g.keywords),
-        })).collect::<Vec<_>>(),
+        "interests": resume.interests.iter().map(|i| compact(json!({
+            "name": prose(&i.name),
+            "keywords": list(&i.keywords),
+        }))).collect::<Vec<_>>(),
+        "references": resume.references.iter().map(|r| compact(json!({
+            "name": prose(&r.name),
+            "reference": paragraphs(&r.reference),
+        }))).collect::<Vec<_>>(),
+        "meta": resume.meta.as_ref().map(|m| compact(json!({
+            "canonical": plain(&m.canonical),
+            "version": plain(&m.version),
+            "lastModified": plain(&m.last_modified),
+        }))),
     });
     let mut out = serde_json::to_string_pretty(&compact(value)).unwrap_or_default();
     out.push('\n');
@@ -156,19 +185,44 @@ pub fn json_resume(resume: &Resume) -> String {
 fn basics(resume: &Resume) -> Value {
     let b = &resume.basics;
     compact(json!({
-        "name": opt(&b.name),
-        "label": b.label.as_str(),
-        "email": opt(&b.email),
-        "phone": opt(&b.phone),
-        "url": opt(&b.url),
-        "summary": (!b.summary.is_empty()).then(|| texts(&b.summary).join("\n\n")),
-        "location": b.location.as_ref().map(|l| json!({ "address": l.as_str() })),
+        "name": prose(&b.name),
+        "label": prose(&b.label),
+        "image": plain(&b.image),
+        "email": plain(&b.email),
+        "phone": plain(&b.phone),
+        "url": plain(&b.url),
+        "summary": paragraphs(&b.summary),
+        "location": b.location.as_ref().map(|l| compact(json!({
+            "address": (!l.address.is_empty()).then(|| join_texts(&l.address, "\n")),
+            "postalCode": plain(&l.postal_code),
+            "city": plain(&l.city),
+            "countryCode": plain(&l.country_code),
+            "region": plain(&l.region),
+        }))),
         "profiles": b.profiles.iter().map(|p| compact(json!({
-            "network": p.network.as_str(),
-            "url": p.url.as_str(),
-            "username": opt(&p.username),
+            "network": plain(&p.network),
+            "url": plain(&p.url),
+            "username": plain(&p.username),
         }))).collect::<Vec<_>>(),
-        "highlights": texts(&b.highlights),
+        "highlights": list(&b.highlights),
+    }))
+}
+
+fn work(role: &Role) -> Value {
+    let description = match (&role.size, &role.description) {
+        (Some(size), Some(description)) => Some(format!("{} · {}", markup(size), markup(description))),
+        (size, description) => prose(size).or_else(|| prose(description)),
+    };
+    compact(json!({
+        "name": prose(&role.company),
+        "position": prose(&role.position),
+        "description": description,
+        "location": prose(&role.location),
+        "url": plain(&role.url),
+        "startDate": date(&role.start),
+        "endDate": date(&role.end),
+        "summary": paragraphs(&role.summary),
+        "highlights": list(&role.highlights),
     }))
 }
 
@@ -176,24 +230,39 @@ fn activity(name: &str, activity: &Activity) -> Value {
     compact(json!({
         "name": name,
         "organization": name,
-        "startDate": iso(&activity.start),
-        "endDate": iso(&activity.end),
-        "description": opt(&activity.summary),
-        "summary": opt(&activity.summary),
-        "highlights": texts(&activity.highlights),
+        "startDate": date(&activity.start),
+        "endDate": date(&activity.end),
+        "description": prose(&activity.summary),
+        "summary": prose(&activity.summary),
+        "highlights": list(&activity.highlights),
     }))
 }
 
-fn opt(value: &Option<Text>) -> Option<&str> {
+/// Prose as JSON Resume text (Markdown that reads back as the same text and links).
+fn markup(text: &Text) -> String {
+    to_markup(text.rich())
+}
+
+fn prose(value: &Option<Text>) -> Option<String> {
+    value.as_ref().map(markup)
+}
+
+/// Values that are not prose (addresses, numbers): as they are.
+fn plain(value: &Option<Text>) -> Option<&str> {
     value.as_ref().map(Text::as_str)
 }
 
-fn texts(values: &[Text]) -> Vec<&str> {
-    values.iter().map(Text::as_str).collect()
+fn list(values: &[Text]) -> Vec<String> {
+    values.iter().map(markup).collect()
 }
 
-fn iso(date: &Option<Date>) -> Option<String> {
-    date.as_ref().and_then(Date::iso)
+/// Paragraphs as one text, a blank line between each two.
+fn paragraphs(values: &[Text]) -> Option<String> {
+    (!values.is_empty()).then(|| list(values).join("\n\n"))
+}
+
+fn date(date: &Option<Date>) -> Option<String> {
+    date.as_ref().and_then(Date::for_json)
 }
 
 /// Drops nulls and empty arrays so absent facts are absent, not `null`.
@@ -213,6 +282,89 @@ fn is_empty(value: &Value) -> bool {
         Value::Array(items) => items.is_empty(),
         Value::Object(map) => map.is_empty(),
         _ => false,
+    }
+}
+
+/// The sections the original mapping did not have, one function each.
+mod json_parts {
+    use serde_json::{Value, json};
+
+    use super::{compact, date, list, paragraphs, plain, prose};
+    use crate::resume::model::{Award, Certificate, Education, Project, Publication, Volunteer};
+
+    pub(super) fn project(p: &Project) -> Value {
+        compact(json!({
+            "name": prose(&p.name),
+            "description": paragraphs(&p.description),
+            "highlights": list(&p.highlights),
+            "keywords": list(&p.keywords),
+            "startDate": date(&p.start),
+            "endDate": date(&p.end),
+            "url": plain(&p.url),
+            "roles": list(&p.roles),
+            "entity": prose(&p.entity),
+            "type": prose(&p.kind),
+        }))
+    }
+
+    pub(super) fn volunteer(v: &Volunteer) -> Value {
+        compact(json!({
+            "organization": prose(&v.organization),
+            "position": prose(&v.position),
+            "url": plain(&v.url),
+            "startDate": date(&v.start),
+            "endDate": date(&v.end),
+            "summary": paragraphs(&v.summary),
+            "highlights": list(&v.highlights),
+        }))
+    }
+
+    /// Our own `summary` of a course is the schema's `score` when there is no score, as
+    /// it always was; beside a score it keeps its own name.
+    pub(super) fn education(e: &Education) -> Value {
+        let (score, summary) = match &e.score {
+            Some(_) => (prose(&e.score), prose(&e.summary)),
+            None => (prose(&e.summary), None),
+        };
+        compact(json!({
+            "institution": prose(&e.institution),
+            "url": plain(&e.url),
+            "area": prose(&e.area),
+            "studyType": prose(&e.study_type),
+            "startDate": date(&e.start),
+            "endDate": date(&e.end),
+            "score": score,
+            "courses": list(&e.courses),
+            "summary": summary,
+        }))
+    }
+
+    pub(super) fn award(a: &Award) -> Value {
+        compact(json!({
+            "title": prose(&a.title),
+            "date": date(&a.date),
+            "awarder": prose(&a.awarder),
+            "summary": paragraphs(&a.summary),
+        }))
+    }
+
+    pub(super) fn certificate(c: &Certificate) -> Value {
+        compact(json!({
+            "name": prose(&c.name),
+            "date": date(&c.date),
+            "issuer": prose(&c.issuer),
+            "url": plain(&c.url),
+        }))
+    }
+
+    pub(super) fn publication(p: &Publication) -> Value {
+        compact(json!({
+            "name": prose(&p.name),
+            "publisher": prose(&p.publisher),
+            "releaseDate": date(&p.release_date),
+            "url": plain(&p.url),
+            "summary": paragraphs(&p.summary),
+        }))
     }
 }
 

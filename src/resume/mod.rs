@@ -2,12 +2,17 @@
 //! every view, width-aware layout, and the text/Markdown/JSON Resume exports.
 //! Imports nothing else of this crate.
 
+pub mod dates;
 pub mod export;
+pub mod json;
+pub mod json_values;
 pub mod layout;
 pub mod links;
 pub mod load;
+pub mod markup;
 pub mod model;
 pub mod outline;
+pub mod rich;
 
 use std::path::Path;
 
