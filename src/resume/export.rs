@@ -9,7 +9,7 @@
 use serde_json::{Map, Value, json};
 
 use super::layout::{BULLET_INDENT, DETAIL_SEPARATOR, Row, RowKind, justify, layout};
-use super::markup::{destination, to_markup};
+use super::markup::to_markup;
 use super::model::{Activity, Date, Resume, Role, Text, join_texts};
 use super::outline::{Block, Outline, Section};
 use super::rich::Rich;
@@ -122,20 +122,10 @@ fn markdown_blocks(out: &mut String, blocks: &[Block]) {
     }
 }
 
-/// Text as written, its carried links as `[text](url)`.
+/// Text as Markdown: characters Markdown would act on escaped (text without them, as
+/// the shipped résumé's, is unchanged), carried links as `[text](url)`.
 fn md(rich: &Rich) -> String {
-    if rich.links().is_empty() {
-        return rich.to_string();
-    }
-    let mut out = String::with_capacity(rich.len() + 32);
-    let mut at = 0;
-    for link in rich.links() {
-        out.push_str(&rich[at..link.range.start]);
-        out.push_str(&format!("[{}]({})", &rich[link.range.clone()], destination(&link.target)));
-        at = link.range.end;
-    }
-    out.push_str(&rich[at..]);
-    out
+    to_markup(rich)
 }
 
 /// JSON Resume (schema v1), pretty-printed. Absent optional fields are left out. Prose

@@ -30,13 +30,17 @@ pub fn parse_str(text: &str) -> Result<(Resume, Vec<Warning>), JsonError> {
         let message = "not in the JSON Resume schema, so not shown".to_owned();
         warnings.push(Warning { path: json_path(&path), message });
     };
-    let parsed: JsonResume =
-        serde_path_to_error::deserialize(serde_ignored::Deserializer::new(&mut json, &mut unused)).map_err(
-            |err| {
-                let path = err.path().to_string();
-                error(if path == "." { String::new() } else { path }, err.into_inner())
-            },
-        )?;
+    let parsed: JsonResume = serde_path_to_error::deserialize(serde_ignored::Deserializer::new(
+        &mut json,
+        &mut unused,
+    ))
+    .map_err(|err| {
+        // `?` stands for a part the reader had not named yet (after a trailing
+        // comma, say): the named part is where to look.
+        let path = err.path().to_string();
+        let named: Vec<&str> = path.split('.').filter(|part| !part.is_empty() && *part != "?").collect();
+        error(named.join("."), err.into_inner())
+    })?;
     json.end().map_err(|err| error(String::new(), err))?;
     Ok((parsed.into_model(), warnings))
 }
