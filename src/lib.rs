@@ -3,8 +3,10 @@
 //!
 //! # Layout
 //! Imports go downward only: `web → {server, resume}`, `server → {tui, resume}`, `tui → resume`.
-//! - [`resume`]: the data model, loading with line/column errors, the outline every view
-//!   walks, width-aware layout and the exports. No I/O beyond reading the file.
+//! - [`resume`]: the data model (every JSON Resume section), loading our TOML or a JSON
+//!   Resume file with line/column errors, HTML and Markdown in text made clean, the
+//!   outline every view walks, width-aware layout, the exports and the TOML `import`
+//!   writes. No I/O beyond reading the file.
 //! - [`tui`]: the pure interactive core: `App` state, `handle(event)`, the view, the
 //!   input decoder and the colour themes. No tokio, no russh; tested with `TestBackend`.
 //! - [`server`]: the SSH adapter: host key, accept loop, the russh handler, and one task

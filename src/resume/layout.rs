@@ -259,6 +259,25 @@ mod tests {
     }
 
     #[test]
+    fn links_carried_with_the_text_become_row_links() {
+        let link = crate::resume::links::Link { range: 8..27, target: "https://x.example/guide".into() };
+        let text = Rich::new("See the accessibility guide and https://y.example too".into(), vec![link]);
+        let rows = layout(&section(vec![Block::Paragraph(text)]), 20);
+        let links: Vec<(&str, &str)> = rows
+            .iter()
+            .flat_map(|row| row.links.iter().map(move |l| (&row.text[l.range.clone()], l.target.as_str())))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("accessibility", "https://x.example/guide"),
+                ("guide", "https://x.example/guide"),
+                ("https://y.example", "https://y.example")
+            ]
+        );
+    }
+
+    #[test]
     fn bullets_hang_under_their_text() {
         let text = "Contributed improvements to libraries across our networking stack";
         let rows = layout(&section(vec![Block::Bullet(text.into())]), 30);

@@ -555,6 +555,17 @@ mod tests {
         assert_eq!(plain(" a \u{202D}b\n c ").unwrap().as_deref(), Some("a b c"));
     }
 
+    proptest::proptest! {
+        /// Any clean text, written as markup and read again, is itself.
+        #[test]
+        fn clean_text_reads_back_as_itself(raw in "[a-zA-Z0-9 *_`<>&#;\\\\\\[\\]().!\\-+~é日]{0,40}") {
+            if let Some(clean) = line(&raw).unwrap() {
+                let written = to_markup(&clean);
+                proptest::prop_assert_eq!(line(&written).unwrap(), Some(clean), "{}", written);
+            }
+        }
+    }
+
     #[test]
     fn markup_round_trips() {
         let linked = Rich::new(
