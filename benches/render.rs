@@ -7,8 +7,8 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use ratatui_core::backend::TestBackend;
+use ratatui_core::terminal::Terminal;
 use ssh_resume::server::terminal::frame;
 use ssh_resume::tui::input::{KeyCode, KeyEvent};
 use ssh_resume::tui::{Effect, Event};

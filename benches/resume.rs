@@ -5,9 +5,9 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use ratatui::layout::Size;
+use ratatui_core::layout::Size;
 use ssh_resume::resume::{Loaded, export, layout, load};
-use ssh_resume::tui::view;
+use ssh_resume::tui::geometry::content_size;
 
 mod common;
 
@@ -20,7 +20,7 @@ fn loading(c: &mut Criterion) {
     group.bench_function("outline", |b| b.iter(|| Loaded::from_resume(black_box(resume.clone()))));
     let loaded = common::shipped();
     let longest = loaded.outline.sections.iter().max_by_key(|s| s.blocks.len()).expect("sections");
-    let width = usize::from(view::content_size(Size::new(80, 24)).width);
+    let width = usize::from(content_size(Size::new(80, 24)).width);
     group.bench_function("layout_longest_section_80x24", |b| {
         b.iter(|| layout::layout(black_box(longest), width))
     });

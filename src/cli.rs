@@ -18,11 +18,12 @@ use tokio_util::sync::CancellationToken;
 use tracing::info;
 
 use crate::config::{self, FileValues};
+use crate::guard::cidr::Cidr;
+use crate::guard::limits::{Limits, Rate};
+use crate::guard::privacy::PeerLogging;
 use crate::resume::export::Format;
 use crate::resume::{LoadError, Loaded};
-use crate::server::limits::{Limits, Rate};
-use crate::server::privacy::PeerLogging;
-use crate::server::proxy::{Cidr, ProxyProtocol};
+use crate::server::proxy::ProxyProtocol;
 use crate::server::{self, Settings, keys};
 use crate::web::{self, WebSettings, forwarded};
 
@@ -45,6 +46,42 @@ pub struct Cli {
 pub enum LogFormat {
     Pretty,
     Json,
+}
+
+/// `--log-peers`: how visitors appear in logs ([`PeerLogging`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogPeers {
+    Full,
+    Hashed,
+    None,
+}
+
+impl From<LogPeers> for PeerLogging {
+    fn from(value: LogPeers) -> Self {
+        match value {
+            LogPeers::Full => PeerLogging::Full,
+            LogPeers::Hashed => PeerLogging::Hashed,
+            LogPeers::None => PeerLogging::None,
+        }
+    }
+}
+
+/// `render --format`: the résumé's printed forms ([`Format`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RenderFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+impl From<RenderFormat> for Format {
+    fn from(value: RenderFormat) -> Self {
+        match value {
+            RenderFormat::Text => Format::Text,
+            RenderFormat::Markdown => Format::Markdown,
+            RenderFormat::Json => Format::Json,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -85,7 +122,7 @@ pub enum Command {
     /// Print the résumé locally, as visitors without a terminal get it.
     Render {
         #[arg(long, value_enum, default_value = "text")]
-        format: Format,
+        format: RenderFormat,
         /// Column to wrap text at.
         #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u16).range(20..=500))]
         width: u16,
@@ -144,7 +181,7 @@ pub struct ServeArgs {
     /// How visitors' addresses and user names appear in logs: in full, as a keyed hash
     /// (key made at start, replaced daily), or not at all.
     #[arg(long, value_enum, default_value = "hashed", env = "SSH_RESUME_LOG_PEERS")]
-    pub log_peers: PeerLogging,
+    pub log_peers: LogPeers,
     /// Serve `/metrics`, `/healthz` and `/readyz` over HTTP on this address (off by default).
     #[arg(long, env = "SSH_RESUME_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
@@ -226,13 +263,12 @@ impl ProxyArgs {
         match (self.proxy_protocol, self.trusted_proxy.is_empty()) {
             (true, false) => Ok(Some(ProxyProtocol { trusted: self.trusted_proxy.clone() })),
             (false, true) => Ok(None),
-            (true, true) => Err(ConfigError(
-                "--proxy-protocol needs the load balancer's address: add --trusted-proxy CIDR".to_owned(),
+            (true, true) => Err(ConfigError::Flags(
+                "--proxy-protocol needs the load balancer's address: add --trusted-proxy CIDR",
             )),
-            (false, false) => Err(ConfigError(
+            (false, false) => Err(ConfigError::Flags(
                 "--trusted-proxy is set but --proxy-protocol is not: add --proxy-protocol, or drop \
-                 --trusted-proxy to serve visitors directly"
-                    .to_owned(),
+                 --trusted-proxy to serve visitors directly",
             )),
         }
     }
@@ -255,7 +291,7 @@ impl ServeArgs {
             max_session: l.max_session,
             drain_timeout: l.drain_timeout,
             keepalive_interval: l.keepalive,
-            log_peers: self.log_peers,
+            log_peers: self.log_peers.into(),
             proxy_protocol: self.proxy.settings()?,
             ..Settings::default()
         })
@@ -277,10 +313,23 @@ impl ServeArgs {
     }
 }
 
-/// Errors that mean the configuration is wrong: exit status 2.
+/// Errors that mean the configuration is wrong: exit status 2. Each keeps the typed
+/// error it came from as its source.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-struct ConfigError(String);
+enum ConfigError {
+    #[error(transparent)]
+    File(#[from] config::ConfigFileError),
+    #[error(transparent)]
+    Resume(#[from] LoadError),
+    #[error(transparent)]
+    HostKey(#[from] keys::KeyError),
+    /// Flags that do not make sense together.
+    #[error("{0}")]
+    Flags(&'static str),
+    /// A file `init` or `import` would replace.
+    #[error("{}: exists already; pass --force to replace it", .0.display())]
+    Exists(PathBuf),
+}
 
 pub fn main() -> ExitCode {
     let parsed = match parse_args(std::env::args_os()) {
@@ -317,7 +366,7 @@ fn parse_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Pars
         let cli = Cli::from_arg_matches(&first).unwrap_or_else(|err| err.exit());
         return Ok(Parsed { cli, matches: first, file: None });
     };
-    let file = config::parse(&path, &settings_command()).map_err(|err| ConfigError(err.to_string()))?;
+    let file = config::parse(&path, &settings_command()).map_err(ConfigError::from)?;
     let matches = config::layer(Cli::command(), &file).get_matches_from(&args);
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
     Ok(Parsed { cli, matches, file: Some(file) })
@@ -389,7 +438,7 @@ fn run(parsed: Parsed) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Render { format, width, resume }) => {
-            print!("{}", load_resume(&resume)?.render(format, usize::from(width)));
+            print!("{}", load_resume(&resume)?.render(format.into(), usize::from(width)));
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Fingerprint { keys_dir, sshfp }) => fingerprint(&keys_dir, sshfp.as_deref()),
@@ -402,7 +451,7 @@ fn run(parsed: Parsed) -> Result<ExitCode> {
 }
 
 fn load_resume(path: &Path) -> Result<Loaded> {
-    Loaded::from_path(path).map_err(|err: LoadError| ConfigError(err.to_string()).into())
+    Loaded::from_path(path).map_err(|err| ConfigError::from(err).into())
 }
 
 /// `ssh-resume import`: the résumé as TOML, and on stderr what TOML could not hold.
@@ -433,10 +482,7 @@ fn write_file(path: &Path, text: &str, force: bool) -> Result<()> {
         options.create_new(true);
     }
     let mut file = options.open(path).map_err(|err| match err.kind() {
-        std::io::ErrorKind::AlreadyExists => anyhow::Error::new(ConfigError(format!(
-            "{}: exists already; pass --force to replace it",
-            path.display()
-        ))),
+        std::io::ErrorKind::AlreadyExists => anyhow::Error::new(ConfigError::Exists(path.to_owned())),
         _ => anyhow::Error::new(err).context(format!("cannot write {}", path.display())),
     })?;
     file.write_all(text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))
@@ -445,7 +491,7 @@ fn write_file(path: &Path, text: &str, force: bool) -> Result<()> {
 fn serve(args: ServeArgs) -> Result<ExitCode> {
     let settings = args.settings()?;
     let loaded = load_resume(&args.resume)?;
-    let host_key = keys::load_or_create(&args.keys_dir).map_err(|e| ConfigError(e.to_string()))?;
+    let host_key = keys::load_or_create(&args.keys_dir).map_err(ConfigError::from)?;
     let fingerprint = host_key.fingerprint();
     if host_key.created {
         info!(path = %host_key.path.display(), %fingerprint, "created a new host key");
@@ -475,7 +521,8 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
         if let Some(listener) = admin {
             tokio::spawn(server::admin::serve(listener, shared.clone(), stop_admin.clone()));
         }
-        let web = http.map(|listener| tokio::spawn(web::serve(listener, shared.clone(), web_settings)));
+        let web =
+            http.map(|listener| tokio::spawn(web::serve(listener, shared.service.clone(), web_settings)));
         server::run(listeners, shared).await;
         if let Some(web) = web {
             let _ = web.await;
@@ -602,11 +649,11 @@ async fn stop_on_signal(shutdown: CancellationToken) {
 /// `ssh-resume fingerprint [--sshfp HOSTNAME]`: never creates a key.
 fn fingerprint(keys_dir: &Path, sshfp: Option<&str>) -> Result<ExitCode> {
     let path = keys_dir.join(keys::HOST_KEY_FILE);
-    let key = keys::load(&path).map_err(|e| ConfigError(e.to_string()))?;
+    let key = keys::load(&path).map_err(ConfigError::from)?;
     match sshfp {
         None => println!("{}", keys::fingerprint(&key)),
         Some(host) => {
-            print!("{}", keys::sshfp_records(key.public_key(), host).map_err(|e| ConfigError(e.to_string()))?)
+            print!("{}", keys::sshfp_records(key.public_key(), host).map_err(ConfigError::from)?)
         }
     }
     Ok(ExitCode::SUCCESS)

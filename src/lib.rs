@@ -2,21 +2,30 @@
 //! visitors with a PTY, and plain text, Markdown or JSON Resume for everyone else.
 //!
 //! # Layout
-//! Imports go downward only: `web → {server, resume}`, `server → {tui, resume}`, `tui → resume`.
+//! Imports go downward only: `cli → {server, web} → service → {guard, resume}`,
+//! `server → tui → resume`; `web` and `server` never import each other.
 //! - [`resume`]: the data model (every JSON Resume section), loading our TOML or a JSON
 //!   Resume file with line/column errors, HTML and Markdown in text made clean, the
-//!   outline every view walks, width-aware layout, the exports and the TOML `import`
-//!   writes. No I/O beyond reading the file.
+//!   outline every view walks, width-aware layout, the parts a laid-out row reads as
+//!   (styled by the view, the web view and the text export alike), the exports and the
+//!   TOML `import` writes. No I/O beyond reading the file.
 //! - [`tui`]: the pure interactive core: `App` state, `handle(event)`, the view, the
-//!   input decoder and the colour themes. No tokio, no russh; tested with `TestBackend`.
-//! - [`server`]: the SSH adapter: host key, accept loop, the russh handler, and one task
-//!   per visitor that owns its `App` and terminal.
-//! - [`web`]: the web view (`--http-listen`): the same résumé as one HTML page for
-//!   browsers, coloured text for `curl`, and the exports, over hyper with the SSH
-//!   side's per-address limits and metrics. `web → {server, resume}`.
+//!   geometry and row styling those two share, the input decoder and the colour themes.
+//!   No tokio, no russh; tested with `TestBackend`.
+//! - [`server`]: the SSH door: host key, accept loop, the russh handler, and one task
+//!   per connection that owns the visitor's `App`, its timers and its goodbye.
+//! - [`web`]: the web door (`--http-listen`): the same résumé as one HTML page for
+//!   browsers, coloured text for `curl`, and the exports, over hyper.
+//! - [`service`]: what both doors share while the server runs: the résumé in service,
+//!   the shutdown signal, the metrics and the privacy redactor.
+//! - [`guard`]: what both doors use to admit and account for visitors: limits, trusted
+//!   proxy ranges, the privacy redactor, the metrics registry (a leaf).
+//! - [`reach`]: the `ssh …` command a visitor types to get here, for every door (a leaf).
+//! - [`escape`]: every escape sequence written to a terminal, named, in one place (a leaf).
 //! - [`config`]: the optional `--config` TOML file, layered under flags and `SSH_RESUME_*`
 //!   variables as the flags' defaults, and the effective configuration as TOML.
-//! - [`cli`]: command-line flags and the subcommands `main` dispatches to.
+//! - [`cli`]: command-line flags and the subcommands `main` dispatches to; the only
+//!   module that knows clap.
 //! - [`located`]: `PATH:LINE:COLUMN: message` errors with the offending line, shared by
 //!   the résumé and the configuration file (a leaf: it imports nothing of ours).
 //! - [`healthcheck`]: the `healthcheck` subcommand's probe: does an address answer with
@@ -24,9 +33,13 @@
 
 pub mod cli;
 pub mod config;
+pub mod escape;
+pub mod guard;
 pub mod healthcheck;
 pub mod located;
+pub mod reach;
 pub mod resume;
 pub mod server;
+pub mod service;
 pub mod tui;
 pub mod web;

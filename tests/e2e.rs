@@ -135,12 +135,14 @@ async fn subsystem_and_port_forwarding_are_refused() {
     assert!(forward.is_err(), "direct-tcpip must be refused");
     let remote = visitor.session.tcpip_forward("127.0.0.1", 0).await;
     assert!(remote.is_err(), "remote forwarding must be refused");
-    let mut sftp = visitor.session.channel_open_session().await;
-    if let Ok(channel) = &mut sftp {
-        channel.request_subsystem(true, "sftp").await.unwrap();
-        let reply = tokio::time::timeout(common::LIVENESS, channel.wait()).await.unwrap();
-        assert!(!matches!(reply, Some(ChannelMsg::Success)), "sftp must not be granted: {reply:?}");
-    }
+    assert!(visitor.session.channel_open_session().await.is_err(), "a second session channel is refused");
+    // The subsystem on a connection's first (and only) channel reaches the handler.
+    let stream = common::connect_tcp_from(server.addr, std::net::IpAddr::from([127, 0, 0, 1])).await.unwrap();
+    let (session, _) = common::login_over(stream).await.unwrap();
+    let mut channel = session.channel_open_session().await.unwrap();
+    channel.request_subsystem(true, "sftp").await.unwrap();
+    let reply = tokio::time::timeout(common::LIVENESS, channel.wait()).await.unwrap();
+    assert!(matches!(reply, Some(ChannelMsg::Failure)), "sftp must be refused: {reply:?}");
     server.stop().await;
 }
 

@@ -19,9 +19,9 @@ use std::time::Duration;
 
 use common::{LIVENESS, TestServer, Visit, Visitor, connect_tcp_from, find_log, manifest_path, temp_dir};
 use ppp::v2;
+use ssh_resume::guard::limits::Limits;
+use ssh_resume::guard::privacy::PeerLogging;
 use ssh_resume::server::Settings;
-use ssh_resume::server::limits::Limits;
-use ssh_resume::server::privacy::PeerLogging;
 use ssh_resume::server::proxy::ProxyProtocol;
 use tokio::io::AsyncWriteExt;
 
@@ -145,12 +145,12 @@ fn total(servers: &[&TestServer], series: &str) -> u64 {
         let line = metrics.lines().find(|l| l.starts_with(series) && l[series.len()..].starts_with(' '));
         line.and_then(|l| l.rsplit(' ').next()).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
     };
-    servers.iter().map(|server| value(server.shared.metrics.encode())).sum()
+    servers.iter().map(|server| value(server.shared.service.metrics.encode())).sum()
 }
 
 fn refusals(servers: &[&TestServer]) -> u64 {
-    let reasons = ssh_resume::server::limits::Refusal::ALL;
-    let series = |r: &ssh_resume::server::limits::Refusal| {
+    let reasons = ssh_resume::guard::limits::Refusal::ALL;
+    let series = |r: &ssh_resume::guard::limits::Refusal| {
         format!("ssh_resume_connections_refused_total{{reason=\"{}\"}}", r.as_str())
     };
     reasons.iter().map(|reason| total(servers, &series(reason))).sum()

@@ -8,10 +8,10 @@ mod common;
 
 use common::http::get;
 use common::{TestServer, Visit, Visitor, manifest_path, temp_dir};
-use ratatui::layout::Size;
+use ratatui_core::layout::Size;
 use ssh_resume::resume::Loaded;
 use ssh_resume::server::Settings;
-use ssh_resume::tui::view;
+use ssh_resume::tui::geometry::content_size;
 use ssh_resume::web::WebSettings;
 
 const FIXTURES: [&str; 8] =
@@ -53,7 +53,7 @@ fn frame_fault(screen: &vt100::Screen, cols: u16, rows: u16) -> Option<String> {
 /// Reads every section of `name` top to end at `cols`x`rows`, checking each screen.
 async fn read_every_section(server: &TestServer, loaded: &Loaded, name: &str, cols: u16, rows: u16) {
     let mut visitor = Visitor::connect(server.addr, Visit::terminal(cols.into(), rows.into())).await;
-    let width = usize::from(view::content_size(Size::new(cols, rows)).width);
+    let width = usize::from(content_size(Size::new(cols, rows)).width);
     for index in 0..loaded.outline.sections.len() {
         if index > 0 {
             visitor.send(b"l").await;

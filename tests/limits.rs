@@ -10,9 +10,9 @@ use std::time::Duration;
 use common::{
     LIVENESS, StallingProxy, TestServer, Visit, Visitor, connect_tcp_from, manifest_path, temp_dir,
 };
+use ssh_resume::guard::limits::Limits;
+use ssh_resume::guard::privacy::PeerLogging;
 use ssh_resume::server::Settings;
-use ssh_resume::server::limits::Limits;
-use ssh_resume::server::privacy::PeerLogging;
 use tokio::io::AsyncWriteExt;
 
 fn loopback(last: u8) -> IpAddr {

@@ -8,8 +8,8 @@ use std::net::IpAddr;
 
 use common::{TestServer, Visit, Visitor, capture_logs, logged, manifest_path, temp_dir};
 use serde_json::Value;
+use ssh_resume::guard::privacy::PeerLogging;
 use ssh_resume::server::Settings;
-use ssh_resume::server::privacy::PeerLogging;
 
 const VISITOR: [u8; 4] = [127, 0, 0, 9];
 

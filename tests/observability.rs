@@ -7,8 +7,8 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use common::{TestServer, Visit, Visitor, connect_tcp_from, http_get, manifest_path, temp_dir};
+use ssh_resume::guard::limits::Limits;
 use ssh_resume::server::Settings;
-use ssh_resume::server::limits::Limits;
 
 /// The value of the sample line starting with `series`, or 0 when absent.
 fn sample(metrics: &str, series: &str) -> f64 {

@@ -14,9 +14,9 @@ use std::time::Duration;
 
 use common::{TestServer, Visit, Visitor, connect_tcp_from, find_log, manifest_path, temp_dir};
 use ppp::v2;
+use ssh_resume::guard::limits::Limits;
+use ssh_resume::guard::privacy::PeerLogging;
 use ssh_resume::server::Settings;
-use ssh_resume::server::limits::Limits;
-use ssh_resume::server::privacy::PeerLogging;
 use ssh_resume::server::proxy::ProxyProtocol;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 
@@ -32,7 +32,7 @@ fn sample(metrics: &str, series: &str) -> u64 {
 
 fn refused(server: &TestServer, reason: &str) -> u64 {
     let series = format!("ssh_resume_connections_refused_total{{reason=\"{reason}\"}}");
-    sample(&server.shared.metrics.encode(), &series)
+    sample(&server.shared.service.metrics.encode(), &series)
 }
 
 /// Only 127.0.0.1 may send headers; peers logged in full; login timeout `login`.
@@ -179,7 +179,7 @@ async fn a_local_header_is_a_health_check_not_a_refusal() {
         .unwrap();
     let answer = send_raw(&server, loopback(1), &local).await;
     assert_eq!(answer, b"SSH-2.0-ssh-resume\r\n");
-    let metrics = server.shared.metrics.encode();
+    let metrics = server.shared.service.metrics.encode();
     assert_eq!(sample(&metrics, "ssh_resume_proxy_probes_total"), 1, "{metrics}");
     assert!(!metrics.contains("ssh_resume_connections_refused_total{"), "{metrics}");
     assert_eq!(sample(&metrics, "ssh_resume_sessions_started_total"), 0, "a probe is not a session");

@@ -6,8 +6,8 @@
 mod common;
 
 use common::screen::{app_with, fixture, press, render, shipped, text};
-use ratatui::buffer::Buffer;
-use ratatui::style::Color;
+use ratatui_core::buffer::Buffer;
+use ratatui_core::style::Color;
 use rqrr::PreparedImage;
 use ssh_resume::tui::input::KeyCode;
 use ssh_resume::tui::theme::{Charset, ColorDepth};

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use common::screen::{app_with, fixture, has_colour, press, render, shipped, styles, text, type_keys};
 use proptest::prelude::*;
-use ratatui::style::{Color, Modifier};
+use ratatui_core::style::{Color, Modifier};
 use ssh_resume::resume::Loaded;
 use ssh_resume::tui::App;
 use ssh_resume::tui::input::KeyCode;

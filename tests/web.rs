@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 
 use common::http::{HttpResponse, get, request};
 use common::{LIVENESS, TestServer, http_get, manifest_path, read_until_closed, temp_dir};
+use ssh_resume::guard::limits::Limits;
 use ssh_resume::resume::outline::Block;
 use ssh_resume::resume::{Loaded, export, load};
 use ssh_resume::server::Settings;
-use ssh_resume::server::limits::Limits;
 use ssh_resume::web::WebSettings;
 use tokio::io::AsyncWriteExt;
 

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use ratatui::layout::Size;
+use ratatui_core::layout::Size;
 use ssh_resume::resume::{Loaded, load};
 use ssh_resume::tui::{App, ClientTerminal, Theme};
 

@@ -8,14 +8,15 @@
 
 use serde_json::{Map, Value, json};
 
-use super::layout::{BULLET_INDENT, DETAIL_SEPARATOR, Row, RowKind, justify, layout};
+use super::layout::layout;
 use super::markup::to_markup;
 use super::model::{Activity, Date, Resume, Role, Text, join_texts};
 use super::outline::{Block, Outline, Section};
 use super::rich::Rich;
+use super::row_parts::{plain, section_title};
 
 /// The output formats visitors and the CLI can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Text = 0,
     Markdown = 1,
@@ -43,9 +44,10 @@ pub fn text(outline: &Outline, width: usize) -> String {
 
 /// One section as plain text, with its title underlined.
 pub fn section_text(section: &Section, width: usize) -> String {
-    let mut out = format!("{}\n{}\n", section.title.to_uppercase(), "-".repeat(section.title.len()));
+    let (title, rule) = section_title(section.title);
+    let mut out = format!("{title}\n{rule}\n");
     for row in layout(&section.with_targets_shown(), width) {
-        out.push_str(&plain_row(&row, width));
+        out.push_str(&plain(&row, width));
         out.push('\n');
     }
     out
@@ -62,23 +64,6 @@ pub fn title_block(outline: &Outline) -> String {
         out.push_str(&format!("{contact}\n"));
     }
     out
-}
-
-fn plain_row(row: &Row, width: usize) -> String {
-    let marker = match row.kind {
-        RowKind::BulletStart if row.indent >= BULLET_INDENT => "- ",
-        _ => "",
-    };
-    let pad = " ".repeat(row.indent - marker.len().min(row.indent));
-    let mut left = format!("{marker}{pad}{}", row.text);
-    if let Some(detail) = &row.detail {
-        left.push_str(DETAIL_SEPARATOR);
-        left.push_str(detail);
-    }
-    match &row.right {
-        Some(right) => justify(&left, right, width),
-        None => left,
-    }
 }
 
 /// Markdown: `#` for the headline, `##` per section, `###` per entry.
@@ -162,9 +147,9 @@ pub fn json_resume(resume: &Resume) -> String {
             "reference": paragraphs(&r.reference),
         }))).collect::<Vec<_>>(),
         "meta": resume.meta.as_ref().map(|m| compact(json!({
-            "canonical": plain(&m.canonical),
-            "version": plain(&m.version),
-            "lastModified": plain(&m.last_modified),
+            "canonical": as_is(&m.canonical),
+            "version": as_is(&m.version),
+            "lastModified": as_is(&m.last_modified),
         }))),
     });
     let mut out = serde_json::to_string_pretty(&compact(value)).unwrap_or_default();
@@ -177,22 +162,22 @@ fn basics(resume: &Resume) -> Value {
     compact(json!({
         "name": prose(&b.name),
         "label": prose(&b.label),
-        "image": plain(&b.image),
-        "email": plain(&b.email),
-        "phone": plain(&b.phone),
-        "url": plain(&b.url),
+        "image": as_is(&b.image),
+        "email": as_is(&b.email),
+        "phone": as_is(&b.phone),
+        "url": as_is(&b.url),
         "summary": paragraphs(&b.summary),
         "location": b.location.as_ref().map(|l| compact(json!({
             "address": (!l.address.is_empty()).then(|| join_texts(&l.address, "\n")),
-            "postalCode": plain(&l.postal_code),
-            "city": plain(&l.city),
-            "countryCode": plain(&l.country_code),
-            "region": plain(&l.region),
+            "postalCode": as_is(&l.postal_code),
+            "city": as_is(&l.city),
+            "countryCode": as_is(&l.country_code),
+            "region": as_is(&l.region),
         }))),
         "profiles": b.profiles.iter().map(|p| compact(json!({
-            "network": plain(&p.network),
-            "url": plain(&p.url),
-            "username": plain(&p.username),
+            "network": as_is(&p.network),
+            "url": as_is(&p.url),
+            "username": as_is(&p.username),
         }))).collect::<Vec<_>>(),
         "highlights": list(&b.highlights),
     }))
@@ -208,7 +193,7 @@ fn work(role: &Role) -> Value {
         "position": prose(&role.position),
         "description": description,
         "location": prose(&role.location),
-        "url": plain(&role.url),
+        "url": as_is(&role.url),
         "startDate": date(&role.start),
         "endDate": date(&role.end),
         "summary": paragraphs(&role.summary),
@@ -238,7 +223,7 @@ fn prose(value: &Option<Text>) -> Option<String> {
 }
 
 /// Values that are not prose (addresses, numbers): as they are.
-fn plain(value: &Option<Text>) -> Option<&str> {
+fn as_is(value: &Option<Text>) -> Option<&str> {
     value.as_ref().map(Text::as_str)
 }
 
@@ -279,7 +264,7 @@ fn is_empty(value: &Value) -> bool {
 mod json_parts {
     use serde_json::{Value, json};
 
-    use super::{compact, date, list, paragraphs, plain, prose};
+    use super::{as_is, compact, date, list, paragraphs, prose};
     use crate::resume::model::{Award, Certificate, Education, Project, Publication, Volunteer};
 
     pub(super) fn project(p: &Project) -> Value {
@@ -290,7 +275,7 @@ mod json_parts {
             "keywords": list(&p.keywords),
             "startDate": date(&p.start),
             "endDate": date(&p.end),
-            "url": plain(&p.url),
+            "url": as_is(&p.url),
             "roles": list(&p.roles),
             "entity": prose(&p.entity),
             "type": prose(&p.kind),
@@ -301,7 +286,7 @@ mod json_parts {
         compact(json!({
             "organization": prose(&v.organization),
             "position": prose(&v.position),
-            "url": plain(&v.url),
+            "url": as_is(&v.url),
             "startDate": date(&v.start),
             "endDate": date(&v.end),
             "summary": paragraphs(&v.summary),
@@ -318,7 +303,7 @@ mod json_parts {
         };
         compact(json!({
             "institution": prose(&e.institution),
-            "url": plain(&e.url),
+            "url": as_is(&e.url),
             "area": prose(&e.area),
             "studyType": prose(&e.study_type),
             "startDate": date(&e.start),
@@ -343,7 +328,7 @@ mod json_parts {
             "name": prose(&c.name),
             "date": date(&c.date),
             "issuer": prose(&c.issuer),
-            "url": plain(&c.url),
+            "url": as_is(&c.url),
         }))
     }
 
@@ -352,7 +337,7 @@ mod json_parts {
             "name": prose(&p.name),
             "publisher": prose(&p.publisher),
             "releaseDate": date(&p.release_date),
-            "url": plain(&p.url),
+            "url": as_is(&p.url),
             "summary": paragraphs(&p.summary),
         }))
     }
@@ -385,6 +370,17 @@ mod tests {
         let out = text(&outline, 80);
         let line = out.lines().find(|l| l.starts_with("Together.ai")).unwrap();
         assert!(line.ends_with("07/2025 — now") && line.width() == 80, "{line}");
+    }
+
+    #[test]
+    fn a_non_ascii_title_is_underlined_to_its_width() {
+        for (title, columns) in [("Éducation", 9), ("Проекты", 7), ("職歴", 4)] {
+            let section = Section { slug: "t", title, blocks: vec![Block::Paragraph("x".into())] };
+            let text = section_text(&section, 80);
+            let rule = text.lines().nth(1).unwrap();
+            assert_eq!(rule, "-".repeat(columns), "{title}");
+            assert_eq!(rule.width(), text.lines().next().unwrap().width(), "{title}");
+        }
     }
 
     #[test]

@@ -2,10 +2,12 @@
 //! indent, headings with their period right-aligned where it fits. Each row knows which
 //! parts of its text are links (a URL wrapped over two rows links from both).
 //!
-//! This is the one place text is wrapped. The interactive view styles these rows; the
-//! plain-text export prints them. Widths are measured in terminal columns (wide and
-//! combining characters count correctly, through `textwrap` and `unicode-width`).
-//! Links come from the text: those it carries ([`Rich`]) and the addresses written in it.
+//! This is the one place text is wrapped. How a row reads as text (marker, detail,
+//! right-aligned period) is `row_parts`'; the interactive view, the web view and the
+//! plain-text export each style those parts. Widths are measured in terminal columns
+//! (wide and combining characters count correctly, through `textwrap` and
+//! `unicode-width`). Links come from the text: those it carries ([`Rich`]) and the
+//! addresses written in it.
 
 use std::ops::Range;
 
@@ -200,12 +202,6 @@ fn links_in(links: &[Link], line: Range<usize>) -> Vec<RowLink> {
         .collect()
 }
 
-/// `left` and `right` on one line of `width` columns, `right` flush right.
-pub fn justify(left: &str, right: &str, width: usize) -> String {
-    let gap = width.saturating_sub(left.width() + right.width()).max(1);
-    format!("{left}{}{right}", " ".repeat(gap))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,11 +311,5 @@ mod tests {
             cache.rows(&section, 0, width, true);
         }
         assert!(cache.len() <= CACHED_LAYOUTS);
-    }
-
-    #[test]
-    fn justify_pads_between() {
-        assert_eq!(justify("ab", "cd", 8), "ab    cd");
-        assert_eq!(justify("abcd", "efgh", 4), "abcd efgh");
     }
 }

@@ -1,7 +1,8 @@
 //! The résumé: its data model, loading and validation (our TOML, or a JSON Resume file:
 //! `json.rs`, `json_values.rs`, with HTML and Markdown cleaned by `markup.rs` into
 //! [`rich::Rich`] text), the reading outline shared by every view, width-aware layout,
-//! the text/Markdown/JSON Resume exports, and the TOML `import` writes (`toml_out.rs`).
+//! the parts a laid-out row reads as (which every renderer styles its own way), the
+//! text/Markdown/JSON Resume exports, and the TOML `import` writes (`toml_out.rs`).
 //! Imports nothing else of this crate but [`crate::located`].
 
 pub mod dates;
@@ -15,6 +16,7 @@ pub mod markup;
 pub mod model;
 pub mod outline;
 pub mod rich;
+pub mod row_parts;
 pub mod toml_out;
 
 use std::path::Path;

@@ -15,7 +15,7 @@ use axum::routing::get;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use super::Shared;
+use super::shared::Shared;
 
 /// The content type of the Prometheus text exposition format.
 const PROMETHEUS_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -35,7 +35,7 @@ pub async fn serve(
 }
 
 async fn metrics(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, PROMETHEUS_TEXT)], shared.metrics.encode())
+    ([(header::CONTENT_TYPE, PROMETHEUS_TEXT)], shared.service.metrics.encode())
 }
 
 async fn healthz() -> &'static str {

@@ -13,7 +13,7 @@ use russh::keys::{Algorithm, PrivateKey};
 use russh::server::Config;
 use russh::{MethodKind, MethodSet, Preferred, SshId, cipher, compression, kex, mac};
 
-use super::Settings;
+use super::shared::Settings;
 
 /// What the server says it is: no library name or version for scanners to match.
 pub const SERVER_ID: &str = "SSH-2.0-ssh-resume";
@@ -65,7 +65,6 @@ pub fn ssh_config(host_key: PrivateKey, settings: &Settings) -> Config {
         inactivity_timeout: Some(settings.idle_timeout + settings.drain_timeout),
         keepalive_interval: Some(settings.keepalive_interval),
         keepalive_max: settings.keepalive_max,
-        nodelay: true,
         ..Config::default()
     }
 }

@@ -23,8 +23,9 @@ pub enum Request {
 }
 
 /// Resolves an exec command (`None` for a shell request). `interactive` is true when a
-/// PTY was allocated and the terminal can address the cursor (not `TERM=dumb`).
-pub fn resolve(command: Option<&[u8]>, interactive: bool, outline: &Outline) -> Request {
+/// PTY was allocated and the terminal can address the cursor (not `TERM=dumb`);
+/// `ssh_command` is what the visitor typed to get here, for the usage text.
+pub fn resolve(command: Option<&[u8]>, interactive: bool, outline: &Outline, ssh_command: &str) -> Request {
     let text = command.map(|bytes| String::from_utf8_lossy(bytes).trim().to_ascii_lowercase());
     let word = text.as_deref().unwrap_or("");
     let whole =
@@ -36,11 +37,13 @@ pub fn resolve(command: Option<&[u8]>, interactive: bool, outline: &Outline) -> 
         "markdown" | "md" => Request::Print { format: Format::Markdown, section: None },
         "json" => Request::Print { format: Format::Json, section: None },
         "help" | "--help" | "-h" => Request::Help,
-        _ if word.len() > MAX_COMMAND || word.contains(char::is_whitespace) => unknown(word, outline),
+        _ if word.len() > MAX_COMMAND || word.contains(char::is_whitespace) => {
+            unknown(word, outline, ssh_command)
+        }
         _ => match outline.find_section(word) {
             Ok(index) if interactive => Request::Interactive { section: Some(index), linear: false },
             Ok(index) => print_text(Some(index)),
-            Err(_) => unknown(word, outline),
+            Err(_) => unknown(word, outline, ssh_command),
         },
     }
 }
@@ -63,16 +66,16 @@ fn print_text(section: Option<usize>) -> Request {
     Request::Print { format: Format::Text, section }
 }
 
-fn unknown(word: &str, outline: &Outline) -> Request {
+fn unknown(word: &str, outline: &Outline, ssh_command: &str) -> Request {
     let shown: String = word.chars().take(MAX_COMMAND).filter(|c| !c.is_control()).collect();
-    let message = format!("unknown command `{shown}`\n\n{}", usage("HOST", outline));
+    let message = format!("unknown command `{shown}`\n\n{}", usage(ssh_command, outline));
     Request::Unknown { message }
 }
 
 /// The usage text, naming the command a visitor types (`ssh resume.example.com`).
-pub fn usage(ssh_target: &str, outline: &Outline) -> String {
+pub fn usage(ssh_command: &str, outline: &Outline) -> String {
     format!(
-        "usage: ssh {ssh_target} [COMMAND]\n\n\
+        "usage: {ssh_command} [COMMAND]\n\n\
          With a terminal, the résumé opens full screen (q quits, ? lists the keys).\n\n\
          commands:\n  \
            text       the résumé as plain text (also without a terminal)\n  \
@@ -97,17 +100,20 @@ mod tests {
     #[test]
     fn shell_is_interactive_with_a_pty_and_text_without() {
         let outline = outline();
-        assert_eq!(resolve(None, true, &outline), Request::Interactive { section: None, linear: false });
-        assert_eq!(resolve(None, false, &outline), print_text(None));
+        assert_eq!(
+            resolve(None, true, &outline, "ssh HOST"),
+            Request::Interactive { section: None, linear: false }
+        );
+        assert_eq!(resolve(None, false, &outline, "ssh HOST"), print_text(None));
     }
 
     #[test]
     fn formats_print_with_or_without_a_pty() {
         let outline = outline();
         for interactive in [true, false] {
-            let json = resolve(Some(b"json"), interactive, &outline);
+            let json = resolve(Some(b"json"), interactive, &outline, "ssh HOST");
             assert_eq!(json, Request::Print { format: Format::Json, section: None });
-            let md = resolve(Some(b" Markdown\n"), interactive, &outline);
+            let md = resolve(Some(b" Markdown\n"), interactive, &outline, "ssh HOST");
             assert_eq!(md, Request::Print { format: Format::Markdown, section: None });
         }
     }
@@ -116,27 +122,27 @@ mod tests {
     fn sections_open_or_print() {
         let outline = outline();
         assert_eq!(
-            resolve(Some(b"Experience"), true, &outline),
+            resolve(Some(b"Experience"), true, &outline, "ssh HOST"),
             Request::Interactive { section: Some(2), linear: false }
         );
-        assert_eq!(resolve(Some(b"open"), false, &outline), print_text(Some(3)));
+        assert_eq!(resolve(Some(b"open"), false, &outline, "ssh HOST"), print_text(Some(3)));
     }
 
     #[test]
     fn plain_is_the_pager_with_a_terminal_and_text_without() {
         let outline = outline();
         assert_eq!(
-            resolve(Some(b"plain"), true, &outline),
+            resolve(Some(b"plain"), true, &outline, "ssh HOST"),
             Request::Interactive { section: None, linear: true }
         );
-        assert_eq!(resolve(Some(b"PLAIN"), false, &outline), print_text(None));
+        assert_eq!(resolve(Some(b"PLAIN"), false, &outline, "ssh HOST"), print_text(None));
     }
 
     #[test]
     fn unknown_and_ambiguous_list_the_sections() {
         let outline = outline();
         for command in [&b"e"[..], b"rm -rf /", b"\x1b[2Jx"] {
-            let Request::Unknown { message } = resolve(Some(command), false, &outline) else {
+            let Request::Unknown { message } = resolve(Some(command), false, &outline, "ssh HOST") else {
                 panic!("{command:?} should be unknown");
             };
             assert!(message.contains("open-source"), "{message}");

@@ -1,204 +1,35 @@
-//! One visitor's connection from TCP accept to close: its shared state, its timers and
-//! how it ends.
+//! One visitor's connection from TCP accept to close, owned by one task: the
+//! supervisor in [`serve`].
 //!
-//! [`Connection`] is shared (behind an `Arc`) by the russh handler, the visitor's
-//! session task and the supervising task here. The supervisor owns every timer: the
-//! login grace (handshake plus shell/exec request), idle (time since the visitor's last
-//! *input*, not our output), the maximum session length, and server shutdown. To end a
-//! session it first asks the session task to say goodbye (`end`), waits up to the drain
-//! deadline for that, disconnects, and finally cuts the socket, which works even when
-//! the client stopped reading and russh's queues are full.
+//! The supervisor runs russh's handshake within the login timeout, then waits for the
+//! visitor's shell or exec request, plays what they asked for ([`Play`]) and, in the
+//! same `select!`, fires every timer: login grace (accept to shell or exec), idle (time
+//! since the visitor's last *input*, not our output), the maximum session length and
+//! server shutdown. Keepalive probes are russh's (its `Handle` cannot send them); a
+//! peer that stops answering ends russh's session, which the supervisor reads as
+//! `dead-peer`. Whatever ended the visit comes back *by value* as an [`EndReason`]:
+//! the supervisor then says goodbye within the drain deadline — farewell, exit status,
+//! and for the server's own reasons a disconnect — and cuts the socket, which works
+//! even when the client stopped reading and russh's queues are full. Should the visit
+//! panic, a drop guard cuts the socket and logs the end all the same.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::net::TcpStream;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-use tracing::{Instrument, debug, field, info, info_span};
+use tracing::{Instrument, debug, error, field, info, info_span};
 
-use super::Shared;
-use super::handler::VisitorHandler;
-use super::limits::Admission;
-use super::stream::{CuttableStream, WriteMeter};
-
-/// Why a visitor's session ended, for the disconnect log line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EndReason {
-    /// Not decided yet.
-    Unknown,
-    Quit,
-    /// An exec request that printed its output.
-    Done,
-    Idle,
-    MaxSession,
-    LoginTimeout,
-    DeadPeer,
-    Shutdown,
-    ClientClosed,
-    Error,
-}
-
-impl EndReason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EndReason::Unknown | EndReason::ClientClosed => "client-closed",
-            EndReason::Quit => "quit",
-            EndReason::Done => "done",
-            EndReason::Idle => "idle",
-            EndReason::MaxSession => "max-session",
-            EndReason::LoginTimeout => "login-timeout",
-            EndReason::DeadPeer => "dead-peer",
-            EndReason::Shutdown => "shutdown",
-            EndReason::Error => "error",
-        }
-    }
-
-    /// The line a visitor reads when the server ends their session.
-    pub fn farewell(self) -> &'static str {
-        match self {
-            EndReason::Shutdown => "The server is restarting — reconnect in a moment.",
-            EndReason::Idle => "Closed after a while without input — reconnect any time.",
-            EndReason::MaxSession => "This session reached its time limit — reconnect any time.",
-            _ => "Thanks for reading. Goodbye!",
-        }
-    }
-}
-
-/// State one connection shares between its handler, session task and supervisor.
-#[derive(Debug)]
-pub struct Connection {
-    pub id: u64,
-    pub peer: SocketAddr,
-    accepted: Instant,
-    bytes_sent: AtomicU64,
-    bytes_received: AtomicU64,
-    /// Milliseconds after `accepted` of the visitor's last input.
-    last_input_ms: AtomicU64,
-    reason: Mutex<EndReason>,
-    /// Cancelled when a shell or exec request started the visitor's session task.
-    started: CancellationToken,
-    /// Cancelled once the session task has said goodbye and closed the channel.
-    finished: CancellationToken,
-    /// Cancelled to ask the session task to say goodbye (the reason is already set).
-    end: CancellationToken,
-    /// Cancelled to cut the socket.
-    cut: CancellationToken,
-    /// What has actually reached the socket.
-    meter: Arc<WriteMeter>,
-    /// The most output ever waiting in russh's buffers at once.
-    peak_unflushed: AtomicU64,
-    /// How many distinct sections the visitor opened.
-    pub sections_viewed: AtomicU32,
-    /// When the first frame was sent, if it was.
-    first_frame: AtomicBool,
-}
-
-impl Connection {
-    /// `accepted`: when the socket was accepted, which the login timeout counts from.
-    pub fn new(id: u64, peer: SocketAddr, accepted: Instant, cut: CancellationToken) -> Self {
-        Self {
-            id,
-            peer,
-            accepted,
-            bytes_sent: AtomicU64::new(0),
-            bytes_received: AtomicU64::new(0),
-            last_input_ms: AtomicU64::new(0),
-            reason: Mutex::new(EndReason::Unknown),
-            started: CancellationToken::new(),
-            finished: CancellationToken::new(),
-            end: CancellationToken::new(),
-            cut,
-            meter: Arc::default(),
-            peak_unflushed: AtomicU64::new(0),
-            sections_viewed: AtomicU32::new(0),
-            first_frame: AtomicBool::new(false),
-        }
-    }
-
-    /// Time since TCP accept.
-    pub fn age(&self) -> Duration {
-        self.accepted.elapsed()
-    }
-
-    /// True the first time it is called: the first frame is being sent.
-    pub fn first_frame(&self) -> bool {
-        !self.first_frame.swap(true, Ordering::Relaxed)
-    }
-
-    pub fn bytes_sent(&self) -> u64 {
-        self.bytes_sent.load(Ordering::Relaxed)
-    }
-
-    pub fn add_sent(&self, bytes: usize) {
-        self.bytes_sent.fetch_add(bytes as u64, Ordering::Relaxed);
-        self.peak_unflushed.fetch_max(self.unflushed(), Ordering::Relaxed);
-    }
-
-    /// Output handed to russh that has not reached the socket yet (an estimate from
-    /// below: the socket also carries protocol framing).
-    pub fn unflushed(&self) -> u64 {
-        self.bytes_sent().saturating_sub(self.meter.written())
-    }
-
-    /// Resolves once at most `budget` bytes of output wait in russh's buffers.
-    pub async fn wait_for_room(&self, budget: u64) {
-        self.meter.wait_until(|| self.unflushed() <= budget).await
-    }
-
-    pub fn bytes_received(&self) -> u64 {
-        self.bytes_received.load(Ordering::Relaxed)
-    }
-
-    /// The visitor typed something: counts as activity for the idle timer.
-    pub fn note_input(&self, bytes: usize) {
-        self.bytes_received.fetch_add(bytes as u64, Ordering::Relaxed);
-        let now = self.accepted.elapsed().as_millis() as u64;
-        self.last_input_ms.store(now, Ordering::Relaxed);
-    }
-
-    fn idle_for(&self) -> Duration {
-        let last = Duration::from_millis(self.last_input_ms.load(Ordering::Relaxed));
-        self.accepted.elapsed().saturating_sub(last)
-    }
-
-    pub fn reason(&self) -> EndReason {
-        self.reason.lock().map_or(EndReason::Error, |r| *r)
-    }
-
-    /// Records why the session ends; the first reason given wins.
-    pub fn set_reason(&self, reason: EndReason) {
-        if let Ok(mut slot) = self.reason.lock()
-            && *slot == EndReason::Unknown
-        {
-            *slot = reason;
-        }
-    }
-
-    pub fn mark_started(&self) {
-        self.started.cancel();
-    }
-
-    pub fn started(&self) -> bool {
-        self.started.is_cancelled()
-    }
-
-    pub fn mark_finished(&self) {
-        self.finished.cancel();
-    }
-
-    /// Resolves when the server asks the session to end; see [`Connection::reason`].
-    pub async fn end_requested(&self) {
-        self.end.cancelled().await
-    }
-
-    /// Cuts the socket: all I/O on it fails from now on.
-    pub fn cut(&self) {
-        self.cut.cancel();
-    }
-}
+use super::end::EndReason;
+use super::handler::{Events, VisitorHandler};
+use super::output::Output;
+use super::session::Play;
+use super::shared::Shared;
+use super::stream::CuttableStream;
+use super::traffic::Traffic;
+use crate::guard::limits::Admission;
 
 /// Who connected and the address they reached: the socket's own, or what a load
 /// balancer's PROXY header says.
@@ -209,16 +40,23 @@ pub struct Endpoints {
     pub local: Option<SocketAddr>,
 }
 
-/// Kernel send buffer per connection.
+/// Kernel send buffer per connection, in bytes.
 pub const SOCKET_SEND_BUFFER: usize = 64 * 1024;
 
-/// Serves one accepted socket until the visitor leaves or a timer ends the session.
+/// How long a client may keep the connection open after its only channel closed; it
+/// normally hangs up at once (as OpenSSH does), and the server closes it after this.
+const CLOSE_LINGER: Duration = Duration::from_secs(2);
+
+/// How long russh's loop gets to notice a cut socket.
+const CUT_GRACE: Duration = Duration::from_secs(1);
+
+type Session = russh::server::RunningSession<VisitorHandler>;
+
+/// Serves one accepted socket until the visitor leaves or the server ends the visit.
 pub async fn serve(socket: TcpStream, endpoints: Endpoints, admission: Admission, shared: Arc<Shared>) {
-    let Endpoints { peer, local } = endpoints;
-    let id = admission.id;
     let span = info_span!(
         "session",
-        session = id,
+        session = admission.id,
         peer = field::Empty,
         user = field::Empty,
         client = field::Empty,
@@ -226,163 +64,228 @@ pub async fn serve(socket: TcpStream, endpoints: Endpoints, admission: Admission
         cols = field::Empty,
         rows = field::Empty,
     );
-    if let Some(peer) = shared.redactor.peer(peer.ip()) {
+    if let Some(peer) = shared.service.redactor.peer(endpoints.peer.ip()) {
         span.record("peer", peer);
     }
     async move {
-        let conn = Arc::new(Connection::new(id, peer, admission.accepted, shared.cut_all.child_token()));
-        shared.metrics.sessions_started.inc();
-        shared.metrics.sessions_active.inc();
+        let traffic = Arc::new(Traffic::new(admission.accepted));
+        let mut guard = EndGuard::new(&shared, &traffic);
         let _ = socket.set_nodelay(true);
         // A fixed send buffer bounds what the kernel holds for a client that stopped
         // reading; a frame or the whole printed résumé fits many times over.
         let _ = socket2::SockRef::from(&socket).set_send_buffer_size(SOCKET_SEND_BUFFER);
         info!("connected");
-        let stream = CuttableStream::new(socket, conn.cut.clone(), conn.meter.clone());
-        let handler = VisitorHandler::new(shared.clone(), conn.clone(), local);
-        // What is left of the login timeout (a PROXY header may have used some of it).
-        let login = shared.settings.login_timeout.saturating_sub(conn.age());
-        let handshake = russh::server::run_stream(shared.ssh_config.clone(), stream, handler);
-        let outcome = match tokio::time::timeout(login, handshake).await {
-            Ok(Ok(session)) => supervise(session, &conn, &shared, admission).await,
-            Ok(Err(err)) => Err(classify(&conn, err)),
-            Err(_) => {
-                conn.set_reason(EndReason::LoginTimeout);
-                Err("no SSH version line within the login timeout".to_owned())
-            }
+        let stream = CuttableStream::new(socket, guard.cut.clone(), traffic.socket_meter());
+        let ssh_command = match (&shared.settings.public_host, endpoints.local) {
+            (Some(public), _) => crate::reach::for_public_host(public),
+            (None, Some(local)) => crate::reach::for_address(local),
+            (None, None) => crate::reach::ssh_command("HOST", None),
         };
-        conn.cut();
-        if let Err(err) = &outcome {
-            debug!(error = %err, "connection ended with an error");
-            if conn.reason() == EndReason::Unknown && !conn.started() {
-                conn.set_reason(EndReason::Error);
-            }
-        }
-        let duration = conn.accepted.elapsed();
-        let reason = conn.reason().as_str();
-        shared.metrics.session_ended(reason, duration);
-        info!(
-            duration_ms = duration.as_millis() as u64,
-            bytes_sent = conn.bytes_sent(),
-            bytes_received = conn.bytes_received(),
-            sections_viewed = conn.sections_viewed.load(Ordering::Relaxed),
-            peak_buffered = conn.peak_unflushed.load(Ordering::Relaxed),
-            reason,
-            "disconnected"
-        );
+        let (handler, events) = VisitorHandler::new(shared.service.clone(), traffic.clone());
+        let supervisor =
+            Supervisor { shared: &shared, traffic: &traffic, cut: guard.cut.clone(), ssh_command };
+        let (reason, sections_viewed) = supervisor.run(stream, handler, events, admission).await;
+        guard.ended(reason, sections_viewed);
     }
     .instrument(span)
     .await
 }
 
-type Session = russh::server::RunningSession<VisitorHandler>;
-
-/// Notes what a protocol error says about why the connection ended.
-fn classify(conn: &Connection, err: russh::Error) -> String {
-    match err {
-        russh::Error::KeepaliveTimeout => conn.set_reason(EndReason::DeadPeer),
-        russh::Error::InactivityTimeout => conn.set_reason(EndReason::Idle),
-        _ => {}
-    }
-    err.to_string()
+/// Cuts the socket and settles the connection's accounting however the supervisor
+/// ends — a panic included, which it logs as the end of the visit.
+struct EndGuard<'a> {
+    shared: &'a Shared,
+    traffic: &'a Traffic,
+    cut: CancellationToken,
+    logged: bool,
 }
 
-/// Runs the established connection, firing its timers, until it ends.
-async fn supervise(
-    mut session: Session,
-    conn: &Connection,
-    shared: &Shared,
-    mut admission: Admission,
-) -> Result<(), String> {
-    let settings = &shared.settings;
-    let login_deadline = conn.accepted + settings.login_timeout;
-    let max_deadline = conn.accepted + settings.max_session;
-    let mut logging_in = true;
-    let mut closed_at = None;
-    let reason = loop {
-        let idle_deadline = Instant::now() + settings.idle_timeout.saturating_sub(conn.idle_for());
-        let linger_deadline = closed_at.map_or(max_deadline, |closed| closed + CLOSE_LINGER);
-        tokio::select! {
-            ended = &mut session => return ended.map_err(|err| classify(conn, err)),
-            _ = conn.finished.cancelled(), if closed_at.is_none() => closed_at = Some(Instant::now()),
-            _ = tokio::time::sleep_until(linger_deadline.into()), if closed_at.is_some() => {
-                conn.cut(); // the channel is closed and the client did not hang up
-                return Ok(());
+impl<'a> EndGuard<'a> {
+    /// Counts the connection as started and active; [`EndGuard::ended`] (or the drop)
+    /// counts it as ended.
+    fn new(shared: &'a Shared, traffic: &'a Traffic) -> Self {
+        shared.service.metrics.sessions_started.inc();
+        shared.service.metrics.sessions_active.inc();
+        Self { shared, traffic, cut: shared.cut_all.child_token(), logged: false }
+    }
+
+    /// Counts and logs the end of the visit: the disconnect line.
+    fn ended(&mut self, reason: EndReason, sections_viewed: u32) {
+        self.logged = true;
+        let duration = self.traffic.age();
+        self.shared.service.metrics.session_ended(reason.as_str(), duration);
+        info!(
+            duration_ms = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX),
+            bytes_sent = self.traffic.bytes_sent(),
+            bytes_received = self.traffic.bytes_received(),
+            sections_viewed,
+            peak_buffered = self.traffic.peak_unflushed(),
+            reason = reason.as_str(),
+            "disconnected"
+        );
+    }
+}
+
+impl Drop for EndGuard<'_> {
+    fn drop(&mut self) {
+        self.cut.cancel();
+        if !self.logged {
+            if std::thread::panicking() {
+                error!("the visit panicked; its connection was cut");
             }
-            _ = shared.shutdown.cancelled() => break EndReason::Shutdown,
-            _ = conn.started.cancelled(), if logging_in => {
-                logging_in = false;
-                admission.handshake_done();
-            }
-            _ = tokio::time::sleep_until(login_deadline.into()), if logging_in => break EndReason::LoginTimeout,
-            _ = tokio::time::sleep_until(max_deadline.into()) => break EndReason::MaxSession,
-            _ = tokio::time::sleep_until(idle_deadline.into()) => {
-                if conn.idle_for() >= settings.idle_timeout { break EndReason::Idle }
+            self.ended(EndReason::Error, 0);
+        }
+    }
+}
+
+/// The one owner of a connection's visit, its timers and its goodbye.
+struct Supervisor<'a> {
+    shared: &'a Shared,
+    traffic: &'a Traffic,
+    /// Cancelled to cut the socket.
+    cut: CancellationToken,
+    /// What the visitor types to get here.
+    ssh_command: String,
+}
+
+impl Supervisor<'_> {
+    /// Runs the connection; returns why it ended and how many sections were viewed.
+    async fn run(
+        &self,
+        stream: CuttableStream<TcpStream>,
+        handler: VisitorHandler,
+        events: Events,
+        admission: Admission,
+    ) -> (EndReason, u32) {
+        // What is left of the login timeout (a PROXY header may have used some of it).
+        let login = self.shared.settings.login_timeout.saturating_sub(self.traffic.age());
+        let handshake = russh::server::run_stream(self.shared.ssh_config.clone(), stream, handler);
+        match tokio::time::timeout(login, handshake).await {
+            Ok(Ok(session)) => self.supervise(session, events, admission).await,
+            Ok(Err(err)) => (session_ended(Err(err), false), 0),
+            Err(_) => {
+                debug!("no SSH version line within the login timeout");
+                (EndReason::LoginTimeout, 0)
             }
         }
-    };
-    goodbye(session, conn, shared, reason).await
+    }
+
+    /// Waits for the shell or exec request, plays it while the timers run, says goodbye.
+    async fn supervise(
+        &self,
+        mut session: Session,
+        events: Events,
+        mut admission: Admission,
+    ) -> (EndReason, u32) {
+        let Events { start, mut inbox } = events;
+        let login_deadline = self.deadline(self.shared.settings.login_timeout);
+        let shutdown = &self.shared.service.shutdown;
+        let start = tokio::select! {
+            ended = &mut session => return (session_ended(ended, false), 0),
+            start = start => match start {
+                Ok(start) => start,
+                Err(_) => return (session_ended((&mut session).await, false), 0),
+            },
+            _ = tokio::time::sleep_until(login_deadline) => {
+                return (self.disconnect(&mut session, EndReason::LoginTimeout).await, 0);
+            }
+            _ = shutdown.cancelled() => return (self.disconnect(&mut session, EndReason::Shutdown).await, 0),
+        };
+        admission.handshake_done();
+        self.shared.service.metrics.handshake.observe(self.traffic.age().as_secs_f64());
+        let size = *inbox.size.borrow_and_update();
+        let mut play = Play::new(&start, size, self.shared, &self.ssh_command);
+        let out = Output::new(session.handle(), start.channel, self.traffic, &self.shared.service.metrics);
+        let reason = tokio::select! {
+            reason = play.run(&out, &mut inbox) => reason,
+            reason = self.timers() => reason,
+            ended = &mut session => return (session_ended(ended, true), play.sections_viewed()),
+        };
+        let reason = self.goodbye(&mut session, &mut play, &out, reason).await;
+        (reason, play.sections_viewed())
+    }
+
+    /// When `timeout` after the socket was accepted is.
+    fn deadline(&self, timeout: Duration) -> Instant {
+        Instant::from_std(self.traffic.accepted()) + timeout
+    }
+
+    /// Resolves when a timer or the server's shutdown ends the visit.
+    async fn timers(&self) -> EndReason {
+        let settings = &self.shared.settings;
+        let idle = async {
+            loop {
+                let deadline = self.traffic.idle_deadline(settings.idle_timeout);
+                tokio::time::sleep_until(Instant::from_std(deadline)).await;
+                if std::time::Instant::now() >= self.traffic.idle_deadline(settings.idle_timeout) {
+                    return;
+                }
+            }
+        };
+        tokio::select! {
+            _ = self.shared.service.shutdown.cancelled() => EndReason::Shutdown,
+            _ = tokio::time::sleep_until(self.deadline(settings.max_session)) => EndReason::MaxSession,
+            _ = idle => EndReason::Idle,
+        }
+    }
+
+    /// Ends the visit for `reason`: the farewell and exit status (unless the visitor
+    /// closed the channel), then a disconnect when the server ended it, or a short wait
+    /// for the client to hang up when the visitor did; the socket is cut in the end.
+    async fn goodbye(
+        &self,
+        session: &mut Session,
+        play: &mut Play,
+        out: &Output<'_>,
+        reason: EndReason,
+    ) -> EndReason {
+        let deadline = Instant::now() + self.shared.settings.drain_timeout;
+        if reason != EndReason::ClientClosed {
+            let farewell = play.farewell(reason);
+            let said = async {
+                let _ = out.send(farewell).await;
+                out.finish(play.exit_status()).await;
+            };
+            if tokio::time::timeout_at(deadline, said).await.is_err() {
+                debug!("the client did not take the farewell before the drain deadline");
+            }
+        }
+        if reason.by_server() {
+            return self.disconnect(session, reason).await;
+        }
+        // The channel is closed; the client normally hangs up at once.
+        let _ = tokio::time::timeout(CLOSE_LINGER, &mut *session).await;
+        reason
+    }
+
+    /// Disconnects for `reason` within the drain deadline, and cuts the socket when the
+    /// client does not take it (it stopped reading and russh's queues are full).
+    async fn disconnect(&self, session: &mut Session, reason: EndReason) -> EndReason {
+        let deadline = Instant::now() + self.shared.settings.drain_timeout;
+        let handle = session.handle();
+        let bye = handle.disconnect(russh::Disconnect::ByApplication, reason.as_str().into(), String::new());
+        let _ = tokio::time::timeout_at(deadline, bye).await;
+        if tokio::time::timeout_at(deadline, &mut *session).await.is_err() {
+            debug!("cut at the drain deadline");
+            self.cut.cancel();
+            if tokio::time::timeout(CUT_GRACE, &mut *session).await.is_err() {
+                debug!("russh's session did not end even after the cut");
+            }
+        }
+        reason
+    }
 }
 
-/// How long a client may keep the connection open after its only channel closed; it
-/// normally hangs up at once (as OpenSSH does), and the server closes it after this.
-const CLOSE_LINGER: Duration = Duration::from_secs(2);
-
-/// Ends the session for `reason`: farewell first, then disconnect, then cut.
-async fn goodbye(
-    mut session: Session,
-    conn: &Connection,
-    shared: &Shared,
-    reason: EndReason,
-) -> Result<(), String> {
-    conn.set_reason(reason);
-    conn.end.cancel();
-    // One deadline for the whole goodbye: farewell, disconnect, and russh writing both.
-    let deadline = tokio::time::Instant::now() + shared.settings.drain_timeout;
-    if conn.started() {
-        let _ = tokio::time::timeout_at(deadline, conn.finished.cancelled()).await;
-    }
-    let handle = session.handle();
-    let bye = handle.disconnect(russh::Disconnect::ByApplication, reason.as_str().into(), String::new());
-    let _ = tokio::time::timeout_at(deadline, bye).await;
-    if let Ok(ended) = tokio::time::timeout_at(deadline, &mut session).await {
-        return ended.map(|_| ()).or(Ok(()));
-    }
-    // The client is not reading: cut the socket, which ends russh's loop at once.
-    conn.cut();
-    match tokio::time::timeout(CUT_GRACE, &mut session).await {
-        Ok(_) => Err("cut at the drain deadline".to_owned()),
-        Err(_) => Err("did not close even after the cut".to_owned()),
-    }
-}
-
-/// How long russh's loop gets to notice a cut socket.
-const CUT_GRACE: Duration = Duration::from_secs(1);
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn conn() -> Connection {
-        Connection::new(1, "127.0.0.1:1".parse().unwrap(), Instant::now(), CancellationToken::new())
-    }
-
-    #[test]
-    fn the_first_reason_wins() {
-        let conn = conn();
-        assert_eq!(conn.reason().as_str(), "client-closed");
-        conn.set_reason(EndReason::Shutdown);
-        conn.set_reason(EndReason::ClientClosed);
-        assert_eq!(conn.reason(), EndReason::Shutdown);
-    }
-
-    #[test]
-    fn input_resets_idleness() {
-        let conn = conn();
-        std::thread::sleep(Duration::from_millis(20));
-        assert!(conn.idle_for() >= Duration::from_millis(20));
-        conn.note_input(3);
-        assert!(conn.idle_for() < Duration::from_millis(20));
-        assert_eq!(conn.bytes_received(), 3);
+/// Why russh's session ended by itself: the client left, stopped answering keepalives,
+/// or broke the protocol (an error before the visit started; the client leaving after).
+fn session_ended(ended: Result<(), russh::Error>, started: bool) -> EndReason {
+    match ended {
+        Ok(()) => EndReason::ClientClosed,
+        Err(russh::Error::KeepaliveTimeout) => EndReason::DeadPeer,
+        Err(russh::Error::InactivityTimeout) => EndReason::Idle,
+        Err(err) => {
+            debug!(error = %err, "connection ended with an error");
+            if started { EndReason::ClientClosed } else { EndReason::Error }
+        }
     }
 }

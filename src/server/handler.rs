@@ -1,79 +1,89 @@
-//! The russh `Handler` for one connection: a thin adapter from protocol callbacks to
-//! the visitor's session task.
+//! The russh `Handler` for one connection: a thin adapter that answers every request
+//! and turns what the visitor sends into events for the connection's visit.
 //!
-//! It accepts any user with any (or no) credentials, opens one session channel, answers
-//! every channel request (an unanswered one hangs the client), remembers the PTY size and
-//! the terminal-describing environment, and on shell or exec starts the session task.
-//! Callbacks never block: input goes to the task through a bounded queue with
-//! `try_send` (dropped when full), sizes through a watch channel. Subsystems, X11, agent
-//! and port forwarding are refused.
+//! Every visitor is welcome, whatever user name and credentials their client sends.
+//! It opens one session channel, answers every channel request (an unanswered one
+//! hangs the client), remembers the PTY and the terminal-describing environment, and on
+//! the first shell or exec request hands a [`Start`] to the visit. Callbacks never
+//! block: input goes to the visit through a bounded queue with `try_send` (dropped when
+//! full), sizes through a watch channel. Subsystems, X11, agent and port forwarding are
+//! refused. Deciding what to show and building the view happen in the visit, not here.
 
-use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use ratatui::layout::Size;
+use ratatui_core::layout::Size;
 use russh::server::{Auth, ChannelOpenHandle, Msg, Session, VerifiedPublicKey};
 use russh::{Channel, ChannelId};
-use tokio::sync::{mpsc, watch};
-use tracing::{Instrument, Span, debug};
+use tokio::sync::{mpsc, oneshot, watch};
+use tracing::{Span, debug};
 
-use super::Shared;
-use super::command::{self, Request};
-use super::connection::Connection;
-use super::output::Output;
-use super::session::{self, INPUT_QUEUE, Inbox};
-use crate::resume::export::{self, Format};
-use crate::tui::app::sanitize_size;
-use crate::tui::{App, ClientTerminal, Theme};
+use super::interactive::{INPUT_QUEUE, Inbox};
+use super::session::Start;
+use super::traffic::Traffic;
+use crate::guard::privacy::Redactor;
+use crate::service::Service;
+use crate::tui::ClientTerminal;
+use crate::tui::geometry::{DEFAULT_SIZE, sanitize_size};
 
 /// Most bytes of one input packet passed on: keys are a few bytes each, and a huge
 /// paste means nothing to a résumé viewer, so the rest is dropped.
 pub const MAX_INPUT_CHUNK: usize = 1024;
 
-/// Per-connection protocol state; the session task owns everything else.
+/// Longest terminal name (pty-req `TERM`) kept, in characters.
+const MAX_TERM: usize = 64;
+
+/// Per-connection protocol state.
 pub struct VisitorHandler {
-    shared: Arc<Shared>,
-    local: Option<SocketAddr>,
-    conn: Arc<Connection>,
+    service: Arc<Service>,
+    traffic: Arc<Traffic>,
     /// The connection's log span; russh runs callbacks in a task of its own.
     span: Span,
     channel: Option<ChannelId>,
-    pty: Option<Size>,
+    pty: bool,
     client: ClientTerminal,
-    started: bool,
+    /// Taken by the first shell or exec request.
+    start: Option<oneshot::Sender<Start>>,
+    /// Dropped when the channel closes: the visit sees its input end.
     input: Option<mpsc::Sender<Bytes>>,
-    size: Option<watch::Sender<Size>>,
+    size: watch::Sender<Size>,
+}
+
+/// The receiving ends of a handler's events, for the visit.
+pub struct Events {
+    /// The shell or exec request; an error means the connection ended before one came.
+    pub start: oneshot::Receiver<Start>,
+    pub inbox: Inbox,
 }
 
 impl VisitorHandler {
-    pub fn new(shared: Arc<Shared>, conn: Arc<Connection>, local: Option<SocketAddr>) -> Self {
-        Self {
-            shared,
-            local,
-            conn,
+    /// A handler for one connection, logging in the current span, and the events it
+    /// will send the visit.
+    pub fn new(service: Arc<Service>, traffic: Arc<Traffic>) -> (Self, Events) {
+        let (start_tx, start) = oneshot::channel();
+        let (input_tx, input) = mpsc::channel(INPUT_QUEUE);
+        let (size_tx, size) = watch::channel(DEFAULT_SIZE);
+        let handler = Self {
+            service,
+            traffic,
             span: Span::current(),
             channel: None,
-            pty: None,
+            pty: false,
             client: ClientTerminal::default(),
-            started: false,
-            input: None,
-            size: None,
-        }
+            start: Some(start_tx),
+            input: Some(input_tx),
+            size: size_tx,
+        };
+        (handler, Events { start, inbox: Inbox { input, size } })
     }
 
-    /// Runs the visitor's session task in this connection's log span; a panic in it
-    /// ends this session only.
-    fn spawn_session(&self, out: Output, task: impl Future<Output = ()> + Send + 'static) {
-        let guarded = session::guarded(out, task.instrument(self.span.clone()));
-        self.shared.tracker.spawn(guarded.instrument(self.span.clone()));
+    fn redactor(&self) -> &Redactor {
+        &self.service.redactor
     }
 
-    /// Every visitor is welcome, whatever user name and credentials their client sends;
-    /// the name is logged only as privacy settings allow.
+    /// The user name is logged only as the privacy settings allow.
     fn accept(&self, user: &str) -> Auth {
-        if let Some(user) = self.shared.redactor.user(user) {
+        if let Some(user) = self.redactor().user(user) {
             self.span.record("user", user);
         }
         Auth::Accept
@@ -83,91 +93,30 @@ impl VisitorHandler {
         self.channel == Some(channel)
     }
 
+    fn started(&self) -> bool {
+        self.start.is_none()
+    }
+
     /// Replies to a channel request: success when `ok`, failure otherwise.
     fn reply(channel: ChannelId, ok: bool, session: &mut Session) -> Result<(), russh::Error> {
         if ok { session.channel_success(channel) } else { session.channel_failure(channel) }
     }
 
-    /// `host` or `-p PORT host`: what a visitor types to get here.
-    fn ssh_target(&self) -> String {
-        if let Some(public) = &self.shared.settings.public_host {
-            return public_ssh_target(public);
-        }
-        match self.local {
-            Some(addr) if addr.port() == 22 => addr.ip().to_string(),
-            Some(addr) => format!("-p {} {}", addr.port(), addr.ip()),
-            None => "HOST".to_owned(),
-        }
-    }
-
-    /// Starts what the visitor asked for on `channel`; false if already started.
-    fn start(&mut self, channel: ChannelId, command: Option<&[u8]>, session: &mut Session) -> bool {
-        if self.started || !self.is_ours(channel) {
+    /// Hands the shell or exec request on `channel` to the visit; false if one came
+    /// already or the channel is not ours.
+    fn start(&mut self, channel: ChannelId, command: Option<&[u8]>) -> bool {
+        if !self.is_ours(channel) {
             return false;
         }
-        self.started = true;
-        self.conn.mark_started();
-        let doc = self.shared.current_resume();
-        let interactive = self.pty.is_some() && !self.client.is_dumb();
-        let request = command::resolve(command, interactive, &doc.outline);
-        self.shared.metrics.handshake.observe(self.conn.age().as_secs_f64());
-        self.shared.metrics.exec_command(command::metric_name(command, &request));
-        let panic_requested = self.shared.settings.panic_command.as_deref().map(str::as_bytes);
-        if panic_requested.is_some() && panic_requested == command {
-            let out = Output::new(session.handle(), channel, self.conn.clone(), self.shared.clone());
-            self.spawn_session(out, async { panic!("test-only panic trigger") });
-            return true;
-        }
-        let out = Output::new(session.handle(), channel, self.conn.clone(), self.shared.clone());
-        let pty = self.pty.is_some();
-        debug!(?request, term = %self.client.term, "starting");
-        match request {
-            Request::Interactive { section, linear } => self.start_interactive(doc, section, linear, out),
-            Request::Print { format, section } => {
-                let text = match (format, section) {
-                    (Format::Text, Some(index)) => {
-                        export::section_text(&doc.outline.sections[index], crate::resume::PRINT_WIDTH)
-                    }
-                    _ => doc.printed(format).to_owned(),
-                };
-                self.spawn_session(out.clone(), session::print(out, text, pty, false, 0));
-            }
-            Request::Help => {
-                let text = command::usage(&self.ssh_target(), &doc.outline);
-                self.spawn_session(out.clone(), session::print(out, text, pty, false, 0));
-            }
-            Request::Unknown { message } => {
-                let text = message.replace("ssh HOST", &format!("ssh {}", self.ssh_target()));
-                self.spawn_session(out.clone(), session::print(out, text, pty, true, 2));
-            }
-        }
-        true
-    }
-
-    fn start_interactive(
-        &mut self,
-        doc: Arc<crate::resume::Loaded>,
-        section: Option<usize>,
-        linear: bool,
-        out: Output,
-    ) {
-        let size = self.pty.unwrap_or(crate::tui::app::DEFAULT_SIZE);
-        let theme = Theme::new(self.client.profile());
-        let mut app = App::new(doc, theme, size).with_ssh_command(format!("ssh {}", self.ssh_target()));
-        if let Some(index) = section {
-            app.select_section(index);
-        }
-        if linear {
-            app.open_linear();
-        }
-        let (input_tx, input_rx) = mpsc::channel(INPUT_QUEUE);
-        let (size_tx, size_rx) = watch::channel(size);
-        self.input = Some(input_tx);
-        self.size = Some(size_tx);
-        let mut resume = self.shared.resume.clone();
-        resume.mark_unchanged();
-        let inbox = Inbox { input: input_rx, size: size_rx, resume };
-        self.spawn_session(out.clone(), session::run_interactive(app, inbox, out));
+        let Some(start) = self.start.take() else { return false };
+        let request = Start {
+            channel,
+            command: command.map(<[u8]>::to_vec),
+            pty: self.pty,
+            client: std::mem::take(&mut self.client),
+        };
+        // The visit is gone only when the connection is ending anyway.
+        start.send(request).is_ok()
     }
 }
 
@@ -239,11 +188,12 @@ impl russh::server::Handler for VisitorHandler {
         _modes: &[(russh::Pty, u32)],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let ok = self.is_ours(channel) && !self.started;
+        let ok = self.is_ours(channel) && !self.started();
         if ok {
             let size = sanitize_size(cols, rows);
-            self.pty = Some(size);
-            self.client.term = term.chars().filter(|c| c.is_ascii_graphic()).take(64).collect();
+            self.pty = true;
+            self.size.send_replace(size);
+            self.client.term = term.chars().filter(|c| c.is_ascii_graphic()).take(MAX_TERM).collect();
             self.span.record("term", self.client.term.as_str());
             self.span.record("cols", size.width);
             self.span.record("rows", size.height);
@@ -258,7 +208,7 @@ impl russh::server::Handler for VisitorHandler {
         value: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let ok = self.is_ours(channel) && !self.started;
+        let ok = self.is_ours(channel) && !self.started();
         if ok {
             self.client.set_env(name, value);
         }
@@ -266,7 +216,7 @@ impl russh::server::Handler for VisitorHandler {
     }
 
     async fn shell_request(&mut self, channel: ChannelId, session: &mut Session) -> Result<(), Self::Error> {
-        let ok = self.start(channel, None, session);
+        let ok = self.start(channel, None);
         Self::reply(channel, ok, session)
     }
 
@@ -276,7 +226,7 @@ impl russh::server::Handler for VisitorHandler {
         data: &[u8],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let ok = self.start(channel, Some(data), session);
+        let ok = self.start(channel, Some(data));
         Self::reply(channel, ok, session)
     }
 
@@ -310,13 +260,8 @@ impl russh::server::Handler for VisitorHandler {
         _pix_height: u32,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let size = sanitize_size(cols, rows);
-        match &self.size {
-            Some(sender) => {
-                sender.send_replace(size);
-            }
-            None if self.pty.is_some() => self.pty = Some(size),
-            None => {}
+        if self.is_ours(channel) && self.pty {
+            self.size.send_replace(sanitize_size(cols, rows));
         }
         Self::reply(channel, self.is_ours(channel), session)
     }
@@ -330,8 +275,8 @@ impl russh::server::Handler for VisitorHandler {
         if !self.is_ours(channel) {
             return Ok(());
         }
-        self.conn.note_input(data.len());
-        if let Some(input) = &self.input {
+        self.traffic.note_input(data.len());
+        if let Some(input) = self.input.as_ref().filter(|_| self.started()) {
             // A full queue means the visitor types faster than we draw: drop the excess.
             let chunk = &data[..data.len().min(MAX_INPUT_CHUNK)];
             let _ = input.try_send(Bytes::copy_from_slice(chunk));
@@ -341,17 +286,8 @@ impl russh::server::Handler for VisitorHandler {
 
     async fn channel_close(&mut self, channel: ChannelId, _session: &mut Session) -> Result<(), Self::Error> {
         if self.is_ours(channel) {
-            self.input = None; // the session task sees its input end and stops
+            self.input = None; // the visit sees its input end and stops
         }
         Ok(())
-    }
-}
-
-/// What to type after `ssh` to reach the public `host[:port]`: `host`, or `-p PORT host`.
-pub fn public_ssh_target(public: &str) -> String {
-    match public.rsplit_once(':') {
-        Some((host, port)) if port != "22" && !host.contains(':') => format!("-p {port} {host}"),
-        Some((host, "22")) => host.to_owned(),
-        _ => public.to_owned(),
     }
 }

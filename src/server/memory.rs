@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::Shared;
+use super::shared::Shared;
 
 /// How often open connections are compared with the last trim's count.
 const CHECK_EVERY: Duration = Duration::from_millis(500);
@@ -20,7 +20,7 @@ pub async fn return_after_crowds(shared: Arc<Shared>) {
     let mut peak = 0;
     loop {
         tokio::select! {
-            _ = shared.shutdown.cancelled() => return,
+            _ = shared.service.shutdown.cancelled() => return,
             _ = tokio::time::sleep(CHECK_EVERY) => {}
         }
         let open = shared.limiter.open();

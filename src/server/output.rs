@@ -1,26 +1,24 @@
-//! Writing to one visitor's channel from their session task, counting the bytes and
-//! recording why the channel ended on the visitor's [`Connection`].
+//! Writing to one visitor's channel, counting the bytes on the connection's
+//! [`Traffic`] and in the metrics.
 //!
 //! Every write goes through russh's `Handle`, whose queue is bounded and stops draining
 //! while the peer's window is full, so a visitor who stops reading makes our `send`
 //! wait instead of growing a buffer. Callers await each write before producing the next,
-//! which keeps at most one frame in flight.
-
-use std::sync::Arc;
+//! which keeps at most one frame in flight. Every `send` is cancel-safe: dropped before
+//! it completes, nothing of it was queued.
 
 use russh::ChannelId;
 use russh::server::Handle;
 
-use super::Shared;
-use super::connection::{Connection, EndReason};
+use super::traffic::Traffic;
+use crate::guard::metrics::Metrics;
 
-/// The visitor's channel, as seen from their session task.
-#[derive(Clone)]
-pub struct Output {
+/// The visitor's channel, as the visit writes to it.
+pub struct Output<'a> {
     handle: Handle,
     channel: ChannelId,
-    conn: Arc<Connection>,
-    shared: Arc<Shared>,
+    traffic: &'a Traffic,
+    metrics: &'a Metrics,
 }
 
 /// The visitor is gone: nothing more can be written.
@@ -28,24 +26,27 @@ pub struct Output {
 #[error("the visitor's connection is closed")]
 pub struct Closed;
 
-impl Output {
-    pub fn new(handle: Handle, channel: ChannelId, conn: Arc<Connection>, shared: Arc<Shared>) -> Self {
-        Self { handle, channel, conn, shared }
+impl<'a> Output<'a> {
+    pub fn new(handle: Handle, channel: ChannelId, traffic: &'a Traffic, metrics: &'a Metrics) -> Self {
+        Self { handle, channel, traffic, metrics }
     }
 
-    pub fn shared(&self) -> &Shared {
-        &self.shared
+    pub fn traffic(&self) -> &Traffic {
+        self.traffic
     }
 
-    /// Sends `bytes` as one write; returns once russh has queued it.
+    pub fn metrics(&self) -> &Metrics {
+        self.metrics
+    }
+
+    /// Sends `bytes` on stdout as one write; returns once russh has queued it.
     pub async fn send(&self, bytes: Vec<u8>) -> Result<(), Closed> {
         if bytes.is_empty() {
             return Ok(());
         }
         let len = bytes.len();
         self.handle.data(self.channel, bytes).await.map_err(|_| Closed)?;
-        self.conn.add_sent(len);
-        self.shared.metrics.bytes_sent.inc_by(len as u64);
+        self.count(len);
         Ok(())
     }
 
@@ -53,22 +54,20 @@ impl Output {
     pub async fn send_stderr(&self, bytes: Vec<u8>) -> Result<(), Closed> {
         let len = bytes.len();
         self.handle.extended_data(self.channel, 1, bytes).await.map_err(|_| Closed)?;
-        self.conn.add_sent(len);
-        self.shared.metrics.bytes_sent.inc_by(len as u64);
+        self.count(len);
         Ok(())
     }
 
-    /// Ends the channel the way a finished command does: exit status, EOF, close.
-    pub fn connection(&self) -> &Connection {
-        &self.conn
+    fn count(&self, len: usize) {
+        self.traffic.note_sent(len);
+        self.metrics.bytes_sent.inc_by(len as u64);
     }
 
-    pub async fn finish(&self, exit_status: u32, reason: EndReason) {
-        self.conn.set_reason(reason);
+    /// Ends the channel the way a finished command does: exit status, EOF, close.
+    pub async fn finish(&self, exit_status: u32) {
         let _ = self.handle.exit_status_request(self.channel, exit_status).await;
         let _ = self.handle.eof(self.channel).await;
         let _ = self.handle.close(self.channel).await;
-        self.conn.mark_finished();
     }
 }
 

@@ -13,14 +13,14 @@
 //! Every style change is one SGR sequence that starts from a reset, so no attribute
 //! can leak from one cell to the next.
 
-use std::io::Write;
+use ratatui_core::buffer::{Buffer, Cell};
+use ratatui_core::layout::Rect;
+use ratatui_core::style::{Color, Modifier};
+use ratatui_core::widgets::Widget;
 
-use ratatui::buffer::{Buffer, Cell};
-use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier};
-use ratatui::widgets::Widget;
-
-use crate::tui::{App, view};
+use crate::escape;
+use crate::tui::App;
+use crate::tui::geometry::content_area;
 
 /// The bytes that turn a screen showing `before` (or a blank screen, when `None` or of
 /// another size) into one showing `now`.
@@ -44,7 +44,7 @@ fn encode_frame(before: Option<&App>, now: &App, previous: &mut Buffer, current:
     match before {
         Some(before) => before.render(area, previous),
         // A new or resized screen: start from blank, whatever the terminal shows now.
-        None => out.extend_from_slice(CLEAR_SCREEN),
+        None => out.extend_from_slice(escape::ERASE_SCREEN.as_bytes()),
     }
     encode(previous.diff(current).into_iter(), &mut out);
     match before.and_then(|before| scroll_step(before, now)) {
@@ -90,7 +90,7 @@ fn give_back(buffer: Buffer) {
 /// down).
 fn scroll_step(before: &App, now: &App) -> Option<(std::ops::Range<u16>, isize)> {
     let same_view = before.section() == now.section() && before.is_linear() == now.is_linear();
-    let area = view::content_area(now.size()).filter(|_| same_view)?;
+    let area = content_area(now.size()).filter(|_| same_view)?;
     let lines = now.scroll() as isize - before.scroll() as isize;
     (lines != 0 && lines.unsigned_abs() < usize::from(area.height)).then(|| (area.y..area.bottom(), lines))
 }
@@ -106,11 +106,13 @@ fn scrolled_frame(
 ) -> Vec<u8> {
     let mut out = Vec::with_capacity(512);
     let (top, bottom) = (u32::from(rows.start) + 1, u32::from(rows.end));
-    let _ = write!(out, "\x1b[{top};{bottom}r");
+    escape::scroll_region(&mut out, top, bottom);
     // A line feed on the region's last row scrolls it up; reverse index on its first
     // row scrolls it down.
-    let (row, step) = if lines > 0 { (bottom, "\n") } else { (top, "\x1bM") };
-    let _ = write!(out, "\x1b[{row};1H{}\x1b[r", step.repeat(lines.unsigned_abs()));
+    let (row, step) = if lines > 0 { (bottom, "\n") } else { (top, escape::REVERSE_INDEX) };
+    escape::cursor_to(&mut out, row, 1);
+    out.extend_from_slice(step.repeat(lines.unsigned_abs()).as_bytes());
+    out.extend_from_slice(escape::RESET_SCROLL_REGION.as_bytes());
     shift_rows(previous, rows, lines);
     encode(previous.diff(current).into_iter(), &mut out);
     out
@@ -137,9 +139,6 @@ fn shorter(a: Vec<u8>, b: Vec<u8>) -> Vec<u8> {
     if b.len() < a.len() { b } else { a }
 }
 
-/// Erases the whole screen.
-const CLEAR_SCREEN: &[u8] = b"\x1b[2J";
-
 /// Writes `cells` as cursor moves, SGR sequences and text, ending with a reset.
 pub fn encode<'a>(cells: impl Iterator<Item = (u16, u16, &'a Cell)>, out: &mut Vec<u8>) {
     let mut style: Option<(Color, Color, Modifier)> = None;
@@ -147,8 +146,7 @@ pub fn encode<'a>(cells: impl Iterator<Item = (u16, u16, &'a Cell)>, out: &mut V
     for (x, y, cell) in cells {
         // Move unless this cell directly follows the last one written.
         if last.is_none_or(|(lx, ly)| ly != y || lx.checked_add(1) != Some(x)) {
-            // Writing into a Vec cannot fail.
-            let _ = write!(out, "\x1b[{};{}H", u32::from(y) + 1, u32::from(x) + 1);
+            escape::cursor_to(out, u32::from(y) + 1, u32::from(x) + 1);
         }
         last = Some((x, y));
         let wanted = (cell.fg, cell.bg, cell.modifier);
@@ -158,7 +156,7 @@ pub fn encode<'a>(cells: impl Iterator<Item = (u16, u16, &'a Cell)>, out: &mut V
         }
         out.extend_from_slice(cell.symbol().as_bytes());
     }
-    out.extend_from_slice(b"\x1b[0m");
+    out.extend_from_slice(escape::SGR_RESET.as_bytes());
 }
 
 /// One SGR sequence that resets, then sets `modifier`, `fg` and `bg`.
@@ -178,7 +176,11 @@ fn sgr(fg: Color, bg: Color, modifier: Modifier) -> Vec<u8> {
     params.extend(CODES.iter().filter(|(m, _)| modifier.contains(*m)).map(|(_, code)| (*code).to_owned()));
     params.extend(color_param(fg, 30, 38));
     params.extend(color_param(bg, 40, 48));
-    format!("\x1b[{}m", params.join(";")).into_bytes()
+    let mut out = Vec::with_capacity(16);
+    escape::sgr_start(&mut out);
+    out.extend_from_slice(params.join(";").as_bytes());
+    escape::sgr_end(&mut out);
+    out
 }
 
 /// The SGR parameter for `color`: `base`+N for the 16 named colours (bright ones at
@@ -213,13 +215,13 @@ mod tests {
     use std::num::NonZeroU16;
     use std::sync::Arc;
 
-    use ratatui::layout::Size;
+    use ratatui_core::layout::Size;
 
     use super::*;
     use crate::resume::{Loaded, load};
     use crate::tui::theme::{Charset, ColorDepth, Profile};
     use crate::tui::{Event, Theme};
-    use ratatui::style::Style;
+    use ratatui_core::style::Style;
 
     fn app(width: u16, height: u16) -> App {
         let resume = load::parse_str(include_str!("../../resume.toml"), "resume.toml").unwrap();

@@ -1,36 +1,36 @@
 //! One visitor's view state and how events change it: `App::handle(event) -> Effect`.
 //!
 //! Plain state (section, scroll per section, the layers over the résumé, size, theme)
-//! over the shared, read-only résumé. It knows the geometry of the view (from
-//! `view::content_size`) so scrolling stops at the last line, and keeps the reader's
-//! place across resizes: the block at the top of the screen stays at the top. Layers
-//! stack: a help or share box over an open search over the résumé; Esc closes the top
-//! one and quits only when none is open. In linear mode (for screen readers) a
-//! [`Pager`] takes over and the app produces text instead of frames. No I/O, no async,
-//! no clock.
+//! over the shared, read-only résumé. This file owns the state, its constructor and
+//! accessors, and the key dispatch: one `match` per layer that calls short methods,
+//! which live by concern in the child modules: `reading` (sections, scrolling, resize
+//! keeping the reader's place, reloading), `find` (typing a query, `n`/`N`) and
+//! `layers` (the help and share boxes, Esc, linear mode). Children, so that the
+//! state's fields stay private to the app.
+//!
+//! No I/O, no async, no clock, no drawing: the view imports the app, never the other
+//! way round; what both need (sizes, row text) comes from `geometry` and `rows`.
 
 use std::sync::Arc;
 
-use ratatui::layout::Size;
+use ratatui_core::layout::Size;
 
+use super::geometry::sanitize_size;
+use super::help::HelpFit;
 use super::input::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEventKind, ScrollDirection};
-use super::pager::{Pager, Step};
+use super::pager::Pager;
 use super::qr::Qr;
-use super::search::{Hit, Search, find_all};
+use super::search::Search;
 use super::theme::Theme;
-use super::{help, view};
-use crate::resume::Loaded;
-use crate::resume::layout::{Row, layout};
+use crate::resume::layout::Row;
+use crate::resume::{Loaded, Outline};
 
-/// Largest terminal a visitor can make us draw for; anything bigger is clamped.
-pub const MAX_SIZE: Size = Size { width: 500, height: 200 };
-/// What a size of zero means (`ssh -tt` from a pipe sends 0x0).
-pub const DEFAULT_SIZE: Size = Size { width: 80, height: 24 };
+mod find;
+mod layers;
+mod reading;
 
 /// Lines moved by one mouse-wheel notch.
 const WHEEL_LINES: usize = 3;
-/// Lines kept above a search match that is scrolled to.
-const MATCH_CONTEXT: usize = 2;
 
 /// What the session should do after an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +60,9 @@ pub struct App {
     scroll: Vec<usize>,
     overlay: Overlay,
     help_scroll: usize,
+    /// How the help box fits the current size, charset and command; made when one
+    /// changes, so keys pressed with help open do not lay the help out again.
+    help_fit: HelpFit,
     /// The current section laid out at the current content width.
     rows: Arc<[Row]>,
     /// What a visitor types to get here, e.g. `ssh -p 2222 resume.example.org`.
@@ -75,23 +78,11 @@ pub struct App {
     place: Option<(usize, usize)>,
 }
 
-/// Turns a client-reported size into one we draw: 0 means the default, and both sides
-/// are capped so no visitor can make the server allocate without bound.
-pub fn sanitize_size(cols: u32, rows: u32) -> Size {
-    let side = |value: u32, default: u16, max: u16| match u16::try_from(value) {
-        Ok(0) => default,
-        Ok(value) => value.min(max),
-        Err(_) => max,
-    };
-    Size {
-        width: side(cols, DEFAULT_SIZE.width, MAX_SIZE.width),
-        height: side(rows, DEFAULT_SIZE.height, MAX_SIZE.height),
-    }
-}
-
 impl App {
     pub fn new(doc: Arc<Loaded>, theme: Theme, size: Size) -> Self {
         let sections = doc.outline.sections.len(); // the ASCII outline has the same sections
+        let ssh_command = "ssh HOST".to_owned();
+        let help_fit = HelpFit::new(size, theme.profile.charset, &ssh_command);
         let mut app = Self {
             doc,
             theme,
@@ -100,8 +91,9 @@ impl App {
             scroll: vec![0; sections],
             overlay: Overlay::None,
             help_scroll: 0,
+            help_fit,
             rows: Arc::from([]),
-            ssh_command: "ssh HOST".to_owned(),
+            ssh_command,
             search: None,
             qr: None,
             pager: None,
@@ -114,43 +106,20 @@ impl App {
     /// Sets the command shown in help and on the share card (`ssh -p 2222 host`).
     pub fn with_ssh_command(mut self, command: String) -> Self {
         self.ssh_command = command;
+        self.refit_help();
         self
     }
 
-    pub fn doc(&self) -> &Loaded {
+    pub(crate) fn doc(&self) -> &Loaded {
         &self.doc
     }
 
-    /// Shows a reloaded résumé from the next frame on. The reader stays on the section
-    /// with the same slug, where it still exists, at the nearest line; a search or a
-    /// share card is closed (their results belong to the old text). The linear pager
-    /// keeps the text it already laid out.
-    pub fn replace_doc(&mut self, doc: Arc<Loaded>) {
-        let slug = self.outline().sections.get(self.section).map(|s| s.slug);
-        let scroll = self.scroll();
-        self.doc = doc;
-        let sections = self.outline().sections.len();
-        let section = slug.and_then(|slug| self.outline().sections.iter().position(|s| s.slug == slug));
-        self.section = section.unwrap_or(0);
-        self.scroll = vec![0; sections];
-        if let Some(slot) = self.scroll.get_mut(self.section) {
-            *slot = if section.is_some() { scroll } else { 0 };
-        }
-        self.search = None;
-        self.qr = None;
-        self.place = None;
-        if self.overlay == Overlay::Share {
-            self.overlay = Overlay::None;
-        }
-        self.relayout();
-    }
-
     /// The outline in the visitor's character set.
-    pub fn outline(&self) -> &crate::resume::Outline {
+    pub(crate) fn outline(&self) -> &Outline {
         self.doc.outline_for(!self.theme.ascii())
     }
 
-    pub fn theme(&self) -> &Theme {
+    pub(crate) fn theme(&self) -> &Theme {
         &self.theme
     }
 
@@ -158,66 +127,50 @@ impl App {
         self.size
     }
 
-    pub fn section(&self) -> usize {
+    pub(crate) fn section(&self) -> usize {
         self.section
     }
 
-    pub fn scroll(&self) -> usize {
+    pub(crate) fn scroll(&self) -> usize {
         self.scroll.get(self.section).copied().unwrap_or(0)
     }
 
-    pub fn overlay(&self) -> Overlay {
+    pub(crate) fn overlay(&self) -> Overlay {
         self.overlay
     }
 
-    pub fn help_scroll(&self) -> usize {
+    pub(crate) fn help_scroll(&self) -> usize {
         self.help_scroll
     }
 
-    pub fn ssh_command(&self) -> &str {
+    /// How the help box fits the current size.
+    #[cfg(test)]
+    pub(crate) fn help_fit(&self) -> HelpFit {
+        self.help_fit
+    }
+
+    pub(crate) fn ssh_command(&self) -> &str {
         &self.ssh_command
     }
 
-    pub fn search(&self) -> Option<&Search> {
+    pub(crate) fn search(&self) -> Option<&Search> {
         self.search.as_ref()
     }
 
     /// The résumé's share URL, in the visitor's character set.
-    pub fn share_url(&self) -> Option<String> {
+    pub(crate) fn share_url(&self) -> Option<String> {
         let url = self.doc.resume.basics.share_url.as_ref()?.as_str();
         Some(if self.theme.ascii() { deunicode::deunicode(url) } else { url.to_owned() })
     }
 
     /// The share URL's QR code, once the card has been opened.
-    pub fn qr(&self) -> Option<&Result<Qr, String>> {
+    pub(crate) fn qr(&self) -> Option<&Result<Qr, String>> {
         self.qr.as_ref()
     }
 
     /// The current section's rows at the current width.
     pub fn rows(&self) -> &[Row] {
         &self.rows
-    }
-
-    /// Opens the view on section `index` (deep links).
-    pub fn select_section(&mut self, index: usize) {
-        if index < self.outline().sections.len() {
-            self.section = index;
-            self.relayout();
-        }
-    }
-
-    /// Switches to linear mode (`ssh -t host plain`, or `p`).
-    pub fn open_linear(&mut self) {
-        self.pager = Some(Pager::new(self.doc.outline_for(!self.theme.ascii()), self.size, self.section));
-    }
-
-    pub fn is_linear(&self) -> bool {
-        self.pager.is_some()
-    }
-
-    /// In linear mode, the text produced since the last call (`\n` line ends).
-    pub fn take_linear_output(&mut self) -> Option<String> {
-        self.pager.as_mut().map(Pager::take_output)
     }
 
     pub fn handle(&mut self, event: &Event) -> Effect {
@@ -270,7 +223,7 @@ impl App {
                 Effect::Redraw
             }
             _ if ctrl => Effect::None,
-            _ if self.overlay == Overlay::Help && help::scrolls(self) => self.on_help_key(key),
+            _ if self.overlay == Overlay::Help && self.help_fit.scrolls() => self.on_help_key(key),
             _ => {
                 let closed = std::mem::replace(&mut self.overlay, Overlay::None) != Overlay::None;
                 match self.navigate(key) {
@@ -300,238 +253,6 @@ impl App {
             _ => Effect::None,
         }
     }
-
-    /// Esc: the help or share box, else the search, else quit.
-    fn close_top_layer(&mut self) -> Effect {
-        if self.overlay != Overlay::None {
-            self.overlay = Overlay::None;
-        } else if self.search.take().is_none() {
-            return Effect::Quit;
-        }
-        Effect::Redraw
-    }
-
-    fn toggle(&mut self, overlay: Overlay) -> Effect {
-        self.overlay = if self.overlay == overlay { Overlay::None } else { overlay };
-        self.help_scroll = 0;
-        if self.overlay == Overlay::Share && self.qr.is_none() && !self.theme.ascii() {
-            self.qr = self.share_url().map(|url| Qr::encode(&url));
-        }
-        Effect::Redraw
-    }
-
-    /// Scroll keys move the help box's text when it does not fit; others close it.
-    fn on_help_key(&mut self, key: &KeyEvent) -> Effect {
-        let page = isize::try_from(help::visible_lines(self).max(2)).unwrap_or(2) - 1;
-        let delta = match key.code {
-            KeyCode::Up | KeyCode::Char('k') => -1,
-            KeyCode::Down | KeyCode::Char('j') => 1,
-            KeyCode::PageUp | KeyCode::Char('b') => -page,
-            KeyCode::PageDown | KeyCode::Char(' ') => page,
-            _ => {
-                self.overlay = Overlay::None;
-                self.navigate(key);
-                return Effect::Redraw;
-            }
-        };
-        let max = help::max_scroll(self);
-        self.help_scroll = self.help_scroll.saturating_add_signed(delta).min(max);
-        Effect::Redraw
-    }
-
-    fn on_pager_key(&mut self, key: &KeyEvent) -> Effect {
-        let Some(pager) = self.pager.as_mut() else { return Effect::None };
-        match pager.on_key(key) {
-            Step::Printed => Effect::Redraw,
-            Step::Nothing => Effect::None,
-            Step::Quit => Effect::Quit,
-            Step::FullScreen => {
-                self.pager = None;
-                Effect::Redraw
-            }
-        }
-    }
-
-    fn start_search(&mut self) -> Effect {
-        self.overlay = Overlay::None;
-        self.search = Some(Search::new());
-        Effect::Redraw
-    }
-
-    /// Typing a query: printable keys go into it; `None` lets other keys through.
-    fn on_query_key(&mut self, key: &KeyEvent, ctrl: bool) -> Option<Effect> {
-        let (section, row) = (self.section, self.scroll());
-        let search = self.search.as_mut()?;
-        match key.code {
-            KeyCode::Enter if search.query().is_empty() => self.search = None,
-            KeyCode::Enter => {
-                let hit = search.confirm(section, row).cloned();
-                if let Some(hit) = hit {
-                    self.show_hit(&hit);
-                }
-            }
-            KeyCode::Backspace if search.query().is_empty() => self.search = None,
-            KeyCode::Backspace => {
-                search.pop();
-                self.refresh_hits();
-            }
-            KeyCode::Char(c) if !ctrl => {
-                if !search.push(c) {
-                    return Some(Effect::None);
-                }
-                self.refresh_hits();
-            }
-            _ => return None,
-        }
-        Some(Effect::Redraw)
-    }
-
-    fn next_match(&mut self, forward: bool) -> Effect {
-        let hit = self.search.as_mut().filter(|s| !s.editing()).and_then(|s| s.step(forward)).cloned();
-        match hit {
-            Some(hit) => {
-                self.show_hit(&hit);
-                Effect::Redraw
-            }
-            None => Effect::None,
-        }
-    }
-
-    /// Opens the hit's section and scrolls it into view (with context above).
-    fn show_hit(&mut self, hit: &Hit) {
-        if hit.section != self.section {
-            self.section = hit.section;
-            self.relayout();
-        }
-        let height = usize::from(view::content_size(self.size).height);
-        if hit.row < self.scroll() || hit.row >= self.scroll() + height {
-            self.scroll_to(hit.row.saturating_sub(MATCH_CONTEXT));
-        }
-    }
-
-    /// Finds the query in every section as laid out now.
-    fn refresh_hits(&mut self) {
-        let Some(query) = self.search.as_ref().map(|s| s.query().to_owned()) else { return };
-        let query = if self.theme.ascii() { deunicode::deunicode(&query) } else { query };
-        let width = usize::from(view::content_size(self.size).width);
-        let mut hits = Vec::new();
-        for (section, content) in self.outline().sections.iter().enumerate() {
-            for (row, laid) in layout(content, width).iter().enumerate() {
-                let text = view::row_text(laid, &self.theme, width);
-                hits.extend(find_all(&text, &query).into_iter().map(|range| Hit { section, row, range }));
-            }
-        }
-        if let Some(search) = self.search.as_mut() {
-            search.set_hits(hits);
-            if !search.editing() {
-                search.select_from(self.section, self.scroll.get(self.section).copied().unwrap_or(0));
-            }
-        }
-    }
-
-    fn step_section(&mut self, step: isize) -> Effect {
-        let count = self.outline().sections.len();
-        if count == 0 {
-            return Effect::None;
-        }
-        let next = (self.section as isize + step).rem_euclid(count as isize);
-        self.change_section(next as usize)
-    }
-
-    fn jump_to_section(&mut self, digit: char) -> Effect {
-        let index = digit.to_digit(10).map_or(0, |d| d as usize).saturating_sub(1);
-        if index >= self.outline().sections.len() {
-            return Effect::None;
-        }
-        self.change_section(index)
-    }
-
-    fn change_section(&mut self, index: usize) -> Effect {
-        if index == self.section {
-            return Effect::None;
-        }
-        self.section = index;
-        self.relayout();
-        Effect::Redraw
-    }
-
-    /// Lines one page moves: the visible height less one line of context.
-    fn page(&self) -> isize {
-        let height = view::content_size(self.size).height as isize;
-        (height - 1).max(1)
-    }
-
-    fn scroll_by(&mut self, delta: isize) -> Effect {
-        let target = (self.scroll() as isize).saturating_add(delta).max(0);
-        self.scroll_to(target as usize)
-    }
-
-    fn scroll_to(&mut self, row: usize) -> Effect {
-        let clamped = row.min(self.max_scroll());
-        match self.scroll.get_mut(self.section) {
-            Some(current) if *current != clamped => {
-                *current = clamped;
-                Effect::Redraw
-            }
-            _ => Effect::None,
-        }
-    }
-
-    /// The last first-visible row: the end of the content touches the bottom.
-    pub fn max_scroll(&self) -> usize {
-        let height = usize::from(view::content_size(self.size).height);
-        self.rows.len().saturating_sub(height)
-    }
-
-    fn resize(&mut self, size: Size) -> Effect {
-        if size == self.size {
-            return Effect::None;
-        }
-        self.place = self.place.or_else(|| self.top_place());
-        self.size = size;
-        self.relayout();
-        if let Some((block, offset)) = self.place {
-            let starts = block_row_starts(&self.rows, block);
-            let row = starts.iter().rev().find(|(_, start)| *start <= offset).or(starts.first());
-            self.scroll_to(row.map_or(0, |(row, _)| *row));
-        }
-        if let Some(pager) = self.pager.as_mut() {
-            pager.resize(self.doc.outline_for(!self.theme.ascii()), size);
-        }
-        self.help_scroll = self.help_scroll.min(help::max_scroll(self));
-        self.refresh_hits();
-        Effect::Redraw
-    }
-
-    /// Where the reader is: the block at the top of the screen and the offset of the
-    /// top row's text in it, so a re-wrapped block puts the same text on top.
-    fn top_place(&self) -> Option<(usize, usize)> {
-        let block = self.rows.get(self.scroll())?.block;
-        let starts = block_row_starts(&self.rows, block);
-        starts.iter().find(|(row, _)| *row == self.scroll()).map(|(_, start)| (block, *start))
-    }
-
-    fn relayout(&mut self) {
-        let width = usize::from(view::content_size(self.size).width);
-        let utf8 = !self.theme.ascii();
-        self.rows = self.doc.rows(self.section, width, utf8).unwrap_or_else(|| Arc::from([]));
-        let max = self.max_scroll();
-        if let Some(scroll) = self.scroll.get_mut(self.section) {
-            *scroll = (*scroll).min(max);
-        }
-    }
-}
-
-/// The rows of `block` with the offset at which each starts in the block's text (rows
-/// are the block's words in order, one space apart).
-fn block_row_starts(rows: &[Row], block: usize) -> Vec<(usize, usize)> {
-    let mut offset = 0;
-    let mut starts = Vec::new();
-    for (index, row) in rows.iter().enumerate().filter(|(_, r)| r.block == block) {
-        starts.push((index, offset));
-        offset += row.text.len() + 1;
-    }
-    starts
 }
 
 #[cfg(test)]
@@ -540,78 +261,21 @@ mod tests {
     use crate::resume::load::parse_str;
     use crate::tui::theme::{Charset, ColorDepth, Profile};
 
-    fn app(width: u16, height: u16) -> App {
+    pub(super) fn app(width: u16, height: u16) -> App {
         let resume = parse_str(include_str!("../../resume.toml"), "resume.toml").unwrap();
         let profile = Profile::new(ColorDepth::Ansi256, Charset::Utf8);
         App::new(Arc::new(Loaded::from_resume(resume)), Theme::new(profile), Size::new(width, height))
     }
 
-    fn press(app: &mut App, code: KeyCode) -> Effect {
+    pub(super) fn press(app: &mut App, code: KeyCode) -> Effect {
         app.handle(&Event::Key(KeyEvent::new(code)))
     }
 
-    #[test]
-    fn a_reloaded_resume_keeps_the_readers_section() {
-        let mut app = app(80, 24);
-        press(&mut app, KeyCode::Char('3'));
-        press(&mut app, KeyCode::Down);
-        let text = include_str!("../../resume.toml").replace("Together.ai", "Together AI");
-        let reloaded = Loaded::from_resume(parse_str(&text, "resume.toml").unwrap());
-        app.replace_doc(Arc::new(reloaded));
-        assert_eq!((app.section(), app.scroll()), (2, 1));
-        assert!(app.rows().iter().any(|r| r.text.starts_with("Together AI")));
-    }
-
-    #[test]
-    fn sizes_are_sanitised() {
-        assert_eq!(sanitize_size(0, 0), DEFAULT_SIZE);
-        assert_eq!(sanitize_size(100_000, 7), Size::new(500, 7));
-        assert_eq!(sanitize_size(u32::MAX, u32::MAX), MAX_SIZE);
-    }
-
-    #[test]
-    fn arrows_tab_and_digits_change_section() {
-        let mut app = app(80, 24);
-        assert_eq!(press(&mut app, KeyCode::Right), Effect::Redraw);
-        assert_eq!(app.section(), 1);
-        press(&mut app, KeyCode::Tab);
-        assert_eq!(app.section(), 2);
-        press(&mut app, KeyCode::Char('h'));
-        assert_eq!(app.section(), 1);
-        press(&mut app, KeyCode::Char('7'));
-        assert_eq!(app.section(), 6);
-        assert_eq!(press(&mut app, KeyCode::Char('9')), Effect::None);
-        press(&mut app, KeyCode::Right);
-        assert_eq!(app.section(), 0, "sections wrap around");
-        app.handle(&Event::Key(KeyEvent::new(KeyCode::Tab).modifiers(KeyModifiers::SHIFT)));
-        assert_eq!(app.section(), 6);
-    }
-
-    #[test]
-    fn scrolling_stops_at_both_ends() {
-        let mut app = app(80, 24);
-        press(&mut app, KeyCode::Char('3'));
-        assert_eq!(press(&mut app, KeyCode::Up), Effect::None);
-        press(&mut app, KeyCode::Down);
-        assert_eq!(app.scroll(), 1);
-        press(&mut app, KeyCode::PageDown);
-        assert!(app.scroll() > 10);
-        press(&mut app, KeyCode::End);
-        assert_eq!(app.scroll(), app.max_scroll());
-        assert_eq!(press(&mut app, KeyCode::Char('j')), Effect::None);
-        press(&mut app, KeyCode::Char('g'));
-        assert_eq!(app.scroll(), 0);
-    }
-
-    #[test]
-    fn each_section_keeps_its_place() {
-        let mut app = app(80, 24);
-        press(&mut app, KeyCode::Char('3'));
-        press(&mut app, KeyCode::PageDown);
-        let place = app.scroll();
-        press(&mut app, KeyCode::Char('1'));
-        press(&mut app, KeyCode::Char('3'));
-        assert_eq!(app.scroll(), place);
+    /// Types `text` key by key (`\r` is Enter).
+    pub(super) fn type_keys(app: &mut App, text: &str) {
+        for c in text.chars() {
+            press(app, if c == '\r' { KeyCode::Enter } else { KeyCode::Char(c) });
+        }
     }
 
     #[test]
@@ -625,158 +289,5 @@ mod tests {
         assert_eq!(press(&mut app, KeyCode::Char('q')), Effect::Quit);
         let ctrl_c = Event::Key(KeyEvent::new(KeyCode::Char('c')).modifiers(KeyModifiers::CTRL));
         assert_eq!(app.handle(&ctrl_c), Effect::Quit);
-    }
-
-    #[test]
-    fn resize_keeps_the_block_at_the_top() {
-        let mut app = app(80, 24);
-        press(&mut app, KeyCode::Char('3'));
-        let target = app.rows().iter().position(|r| r.text.starts_with("Shopify")).unwrap();
-        for _ in 0..target {
-            press(&mut app, KeyCode::Down);
-        }
-        app.handle(&Event::Resize { cols: 40, rows: 20 });
-        assert!(app.rows()[app.scroll()].text.starts_with("Shopify"));
-        app.handle(&Event::Resize { cols: 80, rows: 24 });
-        assert_eq!(app.section(), 2);
-        assert!(app.rows()[app.scroll()].text.starts_with("Shopify"));
-    }
-
-    fn type_keys(app: &mut App, text: &str) {
-        for c in text.chars() {
-            press(app, if c == '\r' { KeyCode::Enter } else { KeyCode::Char(c) });
-        }
-    }
-
-    #[test]
-    fn while_typing_a_query_printable_keys_go_into_it() {
-        let mut app = app(80, 24);
-        type_keys(&mut app, "/qj3?sp/");
-        let search = app.search().unwrap();
-        assert_eq!(search.query(), "qj3?sp/");
-        assert!(search.editing());
-        assert_eq!((app.section(), app.overlay(), app.is_linear()), (0, Overlay::None, false));
-        press(&mut app, KeyCode::Backspace);
-        assert_eq!(app.search().unwrap().query(), "qj3?sp");
-    }
-
-    #[test]
-    fn the_query_is_bounded() {
-        let mut app = app(80, 24);
-        press(&mut app, KeyCode::Char('/'));
-        for _ in 0..1000 {
-            press(&mut app, KeyCode::Char('x'));
-        }
-        assert_eq!(app.search().unwrap().query().len(), crate::tui::search::MAX_QUERY);
-    }
-
-    #[test]
-    fn enter_jumps_to_a_match_and_n_walks_across_sections() {
-        let mut app = app(80, 24);
-        type_keys(&mut app, "/elixir\r");
-        let search = app.search().unwrap();
-        assert!(!search.editing());
-        assert!(search.hits().len() >= 2, "Elixir appears more than once");
-        let (_, first) = search.current().unwrap();
-        let first = first.clone();
-        assert_eq!(app.section(), first.section);
-        let top = app.scroll();
-        assert!(first.row >= top && first.row < top + 20, "the match is on screen");
-        let mut sections = std::collections::BTreeSet::new();
-        for _ in 0..app.search().unwrap().hits().len() {
-            press(&mut app, KeyCode::Char('n'));
-            sections.insert(app.section());
-        }
-        assert!(sections.len() >= 2, "n visits several sections: {sections:?}");
-        assert_eq!(app.search().unwrap().current().unwrap().1, &first, "n wraps around");
-        press(&mut app, KeyCode::Char('N'));
-        assert_ne!(app.search().unwrap().current().unwrap().1, &first);
-    }
-
-    #[test]
-    fn esc_closes_the_top_layer_then_quits() {
-        let mut app = app(80, 24);
-        type_keys(&mut app, "/elixir\r?");
-        assert_eq!(app.overlay(), Overlay::Help);
-        assert_eq!(press(&mut app, KeyCode::Esc), Effect::Redraw);
-        assert!(app.search().is_some(), "Esc closed only the help");
-        press(&mut app, KeyCode::Char('s'));
-        assert_eq!(app.overlay(), Overlay::Share);
-        press(&mut app, KeyCode::Esc);
-        assert_eq!((app.overlay(), app.search().is_some()), (Overlay::None, true));
-        assert_eq!(press(&mut app, KeyCode::Esc), Effect::Redraw);
-        assert!(app.search().is_none());
-        assert_eq!(press(&mut app, KeyCode::Esc), Effect::Quit);
-    }
-
-    #[test]
-    fn esc_while_typing_cancels_the_search() {
-        let mut app = app(80, 24);
-        type_keys(&mut app, "/eli");
-        assert_eq!(press(&mut app, KeyCode::Esc), Effect::Redraw);
-        assert!(app.search().is_none());
-    }
-
-    #[test]
-    fn share_card_without_share_url_has_no_code() {
-        let mut app = app(80, 24);
-        press(&mut app, KeyCode::Char('s'));
-        assert_eq!(app.overlay(), Overlay::Share);
-        assert!(app.share_url().is_none() && app.qr().is_none());
-        press(&mut app, KeyCode::Char('s'));
-        assert_eq!(app.overlay(), Overlay::None);
-    }
-
-    #[test]
-    fn p_switches_to_linear_text_and_back() {
-        let mut app = app(80, 24);
-        press(&mut app, KeyCode::Char('3'));
-        assert_eq!(press(&mut app, KeyCode::Char('p')), Effect::Redraw);
-        let text = app.take_linear_output().unwrap();
-        assert!(text.starts_with("EXPERIENCE\n"), "{text}");
-        assert!(!text.contains('\u{1b}') && !text.contains('─'));
-        assert_eq!(press(&mut app, KeyCode::Char(' ')), Effect::Redraw);
-        assert!(!app.take_linear_output().unwrap().is_empty());
-        press(&mut app, KeyCode::Char('p'));
-        assert!(!app.is_linear() && app.take_linear_output().is_none());
-        assert_eq!(app.section(), 2);
-    }
-
-    #[test]
-    fn help_scrolls_when_it_does_not_fit() {
-        let mut app = app(30, 10);
-        press(&mut app, KeyCode::Char('?'));
-        press(&mut app, KeyCode::Down);
-        assert_eq!((app.help_scroll(), app.scroll()), (1, 0), "Down moved the help, not the résumé");
-        press(&mut app, KeyCode::End);
-        assert_eq!(app.overlay(), Overlay::None, "other keys close the help and act");
-    }
-
-    #[test]
-    fn resize_to_narrow_and_back_keeps_section_and_place() {
-        let mut app = app(200, 60);
-        press(&mut app, KeyCode::Char('3'));
-        for _ in 0..30 {
-            press(&mut app, KeyCode::Down);
-        }
-        let top = app.rows()[app.scroll()].text.clone();
-        app.handle(&Event::Resize { cols: 40, rows: 20 });
-        let narrow_top = app.rows()[app.scroll()].text.clone();
-        let first_word = top.split(' ').next().unwrap();
-        assert!(narrow_top.contains(first_word), "{top} / {narrow_top}");
-        app.handle(&Event::Resize { cols: 200, rows: 60 });
-        assert_eq!(app.section(), 2);
-        assert_eq!(app.rows()[app.scroll()].text, top);
-    }
-
-    #[test]
-    fn an_ascii_visitor_finds_accented_text_by_its_transliteration() {
-        let resume = parse_str(include_str!("../../resume.toml"), "resume.toml").unwrap();
-        let theme = Theme::new(Profile::new(ColorDepth::None, Charset::Ascii));
-        let mut app = App::new(Arc::new(Loaded::from_resume(resume)), theme, Size::new(80, 24));
-        type_keys(&mut app, "/150 → 1100");
-        assert_eq!(app.search().unwrap().hits().len(), 1, "`→` is looked for as `->`");
-        type_keys(&mut app, "\r");
-        assert_eq!(app.section(), 2);
     }
 }

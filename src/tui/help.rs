@@ -3,16 +3,22 @@
 //! Keys and actions stand in two columns where the box is wide enough, and stack (keys,
 //! then the action indented) on narrow terminals. When the list is taller than the
 //! screen the box scrolls with the arrow keys and says so in its bottom border.
+//!
+//! [`HelpFit`] is how the box fits a terminal (lines visible, how far it scrolls), a
+//! function of the size, the character set and the `ssh` command only: the app keeps
+//! one, made when one of them changes, to bound the help's scrolling without drawing.
+//! [`HelpBox`] draws the box from plain values; nothing here knows the app.
 
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+use ratatui_core::buffer::Buffer;
+use ratatui_core::layout::{Rect, Size};
+use ratatui_core::style::Style;
+use ratatui_core::text::{Line, Span};
+use ratatui_core::widgets::Widget;
+use ratatui_widgets::{block::Block, borders::Borders, clear::Clear, paragraph::Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use super::app::App;
-use super::theme::Theme;
-use super::view::centered;
+use super::geometry::{centered, cols};
+use super::theme::{Charset, Theme};
 
 /// Every key the view knows: (keys, what they do).
 const KEYS: [(&str, &str); 13] = [
@@ -31,97 +37,164 @@ const KEYS: [(&str, &str); 13] = [
     ("q Ctrl-C Ctrl-D", "quit"),
 ];
 
+/// Which of the theme's styles a piece of help text takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Look {
+    Key,
+    Plain,
+}
+
+/// One line of help: its pieces in order.
+type TextLine = Vec<(Look, String)>;
+
+/// How the help box fits a terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct HelpFit {
+    /// Lines of help visible at once.
+    pub(crate) visible: u16,
+    /// How far the box can scroll (0 when it all fits).
+    pub(crate) max_scroll: usize,
+}
+
+impl HelpFit {
+    /// The fit on a terminal of `size` showing `charset`, for `ssh_command`.
+    pub(crate) fn new(size: Size, charset: Charset, ssh_command: &str) -> Self {
+        let area = Rect::new(0, 0, size.width, size.height);
+        place(&text(charset, ssh_command, inner_width(area)), area).1
+    }
+
+    /// Whether the box is too short for its text, so scroll keys move it.
+    pub(crate) fn scrolls(&self) -> bool {
+        self.max_scroll > 0
+    }
+}
+
+/// The help box as drawn over the résumé.
+pub(crate) struct HelpBox<'a> {
+    pub(crate) theme: &'a Theme,
+    pub(crate) ssh_command: &'a str,
+    /// First line shown; clamped to what the box can scroll.
+    pub(crate) scroll: usize,
+}
+
+impl Widget for HelpBox<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let theme = self.theme;
+        let text = text(theme.profile.charset, self.ssh_command, inner_width(area));
+        let (popup, fit) = place(&text, area);
+        let scroll = self.scroll.min(fit.max_scroll);
+        let more = match (scroll > 0, scroll < fit.max_scroll) {
+            (_, true) => shown(theme.profile.charset, " ↓ more "),
+            (true, false) => shown(theme.profile.charset, " ↑ more "),
+            (false, false) => String::new(),
+        };
+        Clear.render(popup, buf);
+        let block = Block::new()
+            .borders(Borders::ALL)
+            .border_set(theme.border_set())
+            .border_style(theme.rule)
+            .title(" Keys ")
+            .title_bottom(Line::from(more).right_aligned());
+        let lines: Vec<Line> = text.into_iter().map(|line| styled(line, theme)).collect();
+        let scroll = u16::try_from(scroll).unwrap_or(u16::MAX);
+        Paragraph::new(lines).block(block).scroll((scroll, 0)).render(popup, buf);
+    }
+}
+
+/// Columns inside the borders of a box as wide as `area`.
+fn inner_width(area: Rect) -> usize {
+    usize::from(area.width.saturating_sub(2))
+}
+
+/// The box for `text` in `area`, and how the text fits it.
+fn place(text: &[TextLine], area: Rect) -> (Rect, HelpFit) {
+    let line_width = |line: &TextLine| line.iter().map(|(_, piece)| piece.width()).sum::<usize>();
+    let width = text.iter().map(line_width).max().unwrap_or(0) + 3;
+    let popup = centered(area, cols(width), cols(text.len() + 2));
+    let visible = popup.height.saturating_sub(2);
+    (popup, HelpFit { visible, max_scroll: text.len().saturating_sub(usize::from(visible)) })
+}
+
 /// The help text's lines for a box whose inside is `inner` columns wide.
-fn lines(app: &App, inner: usize) -> Vec<Line<'static>> {
-    let theme = app.theme();
+fn text(charset: Charset, ssh_command: &str, inner: usize) -> Vec<TextLine> {
     let action_width = KEYS.iter().map(|(_, a)| a.width()).max().unwrap_or(0);
-    let key_column = KEYS.iter().map(|(k, _)| shown(theme, k).width()).max().unwrap_or(0) + 1;
+    let key_column = KEYS.iter().map(|(k, _)| shown(charset, k).width()).max().unwrap_or(0) + 1;
     let two_columns = inner >= 1 + key_column + action_width;
     let mut lines = Vec::with_capacity(KEYS.len() * 2 + 2);
     for (keys, action) in KEYS {
-        let (keys, action) = (shown(theme, keys), shown(theme, action));
+        let (keys, action) = (shown(charset, keys), shown(charset, action));
         if two_columns {
-            lines.push(Line::from(vec![
-                Span::styled(format!(" {keys:<key_column$}"), theme.footer_key),
-                Span::raw(action),
-            ]));
+            lines.push(vec![(Look::Key, format!(" {keys:<key_column$}")), (Look::Plain, action)]);
         } else {
-            lines.push(Line::from(Span::styled(format!(" {keys}"), theme.footer_key)));
-            lines.extend(wrapped(&action, 3, inner, ratatui::style::Style::new()));
+            lines.push(vec![(Look::Key, format!(" {keys}"))]);
+            lines.extend(wrapped(&action, 3, inner, Look::Plain));
         }
     }
-    lines.push(Line::from(""));
-    lines.extend(wrapped(&shown(theme, "Read it anywhere:"), 1, inner, ratatui::style::Style::new()));
-    lines.extend(wrapped(app.ssh_command(), 1, inner, theme.footer_key));
+    lines.push(Vec::new());
+    lines.extend(wrapped(&shown(charset, "Read it anywhere:"), 1, inner, Look::Plain));
+    lines.extend(wrapped(ssh_command, 1, inner, Look::Key));
     lines
 }
 
 /// `text` wrapped to fit `inner` columns after `indent` spaces.
-fn wrapped(text: &str, indent: usize, inner: usize, style: ratatui::style::Style) -> Vec<Line<'static>> {
+fn wrapped(text: &str, indent: usize, inner: usize, look: Look) -> Vec<TextLine> {
     let pad = " ".repeat(indent);
     let width = inner.saturating_sub(indent + 1).max(1);
-    textwrap::wrap(text, width).into_iter().map(|l| Line::styled(format!("{pad}{l}"), style)).collect()
+    textwrap::wrap(text, width).into_iter().map(|l| vec![(look, format!("{pad}{l}"))]).collect()
+}
+
+fn styled(line: TextLine, theme: &Theme) -> Line<'static> {
+    let style = |look| if look == Look::Key { theme.footer_key } else { Style::new() };
+    Line::from(line.into_iter().map(|(look, piece)| Span::styled(piece, style(look))).collect::<Vec<_>>())
 }
 
 /// Arrows and accents spelled out for ASCII terminals.
-fn shown(theme: &Theme, text: &str) -> String {
-    if !theme.ascii() {
+fn shown(charset: Charset, text: &str) -> String {
+    if charset != Charset::Ascii {
         return text.to_owned();
     }
     let spelled = text.replace('←', "Left").replace('→', "Right").replace('↑', "Up").replace('↓', "Down");
     deunicode::deunicode(&spelled.replace('…', ".."))
 }
 
-/// The box for `area`, and its lines.
-fn layout(app: &App, area: Rect) -> (Rect, Vec<Line<'static>>) {
-    let inner = usize::from(area.width.saturating_sub(2));
-    let lines = lines(app, inner);
-    let width = lines.iter().map(Line::width).max().unwrap_or(0) + 3;
-    let height = lines.len() + 2;
-    let popup = centered(area, clamp_u16(width), clamp_u16(height));
-    (popup, lines)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::theme::{ColorDepth, Profile};
 
-fn clamp_u16(value: usize) -> u16 {
-    u16::try_from(value).unwrap_or(u16::MAX)
-}
+    const SSH: &str = "ssh -p 2222 cv.example.org";
 
-fn full_area(app: &App) -> Rect {
-    Rect::new(0, 0, app.size().width, app.size().height)
-}
+    fn drawn(size: Size, charset: Charset, scroll: usize) -> String {
+        let theme = Theme::new(Profile::new(ColorDepth::None, charset));
+        let area = Rect::new(0, 0, size.width, size.height);
+        let mut buf = Buffer::empty(area);
+        HelpBox { theme: &theme, ssh_command: SSH, scroll }.render(area, &mut buf);
+        buf.content.iter().map(|cell| cell.symbol()).collect()
+    }
 
-/// Lines of help visible at once at the app's size.
-pub fn visible_lines(app: &App) -> u16 {
-    layout(app, full_area(app)).0.height.saturating_sub(2)
-}
+    #[test]
+    fn the_fit_bounds_scrolling_exactly_where_the_box_is_drawn() {
+        for (width, height) in [(30, 10), (40, 20), (80, 24), (120, 40), (200, 60)] {
+            for charset in [Charset::Utf8, Charset::Ascii] {
+                let size = Size::new(width, height);
+                let fit = HelpFit::new(size, charset, SSH);
+                assert_eq!(fit.scrolls(), fit.max_scroll > 0);
+                assert!(drawn(size, charset, fit.max_scroll).contains(SSH), "{size:?} {charset:?}");
+                if fit.scrolls() {
+                    assert!(!drawn(size, charset, fit.max_scroll - 1).contains(SSH), "{size:?} {charset:?}");
+                }
+                let past = drawn(size, charset, fit.max_scroll + 5);
+                assert_eq!(past, drawn(size, charset, fit.max_scroll), "scrolling stops at the end");
+            }
+        }
+    }
 
-/// How far the help box can scroll (0 when it all fits).
-pub fn max_scroll(app: &App) -> usize {
-    let (popup, lines) = layout(app, full_area(app));
-    lines.len().saturating_sub(usize::from(popup.height.saturating_sub(2)))
-}
-
-/// Whether the help box is too short for its text, so scroll keys move it.
-pub fn scrolls(app: &App) -> bool {
-    max_scroll(app) > 0
-}
-
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let theme = app.theme();
-    let (popup, lines) = layout(app, area);
-    let scroll = app.help_scroll().min(max_scroll(app));
-    let more = match (scroll > 0, scroll < max_scroll(app)) {
-        (_, true) => shown(theme, " ↓ more "),
-        (true, false) => shown(theme, " ↑ more "),
-        (false, false) => String::new(),
-    };
-    Clear.render(popup, buf);
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_set(theme.border_set())
-        .border_style(theme.rule)
-        .title(" Keys ")
-        .title_bottom(Line::from(more).right_aligned());
-    let scroll = u16::try_from(scroll).unwrap_or(u16::MAX);
-    Paragraph::new(lines).block(block).scroll((scroll, 0)).render(popup, buf);
+    #[test]
+    fn the_fit_depends_on_size_and_command() {
+        let small = HelpFit::new(Size::new(30, 10), Charset::Utf8, SSH);
+        assert!(small.scrolls() && small.visible == 8);
+        assert!(!HelpFit::new(Size::new(200, 60), Charset::Utf8, SSH).scrolls());
+        let long = format!("{SSH} {}", "x".repeat(200));
+        assert!(HelpFit::new(Size::new(30, 10), Charset::Utf8, &long).max_scroll > small.max_scroll);
+    }
 }

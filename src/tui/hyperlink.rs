@@ -8,12 +8,18 @@
 //! cells as one link for hovering. The visible text is unchanged: a terminal without
 //! OSC 8 shows the plain URL. Targets are printable ASCII (`resume::links` ensures it),
 //! so nothing a résumé holds can end the sequence early.
+//!
+//! This is the one place in `tui` that puts escape sequences into cells, spelled by
+//! [`crate::escape`] (a test there keeps it so): everything else draws cells and leaves the
+//! bytes to the server's terminal writer.
 
 use std::num::NonZeroU16;
 
-use ratatui::buffer::{Buffer, CellDiffOption};
-use ratatui::layout::Position;
+use ratatui_core::buffer::{Buffer, CellDiffOption};
+use ratatui_core::layout::Position;
 use unicode_width::UnicodeWidthStr;
+
+use crate::escape::{ESC, OSC8, OSC8_CLOSE as CLOSE, ST, osc8_link};
 
 /// Makes `cols` cells from `at` a link to `target`.
 pub fn link_cells(buf: &mut Buffer, at: Position, cols: u16, target: &str) {
@@ -21,12 +27,12 @@ pub fn link_cells(buf: &mut Buffer, at: Position, cols: u16, target: &str) {
     for x in at.x..at.x.saturating_add(cols) {
         let Some(cell) = buf.cell_mut((x, at.y)) else { break };
         let symbol = cell.symbol();
-        if symbol.starts_with('\u{1b}') {
+        if symbol.starts_with(ESC) {
             continue; // already a link
         }
         let width =
             NonZeroU16::new(u16::try_from(symbol.width()).unwrap_or(1).max(1)).unwrap_or(NonZeroU16::MIN);
-        let linked = format!("\u{1b}]8;id={id};{target}\u{1b}\\{symbol}\u{1b}]8;;\u{1b}\\");
+        let linked = osc8_link(&id, target, symbol);
         cell.set_symbol(&linked).set_diff_option(CellDiffOption::ForcedWidth(width));
     }
 }
@@ -40,9 +46,9 @@ fn link_id(target: &str) -> String {
 
 /// A cell's symbol without any OSC 8 wrapping: what the terminal shows.
 pub fn visible(symbol: &str) -> &str {
-    match (symbol.find("\u{1b}\\"), symbol.rfind("\u{1b}]8;;")) {
-        (Some(open_end), Some(close)) if symbol.starts_with("\u{1b}]8;") && open_end + 2 <= close => {
-            &symbol[open_end + 2..close]
+    match (symbol.find(ST), symbol.rfind(CLOSE)) {
+        (Some(open_end), Some(close)) if symbol.starts_with(OSC8) && open_end + ST.len() <= close => {
+            &symbol[open_end + ST.len()..close]
         }
         _ => symbol,
     }
@@ -51,12 +57,12 @@ pub fn visible(symbol: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::layout::Rect;
+    use ratatui_core::layout::Rect;
 
     #[test]
     fn each_cell_is_wrapped_and_keeps_its_width() {
         let mut buf = Buffer::empty(Rect::new(0, 0, 10, 1));
-        buf.set_string(0, 0, "ab", ratatui::style::Style::new());
+        buf.set_string(0, 0, "ab", ratatui_core::style::Style::new());
         link_cells(&mut buf, Position::new(0, 0), 2, "https://example.org");
         let cell = &buf[(1, 0)];
         assert!(cell.symbol().starts_with("\u{1b}]8;id="));

@@ -3,15 +3,30 @@
 //! [`view`]) draws it. Bytes become events in [`input`]; [`theme`] picks styles per
 //! visitor. Nothing here knows about SSH, sockets or async: the server drives it, tests
 //! drive it with ratatui's `TestBackend`.
+//!
+//! Imports go one way, with no circles; the state never imports the view:
+//! ```text
+//! view ──→ app, help, share, rows, geometry, hyperlink, search   (view/nav, view/footer: app, geometry, search, theme)
+//! app  ──→ help (HelpFit only), pager, search, rows, geometry, input, qr, theme   (app/reading, app/find, app/layers)
+//! help ──→ geometry, theme        share ──→ geometry, hyperlink, qr, theme
+//! rows ──→ theme                  pager ──→ input
+//! geometry, hyperlink, input, qr, search, theme: leaves (nothing of ours in `tui`)
+//! ```
+//! [`geometry`] says where things go for a size and `rows` how a résumé row reads;
+//! both the app and the view use them. The `help` and `share` boxes draw from plain
+//! values the view hands them, never from the app. Of the rest of the crate, only
+//! `crate::resume` is imported.
 
 pub mod app;
-pub mod help;
+pub mod geometry;
+mod help;
 pub mod hyperlink;
 pub mod input;
 pub mod pager;
 pub mod qr;
+mod rows;
 pub mod search;
-pub mod share;
+mod share;
 pub mod theme;
 pub mod view;
 

@@ -8,7 +8,7 @@
 //! own scrollback holds everything read. Pure: it produces text (`\n` line ends) that
 //! the session sends.
 
-use ratatui::layout::Size;
+use ratatui_core::layout::Size;
 use unicode_width::UnicodeWidthStr;
 
 use super::input::{KeyCode, KeyEvent};

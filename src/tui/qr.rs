@@ -9,9 +9,9 @@
 //! inverted codes too). Encoding is done once, when the card opens.
 
 use qrcode::{Color as Module, EcLevel, QrCode};
-use ratatui::buffer::Buffer;
-use ratatui::layout::{Position, Size};
-use ratatui::style::{Color, Style};
+use ratatui_core::buffer::Buffer;
+use ratatui_core::layout::{Position, Size};
+use ratatui_core::style::{Color, Style};
 
 /// The quiet zone the QR specification asks for, in modules.
 pub const QUIET_ZONE: u16 = 4;
@@ -83,7 +83,7 @@ impl Qr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::layout::Rect;
+    use ratatui_core::layout::Rect;
 
     #[test]
     fn short_urls_make_small_codes_and_cells_are_square() {

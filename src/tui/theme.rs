@@ -10,7 +10,7 @@
 //! and key figures bold, links underlined, search matches underlined and the current
 //! one reversed.
 
-use ratatui::style::{Color, Modifier, Style};
+use ratatui_core::style::{Color, Modifier, Style};
 
 /// How many colours the visitor's terminal shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -216,11 +216,11 @@ impl Theme {
     }
 
     /// Borders of boxes drawn over the résumé (help, share card).
-    pub fn border_set(&self) -> ratatui::symbols::border::Set<'static> {
+    pub fn border_set(&self) -> ratatui_core::symbols::border::Set<'static> {
         if !self.ascii() {
-            return ratatui::symbols::border::PLAIN;
+            return ratatui_core::symbols::border::PLAIN;
         }
-        ratatui::symbols::border::Set {
+        ratatui_core::symbols::border::Set {
             top_left: "+",
             top_right: "+",
             bottom_left: "+",

@@ -4,133 +4,75 @@
 //! section list beside the text, centred as one column group on very wide screens;
 //! standard ones tabs across the top; narrow ones (phones in portrait, or when the tabs
 //! would not fit) a compact `‹ 3/7 Experience ›` line. Below [`MIN_SIZE`] a short
-//! "please enlarge" screen replaces everything. The geometry lives here once
-//! ([`Geometry`]), and the app uses it (through `content_size`) to bound scrolling.
-//! Overlays live in `help` and `share`; links become OSC 8 in `hyperlink`.
+//! "please enlarge" screen replaces everything.
+//!
+//! This file owns the frame (header, rule, the résumé's rows with their links and search
+//! hits, scrollbar) and hands the rest out: the section tabs and list to `nav`, the
+//! bottom line to `footer`, the boxes to `help` and `share` (as plain values taken
+//! from the app here). Where each part goes is `geometry`'s, shared with the app, which
+//! bounds scrolling by it; how a row is styled is `rows`'; OSC 8 is `hyperlink`'s. It
+//! reads the app and never changes it.
 
-use ratatui::buffer::Buffer;
-use ratatui::layout::{Position, Rect, Size};
-use ratatui::style::{Color, Style};
-use ratatui::symbols::scrollbar;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget, Widget};
+use ratatui_core::buffer::Buffer;
+use ratatui_core::layout::{Position, Rect};
+use ratatui_core::style::{Color, Style};
+use ratatui_core::symbols::scrollbar;
+use ratatui_core::text::Line;
+use ratatui_core::widgets::{StatefulWidget, Widget};
+use ratatui_widgets::{
+    paragraph::Paragraph, scrollbar::Scrollbar, scrollbar::ScrollbarOrientation, scrollbar::ScrollbarState,
+};
 use unicode_width::UnicodeWidthStr;
 
 use super::app::{App, Overlay};
+use super::geometry::{Geometry, MIN_SIZE, cols};
+use super::help::HelpBox;
 use super::hyperlink::link_cells;
+use super::rows::row_line;
 use super::search::Search;
-use super::theme::Theme;
-use super::{help, share};
-use crate::resume::layout::{Row, RowKind};
+use super::share::ShareCard;
 
-/// Smallest terminal the résumé is drawn in.
-pub const MIN_SIZE: Size = Size { width: 30, height: 10 };
-/// From this width on, sections are listed beside the text.
-pub const WIDE_FROM: u16 = 120;
-/// Widest the text column grows, for readable line lengths on big monitors.
-pub const MAX_TEXT_WIDTH: u16 = 100;
-const SIDEBAR_WIDTH: u16 = 24;
-
-/// Which arrangement a size gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    TooSmall,
-    /// One column; tabs across the top when they fit, a compact line otherwise.
-    Column,
-    Wide,
-}
-
-pub fn mode(size: Size) -> Mode {
-    if size.width < MIN_SIZE.width || size.height < MIN_SIZE.height {
-        Mode::TooSmall
-    } else if size.width >= WIDE_FROM {
-        Mode::Wide
-    } else {
-        Mode::Column
-    }
-}
-
-/// Where each part of the main view goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Geometry {
-    header: Rect,
-    /// The tabs or compact line (column mode only).
-    nav: Option<Rect>,
-    rule: Rect,
-    sidebar: Option<Rect>,
-    text: Rect,
-    scrollbar: Rect,
-    footer: Rect,
-}
-
-fn geometry(area: Rect) -> Option<Geometry> {
-    let (x, y, w, h) = (area.x, area.y, area.width, area.height);
-    match mode(area.as_size()) {
-        Mode::TooSmall => None,
-        // header, tabs, rule above; footer below; one column of margin, one for the scrollbar
-        Mode::Column => Some(Geometry {
-            header: Rect::new(x, y, w, 1),
-            nav: Some(Rect::new(x, y + 1, w, 1)),
-            rule: Rect::new(x, y + 2, w, 1),
-            sidebar: None,
-            text: Rect::new(x + 1, y + 3, w - 3, h - 4),
-            scrollbar: Rect::new(x + w - 1, y + 3, 1, h - 4),
-            footer: Rect::new(x, y + h - 1, w, 1),
-        }),
-        Mode::Wide => {
-            let text_width = (w - SIDEBAR_WIDTH - 4).min(MAX_TEXT_WIDTH);
-            let group = SIDEBAR_WIDTH + 2 + text_width + 2;
-            let left = x + (w - group) / 2;
-            let text = Rect::new(left + SIDEBAR_WIDTH + 2, y + 2, text_width, h - 3);
-            Some(Geometry {
-                header: Rect::new(left, y, group, 1),
-                nav: None,
-                rule: Rect::new(x, y + 1, w, 1),
-                sidebar: Some(Rect::new(left, y + 2, SIDEBAR_WIDTH, h - 3)),
-                text,
-                scrollbar: Rect::new(text.right() + 1, text.y, 1, text.height),
-                footer: Rect::new(left, y + h - 1, group, 1),
-            })
-        }
-    }
-}
-
-/// The size of the scrolling text area for a terminal of `size`.
-pub fn content_size(size: Size) -> Size {
-    match geometry(Rect::new(0, 0, size.width, size.height)) {
-        Some(geometry) => geometry.text.as_size(),
-        None => Size::new(size.width.max(1), size.height.max(1)),
-    }
-}
-
-/// Where the scrolling text is drawn for a terminal of `size`, when the résumé is shown.
-pub fn content_area(size: Size) -> Option<Rect> {
-    geometry(Rect::new(0, 0, size.width, size.height)).map(|geometry| geometry.text)
-}
+mod footer;
+mod nav;
 
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let Some(geometry) = geometry(area) else {
+        let Some(geometry) = Geometry::of(area) else {
             return render_too_small(area, buf);
         };
         let theme = self.theme();
         render_header(self, geometry.header, buf);
         if let Some(nav) = geometry.nav {
-            render_nav_line(self, nav, buf);
+            nav::render_nav_line(self, nav, buf);
         }
         let rule = theme.rule_symbol().repeat(usize::from(geometry.rule.width));
         buf.set_string(geometry.rule.x, geometry.rule.y, rule, theme.rule);
         if let Some(sidebar) = geometry.sidebar {
-            render_sidebar(self, sidebar, buf);
+            nav::render_sidebar(self, sidebar, buf);
         }
         render_rows(self, geometry.text, buf);
         render_scrollbar(self, geometry.scrollbar, buf);
-        render_footer(self, geometry.footer, buf);
+        footer::render_footer(self, geometry.footer, buf);
         match self.overlay() {
-            Overlay::Help => help::render(self, area, buf),
-            Overlay::Share => share::render(self, area, buf),
+            Overlay::Help => help_box(self).render(area, buf),
+            Overlay::Share => share_card(self).render(area, buf),
             Overlay::None => {}
         }
+    }
+}
+
+/// The help box as this app shows it.
+fn help_box(app: &App) -> HelpBox<'_> {
+    HelpBox { theme: app.theme(), ssh_command: app.ssh_command(), scroll: app.help_scroll() }
+}
+
+/// The share card as this app shows it.
+fn share_card(app: &App) -> ShareCard<'_> {
+    ShareCard {
+        theme: app.theme(),
+        ssh_command: app.ssh_command(),
+        share_url: app.doc().resume.basics.share_url.as_ref().map(|url| url.as_str()),
+        qr: app.qr(),
     }
 }
 
@@ -166,7 +108,7 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 /// `text` cut to `width` columns at a word boundary, with `ellipsis` when cut.
-pub fn fit_words(text: &str, width: usize, ellipsis: &str) -> String {
+fn fit_words(text: &str, width: usize, ellipsis: &str) -> String {
     if text.width() <= width {
         return text.to_owned();
     }
@@ -189,44 +131,6 @@ pub fn fit_words(text: &str, width: usize, ellipsis: &str) -> String {
             .collect();
     }
     format!("{fitted}{ellipsis}")
-}
-
-/// Tabs across the top when they all fit, otherwise `‹ 3/7 Experience ›`.
-fn render_nav_line(app: &App, area: Rect, buf: &mut Buffer) {
-    let sections = &app.outline().sections;
-    let theme = app.theme();
-    let tabs_width: usize = sections.iter().map(|s| s.title.width() + 2).sum::<usize>() + 1;
-    if tabs_width <= usize::from(area.width) {
-        let mut spans = vec![Span::raw(" ")];
-        for (index, section) in sections.iter().enumerate() {
-            let style = if index == app.section() { theme.tab_selected } else { theme.tab };
-            spans.push(Span::styled(format!(" {} ", section.title), style));
-        }
-        buf.set_line(area.x, area.y, &Line::from(spans), area.width);
-        return;
-    }
-    let Some(section) = sections.get(app.section()) else {
-        return;
-    };
-    let (prev, next) = if theme.ascii() { ("<", ">") } else { ("‹", "›") };
-    let label = format!("{prev} {}/{} {} {next}", app.section() + 1, sections.len(), section.title);
-    let x = area.width.saturating_sub(cols(label.width())) / 2;
-    buf.set_stringn(area.x + x, area.y, label, usize::from(area.width), theme.tab_selected);
-}
-
-fn render_sidebar(app: &App, area: Rect, buf: &mut Buffer) {
-    let theme = app.theme();
-    let marker = if theme.ascii() { ">" } else { "▶" };
-    for (index, section) in app.outline().sections.iter().enumerate() {
-        let y = area.y.saturating_add(1).saturating_add(cols(index));
-        if y >= area.bottom() {
-            break;
-        }
-        let selected = index == app.section();
-        let (lead, style) = if selected { (marker, theme.tab_selected) } else { (" ", theme.tab) };
-        let entry = format!("{lead} {} {:<w$}", index + 1, section.title, w = usize::from(SIDEBAR_WIDTH) - 6);
-        buf.set_stringn(area.x + 1, y, entry, usize::from(area.width - 1), style);
-    }
 }
 
 fn render_rows(app: &App, area: Rect, buf: &mut Buffer) {
@@ -276,68 +180,6 @@ fn restyle(buf: &mut Buffer, at: Position, cols: u16, style: Style) {
     }
 }
 
-/// The text a row shows, as laid out at `width`: what search matches against.
-pub fn row_text(row: &Row, theme: &Theme, width: usize) -> String {
-    row_line(row, theme, width).spans.iter().map(|s| s.content.as_ref()).collect()
-}
-
-/// One laid-out row as a styled line: bullet marker in the indent, key figures
-/// emphasised, heading detail and right-aligned period.
-fn row_line(row: &Row, theme: &Theme, width: usize) -> Line<'static> {
-    let mut spans = Vec::with_capacity(6);
-    if row.indent > 0 {
-        spans.push(match row.kind {
-            RowKind::BulletStart => {
-                Span::styled(format!("{:<w$}", theme.bullet_symbol(), w = row.indent), theme.bullet)
-            }
-            _ => Span::raw(" ".repeat(row.indent)),
-        });
-    }
-    let text_style = match row.kind {
-        RowKind::Heading => theme.heading,
-        RowKind::Detail => theme.detail,
-        RowKind::Period => theme.period,
-        RowKind::Label => theme.label,
-        _ => theme.body,
-    };
-    match row.kind {
-        RowKind::Body | RowKind::BulletStart | RowKind::BulletRest => {
-            spans.extend(emphasise_figures(&row.text, theme.body, theme.figure))
-        }
-        _ => spans.push(Span::styled(row.text.clone(), text_style)),
-    }
-    if let Some(detail) = &row.detail {
-        spans.push(Span::styled(format!("{}{detail}", theme.separator()), theme.detail));
-    }
-    if let Some(right) = &row.right {
-        let used: usize = spans.iter().map(|s| s.content.width()).sum();
-        let gap = width.saturating_sub(used + right.width()).max(1);
-        spans.push(Span::raw(" ".repeat(gap)));
-        spans.push(Span::styled(right.clone(), theme.period));
-    }
-    Line::from(spans)
-}
-
-/// Splits `text` into spans, giving words that carry a figure (`~84M`, `1.5k+`,
-/// `100ms`) the `figure` style, so the numbers of a résumé stand out.
-pub fn emphasise_figures(text: &str, body: Style, figure: Style) -> Vec<Span<'static>> {
-    let mut spans: Vec<Span<'static>> = Vec::new();
-    for word in text.split_inclusive(' ') {
-        let style = if is_figure(word) { figure } else { body };
-        match spans.last_mut() {
-            Some(last) if last.style == style => last.content.to_mut().push_str(word),
-            _ => spans.push(Span::styled(word.to_owned(), style)),
-        }
-    }
-    spans
-}
-
-fn is_figure(word: &str) -> bool {
-    let core = word.trim_matches(|c: char| !c.is_alphanumeric());
-    let is_year = core.len() == 4 && core.chars().all(|c| c.is_ascii_digit());
-    core.chars().any(|c| c.is_ascii_digit()) && !is_year
-}
-
 fn render_scrollbar(app: &App, track: Rect, buf: &mut Buffer) {
     let max = app.max_scroll();
     if max == 0 {
@@ -355,126 +197,6 @@ fn render_scrollbar(app: &App, track: Rect, buf: &mut Buffer) {
 
 const ASCII_SCROLLBAR: scrollbar::Set = scrollbar::Set { track: "|", thumb: "#", begin: "^", end: "v" };
 
-/// A key hint in the footer.
-struct Hint {
-    keys: &'static str,
-    ascii_keys: &'static str,
-    action: &'static str,
-    /// Hints of lower rank are left out first when space is short.
-    rank: u8,
-    /// Whether a narrow footer shows only the keys (arrows speak for themselves).
-    keys_alone_when_short: bool,
-}
-
-const HINTS: [Hint; 7] = [
-    Hint { keys: "←/→", ascii_keys: "<-/->", action: "sections", rank: 5, keys_alone_when_short: true },
-    Hint { keys: "↑/↓", ascii_keys: "up/down", action: "scroll", rank: 4, keys_alone_when_short: true },
-    Hint { keys: "/", ascii_keys: "/", action: "find", rank: 2, keys_alone_when_short: false },
-    Hint { keys: "s", ascii_keys: "s", action: "share", rank: 3, keys_alone_when_short: false },
-    Hint { keys: "p", ascii_keys: "p", action: "plain", rank: 1, keys_alone_when_short: false },
-    Hint { keys: "?", ascii_keys: "?", action: "help", rank: 6, keys_alone_when_short: false },
-    Hint { keys: "q", ascii_keys: "q", action: "quit", rank: 7, keys_alone_when_short: false },
-];
-
-impl Hint {
-    /// (keys, label) as shown, in the long or the short form.
-    fn shown(&self, theme: &Theme, short: bool) -> (String, String) {
-        let keys = if theme.ascii() { self.ascii_keys } else { self.keys };
-        match (short, self.keys_alone_when_short) {
-            (false, _) => (keys.to_owned(), format!(" {}  ", self.action)),
-            (true, true) => (keys.replace('/', ""), " ".to_owned()),
-            (true, false) => (keys.to_owned(), format!(" {} ", self.action)),
-        }
-    }
-}
-
-/// The hints of at least `rank` in one form, and their width.
-fn hints(theme: &Theme, short: bool, rank: u8) -> (Vec<(String, String)>, usize) {
-    let shown: Vec<(String, String)> =
-        HINTS.iter().filter(|h| h.rank >= rank).map(|h| h.shown(theme, short)).collect();
-    let width = 1 + shown.iter().map(|(k, a)| k.width() + a.width()).sum::<usize>();
-    let trailing = shown.last().map_or(0, |(_, a)| a.len() - a.trim_end().len());
-    (shown, width - trailing)
-}
-
-/// As many key hints as fit in `room` columns, the least important left out first,
-/// long labels preferred when they keep as many hints.
-fn hints_line(theme: &Theme, room: usize) -> Line<'static> {
-    let fits = |short: bool| (1..=8).map(|rank| hints(theme, short, rank)).find(|(_, w)| *w <= room);
-    let best = match (fits(false), fits(true)) {
-        (Some(long), Some(short)) if short.0.len() > long.0.len() => short.0,
-        (Some(long), _) => long.0,
-        (None, Some(short)) => short.0,
-        (None, None) => Vec::new(),
-    };
-    let mut spans = vec![Span::raw(" ")];
-    for (keys, action) in best {
-        spans.push(Span::styled(keys, theme.footer_key));
-        spans.push(Span::styled(action, theme.footer));
-    }
-    Line::from(spans)
-}
-
-fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
-    let theme = app.theme();
-    let position = position_label(app);
-    let room = usize::from(area.width).saturating_sub(position.width() + 3);
-    let line = match app.search() {
-        Some(search) => search_line(search, theme, room),
-        None => hints_line(theme, room),
-    };
-    buf.set_line(area.x, area.y, &line, area.width);
-    let x = area.right().saturating_sub(cols(position.width()) + 1);
-    buf.set_string(x, area.y, position, theme.footer);
-}
-
-/// The query being typed (with a cursor) or the confirmed one with its hit count.
-fn search_line(search: &Search, theme: &Theme, room: usize) -> Line<'static> {
-    let cursor = if theme.ascii() { "_" } else { "▏" };
-    let count = match (search.hits().len(), search.current()) {
-        (0, _) if search.query().is_empty() => String::new(),
-        (0, _) => "no match".to_owned(),
-        (total, Some((index, _))) => format!("{}/{total}", index + 1),
-        (total, None) => format!("{total} found"),
-    };
-    let query = if theme.ascii() { deunicode::deunicode(search.query()) } else { search.query().to_owned() };
-    let (prompt, keys) = if search.editing() {
-        (format!(" /{query}{cursor} "), "Enter go  Esc cancel")
-    } else {
-        (format!(" /{query} "), "n next  N previous  Esc close")
-    };
-    let mut spans = vec![Span::styled(prompt, theme.footer_key), Span::styled(count, theme.footer)];
-    let used: usize = spans.iter().map(|s| s.content.width()).sum();
-    if used + keys.width() + 2 <= room {
-        spans.push(Span::styled(format!("  {keys}"), theme.footer));
-    }
-    Line::from(spans)
-}
-
-/// `All`, `Top`, `End` or a percentage, like a pager.
-fn position_label(app: &App) -> String {
-    let (scroll, max) = (app.scroll(), app.max_scroll());
-    match (scroll, max) {
-        (_, 0) => "All".to_owned(),
-        (0, _) => "Top".to_owned(),
-        (s, m) if s >= m => "End".to_owned(),
-        (s, m) => format!("{}%", s * 100 / m),
-    }
-}
-
-/// A count of columns or rows as a terminal coordinate, clamped.
-fn cols(count: usize) -> u16 {
-    u16::try_from(count).unwrap_or(u16::MAX)
-}
-
-/// A `width` x `height` rectangle centred in `area` (clamped to it).
-pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let (width, height) = (width.min(area.width), height.min(area.height));
-    let x = area.x + (area.width - width) / 2;
-    let y = area.y + (area.height - height) / 2;
-    Rect::new(x, y, width, height)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -484,28 +206,5 @@ mod tests {
         assert_eq!(fit_words("Jane Doe · Staff Engineer", 30, "…"), "Jane Doe · Staff Engineer");
         assert_eq!(fit_words("Jane Doe · Staff Engineer", 18, "…"), "Jane Doe · Staff…");
         assert_eq!(fit_words("Supercalifragilistic", 5, "…"), "Super");
-    }
-
-    #[test]
-    fn wide_layout_centres_the_column_group() {
-        let geometry = geometry(Rect::new(0, 0, 200, 60)).unwrap();
-        let left = geometry.sidebar.unwrap().x;
-        let right_margin = 200 - geometry.scrollbar.right();
-        assert!(left.abs_diff(right_margin) <= 2, "{left} vs {right_margin}");
-        assert_eq!(geometry.text.width, MAX_TEXT_WIDTH);
-    }
-
-    #[test]
-    fn footer_hints_fit_and_keep_help_and_quit() {
-        let theme = Theme::new(super::super::theme::Profile::new(
-            super::super::theme::ColorDepth::None,
-            super::super::theme::Charset::Utf8,
-        ));
-        for room in [20, 30, 40, 60, 80, 120] {
-            let line = hints_line(&theme, room);
-            assert!(line.width() <= room + 2, "{room}: {line:?}");
-            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-            assert!(text.contains("? help") && text.contains("q quit"), "{room}: {text}");
-        }
     }
 }

@@ -3,19 +3,22 @@
 //!
 //! Only the basic SGR attributes and the eight standard colours are used, which every
 //! terminal curl runs in understands; strip them and the text of `/resume.txt` is left,
-//! character for character.
+//! character for character: rows and section titles come from `resume::row_parts`, as
+//! the export's do, and only their colours are chosen here.
 
 use crate::resume::Outline;
-use crate::resume::layout::{BULLET_INDENT, DETAIL_SEPARATOR, Row, RowKind, layout};
-use unicode_width::UnicodeWidthStr;
+use crate::resume::layout::{Row, RowKind, layout};
+use crate::resume::row_parts::{PLAIN, Part, parts, section_title};
 
-const RESET: &str = "\x1b[0m";
-const BOLD: &str = "\x1b[1m";
-const DIM: &str = "\x1b[2m";
-const TITLE: &str = "\x1b[1;35m";
-const ACCENT: &str = "\x1b[36m";
-const LABEL: &str = "\x1b[1;36m";
-const PERIOD: &str = "\x1b[33m";
+use crate::escape::{CSI, SGR_RESET as RESET};
+use crate::sgr;
+
+const BOLD: &str = sgr!("1");
+const DIM: &str = sgr!("2");
+const TITLE: &str = sgr!("1;35");
+const ACCENT: &str = sgr!("36");
+const LABEL: &str = sgr!("1;36");
+const PERIOD: &str = sgr!("33");
 
 /// `text` in `style`, or as is when it is empty.
 fn paint(style: &str, text: &str) -> String {
@@ -36,8 +39,8 @@ pub fn text(outline: &Outline, width: usize) -> String {
         out.push_str(&format!("{contact}\n"));
     }
     for section in &outline.sections {
-        let rule = "-".repeat(section.title.len());
-        out.push_str(&format!("\n{}\n{}\n", paint(TITLE, &section.title.to_uppercase()), paint(DIM, &rule)));
+        let (title, rule) = section_title(section.title);
+        out.push_str(&format!("\n{}\n{}\n", paint(TITLE, &title), paint(DIM, &rule)));
         for row in layout(&section.with_targets_shown(), width) {
             out.push_str(&row_text(&row, width));
             out.push('\n');
@@ -59,39 +62,35 @@ pub fn footer(ssh_command: &str, fingerprint: &str, colour: bool) -> String {
 
 /// One row as `export::text` prints it, its parts coloured by kind.
 fn row_text(row: &Row, width: usize) -> String {
-    let marker = match row.kind {
-        RowKind::BulletStart if row.indent >= BULLET_INDENT => "- ",
-        _ => "",
+    let text_style = match row.kind {
+        RowKind::Heading => Some(BOLD),
+        RowKind::Detail => Some(DIM),
+        RowKind::Period => Some(PERIOD),
+        RowKind::Label => Some(LABEL),
+        _ => None,
     };
-    let pad = " ".repeat(row.indent - marker.len().min(row.indent));
-    let body = match row.kind {
-        RowKind::Heading => paint(BOLD, &row.text),
-        RowKind::Detail => paint(DIM, &row.text),
-        RowKind::Period => paint(PERIOD, &row.text),
-        RowKind::Label => paint(LABEL, &row.text),
-        _ => row.text.clone(),
-    };
-    let mut left = format!("{}{pad}{body}", paint(ACCENT, marker));
-    let mut left_width = marker.len() + pad.len() + row.text.width();
-    if let Some(detail) = &row.detail {
-        left.push_str(&paint(DIM, &format!("{DETAIL_SEPARATOR}{detail}")));
-        left_width += DETAIL_SEPARATOR.width() + detail.width();
-    }
-    match &row.right {
-        // The same gap as `layout::justify`.
-        Some(right) => {
-            let gap = width.saturating_sub(left_width + right.width()).max(1);
-            format!("{left}{}{}", " ".repeat(gap), paint(PERIOD, right))
+    let mut out = String::new();
+    for (part, text) in parts(row, width, PLAIN) {
+        let style = match part {
+            Part::Marker => Some(ACCENT),
+            Part::Text => text_style,
+            Part::Detail => Some(DIM),
+            Part::Right => Some(PERIOD),
+            Part::Indent | Part::Gap => None,
+        };
+        match style {
+            Some(style) => out.push_str(&paint(style, &text)),
+            None => out.push_str(&text),
         }
-        None => left,
     }
+    out
 }
 
 /// `text` without SGR sequences: what a terminal shows as characters.
 pub fn strip(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(start) = rest.find("\x1b[") {
+    while let Some(start) = rest.find(CSI) {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
         let end = after.find(|c: char| c.is_ascii_alphabetic()).map_or(after.len(), |i| i + 1);
@@ -119,6 +118,16 @@ mod tests {
             assert!(coloured.contains(TITLE) && coloured.contains(PERIOD));
             assert_eq!(strip(&coloured), export::text(&outline, width), "at {width} columns");
         }
+    }
+
+    #[test]
+    fn a_non_ascii_title_is_underlined_to_its_width() {
+        use crate::resume::outline::{Block, Section};
+        let mut outline = shipped();
+        outline.sections = vec![Section { slug: "t", title: "Проекты", blocks: vec![Block::Gap] }];
+        let coloured = text(&outline, 80);
+        assert!(coloured.contains(&format!("{TITLE}ПРОЕКТЫ{RESET}\n{DIM}-------{RESET}\n")), "{coloured}");
+        assert_eq!(strip(&coloured), export::text(&outline, 80));
     }
 
     #[test]

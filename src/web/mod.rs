@@ -3,7 +3,7 @@
 //!
 //! [`serve`] runs its own accept loop, so the SSH side's per-address limits apply to
 //! each connection before any HTTP work (a separate [`Limiter`] built from the same
-//! [`Limits`](crate::server::limits::Limits)), and each connection gets hyper's HTTP/1
+//! [`Limits`](crate::guard::limits::Limits)), and each connection gets hyper's HTTP/1
 //! server with bounds: a request head must arrive whole within the header timeout
 //! (which also ends idle keep-alive connections), is at most [`MAX_HEAD_BYTES`], and a
 //! connection lives at most `max_connection_age` (a client that stops reading a
@@ -13,7 +13,8 @@
 //!
 //! TLS is left to a reverse proxy (`deploy/Caddyfile`). The routes and their headers
 //! live in [`routes`], the page in [`page`], what is rendered once per résumé in
-//! [`cache`]. Imports: `web → {server, resume}`; nothing imports `web` but `cli`.
+//! [`cache`]. Imports: `web → {service, guard, reach, resume}`, never the SSH side;
+//! nothing imports `web` but `cli`.
 
 pub mod ansi;
 pub mod cache;
@@ -37,8 +38,8 @@ use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
 use tracing::{debug, info, warn};
 
-use crate::server::Shared;
-use crate::server::limits::{Admission, Limiter, Refusal, RefusalLog};
+use crate::guard::limits::{Admission, Limiter, Refusal, RefusalLog};
+use crate::service::Service;
 use cache::Cache;
 use forwarded::Cidr;
 
@@ -48,8 +49,8 @@ pub const MAX_HEAD_BYTES: usize = 16 * 1024;
 /// Pause after a failed `accept()` before trying again.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
-/// The web view's settings; the limits, public host and drain time come from the SSH
-/// side's [`Settings`](crate::server::Settings).
+/// The web view's settings; the limits, public host and drain time come from the
+/// [`Service`] both doors share.
 #[derive(Debug, Clone)]
 pub struct WebSettings {
     /// The host key's `SHA256:…` fingerprint, shown beside the `ssh` command.
@@ -89,7 +90,7 @@ pub struct Peer {
 
 /// What every web connection shares.
 pub struct Web {
-    pub shared: Arc<Shared>,
+    pub service: Arc<Service>,
     pub settings: WebSettings,
     limiter: Arc<Limiter>,
     refusals: RefusalLog,
@@ -97,34 +98,34 @@ pub struct Web {
 }
 
 impl Web {
-    pub fn new(shared: Arc<Shared>, settings: WebSettings) -> Arc<Self> {
-        let limiter = Limiter::new(shared.settings.limits.clone());
-        let cache = Cache::new(shared.current_resume());
+    pub fn new(service: Arc<Service>, settings: WebSettings) -> Arc<Self> {
+        let limiter = Limiter::new(service.limits.clone());
+        let cache = Cache::new(service.current_resume());
         let refusals = RefusalLog::new(Duration::from_secs(1));
-        Arc::new(Self { shared, settings, limiter, refusals, cache })
+        Arc::new(Self { service, settings, limiter, refusals, cache })
     }
 
     /// The answers for the résumé in service now (a reload shows on the next request).
     pub fn rendered(&self) -> Arc<cache::Rendered> {
-        self.cache.get(self.shared.current_resume())
+        self.cache.get(self.service.current_resume())
     }
 
     /// Admits a request or connection from `ip`, or counts and logs the refusal.
     fn admit(&self, ip: std::net::IpAddr) -> Result<Admission, Refusal> {
         self.limiter.admit(ip).inspect_err(|refusal| {
-            self.shared.metrics.http_refused(refusal.as_str());
+            self.service.metrics.http_refused(refusal.as_str());
             if let Some(held_back) = self.refusals.should_log(*refusal) {
-                let peer = self.shared.redactor.peer(ip);
+                let peer = self.service.redactor.peer(ip);
                 warn!(peer, reason = refusal.as_str(), held_back, "refused a web visitor");
             }
         })
     }
 }
 
-/// Serves the web view on `listener` until `shared.shutdown` is cancelled, then lets
+/// Serves the web view on `listener` until `service.shutdown` is cancelled, then lets
 /// open connections finish their responses for up to the drain timeout and returns.
-pub async fn serve(listener: TcpListener, shared: Arc<Shared>, settings: WebSettings) {
-    let web = Web::new(shared, settings);
+pub async fn serve(listener: TcpListener, service: Arc<Service>, settings: WebSettings) {
+    let web = Web::new(service, settings);
     let router = routes::router(web.clone());
     if let Ok(addr) = listener.local_addr() {
         info!(addr = %addr, "web view on http://{addr}/");
@@ -132,7 +133,7 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>, settings: WebSett
     let tracker = TaskTracker::new();
     loop {
         let accepted = tokio::select! {
-            _ = web.shared.shutdown.cancelled() => break,
+            _ = web.service.shutdown.cancelled() => break,
             accepted = listener.accept() => accepted,
         };
         match accepted {
@@ -149,7 +150,7 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>, settings: WebSett
     }
     drop(listener);
     tracker.close();
-    let drain = web.shared.settings.drain_timeout;
+    let drain = web.service.drain_timeout;
     if tokio::time::timeout(drain + Duration::from_secs(1), tracker.wait()).await.is_err() {
         warn!("web connections still open after the drain deadline");
     }
@@ -178,7 +179,7 @@ async fn connection(
     router: Router,
 ) {
     let _ = socket.set_nodelay(true);
-    let metrics = &web.shared.metrics;
+    let metrics = &web.service.metrics;
     metrics.http_connections_active.inc();
     // The connection leaves the handshake (its startup slot) with its first request head.
     let admission = admission.map(|a| Arc::new(Mutex::new(a)));
@@ -199,13 +200,13 @@ async fn connection(
     let ended = tokio::select! {
         ended = conn.as_mut() => Some(ended),
         _ = tokio::time::sleep(web.settings.max_connection_age) => None,
-        _ = web.shared.shutdown.cancelled() => None,
+        _ = web.service.shutdown.cancelled() => None,
     };
     let ended = match ended {
         Some(ended) => Some(ended),
         None => {
             conn.as_mut().graceful_shutdown();
-            tokio::time::timeout(web.shared.settings.drain_timeout, conn.as_mut()).await.ok()
+            tokio::time::timeout(web.service.drain_timeout, conn.as_mut()).await.ok()
         }
     };
     match ended {

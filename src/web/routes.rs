@@ -28,8 +28,7 @@ use super::cache::{Encoded, Rendered};
 use super::negotiate::{Choice, encoding, negotiate};
 use super::page::{self, Invite};
 use super::{Peer, Web, ansi, forwarded};
-use crate::server::handler::public_ssh_target;
-use crate::server::limits::Refusal;
+use crate::guard::limits::Refusal;
 
 /// The paths served, which are also the `route` label of the metrics (else `other`).
 pub const ROUTES: [&str; 6] = ["/", "/style.css", "/resume.json", "/resume.md", "/resume.txt", "/qr.svg"];
@@ -263,15 +262,9 @@ fn invite(web: &Web, rendered: &Rendered, request: &Request) -> Invite {
         .map(str::to_owned)
         .or_else(|| peer.map(|p| p.local.to_string()))
         .unwrap_or_else(|| "localhost".to_owned());
-    let ssh_command = match &web.shared.settings.public_host {
-        Some(public) => format!("ssh {}", public_ssh_target(public)),
-        None => {
-            let name = host_name(&host);
-            match web.settings.ssh_port {
-                Some(port) if port != 22 => format!("ssh -p {port} {name}"),
-                _ => format!("ssh {name}"),
-            }
-        }
+    let ssh_command = match &web.service.public_host {
+        Some(public) => crate::reach::for_public_host(public),
+        None => crate::reach::ssh_command(host_name(&host), web.settings.ssh_port),
     };
     let share_url = match &rendered.loaded.resume.basics.share_url {
         Some(url) => url.to_string(),
@@ -361,8 +354,8 @@ async fn observe(State(web): State<Arc<Web>>, request: Request, next: Next) -> R
     let response = next.run(request).await;
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
-    web.shared.metrics.http_request(route, status, elapsed);
-    let peer = peer.and_then(|ip| web.shared.redactor.peer(ip));
+    web.service.metrics.http_request(route, status, elapsed);
+    let peer = peer.and_then(|ip| web.service.redactor.peer(ip));
     debug!(peer, %method, route, status, duration_ms = elapsed.as_secs_f64() * 1e3, "web request");
     response
 }

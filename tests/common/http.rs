@@ -166,7 +166,7 @@ impl TestServer {
         let addr = listener.local_addr().unwrap();
         let ssh_port = settings.ssh_port.or(Some(self.addr.port()));
         let settings = WebSettings { fingerprint: self.fingerprint.clone(), ssh_port, ..settings };
-        tokio::spawn(web::serve(listener, Arc::clone(&self.shared), settings));
+        tokio::spawn(web::serve(listener, Arc::clone(&self.shared.service), settings));
         addr
     }
 }

@@ -167,12 +167,7 @@ impl Visitor {
     where
         S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
     {
-        let host_key = Arc::new(std::sync::Mutex::new(None));
-        let client = Client { host_key: host_key.clone() };
-        let config = Arc::new(client::Config::default());
-        let mut session = client::connect_stream(config, stream, client).await?;
-        let auth = session.authenticate_none("visitor").await?;
-        assert!(auth.success(), "anonymous login refused");
+        let (session, host_key) = login_over(stream).await?;
         let channel = session.channel_open_session().await?;
         let (cols, rows) = visit.pty.map_or((80, 24), |(_, c, r)| (c, r));
         if let Some((term, cols, rows)) = visit.pty {
@@ -185,7 +180,6 @@ impl Visitor {
             Some(command) => channel.exec(true, command).await?,
             None => channel.request_shell(true).await?,
         }
-        let host_key = host_key.lock().ok().and_then(|k| k.clone());
         let screen = vt100::Parser::new(nz(rows), nz(cols), 0);
         let (stdout, stderr) = (Vec::new(), Vec::new());
         Ok(Self { session, channel, screen, stdout, stderr, exit_status: None, closed: false, host_key })
@@ -253,6 +247,22 @@ impl Visitor {
     pub fn stdout_text(&self) -> String {
         String::from_utf8_lossy(&self.stdout).into_owned()
     }
+}
+
+/// An SSH connection over `stream`, logged in anonymously (no channel yet), and the
+/// host key the server showed.
+pub async fn login_over<S>(stream: S) -> Result<(client::Handle<Client>, Option<PublicKey>), russh::Error>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let host_key = Arc::new(std::sync::Mutex::new(None));
+    let client = Client { host_key: host_key.clone() };
+    let config = Arc::new(client::Config::default());
+    let mut session = client::connect_stream(config, stream, client).await?;
+    let auth = session.authenticate_none("visitor").await?;
+    assert!(auth.success(), "anonymous login refused");
+    let host_key = host_key.lock().ok().and_then(|k| k.clone());
+    Ok((session, host_key))
 }
 
 /// A TCP connection to `addr` from the loopback address `source`.

@@ -5,10 +5,10 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use ratatui::buffer::Buffer;
-use ratatui::layout::{Rect, Size};
-use ratatui::style::{Color, Modifier, Style};
-use ratatui::widgets::Widget;
+use ratatui_core::buffer::Buffer;
+use ratatui_core::layout::{Rect, Size};
+use ratatui_core::style::{Color, Modifier, Style};
+use ratatui_core::widgets::Widget;
 use ssh_resume::resume::{Loaded, load};
 use ssh_resume::tui::hyperlink::visible;
 use ssh_resume::tui::input::{KeyCode, KeyEvent};

@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// `--log-peers`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PeerLogging {
     Full,
     Hashed,
@@ -24,15 +24,24 @@ pub struct Redactor {
     mode: PeerLogging,
     /// The day's key, and the day (days since the epoch, UTC) it belongs to.
     key: Mutex<(RandomState, u64)>,
+    /// Today, as days since the epoch (UTC); the wall clock outside tests.
+    today: fn() -> u64,
 }
 
+/// Days since the Unix epoch, UTC.
 fn today() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() / 86_400)
 }
 
 impl Redactor {
     pub fn new(mode: PeerLogging) -> Self {
-        Self { mode, key: Mutex::new((RandomState::new(), today())) }
+        Self::with_clock(mode, today)
+    }
+
+    /// A redactor whose days come from `today` (days since the epoch), for tests of the
+    /// daily key change.
+    pub fn with_clock(mode: PeerLogging, today: fn() -> u64) -> Self {
+        Self { mode, key: Mutex::new((RandomState::new(), today())), today }
     }
 
     /// The visitor's address as logged, or `None` when peers are not logged.
@@ -55,7 +64,7 @@ impl Redactor {
 
     fn hash(&self, value: &str) -> String {
         let Ok(mut key) = self.key.lock() else { return "h-unavailable".to_owned() };
-        let day = today();
+        let day = (self.today)();
         if key.1 != day {
             *key = (RandomState::new(), day);
         }
@@ -75,6 +84,25 @@ mod tests {
         assert_eq!(redactor.peer(ip).unwrap(), first);
         assert!(!first.contains("127") && first.starts_with("h-"), "{first}");
         assert_ne!(redactor.peer("127.0.0.8".parse().unwrap()).unwrap(), first);
+    }
+
+    static FAKE_DAY: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(20_000);
+
+    fn fake_today() -> u64 {
+        FAKE_DAY.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    #[test]
+    fn the_key_changes_with_the_utc_day_and_not_within_it() {
+        let redactor = Redactor::with_clock(PeerLogging::Hashed, fake_today);
+        let ip: IpAddr = "192.0.2.7".parse().unwrap();
+        let monday = redactor.peer(ip).unwrap();
+        assert_eq!(redactor.peer(ip).unwrap(), monday, "stable within the day");
+        assert_eq!(redactor.user("alice"), redactor.user("alice"));
+        FAKE_DAY.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let tuesday = redactor.peer(ip).unwrap();
+        assert_ne!(tuesday, monday, "a new key the next day: yesterday's hash cannot be followed");
+        assert_eq!(redactor.peer(ip).unwrap(), tuesday);
     }
 
     #[test]

@@ -1,0 +1,224 @@
+//! The interactive view of one visit: it owns the visitor's `App` and input decoder,
+//! and turns input, resizes and reloads into frames on their channel.
+//!
+//! The loop draws a frame, sends it as one write and waits for it to be queued, then
+//! waits for the next event. Everything that arrived meanwhile (a burst of keys, several
+//! resizes) is applied before the next frame, so frames never queue up. The loop ends
+//! when the visitor quits or closes the channel; the connection's supervisor ends it
+//! for timers and shutdown by dropping the future, then asks [`Interactive::farewell`]
+//! for the bytes that restore the visitor's terminal: cursor shown, main screen back,
+//! a one-line farewell.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use ratatui_core::layout::Size;
+use tokio::sync::{mpsc, watch};
+
+use super::end::EndReason;
+use super::output::{Closed, Output, crlf};
+use super::terminal;
+use crate::escape;
+use crate::resume::Loaded;
+use crate::tui::input::LONE_ESC_DELAY;
+use crate::tui::{App, Decoder, Effect, Event};
+
+/// Input chunks waiting for the visit; beyond this a visitor's keys are dropped (a
+/// paste flood), never buffered without bound.
+pub const INPUT_QUEUE: usize = 64;
+
+/// Output a visit lets wait in russh's buffers before it draws its next frame, in
+/// bytes: the frame after that is drawn from the state at the moment there is room, so
+/// a visitor whose client stopped reading costs at most this plus one frame.
+pub const IN_FLIGHT_BUDGET: u64 = 16 * 1024;
+
+/// What reaches the visit from the russh handler once it started.
+pub struct Inbox {
+    /// The visitor's input, in chunks of at most one SSH packet's data.
+    pub input: mpsc::Receiver<Bytes>,
+    /// The visitor's terminal size (pty-req, then window-change).
+    pub size: watch::Receiver<Size>,
+}
+
+/// One visitor's interactive view.
+pub struct Interactive {
+    app: App,
+    decoder: Decoder,
+    events: Vec<Event>,
+    /// The résumé in service; changes on SIGHUP.
+    resume: watch::Receiver<Arc<Loaded>>,
+    views: SectionViews,
+    first_frame_sent: bool,
+}
+
+impl Interactive {
+    /// `resume` is marked seen: only a later reload redraws.
+    pub fn new(app: App, mut resume: watch::Receiver<Arc<Loaded>>) -> Self {
+        resume.mark_unchanged();
+        let (decoder, events, views) = (Decoder::new(), Vec::new(), SectionViews::default());
+        Self { app, decoder, events, resume, views, first_frame_sent: false }
+    }
+
+    /// Distinct sections the visitor has seen.
+    pub fn sections_viewed(&self) -> u32 {
+        self.views.seen.count_ones()
+    }
+
+    /// Runs the view until the visitor quits or closes the channel.
+    pub async fn run(&mut self, out: &Output<'_>, inbox: &mut Inbox) -> EndReason {
+        match self.event_loop(out, inbox).await {
+            Ok(reason) => reason,
+            Err(Closed) => EndReason::ClientClosed,
+        }
+    }
+
+    /// Restores the terminal (when the full screen was up) and says goodbye, after
+    /// whatever the pager still had to print.
+    pub fn farewell(&mut self, reason: EndReason) -> Vec<u8> {
+        let linear = self.app.is_linear();
+        let text = format!("{}{}\n", self.app.take_linear_output().unwrap_or_default(), reason.farewell());
+        let mut bytes = if linear { Vec::new() } else { restore_sequence() };
+        bytes.extend_from_slice(&crlf(&text));
+        bytes
+    }
+
+    /// Draws, sends, waits for events, applies them all, and draws again.
+    async fn event_loop(&mut self, out: &Output<'_>, inbox: &mut Inbox) -> Result<EndReason, Closed> {
+        // What the visitor's screen shows, while it differs from `app`; `None` for blank.
+        let mut shown: Option<Box<App>> = None;
+        loop {
+            // A visitor who stops reading holds the next frame back (and, later, this
+            // send); the supervisor can still end the visit meanwhile.
+            out.traffic().wait_for_room(IN_FLIGHT_BUDGET).await;
+            let drawing = Instant::now();
+            let bytes = frame(shown.take().as_deref(), &mut self.app);
+            out.metrics().frame_render.observe(drawing.elapsed().as_secs_f64());
+            out.send(bytes).await?;
+            if !std::mem::replace(&mut self.first_frame_sent, true) {
+                out.metrics().first_frame.observe(out.traffic().age().as_secs_f64());
+            }
+            self.views.note(&self.app, out);
+            match self.next_change(inbox).await {
+                Change::Redraw { before } => shown = Some(before),
+                Change::Quit => return Ok(EndReason::Quit),
+                Change::Closed => return Ok(EndReason::ClientClosed),
+            }
+        }
+    }
+
+    /// Waits for events until one changes what the visitor sees.
+    async fn next_change(&mut self, inbox: &mut Inbox) -> Change {
+        loop {
+            tokio::select! {
+                chunk = inbox.input.recv() => match chunk {
+                    Some(bytes) => self.decoder.feed(&bytes, &mut self.events),
+                    None => return Change::Closed,
+                },
+                Ok(()) = inbox.size.changed() => {
+                    let size = *inbox.size.borrow_and_update();
+                    self.events.push(Event::Resize { cols: size.width.into(), rows: size.height.into() });
+                }
+                _ = tokio::time::sleep(LONE_ESC_DELAY), if self.decoder.has_lone_esc() => {
+                    self.decoder.flush_lone_esc(&mut self.events);
+                }
+                Ok(()) = self.resume.changed() => {
+                    let reloaded = self.resume.borrow_and_update().clone();
+                    let before = Box::new(self.app.clone());
+                    self.app.replace_doc(reloaded);
+                    return Change::Redraw { before };
+                }
+            }
+            while let Ok(bytes) = inbox.input.try_recv() {
+                self.decoder.feed(&bytes, &mut self.events);
+            }
+            let before = Box::new(self.app.clone());
+            match apply(&mut self.app, &mut self.events) {
+                Effect::Quit => return Change::Quit,
+                Effect::Redraw => return Change::Redraw { before },
+                Effect::None => {}
+            }
+        }
+    }
+}
+
+/// What the events since the last frame did.
+enum Change {
+    /// The screen must change from what `before` shows.
+    Redraw {
+        before: Box<App>,
+    },
+    Quit,
+    /// The visitor closed the channel.
+    Closed,
+}
+
+/// Which sections a visitor has seen, for the metrics and the disconnect line.
+#[derive(Default)]
+struct SectionViews {
+    current: Option<usize>,
+    /// One bit per section index below 64.
+    seen: u64,
+}
+
+impl SectionViews {
+    /// Counts a view when the frame just sent shows another section than the last one.
+    fn note(&mut self, app: &App, out: &Output<'_>) {
+        let section = app.section();
+        if self.current == Some(section) {
+            return;
+        }
+        self.current = Some(section);
+        if let Some(shown) = app.outline().sections.get(section) {
+            out.metrics().section_viewed(shown.slug);
+        }
+        self.seen |= 1u64.checked_shl(u32::try_from(section).unwrap_or(u32::MAX)).unwrap_or(0);
+    }
+}
+
+/// The next frame: what changed since `shown` (the screen the visitor has; `None`
+/// before the first frame), or in linear mode the text the pager produced, switching
+/// between the full screen and the linear mode when the visitor did.
+fn frame(shown: Option<&App>, app: &mut App) -> Vec<u8> {
+    let full_screen_up = shown.is_some_and(|shown| !shown.is_linear());
+    if let Some(text) = app.take_linear_output() {
+        let mut bytes = if full_screen_up { restore_sequence() } else { Vec::new() };
+        bytes.extend_from_slice(&crlf(&text));
+        return bytes;
+    }
+    match shown {
+        Some(shown) if !shown.is_linear() => terminal::frame(Some(shown), app),
+        _ => {
+            let mut bytes = enter_sequence();
+            bytes.extend_from_slice(&terminal::frame(None, app));
+            bytes
+        }
+    }
+}
+
+/// Applies every queued event; says whether to redraw or quit.
+fn apply(app: &mut App, events: &mut Vec<Event>) -> Effect {
+    let mut effect = Effect::None;
+    for event in events.drain(..) {
+        match app.handle(&event) {
+            Effect::Quit => return Effect::Quit,
+            Effect::Redraw => effect = Effect::Redraw,
+            Effect::None => {}
+        }
+    }
+    effect
+}
+
+/// Alternate screen, cursor hidden, screen cleared, wheel as arrow keys.
+fn enter_sequence() -> Vec<u8> {
+    [escape::ALTERNATE_SCREEN_ON, escape::CURSOR_HIDE, escape::ERASE_SCREEN, escape::ALTERNATE_SCROLL_ON]
+        .concat()
+        .into_bytes()
+}
+
+/// Everything `enter_sequence` changed, undone: the main screen is back.
+fn restore_sequence() -> Vec<u8> {
+    [escape::ALTERNATE_SCROLL_OFF, escape::SGR_RESET, escape::CURSOR_SHOW, escape::ALTERNATE_SCREEN_OFF]
+        .concat()
+        .into_bytes()
+}

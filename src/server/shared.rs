@@ -1,0 +1,125 @@
+//! The SSH server's settings and the state every connection reads: the [`Service`]
+//! the doors share (résumé, metrics, redactor, shutdown), the russh configuration, the
+//! limiter, and the drain's cut signal and task tracker. Read-only once built, apart
+//! from the atomics and locks inside the limiter and the metrics.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use russh::keys::PrivateKey;
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use super::algorithms;
+use super::proxy::ProxyProtocol;
+use crate::guard::limits::{Limiter, Limits, RefusalLog};
+use crate::guard::privacy::PeerLogging;
+use crate::resume::Loaded;
+use crate::service::Service;
+
+/// Server settings that do not change while it runs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `host[:port]` shown in the help text as what visitors type; by default the
+    /// address each visitor connected to.
+    pub public_host: Option<String>,
+    pub limits: Limits,
+    /// Time from TCP accept to a shell or exec request.
+    pub login_timeout: Duration,
+    /// Time since the visitor's last input.
+    pub idle_timeout: Duration,
+    /// Longest a session may last.
+    pub max_session: Duration,
+    /// On shutdown (and when a timer ends a session), how long the visitor's session
+    /// gets to say goodbye before the connection is cut.
+    pub drain_timeout: Duration,
+    /// How visitors' addresses and user names appear in logs.
+    pub log_peers: PeerLogging,
+    /// `Some` behind a load balancer: every connection comes from a trusted proxy and
+    /// starts with a PROXY header naming the visitor.
+    pub proxy_protocol: Option<ProxyProtocol>,
+    /// Keepalive probes to detect dead peers: one every interval, this many missed.
+    pub keepalive_interval: Duration,
+    pub keepalive_max: usize,
+    /// Test hook: an exec command that makes the visit panic. Never set by the CLI.
+    #[doc(hidden)]
+    pub panic_command: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            public_host: None,
+            limits: Limits::default(),
+            login_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(600),
+            max_session: Duration::from_secs(3600),
+            drain_timeout: Duration::from_secs(5),
+            log_peers: PeerLogging::Hashed,
+            proxy_protocol: None,
+            keepalive_interval: Duration::from_secs(15),
+            keepalive_max: 3,
+            panic_command: None,
+        }
+    }
+}
+
+/// What every connection shares, read-only.
+pub struct Shared {
+    pub settings: Settings,
+    /// What the SSH server shares with the web view and the admin listener.
+    pub service: Arc<Service>,
+    pub ssh_config: Arc<russh::server::Config>,
+    pub limiter: Arc<Limiter>,
+    pub(super) refusals: RefusalLog,
+    /// Set once every listener accepts connections.
+    listening: AtomicBool,
+    /// Cancelled when the drain deadline has passed: cuts every connection still open.
+    pub cut_all: CancellationToken,
+    pub tracker: TaskTracker,
+}
+
+impl Shared {
+    pub fn new(
+        settings: Settings,
+        resume: watch::Receiver<Arc<Loaded>>,
+        host_key: PrivateKey,
+        shutdown: CancellationToken,
+    ) -> Arc<Self> {
+        let service = Service::new(
+            resume,
+            shutdown,
+            settings.log_peers,
+            settings.limits.clone(),
+            settings.public_host.clone(),
+            settings.drain_timeout,
+        );
+        Arc::new(Self {
+            service: Arc::new(service),
+            ssh_config: Arc::new(algorithms::ssh_config(host_key, &settings)),
+            limiter: Limiter::new(settings.limits.clone()),
+            refusals: RefusalLog::new(Duration::from_secs(1)),
+            listening: AtomicBool::new(false),
+            cut_all: CancellationToken::new(),
+            tracker: TaskTracker::new(),
+            settings,
+        })
+    }
+
+    /// `Ok` when the server takes visitors: résumé loaded, listening, not draining.
+    pub fn readiness(&self) -> Result<(), &'static str> {
+        if self.service.shutdown.is_cancelled() {
+            Err("draining\n")
+        } else if !self.listening.load(Ordering::Relaxed) {
+            Err("starting\n")
+        } else {
+            Ok(())
+        }
+    }
+
+    pub(super) fn mark_listening(&self) {
+        self.listening.store(true, Ordering::Relaxed);
+    }
+}

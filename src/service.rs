@@ -1,0 +1,52 @@
+//! What the running service shares between its doors — the SSH server, the web view
+//! and the admin listener: the résumé in service (replaced whole on SIGHUP), the
+//! shutdown signal, the metrics, the privacy redactor, and the few settings every door
+//! reads. Built once at start; read-only afterwards. The doors import this; it imports
+//! only the résumé and the guards.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+
+use crate::guard::limits::Limits;
+use crate::guard::metrics::Metrics;
+use crate::guard::privacy::{PeerLogging, Redactor};
+use crate::resume::Loaded;
+
+/// The state every door reads.
+pub struct Service {
+    /// The résumé in service; a reload sends a new one.
+    pub resume: watch::Receiver<Arc<Loaded>>,
+    pub metrics: Metrics,
+    pub redactor: Redactor,
+    /// Cancelled to start the graceful shutdown.
+    pub shutdown: CancellationToken,
+    /// Per-address and global connection limits; each door applies them with its own
+    /// limiter.
+    pub limits: Limits,
+    /// `host[:port]` visitors type; `None`: the address each visitor reached.
+    pub public_host: Option<String>,
+    /// On shutdown, how long open connections get to finish.
+    pub drain_timeout: Duration,
+}
+
+impl Service {
+    pub fn new(
+        resume: watch::Receiver<Arc<Loaded>>,
+        shutdown: CancellationToken,
+        log_peers: PeerLogging,
+        limits: Limits,
+        public_host: Option<String>,
+        drain_timeout: Duration,
+    ) -> Self {
+        let redactor = Redactor::new(log_peers);
+        Self { resume, metrics: Metrics::new(), redactor, shutdown, limits, public_host, drain_timeout }
+    }
+
+    /// The résumé new visits get.
+    pub fn current_resume(&self) -> Arc<Loaded> {
+        self.resume.borrow().clone()
+    }
+}

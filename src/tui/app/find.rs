@@ -1,0 +1,173 @@
+//! Find, as the app drives it: typing the query (printable keys go into it while it
+//! is being typed), finding it in every section as laid out now, and jumping to a hit
+//! with Enter, `n` and `N`, opening its section and scrolling it into view.
+//!
+//! The query and the hits themselves, and how text is matched, are `search`'s; the text
+//! a row shows is `rows`'. This module decides what the reader sees of them.
+
+use super::{App, Effect, Overlay};
+use crate::resume::layout::layout;
+use crate::tui::geometry::content_size;
+use crate::tui::input::{KeyCode, KeyEvent};
+use crate::tui::rows::row_text;
+use crate::tui::search::{Hit, Search, find_all};
+
+/// Lines kept above a search match that is scrolled to.
+const MATCH_CONTEXT: usize = 2;
+
+impl App {
+    pub(super) fn start_search(&mut self) -> Effect {
+        self.overlay = Overlay::None;
+        self.search = Some(Search::new());
+        Effect::Redraw
+    }
+
+    /// Typing a query: printable keys go into it; `None` lets other keys through.
+    pub(super) fn on_query_key(&mut self, key: &KeyEvent, ctrl: bool) -> Option<Effect> {
+        let (section, row) = (self.section, self.scroll());
+        let search = self.search.as_mut()?;
+        match key.code {
+            KeyCode::Enter if search.query().is_empty() => self.search = None,
+            KeyCode::Enter => {
+                let hit = search.confirm(section, row).cloned();
+                if let Some(hit) = hit {
+                    self.show_hit(&hit);
+                }
+            }
+            KeyCode::Backspace if search.query().is_empty() => self.search = None,
+            KeyCode::Backspace => {
+                search.pop();
+                self.refresh_hits();
+            }
+            KeyCode::Char(c) if !ctrl => {
+                if !search.push(c) {
+                    return Some(Effect::None);
+                }
+                self.refresh_hits();
+            }
+            _ => return None,
+        }
+        Some(Effect::Redraw)
+    }
+
+    pub(super) fn next_match(&mut self, forward: bool) -> Effect {
+        let hit = self.search.as_mut().filter(|s| !s.editing()).and_then(|s| s.step(forward)).cloned();
+        match hit {
+            Some(hit) => {
+                self.show_hit(&hit);
+                Effect::Redraw
+            }
+            None => Effect::None,
+        }
+    }
+
+    /// Opens the hit's section and scrolls it into view (with context above).
+    fn show_hit(&mut self, hit: &Hit) {
+        if hit.section != self.section {
+            self.section = hit.section;
+            self.relayout();
+        }
+        let height = usize::from(content_size(self.size).height);
+        if hit.row < self.scroll() || hit.row >= self.scroll() + height {
+            self.scroll_to(hit.row.saturating_sub(MATCH_CONTEXT));
+        }
+    }
+
+    /// Finds the query in every section as laid out now.
+    pub(super) fn refresh_hits(&mut self) {
+        let Some(query) = self.search.as_ref().map(|s| s.query().to_owned()) else { return };
+        let query = if self.theme.ascii() { deunicode::deunicode(&query) } else { query };
+        let width = usize::from(content_size(self.size).width);
+        let mut hits = Vec::new();
+        for (section, content) in self.outline().sections.iter().enumerate() {
+            for (row, laid) in layout(content, width).iter().enumerate() {
+                let text = row_text(laid, &self.theme, width);
+                hits.extend(find_all(&text, &query).into_iter().map(|range| Hit { section, row, range }));
+            }
+        }
+        if let Some(search) = self.search.as_mut() {
+            search.set_hits(hits);
+            if !search.editing() {
+                search.select_from(self.section, self.scroll.get(self.section).copied().unwrap_or(0));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{app, press, type_keys};
+    use super::*;
+    use std::sync::Arc;
+
+    use ratatui_core::layout::Size;
+
+    use crate::resume::Loaded;
+    use crate::resume::load::parse_str;
+    use crate::tui::Overlay;
+    use crate::tui::theme::{Charset, ColorDepth, Profile, Theme};
+
+    #[test]
+    fn while_typing_a_query_printable_keys_go_into_it() {
+        let mut app = app(80, 24);
+        type_keys(&mut app, "/qj3?sp/");
+        let search = app.search().unwrap();
+        assert_eq!(search.query(), "qj3?sp/");
+        assert!(search.editing());
+        assert_eq!((app.section(), app.overlay(), app.is_linear()), (0, Overlay::None, false));
+        press(&mut app, KeyCode::Backspace);
+        assert_eq!(app.search().unwrap().query(), "qj3?sp");
+    }
+
+    #[test]
+    fn the_query_is_bounded() {
+        let mut app = app(80, 24);
+        press(&mut app, KeyCode::Char('/'));
+        for _ in 0..1000 {
+            press(&mut app, KeyCode::Char('x'));
+        }
+        assert_eq!(app.search().unwrap().query().len(), crate::tui::search::MAX_QUERY);
+    }
+
+    #[test]
+    fn enter_jumps_to_a_match_and_n_walks_across_sections() {
+        let mut app = app(80, 24);
+        type_keys(&mut app, "/elixir\r");
+        let search = app.search().unwrap();
+        assert!(!search.editing());
+        assert!(search.hits().len() >= 2, "Elixir appears more than once");
+        let (_, first) = search.current().unwrap();
+        let first = first.clone();
+        assert_eq!(app.section(), first.section);
+        let top = app.scroll();
+        assert!(first.row >= top && first.row < top + 20, "the match is on screen");
+        let mut sections = std::collections::BTreeSet::new();
+        for _ in 0..app.search().unwrap().hits().len() {
+            press(&mut app, KeyCode::Char('n'));
+            sections.insert(app.section());
+        }
+        assert!(sections.len() >= 2, "n visits several sections: {sections:?}");
+        assert_eq!(app.search().unwrap().current().unwrap().1, &first, "n wraps around");
+        press(&mut app, KeyCode::Char('N'));
+        assert_ne!(app.search().unwrap().current().unwrap().1, &first);
+    }
+
+    #[test]
+    fn esc_while_typing_cancels_the_search() {
+        let mut app = app(80, 24);
+        type_keys(&mut app, "/eli");
+        assert_eq!(press(&mut app, KeyCode::Esc), Effect::Redraw);
+        assert!(app.search().is_none());
+    }
+
+    #[test]
+    fn an_ascii_visitor_finds_accented_text_by_its_transliteration() {
+        let resume = parse_str(include_str!("../../../resume.toml"), "resume.toml").unwrap();
+        let theme = Theme::new(Profile::new(ColorDepth::None, Charset::Ascii));
+        let mut app = App::new(Arc::new(Loaded::from_resume(resume)), theme, Size::new(80, 24));
+        type_keys(&mut app, "/150 → 1100");
+        assert_eq!(app.search().unwrap().hits().len(), 1, "`→` is looked for as `->`");
+        type_keys(&mut app, "\r");
+        assert_eq!(app.section(), 2);
+    }
+}
