@@ -36,5 +36,24 @@ fn exports(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, loading, exports);
+/// Load time, shipped TOML against a long JSON Resume (~50 KB, HTML and Markdown in
+/// it): parse and validate, then build the outlines, as `Loaded::from_path` does.
+fn load_time(c: &mut Criterion) {
+    let mut group = c.benchmark_group("load");
+    group.bench_function("toml_shipped", |b| {
+        b.iter(|| {
+            Loaded::from_resume(load::parse_str(black_box(common::RESUME), "resume.toml").expect("loads"))
+        })
+    });
+    group.bench_function("json_long_50k", |b| {
+        b.iter(|| {
+            Loaded::from_resume(load::parse_str(black_box(LONG_JSON), "long.resume.json").expect("loads"))
+        })
+    });
+    group.finish();
+}
+
+const LONG_JSON: &str = include_str!("../tests/fixtures/json/long.resume.json");
+
+criterion_group!(benches, loading, exports, load_time);
 criterion_main!(benches);

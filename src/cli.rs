@@ -92,11 +92,32 @@ pub enum Command {
     /// value from the flags given here, SSH_RESUME_* variables, the --config file or the
     /// defaults, in that order. Exits 2 if it is not a valid configuration.
     Config(Box<ServeArgs>),
-    /// Validate a résumé file: exit 0, or 2 with what is wrong and where.
+    /// Validate a résumé file (`.toml`, or `.json` in the JSON Resume schema): exit 0,
+    /// with warnings on stderr for what is not shown, or 2 with what is wrong and where.
     Check {
         /// The résumé to check.
         #[arg(default_value = "resume.toml", env = "SSH_RESUME_RESUME")]
         path: PathBuf,
+    },
+    /// Convert a JSON Resume file to resume.toml, listing on stderr what could not be
+    /// carried over.
+    Import {
+        /// The JSON Resume file.
+        path: PathBuf,
+        /// Write here instead of to stdout.
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write a starter resume.toml with placeholder text to edit.
+    Init {
+        #[arg(default_value = "resume.toml")]
+        path: PathBuf,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Print the résumé locally, as visitors without a terminal get it.
     Render {
@@ -305,6 +326,9 @@ enum ConfigError {
     /// Flags that do not make sense together.
     #[error("{0}")]
     Flags(&'static str),
+    /// A file `init` or `import` would replace.
+    #[error("{}: exists already; pass --force to replace it", .0.display())]
+    Exists(PathBuf),
 }
 
 pub fn main() -> ExitCode {
@@ -396,8 +420,21 @@ fn run(parsed: Parsed) -> Result<ExitCode> {
         }
         Some(Command::Check { path }) => {
             let loaded = load_resume(&path)?;
+            for warning in &loaded.warnings {
+                eprintln!("warning: {}: {warning}", path.display());
+            }
             let sections = loaded.outline.sections.len();
             println!("{}: ok ({sections} sections, {} roles)", path.display(), loaded.resume.work.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Import { path, output, force }) => import(&path, output.as_deref(), force),
+        Some(Command::Init { path, force }) => {
+            write_file(&path, crate::resume::STARTER, force)?;
+            eprintln!(
+                "wrote {}: edit it, then check it with `ssh-resume check {}`",
+                path.display(),
+                path.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Render { format, width, resume }) => {
@@ -415,6 +452,40 @@ fn run(parsed: Parsed) -> Result<ExitCode> {
 
 fn load_resume(path: &Path) -> Result<Loaded> {
     Loaded::from_path(path).map_err(|err| ConfigError::from(err).into())
+}
+
+/// `ssh-resume import`: the résumé as TOML, and on stderr what TOML could not hold.
+fn import(path: &Path, output: Option<&Path>, force: bool) -> Result<ExitCode> {
+    let loaded = load_resume(path)?;
+    let written = crate::resume::toml_out::to_toml(&loaded.resume, &path.display().to_string());
+    for note in loaded.warnings.iter().chain(&written.unmapped) {
+        eprintln!("not imported: {}: {note}", path.display());
+    }
+    match output {
+        Some(output) => {
+            write_file(output, &written.toml, force)?;
+            eprintln!("wrote {}", output.display());
+        }
+        None => print!("{}", written.toml),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a new file; an existing one is replaced only when `force` says so.
+fn write_file(path: &Path, text: &str, force: bool) -> Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    let mut file = options.open(path).map_err(|err| match err.kind() {
+        std::io::ErrorKind::AlreadyExists => anyhow::Error::new(ConfigError::Exists(path.to_owned())),
+        _ => anyhow::Error::new(err).context(format!("cannot write {}", path.display())),
+    })?;
+    file.write_all(text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn serve(args: ServeArgs) -> Result<ExitCode> {
@@ -440,6 +511,7 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
         };
         let web_settings = args.web_settings(&fingerprint, &listeners);
         log_start(&args, &listeners, admin.as_ref(), &fingerprint, &loaded, &settings);
+        log_warnings(&args.resume, &loaded);
         let shutdown = CancellationToken::new();
         let (resume_tx, resume_rx) = watch::channel(Arc::new(loaded));
         let shared = server::Shared::new(settings, resume_rx, host_key.key, shutdown.clone());
@@ -496,6 +568,13 @@ fn log_start(
     );
 }
 
+/// What the résumé holds but the views do not show, one line each.
+fn log_warnings(path: &Path, loaded: &Loaded) {
+    for warning in &loaded.warnings {
+        tracing::warn!(resume = %path.display(), "{warning}");
+    }
+}
+
 fn join(items: &[impl std::fmt::Display]) -> String {
     items.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
 }
@@ -540,6 +619,7 @@ async fn reload_on_hangup(path: PathBuf, resume: watch::Sender<Arc<Loaded>>, shu
         let reading = path.clone();
         match tokio::task::spawn_blocking(move || Loaded::from_path(&reading)).await {
             Ok(Ok(loaded)) => {
+                log_warnings(&path, &loaded);
                 let sections = loaded.outline.sections.len();
                 resume.send_replace(Arc::new(loaded));
                 info!(resume = %path.display(), sections, "SIGHUP: reloaded the résumé");

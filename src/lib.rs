@@ -4,10 +4,11 @@
 //! # Layout
 //! Imports go downward only: `cli → {server, web} → service → {guard, resume}`,
 //! `server → tui → resume`; `web` and `server` never import each other.
-//! - [`resume`]: the data model, loading with line/column errors, the outline every view
-//!   walks, width-aware layout, the parts a laid-out row reads as (styled by the view,
-//!   the web view and the text export alike) and the exports. No I/O beyond reading
-//!   the file.
+//! - [`resume`]: the data model (every JSON Resume section), loading our TOML or a JSON
+//!   Resume file with line/column errors, HTML and Markdown in text made clean, the
+//!   outline every view walks, width-aware layout, the parts a laid-out row reads as
+//!   (styled by the view, the web view and the text export alike), the exports and the
+//!   TOML `import` writes. No I/O beyond reading the file.
 //! - [`tui`]: the pure interactive core: `App` state, `handle(event)`, the view, the
 //!   geometry and row styling those two share, the input decoder and the colour themes.
 //!   No tokio, no russh; tested with `TestBackend`.

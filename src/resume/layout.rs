@@ -6,7 +6,8 @@
 //! right-aligned period) is `row_parts`'; the interactive view, the web view and the
 //! plain-text export each style those parts. Widths are measured in terminal columns
 //! (wide and combining characters count correctly, through `textwrap` and
-//! `unicode-width`).
+//! `unicode-width`). Links come from the text: those it carries ([`Rich`]) and the
+//! addresses written in it.
 
 use std::ops::Range;
 
@@ -14,8 +15,9 @@ use std::sync::Arc;
 
 use unicode_width::UnicodeWidthStr;
 
-use super::links::find_links;
+use super::links::Link;
 use super::outline::{Block, Section};
+use super::rich::Rich;
 
 /// Columns a bullet's marker and hanging indent take.
 pub const BULLET_INDENT: usize = 2;
@@ -147,14 +149,14 @@ pub fn layout(section: &Section, width: usize) -> Vec<Row> {
     rows
 }
 
-fn heading(rows: &mut Vec<Row>, title: &str, detail: Option<&str>, period: Option<&str>, width: usize) {
+fn heading(rows: &mut Vec<Row>, title: &Rich, detail: Option<&str>, period: Option<&str>, width: usize) {
     let detail_width = detail.map_or(0, |d| DETAIL_SEPARATOR.width() + d.width());
     let period_width = period.map_or(0, |p| p.width() + 2);
     let one_line = |right: Option<&str>| Row {
         detail: detail.map(str::to_owned),
         right: right.map(str::to_owned),
-        links: links_in(title, 0..title.len()),
-        ..Row::new(RowKind::Heading, 0, title)
+        links: links_in(&title.all_links(), 0..title.len()),
+        ..Row::new(RowKind::Heading, 0, title.as_str())
     };
     if title.width() + detail_width + period_width <= width {
         rows.push(one_line(period));
@@ -165,21 +167,23 @@ fn heading(rows: &mut Vec<Row>, title: &str, detail: Option<&str>, period: Optio
     } else {
         wrap_into(rows, RowKind::Heading, RowKind::Heading, title, width, 0);
         if let Some(detail) = detail {
-            wrap_into(rows, RowKind::Detail, RowKind::Detail, detail, width, 0);
+            wrap_into(rows, RowKind::Detail, RowKind::Detail, &detail.into(), width, 0);
         }
     }
     if let Some(period) = period {
-        wrap_into(rows, RowKind::Period, RowKind::Period, period, width, 0);
+        wrap_into(rows, RowKind::Period, RowKind::Period, &period.into(), width, 0);
     }
 }
 
-fn wrap_into(rows: &mut Vec<Row>, first: RowKind, rest: RowKind, text: &str, width: usize, indent: usize) {
+fn wrap_into(rows: &mut Vec<Row>, first: RowKind, rest: RowKind, text: &Rich, width: usize, indent: usize) {
     // Lines break only at spaces: a hyphen or slash inside a word or a URL is not a
     // break point, so `high-stakes` and `https://…/a-b` stay whole unless they are
     // longer than the line.
     let options = textwrap::Options::new(width.saturating_sub(indent).max(1))
         .word_separator(textwrap::WordSeparator::AsciiSpace)
         .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    let links = text.all_links();
+    let text = text.as_str();
     let lines = textwrap::wrap(text, options);
     let mut offset = 0;
     for (index, line) in lines.into_iter().enumerate() {
@@ -189,7 +193,7 @@ fn wrap_into(rows: &mut Vec<Row>, first: RowKind, rest: RowKind, text: &str, wid
         let links = match start {
             Some(start) => {
                 offset = start + line.len();
-                links_in(text, start..offset)
+                links_in(&links, start..offset)
             }
             None => Vec::new(),
         };
@@ -197,14 +201,14 @@ fn wrap_into(rows: &mut Vec<Row>, first: RowKind, rest: RowKind, text: &str, wid
     }
 }
 
-/// The parts of `text`'s links that fall within `line`, relative to the line's start.
-fn links_in(text: &str, line: Range<usize>) -> Vec<RowLink> {
-    find_links(text)
-        .into_iter()
+/// The parts of a text's `links` that fall within `line`, relative to the line's start.
+fn links_in(links: &[Link], line: Range<usize>) -> Vec<RowLink> {
+    links
+        .iter()
         .filter(|link| link.range.start < line.end && link.range.end > line.start)
         .map(|link| RowLink {
             range: link.range.start.max(line.start) - line.start..link.range.end.min(line.end) - line.start,
-            target: link.target,
+            target: link.target.clone(),
         })
         .collect()
 }
@@ -251,7 +255,7 @@ mod tests {
         let url = "https://example.org/a-very-long-path-that-wraps";
         let text = format!("Portfolio: {url}");
         for width in [12, 20, 30, 80] {
-            let rows = layout(&section(vec![Block::Paragraph(text.clone())]), width);
+            let rows = layout(&section(vec![Block::Paragraph(text.as_str().into())]), width);
             let shown: String = rows
                 .iter()
                 .flat_map(|row| row.links.iter().map(move |l| &row.text[l.range.clone()]))
@@ -259,6 +263,25 @@ mod tests {
             assert_eq!(shown, url, "at {width}");
             assert!(rows.iter().flat_map(|r| &r.links).all(|l| l.target == url));
         }
+    }
+
+    #[test]
+    fn links_carried_with_the_text_become_row_links() {
+        let link = crate::resume::links::Link { range: 8..27, target: "https://x.example/guide".into() };
+        let text = Rich::new("See the accessibility guide and https://y.example too".into(), vec![link]);
+        let rows = layout(&section(vec![Block::Paragraph(text)]), 20);
+        let links: Vec<(&str, &str)> = rows
+            .iter()
+            .flat_map(|row| row.links.iter().map(move |l| (&row.text[l.range.clone()], l.target.as_str())))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("accessibility", "https://x.example/guide"),
+                ("guide", "https://x.example/guide"),
+                ("https://y.example", "https://y.example")
+            ]
+        );
     }
 
     #[test]

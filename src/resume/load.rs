@@ -1,9 +1,14 @@
-//! Reading `resume.toml` into a [`Resume`]: `parse` does the file I/O, `parse_str` holds
-//! the logic and is what tests call. Every error names the file, line and column, shows
-//! the offending line and says how to check the fix; nothing here panics on input.
+//! Reading a résumé file into a [`Resume`]: our `resume.toml`, or a JSON Resume file
+//! (`.json`, read by `json.rs`). `parse`/`read` do the file I/O, `parse_str` and
+//! `read_str` hold the logic and are what tests call. Every error names the file, line
+//! and column (and for JSON the path, `work[2].highlights`), shows the offending line
+//! and says how to check the fix; nothing here panics on input. A UTF-8 byte-order
+//! mark is accepted.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 
+use super::json;
 use super::model::Resume;
 use crate::located::Located;
 
@@ -15,20 +20,117 @@ pub enum LoadError {
     /// A résumé file that was read but is not valid, with where and why.
     #[error("{located}\nfix it, then check with `ssh-resume check {origin}`", located = .0, origin = .0.origin)]
     Invalid(Box<Located>),
+    /// A JSON Resume file that is not valid JSON or holds a value of the wrong type; the
+    /// message starts with `path`.
+    #[error("{located}\nfix it, then check with `ssh-resume check {origin}`", origin = .located.origin)]
+    InvalidJson { located: Box<Located>, path: String },
+}
+
+/// Something in a file that was read but not used, e.g. a key outside the schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// Where, as a JSON path (`work[0].team`).
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// A loaded résumé and what was noticed while reading it.
+#[derive(Debug)]
+pub struct Parsed {
+    pub resume: Resume,
+    pub warnings: Vec<Warning>,
+}
+
+/// The formats a résumé file may be in, told apart by the file's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    Toml,
+    /// The JSON Resume schema.
+    Json,
+}
+
+impl SourceFormat {
+    /// `.json` is JSON Resume; anything else is our TOML.
+    pub fn of(origin: &str) -> Self {
+        let json = Path::new(origin).extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        if json { SourceFormat::Json } else { SourceFormat::Toml }
+    }
 }
 
 /// Reads and validates the résumé at `path`.
 pub fn parse(path: &Path) -> Result<Resume, LoadError> {
-    let text =
-        std::fs::read_to_string(path).map_err(|source| LoadError::Read { path: path.to_owned(), source })?;
-    parse_str(&text, &path.display().to_string())
+    read(path).map(|parsed| parsed.resume)
 }
 
-/// Validates résumé text; `origin` names it in errors (usually the file path).
+/// Reads and validates the résumé at `path`, with warnings.
+pub fn read(path: &Path) -> Result<Parsed, LoadError> {
+    let text =
+        std::fs::read_to_string(path).map_err(|source| LoadError::Read { path: path.to_owned(), source })?;
+    read_str(&text, &path.display().to_string())
+}
+
+/// Validates résumé text; `origin` names it in errors (usually the file path) and its
+/// extension says the format.
 pub fn parse_str(text: &str, origin: &str) -> Result<Resume, LoadError> {
-    toml::from_str(text).map_err(|err| {
-        let offset = err.span().map_or(0, |span| span.start);
-        LoadError::Invalid(Box::new(Located::at(text, origin, offset, err.message())))
+    read_str(text, origin).map(|parsed| parsed.resume)
+}
+
+/// Validates résumé text, with warnings.
+pub fn read_str(text: &str, origin: &str) -> Result<Parsed, LoadError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let parsed = match SourceFormat::of(origin) {
+        SourceFormat::Toml => {
+            toml::from_str(text).map(|resume| Parsed { resume, warnings: Vec::new() }).map_err(|err| {
+                let offset = err.span().map_or(0, |span| span.start);
+                LoadError::Invalid(Box::new(Located::at(text, origin, offset, err.message())))
+            })?
+        }
+        SourceFormat::Json => {
+            let (resume, warnings) = json::parse_str(text).map_err(|err| json_error(text, origin, err))?;
+            Parsed { resume, warnings }
+        }
+    };
+    has_a_name(&parsed.resume, text, origin)?;
+    Ok(parsed)
+}
+
+fn json_error(text: &str, origin: &str, err: json::JsonError) -> LoadError {
+    let line_start: usize = text.split_inclusive('\n').take(err.line.saturating_sub(1)).map(str::len).sum();
+    let offset = line_start + err.column.saturating_sub(1);
+    let message = match err.path.as_str() {
+        "" => err.message,
+        path => format!("{path}: {}", err.message),
+    };
+    LoadError::InvalidJson { located: Box::new(Located::at(text, origin, offset, &message)), path: err.path }
+}
+
+/// A résumé names its person or their role: the view's header needs one of them.
+fn has_a_name(resume: &Resume, text: &str, origin: &str) -> Result<(), LoadError> {
+    let basics = &resume.basics;
+    if basics.name.is_some() || basics.label.is_some() {
+        return Ok(());
+    }
+    let (heading, message) = match SourceFormat::of(origin) {
+        SourceFormat::Toml => (
+            "[basics]",
+            "the résumé needs a name or a headline: add `name = \"…\"` or `label = \"…\"` under [basics]",
+        ),
+        SourceFormat::Json => (
+            "\"basics\"",
+            "basics: the résumé needs a name or a headline: add `\"name\"` or `\"label\"` to `\"basics\"`",
+        ),
+    };
+    let offset = text.find(heading).unwrap_or(0);
+    let located = Box::new(Located::at(text, origin, offset, message));
+    Err(match SourceFormat::of(origin) {
+        SourceFormat::Toml => LoadError::Invalid(located),
+        SourceFormat::Json => LoadError::InvalidJson { located, path: "basics".to_owned() },
     })
 }
 
@@ -48,7 +150,7 @@ mod tests {
     #[test]
     fn minimal_resume_loads() {
         let resume = parse_str(MINIMAL, "resume.toml").unwrap();
-        assert_eq!(resume.basics.label.as_str(), "Engineer");
+        assert_eq!(resume.basics.label.as_ref().map(|l| l.as_str()), Some("Engineer"));
         assert!(resume.work.is_empty());
     }
 

@@ -1,19 +1,27 @@
-//! The résumé: its data model, loading and validation, the reading outline shared by
-//! every view, width-aware layout, the parts a laid-out row reads as (which every
-//! renderer styles its own way), and the text/Markdown/JSON Resume exports.
-//! Imports nothing else of this crate.
+//! The résumé: its data model, loading and validation (our TOML, or a JSON Resume file:
+//! `json.rs`, `json_values.rs`, with HTML and Markdown cleaned by `markup.rs` into
+//! [`rich::Rich`] text), the reading outline shared by every view, width-aware layout,
+//! the parts a laid-out row reads as (which every renderer styles its own way), the
+//! text/Markdown/JSON Resume exports, and the TOML `import` writes (`toml_out.rs`).
+//! Imports nothing else of this crate but [`crate::located`].
 
+pub mod dates;
 pub mod export;
+pub mod json;
+pub mod json_values;
 pub mod layout;
 pub mod links;
 pub mod load;
+pub mod markup;
 pub mod model;
 pub mod outline;
+pub mod rich;
 pub mod row_parts;
+pub mod toml_out;
 
 use std::path::Path;
 
-pub use load::LoadError;
+pub use load::{LoadError, Warning};
 pub use model::Resume;
 pub use outline::Outline;
 
@@ -28,9 +36,15 @@ pub struct Loaded {
     pub ascii_outline: Outline,
     /// Sections laid out at the widths visitors use.
     pub layouts: layout::LayoutCache,
+    /// What was read but not used (keys outside the JSON Resume schema), for `check`
+    /// and the logs.
+    pub warnings: Vec<Warning>,
     /// Text, Markdown and JSON Resume as printed, made on first use.
     printed: [std::sync::OnceLock<String>; 3],
 }
+
+/// A commented starter `resume.toml` with placeholder text, for `ssh-resume init`.
+pub const STARTER: &str = include_str!("starter.toml");
 
 /// Width printed text is wrapped at.
 pub const PRINT_WIDTH: usize = 80;
@@ -40,7 +54,7 @@ impl Loaded {
         let outline = Outline::from_resume(&resume);
         let ascii_outline = outline.to_ascii();
         let layouts = layout::LayoutCache::default();
-        Self { resume, outline, ascii_outline, layouts, printed: Default::default() }
+        Self { resume, outline, ascii_outline, layouts, warnings: Vec::new(), printed: Default::default() }
     }
 
     /// The rows of section `index` at `width` columns, shared with every other visitor
@@ -55,9 +69,10 @@ impl Loaded {
         if utf8 { &self.outline } else { &self.ascii_outline }
     }
 
-    /// Reads and validates the file at `path`.
+    /// Reads and validates the file at `path` (`.json`: JSON Resume, else our TOML).
     pub fn from_path(path: &Path) -> Result<Self, LoadError> {
-        load::parse(path).map(Self::from_resume)
+        let parsed = load::read(path)?;
+        Ok(Self { warnings: parsed.warnings, ..Self::from_resume(parsed.resume) })
     }
 
     /// Renders the whole résumé in `format` (text wrapped at `width`).

@@ -1,74 +1,163 @@
-//! The résumé as data: the serde types that `resume.toml` deserialises into.
+//! The résumé as data: every section of the JSON Resume schema (basics, work, volunteer,
+//! education, awards, certificates, publications, skills, languages, interests,
+//! references, projects, meta), plus our own `open_source`, `community`, the basics'
+//! `highlights` and `share_url`. `resume.toml` deserialises into these types directly;
+//! a JSON Resume file is mapped into them by `json.rs`.
 //!
-//! The shape follows the JSON Resume sections (basics, work, projects, volunteer,
-//! education, skills) so the export is a straight mapping. Everything the owner's CV
-//! may lack (name, contact details, profiles) is optional. Two newtypes validate while
-//! deserialising, so their errors carry the TOML line and column: [`Text`] refuses
-//! control characters (nothing in the file can reach a visitor's terminal as an escape
-//! sequence) and [`Date`] accepts only the forms the view and the export understand.
-//! No I/O here: loading lives in `load.rs`.
+//! Everything a CV may lack is optional, and list fields default to empty. [`Text`]
+//! validates while deserialising, so its errors carry the TOML line and column: it
+//! refuses control characters and drops characters that would reorder or hide text
+//! (`markup::is_hidden`), so nothing in a file can reach a visitor's terminal as an
+//! escape sequence or move its frame. No I/O here: loading lives in `load.rs`.
 
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, de};
 
+pub use super::dates::{Date, period};
+use super::markup::{control_message, is_hidden};
+use super::rich::Rich;
+
 /// The whole résumé. Unknown keys anywhere are rejected.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Resume {
+    #[serde(default)]
     pub basics: Basics,
     #[serde(default)]
     pub work: Vec<Role>,
     pub open_source: Option<Activity>,
     pub community: Option<Activity>,
     #[serde(default)]
+    pub projects: Vec<Project>,
+    #[serde(default)]
+    pub volunteer: Vec<Volunteer>,
+    #[serde(default)]
     pub education: Vec<Education>,
     #[serde(default)]
+    pub certificates: Vec<Certificate>,
+    #[serde(default)]
+    pub awards: Vec<Award>,
+    #[serde(default)]
+    pub publications: Vec<Publication>,
+    #[serde(default)]
     pub skills: Vec<SkillGroup>,
+    #[serde(default)]
+    pub languages: Vec<Language>,
+    #[serde(default)]
+    pub interests: Vec<Interest>,
+    #[serde(default)]
+    pub references: Vec<Reference>,
+    pub meta: Option<Meta>,
 }
 
-/// Who the résumé is about. Only `label` (the headline) is required.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// Who the résumé is about. A name or a label (the headline) is needed (see `load.rs`).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Basics {
     pub name: Option<Text>,
-    pub label: Text,
+    pub label: Option<Text>,
+    /// A picture's address: kept for the JSON export, shown nowhere.
+    pub image: Option<Text>,
     pub email: Option<Text>,
     pub phone: Option<Text>,
     pub url: Option<Text>,
-    pub location: Option<Text>,
+    pub location: Option<Location>,
     /// Where the share card's QR code points (e.g. the HTTP view of this résumé).
     pub share_url: Option<Text>,
     #[serde(default)]
     pub profiles: Vec<Profile>,
     /// Paragraphs of the introduction, in order.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_many")]
     pub summary: Vec<Text>,
     /// Key contributions, shown as their own section.
     #[serde(default)]
     pub highlights: Vec<Text>,
 }
 
+/// Where the person is: in our TOML one line (`location = "Berlin"`) or the schema's
+/// parts (`location = { city = "Berlin", country_code = "DE" }`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Location {
+    /// Lines of the street address.
+    pub address: Vec<Text>,
+    pub postal_code: Option<Text>,
+    pub city: Option<Text>,
+    pub country_code: Option<Text>,
+    pub region: Option<Text>,
+}
+
+impl Location {
+    /// One line: address, postal code and city, region, country.
+    pub fn shown(&self) -> Option<String> {
+        let address = (!self.address.is_empty()).then(|| join_texts(&self.address, ", "));
+        let postal_city = [&self.postal_code, &self.city].into_iter().flatten();
+        let postal_city: Vec<&str> = postal_city.map(Text::as_str).collect();
+        let postal_city = (!postal_city.is_empty()).then(|| postal_city.join(" "));
+        let rest = [&self.region, &self.country_code].into_iter().flatten().map(ToString::to_string);
+        let parts: Vec<String> = address.into_iter().chain(postal_city).chain(rest).collect();
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LocationParts {
+    #[serde(default, deserialize_with = "one_or_many")]
+    address: Vec<Text>,
+    postal_code: Option<Text>,
+    city: Option<Text>,
+    country_code: Option<Text>,
+    region: Option<Text>,
+}
+
+impl<'de> Deserialize<'de> for Location {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> de::Visitor<'de> for Visit {
+            type Value = Location;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a place as text, or a table of address, postal_code, city, region, country_code")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Location, E> {
+                let line = Text::try_from(v.to_owned()).map_err(E::custom)?;
+                Ok(Location { address: vec![line], ..Location::default() })
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Location, A::Error> {
+                let parts = LocationParts::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                let LocationParts { address, postal_code, city, country_code, region } = parts;
+                Ok(Location { address, postal_code, city, country_code, region })
+            }
+        }
+        deserializer.deserialize_any(Visit)
+    }
+}
+
 /// A profile on another site (JSON Resume `basics.profiles`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
-    pub network: Text,
-    pub url: Text,
+    pub network: Option<Text>,
+    pub url: Option<Text>,
     pub username: Option<Text>,
 }
 
-/// One role at one company (JSON Resume `work`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// One role at one company (JSON Resume `work`; `company` is the schema's `name`).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Role {
-    pub company: Text,
+    pub company: Option<Text>,
     /// Company size as written, e.g. `~150 → 1100 employees`.
     pub size: Option<Text>,
+    /// What the company does (the schema's `description`).
+    pub description: Option<Text>,
     pub position: Option<Text>,
-    pub start: Date,
+    pub location: Option<Text>,
+    pub url: Option<Text>,
+    pub start: Option<Date>,
     pub end: Option<Date>,
-    pub summary: Option<Text>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub summary: Vec<Text>,
     #[serde(default)]
     pub highlights: Vec<Text>,
 }
@@ -84,56 +173,184 @@ pub struct Activity {
     pub highlights: Vec<Text>,
 }
 
-/// One course of study (JSON Resume `education`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// Unpaid work for an organisation (JSON Resume `volunteer`).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Volunteer {
+    pub organization: Option<Text>,
+    pub position: Option<Text>,
+    pub url: Option<Text>,
+    pub start: Option<Date>,
+    pub end: Option<Date>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub summary: Vec<Text>,
+    #[serde(default)]
+    pub highlights: Vec<Text>,
+}
+
+/// One course of study (JSON Resume `education`; `summary` is ours).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Education {
-    pub institution: Text,
+    pub institution: Option<Text>,
+    pub url: Option<Text>,
     pub area: Option<Text>,
     pub study_type: Option<Text>,
     pub start: Option<Date>,
     pub end: Option<Date>,
+    pub score: Option<Text>,
+    #[serde(default)]
+    pub courses: Vec<Text>,
     pub summary: Option<Text>,
 }
 
+/// JSON Resume `awards`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Award {
+    pub title: Option<Text>,
+    pub date: Option<Date>,
+    pub awarder: Option<Text>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub summary: Vec<Text>,
+}
+
+/// JSON Resume `certificates`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Certificate {
+    pub name: Option<Text>,
+    pub date: Option<Date>,
+    pub issuer: Option<Text>,
+    pub url: Option<Text>,
+}
+
+/// JSON Resume `publications`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publication {
+    pub name: Option<Text>,
+    pub publisher: Option<Text>,
+    pub release_date: Option<Date>,
+    pub url: Option<Text>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub summary: Vec<Text>,
+}
+
 /// A named group of skills (JSON Resume `skills`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SkillGroup {
-    pub name: Text,
+    pub name: Option<Text>,
+    pub level: Option<Text>,
     #[serde(default)]
     pub keywords: Vec<Text>,
 }
 
-/// A string that is safe to put on a visitor's terminal: no control characters.
+/// JSON Resume `languages`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Language {
+    pub language: Option<Text>,
+    pub fluency: Option<Text>,
+}
+
+/// JSON Resume `interests`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Interest {
+    pub name: Option<Text>,
+    #[serde(default)]
+    pub keywords: Vec<Text>,
+}
+
+/// JSON Resume `references`: who said it, and what.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    pub name: Option<Text>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub reference: Vec<Text>,
+}
+
+/// JSON Resume `projects`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Project {
+    pub name: Option<Text>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub description: Vec<Text>,
+    #[serde(default)]
+    pub highlights: Vec<Text>,
+    #[serde(default)]
+    pub keywords: Vec<Text>,
+    pub start: Option<Date>,
+    pub end: Option<Date>,
+    pub url: Option<Text>,
+    #[serde(default)]
+    pub roles: Vec<Text>,
+    pub entity: Option<Text>,
+    /// What kind of project (`application`, `talk`…): the schema's `type`.
+    #[serde(rename = "type")]
+    pub kind: Option<Text>,
+}
+
+/// JSON Resume `meta`: about the résumé document itself.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    pub canonical: Option<Text>,
+    pub version: Option<Text>,
+    /// As written (the schema's `YYYY-MM-DDThh:mm:ss`).
+    pub last_modified: Option<Text>,
+}
+
+/// Résumé text that is safe to put on a visitor's terminal: not empty, no control
+/// characters, nothing hidden that could reorder the line ([`is_hidden`]). Links whose
+/// text differs from their target travel with it ([`Rich`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Text(String);
+pub struct Text(Rich);
 
 impl Text {
     pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    pub fn rich(&self) -> &Rich {
         &self.0
+    }
+
+    /// Already clean text (from `markup.rs`) as résumé text; `None` when it is empty.
+    pub fn from_rich(rich: Rich) -> Option<Self> {
+        let clean = !rich.trim().is_empty() && !rich.chars().any(|c| c.is_control() || is_hidden(c));
+        clean.then_some(Self(rich))
     }
 }
 
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl TryFrom<String> for Text {
     type Error = String;
 
+    /// Text as written in our TOML: hidden characters dropped, control characters and
+    /// blank text refused.
     fn try_from(value: String) -> Result<Self, Self::Error> {
-        match value.chars().find(|c| c.is_control()) {
-            Some(c) => Err(format!(
-                "control character U+{:04X} is not allowed in résumé text \
-                 (split paragraphs into separate list entries instead of using line breaks)",
-                u32::from(c)
-            )),
-            None if value.trim().is_empty() => Err("text must not be empty".to_owned()),
-            None => Ok(Self(value)),
+        if let Some(c) = value.chars().find(|c| c.is_control()) {
+            return Err(control_message(c));
         }
+        let value = if value.chars().any(is_hidden) {
+            value.chars().filter(|c| !is_hidden(*c)).collect()
+        } else {
+            value
+        };
+        if value.trim().is_empty() {
+            return Err("text must not be empty".to_owned());
+        }
+        Ok(Self(Rich::from(value)))
     }
 }
 
@@ -144,104 +361,36 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
-/// A date as the résumé writes it: `MM/YYYY`, `YYYY`, or an open end (`now`, `current`,
-/// `present`). It displays exactly as written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Date {
-    Month { year: u16, month: u8 },
-    Year(u16),
-    Ongoing(String),
+/// The texts' strings joined by `separator`.
+pub fn join_texts(texts: &[Text], separator: &str) -> String {
+    texts.iter().map(Text::as_str).collect::<Vec<_>>().join(separator)
 }
 
-impl Date {
-    /// The ISO 8601 form JSON Resume expects (`2025-07`, `2008`); `None` when ongoing.
-    pub fn iso(&self) -> Option<String> {
-        match self {
-            Date::Month { year, month } => Some(format!("{year:04}-{month:02}")),
-            Date::Year(year) => Some(format!("{year:04}")),
-            Date::Ongoing(_) => None,
+/// Paragraphs written as one string or a list of them.
+fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Text>, D::Error> {
+    struct Visit;
+    impl<'de> de::Visitor<'de> for Visit {
+        type Value = Vec<Text>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("text, or a list of paragraphs")
         }
-    }
-}
-
-impl fmt::Display for Date {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Date::Month { year, month } => write!(f, "{month:02}/{year:04}"),
-            Date::Year(year) => write!(f, "{year:04}"),
-            Date::Ongoing(word) => f.write_str(word),
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<Text>, E> {
+            Ok(vec![Text::try_from(v.to_owned()).map_err(E::custom)?])
         }
-    }
-}
-
-impl std::str::FromStr for Date {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        const ONGOING: [&str; 3] = ["now", "current", "present"];
-        if ONGOING.contains(&s) {
-            return Ok(Date::Ongoing(s.to_owned()));
-        }
-        let bad = || format!("`{s}` is not a date: write `MM/YYYY`, `YYYY`, or `now`/`current`/`present`");
-        let year = |y: &str| (y.len() == 4).then(|| y.parse::<u16>().ok()).flatten().ok_or_else(bad);
-        match s.split_once('/') {
-            Some((m, y)) => {
-                let month = m.parse::<u8>().ok().filter(|m| (1..=12).contains(m) && m_len_ok(s));
-                let month = month.ok_or_else(bad)?;
-                Ok(Date::Month { year: year(y)?, month })
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Text>, A::Error> {
+            let mut texts = Vec::new();
+            while let Some(text) = seq.next_element()? {
+                texts.push(text);
             }
-            None => Ok(Date::Year(year(s)?)),
+            Ok(texts)
         }
     }
-}
-
-/// `MM/YYYY` always has a two-digit month.
-fn m_len_ok(s: &str) -> bool {
-    s.find('/') == Some(2)
-}
-
-impl<'de> Deserialize<'de> for Date {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(deserializer)?;
-        raw.parse().map_err(de::Error::custom)
-    }
-}
-
-/// `start — end` as written, or whichever half exists.
-pub fn period(start: Option<&Date>, end: Option<&Date>) -> Option<String> {
-    match (start, end) {
-        (Some(s), Some(e)) => Some(format!("{s} — {e}")),
-        (Some(s), None) => Some(format!("{s} —")),
-        (None, Some(e)) => Some(format!("until {e}")),
-        (None, None) => None,
-    }
+    deserializer.deserialize_any(Visit)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_display_as_written() {
-        for written in ["07/2025", "2008", "now", "current"] {
-            let date: Date = written.parse().unwrap();
-            assert_eq!(date.to_string(), written);
-        }
-    }
-
-    #[test]
-    fn dates_map_to_iso() {
-        assert_eq!("07/2025".parse::<Date>().unwrap().iso().as_deref(), Some("2025-07"));
-        assert_eq!("2014".parse::<Date>().unwrap().iso().as_deref(), Some("2014"));
-        assert_eq!("now".parse::<Date>().unwrap().iso(), None);
-    }
-
-    #[test]
-    fn malformed_dates_are_refused() {
-        for bad in ["7/2025", "13/2025", "2025/07", "25", "yesterday", ""] {
-            assert!(bad.parse::<Date>().is_err(), "{bad} should be refused");
-        }
-    }
 
     #[test]
     fn text_refuses_control_characters() {
@@ -253,10 +402,19 @@ mod tests {
     }
 
     #[test]
-    fn period_joins_what_exists() {
-        let s: Date = "01/2017".parse().unwrap();
-        let e: Date = "02/2019".parse().unwrap();
-        assert_eq!(period(Some(&s), Some(&e)).as_deref(), Some("01/2017 — 02/2019"));
-        assert_eq!(period(None, None), None);
+    fn text_drops_what_would_reorder_or_hide_the_line() {
+        let text = Text::try_from("abc\u{202E}def\u{2066}g\u{200F}".to_owned()).unwrap();
+        assert_eq!(text.as_str(), "abcdefg");
+        assert!(Text::try_from("\u{202E}\u{200B}".to_owned()).is_err(), "nothing visible is left");
+        assert!(Text::from_rich(Rich::from("a\u{202E}b")).is_none());
+    }
+
+    #[test]
+    fn location_reads_one_line_or_its_parts() {
+        let line: Basics = toml::from_str("location = \"Zürich\"").unwrap();
+        assert_eq!(line.location.unwrap().shown().as_deref(), Some("Zürich"));
+        let parts: Basics =
+            toml::from_str("location = { address = [\"Main St 1\", \"Floor 2\"], city = \"Bern\", postal_code = \"3000\", country_code = \"CH\" }").unwrap();
+        assert_eq!(parts.location.unwrap().shown().as_deref(), Some("Main St 1, Floor 2, 3000 Bern, CH"));
     }
 }

@@ -2,16 +2,22 @@
 //!
 //! Built once per loaded résumé and shared read-only by every visitor. The interactive
 //! view, the plain-text and the Markdown exports all walk this one outline, so they can
-//! never disagree about order or content. It knows nothing of widths, styles or terminals.
+//! never disagree about order or content. Texts are [`Rich`]: they carry the links
+//! whose text differs from their target. It knows nothing of widths, styles or
+//! terminals. Sections without content are left out.
 
-use super::model::{Activity, Resume, Role, Text, period};
+use super::model::{
+    Activity, Award, Certificate, Date, Education, Interest, Language, Meta, Project, Publication, Reference,
+    Resume, Role, SkillGroup, Text, Volunteer, period,
+};
+use super::rich::Rich;
 
 /// The whole résumé in reading order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outline {
-    /// The person's name, when the résumé gives one.
+    /// The person's name, when the résumé gives one beside a headline.
     pub name: Option<String>,
-    /// The one-line headline (`basics.label`).
+    /// The one-line headline (`basics.label`, else the name).
     pub headline: String,
     /// Contact details and profile links, each one line.
     pub contacts: Vec<String>,
@@ -32,33 +38,60 @@ pub struct Section {
 pub enum Block {
     /// A role or entry: `title · detail` on the left, the period on the right.
     Heading {
-        title: String,
+        title: Rich,
         detail: Option<String>,
         period: Option<String>,
     },
     /// A sub-heading inside a section, e.g. a skill group's name.
-    Label(String),
-    Paragraph(String),
-    Bullet(String),
+    Label(Rich),
+    Paragraph(Rich),
+    Bullet(Rich),
     /// Vertical space between entries.
     Gap,
 }
 
-impl Section {
-    fn to_ascii(&self) -> Self {
-        let ascii = |text: &String| deunicode::deunicode(text);
-        let blocks = self.blocks.iter().map(|block| match block {
-            Block::Heading { title, detail, period } => Block::Heading {
-                title: ascii(title),
-                detail: detail.as_ref().map(ascii),
-                period: period.as_ref().map(ascii),
+impl Block {
+    /// The same block with `change` applied to each of its texts.
+    fn map(&self, change: &impl Fn(&Rich) -> Rich, detail: &impl Fn(&str) -> String) -> Block {
+        match self {
+            Block::Heading { title, detail: d, period } => Block::Heading {
+                title: change(title),
+                detail: d.as_deref().map(detail),
+                period: period.as_deref().map(detail),
             },
-            Block::Label(text) => Block::Label(ascii(text)),
-            Block::Paragraph(text) => Block::Paragraph(ascii(text)),
-            Block::Bullet(text) => Block::Bullet(ascii(text)),
+            Block::Label(text) => Block::Label(change(text)),
+            Block::Paragraph(text) => Block::Paragraph(change(text)),
+            Block::Bullet(text) => Block::Bullet(change(text)),
             Block::Gap => Block::Gap,
+        }
+    }
+}
+
+impl Section {
+    fn map(&self, change: impl Fn(&Rich) -> Rich, detail: impl Fn(&str) -> String) -> Self {
+        let blocks = self.blocks.iter().map(|block| block.map(&change, &detail)).collect();
+        Self { blocks, ..*self }
+    }
+
+    fn to_ascii(&self) -> Self {
+        self.map(|rich| rich.map_text(deunicode::deunicode), deunicode::deunicode)
+    }
+
+    /// For readers who cannot follow links (printed text, the pager): every link whose
+    /// text does not say where it goes gets its address after it.
+    pub fn with_targets_shown(&self) -> std::borrow::Cow<'_, Section> {
+        let hides = self.blocks.iter().any(|block| match block {
+            Block::Heading { title: text, .. }
+            | Block::Label(text)
+            | Block::Paragraph(text)
+            | Block::Bullet(text) => text.hides_targets(),
+            Block::Gap => false,
         });
-        Self { blocks: blocks.collect(), ..*self }
+        if hides {
+            std::borrow::Cow::Owned(self.map(Rich::with_targets_shown, str::to_owned))
+        } else {
+            std::borrow::Cow::Borrowed(self)
+        }
     }
 }
 
@@ -67,16 +100,32 @@ impl Outline {
         let basics = &resume.basics;
         let sections = [
             about(resume),
-            list_section("highlights", "Highlights", &basics.highlights),
-            experience(&resume.work),
+            bullets("highlights", "Highlights", basics.highlights.iter().map(Text::rich).cloned()),
+            entries("experience", "Experience", &resume.work, role),
             resume.open_source.as_ref().map(|a| activity("open-source", "Open Source", a)),
+            entries("projects", "Projects", &resume.projects, project),
             resume.community.as_ref().map(|a| activity("community", "Community", a)),
-            education(resume),
-            skills(resume),
+            entries("volunteer", "Volunteering", &resume.volunteer, volunteer),
+            entries("education", "Education", &resume.education, education),
+            entries("certificates", "Certificates", &resume.certificates, certificate),
+            entries("awards", "Awards", &resume.awards, award),
+            entries("publications", "Publications", &resume.publications, publication),
+            entries("skills", "Skills", &resume.skills, skill_group),
+            bullets("languages", "Languages", resume.languages.iter().filter_map(language)),
+            bullets("interests", "Interests", resume.interests.iter().filter_map(interest)),
+            entries("references", "References", &resume.references, reference),
+            resume.meta.as_ref().and_then(colophon),
         ];
+        let label = basics.label.as_ref().map(ToString::to_string);
+        let name = basics.name.as_ref().map(ToString::to_string);
+        let (name, headline) = match (name, label) {
+            (name, Some(label)) => (name, label),
+            (Some(name), None) => (None, name),
+            (None, None) => (None, String::new()),
+        };
         Self {
-            name: basics.name.as_ref().map(ToString::to_string),
-            headline: basics.label.to_string(),
+            name,
+            headline,
             contacts: contacts(resume),
             sections: sections.into_iter().flatten().collect(),
         }
@@ -113,9 +162,15 @@ impl Outline {
 
 fn contacts(resume: &Resume) -> Vec<String> {
     let b = &resume.basics;
-    let singles = [&b.email, &b.phone, &b.url, &b.location];
-    let mut lines: Vec<String> = singles.into_iter().flatten().map(ToString::to_string).collect();
-    lines.extend(b.profiles.iter().map(|p| format!("{}: {}", p.network, p.url)));
+    let singles = [&b.email, &b.phone, &b.url].into_iter().flatten().map(ToString::to_string);
+    let mut lines: Vec<String> = singles.chain(b.location.as_ref().and_then(|l| l.shown())).collect();
+    for profile in &b.profiles {
+        let at = profile.url.as_ref().or(profile.username.as_ref());
+        lines.extend(match (&profile.network, at) {
+            (Some(network), Some(at)) => Some(format!("{network}: {at}")),
+            (network, at) => network.as_ref().or(at).map(ToString::to_string),
+        });
+    }
     lines
 }
 
@@ -123,84 +178,197 @@ fn about(resume: &Resume) -> Option<Section> {
     let mut blocks: Vec<Block> = Vec::new();
     for paragraph in &resume.basics.summary {
         push_gap(&mut blocks);
-        blocks.push(Block::Paragraph(paragraph.to_string()));
+        blocks.push(Block::Paragraph(paragraph.rich().clone()));
     }
     let contacts = contacts(resume);
     if !contacts.is_empty() {
         push_gap(&mut blocks);
-        blocks.extend(contacts.into_iter().map(Block::Paragraph));
+        blocks.extend(contacts.into_iter().map(|line| Block::Paragraph(line.into())));
     }
     non_empty("about", "About", blocks)
 }
 
-fn list_section(slug: &'static str, title: &'static str, items: &[impl ToString]) -> Option<Section> {
-    let blocks = items.iter().map(|item| Block::Bullet(item.to_string())).collect();
+fn bullets(slug: &'static str, title: &'static str, items: impl Iterator<Item = Rich>) -> Option<Section> {
+    non_empty(slug, title, items.map(Block::Bullet).collect())
+}
+
+/// A section of entries, a gap between each two.
+fn entries<T>(
+    slug: &'static str,
+    title: &'static str,
+    items: &[T],
+    entry: impl Fn(&mut Vec<Block>, &T),
+) -> Option<Section> {
+    let mut blocks = Vec::new();
+    for item in items {
+        push_gap(&mut blocks);
+        entry(&mut blocks, item);
+    }
+    if blocks.last() == Some(&Block::Gap) {
+        blocks.pop();
+    }
     non_empty(slug, title, blocks)
 }
 
-fn experience(work: &[Role]) -> Option<Section> {
-    let mut blocks = Vec::new();
-    for role in work {
-        push_gap(&mut blocks);
-        let title = match &role.position {
-            Some(position) => format!("{position}, {}", role.company),
-            None => role.company.to_string(),
-        };
-        blocks.push(Block::Heading {
-            title,
-            detail: role.size.as_ref().map(ToString::to_string),
-            period: period(Some(&role.start), role.end.as_ref()),
-        });
-        push_body(&mut blocks, role.summary.as_ref(), &role.highlights);
-    }
-    non_empty("experience", "Experience", blocks)
+fn role(blocks: &mut Vec<Block>, role: &Role) {
+    let title = joined([&role.position, &role.company], ", ");
+    let detail = [&role.size, &role.description, &role.location];
+    heading(blocks, title, &detail, period(role.start.as_ref(), role.end.as_ref()));
+    paragraphs(blocks, role.url.iter());
+    paragraphs(blocks, &role.summary);
+    blocks.extend(role.highlights.iter().map(|h| Block::Bullet(h.rich().clone())));
 }
 
 fn activity(slug: &'static str, title: &'static str, activity: &Activity) -> Section {
     let mut blocks = Vec::new();
     if let Some(period) = period(activity.start.as_ref(), activity.end.as_ref()) {
-        blocks.push(Block::Heading { title: title.to_owned(), detail: None, period: Some(period) });
+        blocks.push(Block::Heading { title: title.into(), detail: None, period: Some(period) });
     }
-    push_body(&mut blocks, activity.summary.as_ref(), &activity.highlights);
+    paragraphs(&mut blocks, activity.summary.iter());
+    blocks.extend(activity.highlights.iter().map(|h| Block::Bullet(h.rich().clone())));
     Section { slug, title, blocks }
 }
 
-fn education(resume: &Resume) -> Option<Section> {
-    let mut blocks = Vec::new();
-    for entry in &resume.education {
-        push_gap(&mut blocks);
-        let study = [&entry.study_type, &entry.area].into_iter().flatten();
-        let study: Vec<String> = study.map(ToString::to_string).collect();
-        blocks.push(Block::Heading {
-            title: entry.institution.to_string(),
-            detail: (!study.is_empty()).then(|| study.join(", ")),
-            period: period(entry.start.as_ref(), entry.end.as_ref()),
-        });
-        push_body(&mut blocks, entry.summary.as_ref(), &[] as &[Text]);
+fn project(blocks: &mut Vec<Block>, project: &Project) {
+    let roles = (!project.roles.is_empty()).then(|| Rich::join(project.roles.iter().map(Text::rich), ", "));
+    let title = project.name.as_ref().map(|n| n.rich().clone());
+    let detail = roles.map(|r| r.with_targets_shown().to_string());
+    push_heading(blocks, title, detail, period(project.start.as_ref(), project.end.as_ref()));
+    if let Some(line) = joined([&project.entity, &project.kind], " · ") {
+        blocks.push(Block::Paragraph(line));
     }
-    non_empty("education", "Education", blocks)
+    paragraphs(blocks, project.url.iter());
+    paragraphs(blocks, &project.description);
+    blocks.extend(project.highlights.iter().map(|h| Block::Bullet(h.rich().clone())));
+    if !project.keywords.is_empty() {
+        blocks.push(Block::Paragraph(Rich::join(project.keywords.iter().map(Text::rich), " · ")));
+    }
 }
 
-fn skills(resume: &Resume) -> Option<Section> {
-    let mut blocks = Vec::new();
-    for group in &resume.skills {
-        push_gap(&mut blocks);
-        blocks.push(Block::Label(group.name.to_string()));
-        blocks.extend(group.keywords.iter().map(|k| Block::Bullet(k.to_string())));
-    }
-    non_empty("skills", "Skills", blocks)
+fn volunteer(blocks: &mut Vec<Block>, entry: &Volunteer) {
+    let title = joined([&entry.position, &entry.organization], ", ");
+    heading(blocks, title, &[], period(entry.start.as_ref(), entry.end.as_ref()));
+    paragraphs(blocks, entry.url.iter());
+    paragraphs(blocks, &entry.summary);
+    blocks.extend(entry.highlights.iter().map(|h| Block::Bullet(h.rich().clone())));
 }
 
-fn push_body(blocks: &mut Vec<Block>, summary: Option<&impl ToString>, highlights: &[impl ToString]) {
-    if let Some(summary) = summary {
-        blocks.push(Block::Paragraph(summary.to_string()));
+fn education(blocks: &mut Vec<Block>, entry: &Education) {
+    let study = joined([&entry.study_type, &entry.area], ", ").map(|s| s.with_targets_shown().to_string());
+    let title = entry.institution.as_ref().map(|i| i.rich().clone());
+    push_heading(blocks, title, study, period(entry.start.as_ref(), entry.end.as_ref()));
+    paragraphs(blocks, entry.url.iter());
+    if let Some(score) = &entry.score {
+        let mut line = Rich::from("Score: ");
+        line.push(score.rich());
+        blocks.push(Block::Paragraph(line));
     }
-    blocks.extend(highlights.iter().map(|h| Block::Bullet(h.to_string())));
+    paragraphs(blocks, entry.summary.iter());
+    if !entry.courses.is_empty() {
+        blocks.push(Block::Label("Courses".into()));
+        blocks.extend(entry.courses.iter().map(|c| Block::Bullet(c.rich().clone())));
+    }
+}
+
+fn certificate(blocks: &mut Vec<Block>, entry: &Certificate) {
+    let title = entry.name.as_ref().map(|n| n.rich().clone());
+    heading(blocks, title, &[&entry.issuer], entry.date.as_ref().map(Date::to_string));
+    paragraphs(blocks, entry.url.iter());
+}
+
+fn award(blocks: &mut Vec<Block>, entry: &Award) {
+    let title = entry.title.as_ref().map(|t| t.rich().clone());
+    heading(blocks, title, &[&entry.awarder], entry.date.as_ref().map(Date::to_string));
+    paragraphs(blocks, &entry.summary);
+}
+
+fn publication(blocks: &mut Vec<Block>, entry: &Publication) {
+    let title = entry.name.as_ref().map(|n| n.rich().clone());
+    heading(blocks, title, &[&entry.publisher], entry.release_date.as_ref().map(Date::to_string));
+    paragraphs(blocks, entry.url.iter());
+    paragraphs(blocks, &entry.summary);
+}
+
+fn skill_group(blocks: &mut Vec<Block>, group: &SkillGroup) {
+    if let Some(label) = joined([&group.name, &group.level], " · ") {
+        blocks.push(Block::Label(label));
+    }
+    blocks.extend(group.keywords.iter().map(|k| Block::Bullet(k.rich().clone())));
+}
+
+fn language(entry: &Language) -> Option<Rich> {
+    joined([&entry.language, &entry.fluency], " · ")
+}
+
+fn interest(entry: &Interest) -> Option<Rich> {
+    let keywords =
+        (!entry.keywords.is_empty()).then(|| Rich::join(entry.keywords.iter().map(Text::rich), ", "));
+    match (&entry.name, keywords) {
+        (Some(name), Some(keywords)) => Some(Rich::join([name.rich(), &keywords], ": ")),
+        (Some(name), None) => Some(name.rich().clone()),
+        (None, keywords) => keywords,
+    }
+}
+
+fn reference(blocks: &mut Vec<Block>, entry: &Reference) {
+    let title = entry.name.as_ref().map(|n| n.rich().clone());
+    push_heading(blocks, title, None, None);
+    paragraphs(blocks, &entry.reference);
+}
+
+fn colophon(meta: &Meta) -> Option<Section> {
+    let lines = [
+        ("Version ", &meta.version),
+        ("Last modified ", &meta.last_modified),
+        ("Latest version: ", &meta.canonical),
+    ];
+    let blocks = lines.into_iter().filter_map(|(lead, value)| {
+        let mut line = Rich::from(lead);
+        line.push(value.as_ref()?.rich());
+        Some(Block::Paragraph(line))
+    });
+    non_empty("colophon", "Colophon", blocks.collect())
+}
+
+/// The texts that exist, joined.
+fn joined<const N: usize>(parts: [&Option<Text>; N], separator: &str) -> Option<Rich> {
+    let parts: Vec<&Rich> = parts.into_iter().flatten().map(Text::rich).collect();
+    (!parts.is_empty()).then(|| Rich::join(parts, separator))
+}
+
+/// An entry's heading: its title, the details that exist (joined by ` · `), its period.
+fn heading(blocks: &mut Vec<Block>, title: Option<Rich>, detail: &[&Option<Text>], period: Option<String>) {
+    let detail: Vec<String> =
+        detail.iter().copied().flatten().map(|t| t.rich().with_targets_shown().to_string()).collect();
+    push_heading(blocks, title, (!detail.is_empty()).then(|| detail.join(" · ")), period);
+}
+
+/// A heading; an entry without a title is headed by its detail, or has no heading.
+fn push_heading(
+    blocks: &mut Vec<Block>,
+    title: Option<Rich>,
+    detail: Option<String>,
+    period: Option<String>,
+) {
+    let (title, detail) = match (title, detail) {
+        (Some(title), detail) => (title, detail),
+        (None, Some(detail)) => (Rich::from(detail), None),
+        (None, None) => match &period {
+            Some(period) => (Rich::from(period.as_str()), None),
+            None => return,
+        },
+    };
+    let period = period.filter(|p| p != title.as_str());
+    blocks.push(Block::Heading { title, detail, period });
+}
+
+fn paragraphs<'a>(blocks: &mut Vec<Block>, texts: impl IntoIterator<Item = &'a Text>) {
+    blocks.extend(texts.into_iter().map(|t| Block::Paragraph(t.rich().clone())));
 }
 
 /// Separates entries, but never starts a section with space.
 fn push_gap(blocks: &mut Vec<Block>) {
-    if !blocks.is_empty() {
+    if !blocks.is_empty() && blocks.last() != Some(&Block::Gap) {
         blocks.push(Block::Gap);
     }
 }

@@ -41,7 +41,7 @@ pub fn text(outline: &Outline, width: usize) -> String {
     for section in &outline.sections {
         let (title, rule) = section_title(section.title);
         out.push_str(&format!("\n{}\n{}\n", paint(TITLE, &title), paint(DIM, &rule)));
-        for row in layout(section, width) {
+        for row in layout(&section.with_targets_shown(), width) {
             out.push_str(&row_text(&row, width));
             out.push('\n');
         }

@@ -13,6 +13,7 @@ use crate::resume::Loaded;
 use crate::resume::links::find_links;
 use crate::resume::model::{Activity, Date, Education, Role, SkillGroup, Text};
 use crate::resume::outline::{Block, Section};
+use crate::resume::rich::Rich;
 
 /// The stylesheet the page links, a hash of it in the query so browsers can keep it for good.
 pub const STYLE: &str = include_str!("style.css");
@@ -56,6 +57,29 @@ fn linked(text: &str) -> String {
     }
     out.push_str(&escape(&text[at..]));
     out
+}
+
+/// Escaped text with its links as anchors: those it carries, and the addresses in it.
+fn linked_rich(rich: &Rich) -> String {
+    if rich.links().is_empty() {
+        return linked(rich);
+    }
+    let mut out = String::with_capacity(rich.len() + 64);
+    let mut at = 0;
+    for link in rich.all_links() {
+        out.push_str(&escape(&rich[at..link.range.start]));
+        let shown = escape(&rich[link.range.clone()]);
+        let _ = write!(out, "<a href=\"{}\">{shown}</a>", escape(&link.target));
+        at = link.range.end;
+    }
+    out.push_str(&escape(&rich[at..]));
+    out
+}
+
+/// The texts that exist, joined.
+fn joined(parts: &[&Option<Text>], separator: &str) -> Option<Rich> {
+    let parts: Vec<&Rich> = parts.iter().copied().flatten().map(Text::rich).collect();
+    (!parts.is_empty()).then(|| Rich::join(parts, separator))
 }
 
 /// The whole page. `style_href` is the stylesheet's address.
@@ -154,7 +178,7 @@ fn footer(out: &mut String, invite: &Invite) {
 fn section_body(out: &mut String, loaded: &Loaded, section: &Section) {
     let resume = &loaded.resume;
     match section.slug {
-        "about" => resume.basics.summary.iter().for_each(|p| paragraph(out, "", p.as_str())),
+        "about" => resume.basics.summary.iter().for_each(|p| paragraph(out, "", p.rich())),
         "highlights" => list(out, "", &resume.basics.highlights),
         "experience" => resume.work.iter().for_each(|role| role_entry(out, role)),
         "open-source" if resume.open_source.is_some() => activity(out, resume.open_source.as_ref()),
@@ -165,13 +189,13 @@ fn section_body(out: &mut String, loaded: &Loaded, section: &Section) {
     }
 }
 
-fn paragraph(out: &mut String, class: &str, text: &str) {
+fn paragraph(out: &mut String, class: &str, text: &Rich) {
     match class {
         "" => {
-            let _ = writeln!(out, "<p>{}</p>", linked(text));
+            let _ = writeln!(out, "<p>{}</p>", linked_rich(text));
         }
         class => {
-            let _ = writeln!(out, "<p class=\"{class}\">{}</p>", linked(text));
+            let _ = writeln!(out, "<p class=\"{class}\">{}</p>", linked_rich(text));
         }
     }
 }
@@ -187,7 +211,7 @@ fn list(out: &mut String, class: &str, items: &[Text]) {
         }
     }
     for item in items {
-        let _ = writeln!(out, "<li>{}</li>", linked(item.as_str()));
+        let _ = writeln!(out, "<li>{}</li>", linked_rich(item.rich()));
     }
     out.push_str("</ul>\n");
 }
@@ -207,9 +231,12 @@ fn period(start: Option<&Date>, end: Option<&Date>) -> Option<String> {
 }
 
 /// An entry's heading: its title, and its period on the right where it fits.
-fn entry_head(out: &mut String, title: &str, period: Option<String>) {
-    let _ =
-        write!(out, "<article class=\"entry\">\n<header class=\"entry-head\">\n<h3>{}</h3>\n", linked(title));
+fn entry_head(out: &mut String, title: &Rich, period: Option<String>) {
+    let _ = write!(
+        out,
+        "<article class=\"entry\">\n<header class=\"entry-head\">\n<h3>{}</h3>\n",
+        linked_rich(title)
+    );
     if let Some(period) = period {
         let _ = writeln!(out, "<p class=\"period\">{period}</p>");
     }
@@ -217,17 +244,16 @@ fn entry_head(out: &mut String, title: &str, period: Option<String>) {
 }
 
 fn role_entry(out: &mut String, role: &Role) {
-    let title = match &role.position {
-        Some(position) => format!("{position}, {}", role.company),
-        None => role.company.to_string(),
+    let detail = joined(&[&role.size, &role.description, &role.location], " · ");
+    let (title, detail) = match joined(&[&role.position, &role.company], ", ") {
+        Some(title) => (title, detail),
+        None => (detail.unwrap_or_default(), None),
     };
-    entry_head(out, &title, period(Some(&role.start), role.end.as_ref()));
-    if let Some(size) = &role.size {
-        paragraph(out, "detail", size.as_str());
+    entry_head(out, &title, period(role.start.as_ref(), role.end.as_ref()));
+    if let Some(detail) = detail {
+        paragraph(out, "detail", &detail);
     }
-    if let Some(summary) = &role.summary {
-        paragraph(out, "", summary.as_str());
-    }
+    role.url.iter().chain(&role.summary).for_each(|p| paragraph(out, "", p.rich()));
     list(out, "", &role.highlights);
     out.push_str("</article>\n");
 }
@@ -238,19 +264,33 @@ fn activity(out: &mut String, activity: Option<&Activity>) {
         let _ = writeln!(out, "<p class=\"period\">{period}</p>");
     }
     if let Some(summary) = &activity.summary {
-        paragraph(out, "", summary.as_str());
+        paragraph(out, "", summary.rich());
     }
     list(out, "", &activity.highlights);
 }
 
 fn education_entry(out: &mut String, entry: &Education) {
-    entry_head(out, entry.institution.as_str(), period(entry.start.as_ref(), entry.end.as_ref()));
-    let study: Vec<&str> = [&entry.study_type, &entry.area].into_iter().flatten().map(Text::as_str).collect();
-    if !study.is_empty() {
-        paragraph(out, "detail", &study.join(", "));
+    let study = joined(&[&entry.study_type, &entry.area], ", ");
+    let (title, study) = match &entry.institution {
+        Some(institution) => (institution.rich().clone(), study),
+        None => (study.unwrap_or_default(), None),
+    };
+    entry_head(out, &title, period(entry.start.as_ref(), entry.end.as_ref()));
+    if let Some(study) = study {
+        paragraph(out, "detail", &study);
+    }
+    if let Some(url) = &entry.url {
+        paragraph(out, "", url.rich());
+    }
+    if let Some(score) = &entry.score {
+        paragraph(out, "", &Rich::join([&Rich::from("Score:"), score.rich()], " "));
     }
     if let Some(summary) = &entry.summary {
-        paragraph(out, "", summary.as_str());
+        paragraph(out, "", summary.rich());
+    }
+    if !entry.courses.is_empty() {
+        out.push_str("<h4>Courses</h4>\n");
+        list(out, "", &entry.courses);
     }
     out.push_str("</article>\n");
 }
@@ -258,7 +298,9 @@ fn education_entry(out: &mut String, entry: &Education) {
 fn skills(out: &mut String, groups: &[SkillGroup]) {
     out.push_str("<div class=\"skills\">\n");
     for group in groups {
-        let _ = writeln!(out, "<h3>{}</h3>", escape(group.name.as_str()));
+        if let Some(label) = joined(&[&group.name, &group.level], " · ") {
+            let _ = writeln!(out, "<h3>{}</h3>", linked_rich(&label));
+        }
         list(out, "tags", &group.keywords);
     }
     out.push_str("</div>\n");
@@ -278,17 +320,17 @@ fn blocks(out: &mut String, blocks: &[Block]) {
         in_list = bullet;
         match block {
             Block::Heading { title, detail, period } => {
-                let _ = writeln!(out, "<h3>{}</h3>", linked(title));
+                let _ = writeln!(out, "<h3>{}</h3>", linked_rich(title));
                 for meta in [detail, period].into_iter().flatten() {
-                    paragraph(out, "detail", meta);
+                    paragraph(out, "detail", &meta.as_str().into());
                 }
             }
             Block::Label(text) => {
-                let _ = writeln!(out, "<h3>{}</h3>", linked(text));
+                let _ = writeln!(out, "<h3>{}</h3>", linked_rich(text));
             }
             Block::Paragraph(text) => paragraph(out, "", text),
             Block::Bullet(text) => {
-                let _ = writeln!(out, "<li>{}</li>", linked(text));
+                let _ = writeln!(out, "<li>{}</li>", linked_rich(text));
             }
             Block::Gap => {}
         }
