@@ -152,17 +152,51 @@ fn too_small_asks_to_enlarge() {
     assert!(shown.contains("Please enlarge"), "{shown}");
 }
 
+/// The fictional résumé with every JSON Resume section (13 of them).
+fn many_sections() -> Arc<Loaded> {
+    let text = include_str!("fixtures/json/all-sections.resume.json");
+    let parsed = ssh_resume::resume::load::read_str(text, "all-sections.resume.json").unwrap();
+    Arc::new(Loaded::from_resume(parsed.resume))
+}
+
+#[test]
+fn many_sections_scroll_their_tabs_list_and_header() {
+    let doc = many_sections();
+    assert!(doc.outline.sections.len() >= 12);
+    for (size, keys) in [((80, 24), "12"), ((80, 24), "1"), ((40, 20), "12"), ((120, 12), "13")] {
+        let mut app = app_with(doc.clone(), size, ColorDepth::None, Charset::Utf8);
+        type_keys(&mut app, keys);
+        let shown = text(&render(&app));
+        let title = doc.outline.sections[app.section()].title;
+        assert!(shown.contains(title), "{title} not shown at {size:?}:\n{shown}");
+        for line in shown.lines() {
+            assert!(unicode_width::UnicodeWidthStr::width(line) <= usize::from(size.0), "too wide: {line}");
+        }
+        insta::assert_snapshot!(format!("many_sections_{}x{}_after_{keys}", size.0, size.1), shown);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     /// Any size a visitor's client can report, in every state, renders without panic
-    /// and leaves nothing outside the screen.
+    /// into a complete screen: no line wider than the terminal; from the smallest
+    /// size on, the headline on top and where the reader is at the bottom right;
+    /// below it, the request to enlarge where there is room for it.
     #[test]
-    fn any_size_renders(width in 1u16..=500, height in 1u16..=200, state in 0usize..4) {
+    fn any_size_renders_a_complete_screen(width in 1u16..=500, height in 1u16..=200, state in 0usize..4) {
         let state = [State::Main, State::Share, State::Help, State::Search][state];
         let app = app_in(state, (width, height), ColorDepth::Ansi256);
-        let buf = render(&app);
-        prop_assert_eq!(buf.area.width, width);
-        prop_assert_eq!(text(&buf).lines().count(), usize::from(height));
+        let shown = text(&render(&app));
+        let lines: Vec<&str> = shown.lines().collect();
+        prop_assert!(lines.iter().all(|line| unicode_width::UnicodeWidthStr::width(*line) <= usize::from(width)));
+        if width >= 30 && height >= 10 {
+            let footer = lines.last().copied().unwrap_or_default().trim_end();
+            let at = ["All", "Top", "End", "%"].iter().any(|label| footer.ends_with(label));
+            prop_assert!(at || matches!(state, State::Share | State::Help), "footer: {footer:?}");
+            prop_assert!(lines[0].contains("Staff") || matches!(state, State::Share), "header: {:?}", lines[0]);
+        } else if width >= 28 && height >= 4 {
+            prop_assert!(shown.contains("Please enlarge"), "{shown}");
+        }
     }
 }

@@ -76,13 +76,16 @@ pub struct App {
     /// across resizes so 200 → 40 → 200 columns comes back to the very same line;
     /// forgotten when the reader moves.
     place: Option<(usize, usize)>,
+    /// The digit just typed, while a second one could make a two-digit section number
+    /// (résumés of ten or more sections); any other key forgets it.
+    first_digit: Option<usize>,
 }
 
 impl App {
     pub fn new(doc: Arc<Loaded>, theme: Theme, size: Size) -> Self {
         let sections = doc.outline.sections.len(); // the ASCII outline has the same sections
         let ssh_command = "ssh HOST".to_owned();
-        let help_fit = HelpFit::new(size, theme.profile.charset, &ssh_command);
+        let help_fit = HelpFit::new(size, theme.profile.charset, &ssh_command, sections);
         let mut app = Self {
             doc,
             theme,
@@ -98,6 +101,7 @@ impl App {
             qr: None,
             pager: None,
             place: None,
+            first_digit: None,
         };
         app.relayout();
         app
@@ -127,7 +131,7 @@ impl App {
         self.size
     }
 
-    pub(crate) fn section(&self) -> usize {
+    pub fn section(&self) -> usize {
         self.section
     }
 
@@ -216,6 +220,9 @@ impl App {
         if key.modifiers.contains(KeyModifiers::ALT) {
             return Effect::None;
         }
+        if !matches!(key.code, KeyCode::Char('0'..='9')) {
+            self.first_digit = None;
+        }
         let ctrl = key.modifiers.contains(KeyModifiers::CTRL);
         if ctrl && matches!(key.code, KeyCode::Char('c' | 'd')) {
             return Effect::Quit;
@@ -257,7 +264,7 @@ impl App {
             KeyCode::Tab if shift => self.step_section(-1),
             KeyCode::Left | KeyCode::Char('h') => self.step_section(-1),
             KeyCode::Right | KeyCode::Tab | KeyCode::Char('l') => self.step_section(1),
-            KeyCode::Char(digit @ '1'..='9') => self.jump_to_section(digit),
+            KeyCode::Char(digit @ '0'..='9') => self.on_digit(digit),
             KeyCode::Up | KeyCode::Char('k') => self.scroll_by(-1),
             KeyCode::Down | KeyCode::Char('j') | KeyCode::Enter => self.scroll_by(1),
             KeyCode::PageUp | KeyCode::Char('b') => self.scroll_by(-self.page()),

@@ -57,10 +57,11 @@ pub(crate) struct HelpFit {
 }
 
 impl HelpFit {
-    /// The fit on a terminal of `size` showing `charset`, for `ssh_command`.
-    pub(crate) fn new(size: Size, charset: Charset, ssh_command: &str) -> Self {
+    /// The fit on a terminal of `size` showing `charset`, for `ssh_command` and a
+    /// résumé of `sections` sections.
+    pub(crate) fn new(size: Size, charset: Charset, ssh_command: &str, sections: usize) -> Self {
         let area = Rect::new(0, 0, size.width, size.height);
-        place(&text(charset, ssh_command, inner_width(area)), area).1
+        place(&text(charset, ssh_command, inner_width(area), sections), area).1
     }
 
     /// Whether the box is too short for its text, so scroll keys move it.
@@ -75,12 +76,14 @@ pub(crate) struct HelpBox<'a> {
     pub(crate) ssh_command: &'a str,
     /// First line shown; clamped to what the box can scroll.
     pub(crate) scroll: usize,
+    /// How many sections the résumé has (ten or more take two digits).
+    pub(crate) sections: usize,
 }
 
 impl Widget for HelpBox<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let theme = self.theme;
-        let text = text(theme.profile.charset, self.ssh_command, inner_width(area));
+        let text = text(theme.profile.charset, self.ssh_command, inner_width(area), self.sections);
         let (popup, fit) = place(&text, area);
         let scroll = self.scroll.min(fit.max_scroll);
         let more = match (scroll > 0, scroll < fit.max_scroll) {
@@ -115,13 +118,17 @@ fn place(text: &[TextLine], area: Rect) -> (Rect, HelpFit) {
     (popup, HelpFit { visible, max_scroll: text.len().saturating_sub(usize::from(visible)) })
 }
 
+/// The digits' line for a résumé of ten or more sections.
+const TWO_DIGITS: (&str, &str) = ("1 … 9, 10 …", "a section; 1 2 is the 12th");
+
 /// The help text's lines for a box whose inside is `inner` columns wide.
-fn text(charset: Charset, ssh_command: &str, inner: usize) -> Vec<TextLine> {
-    let action_width = KEYS.iter().map(|(_, a)| a.width()).max().unwrap_or(0);
-    let key_column = KEYS.iter().map(|(k, _)| shown(charset, k).width()).max().unwrap_or(0) + 1;
+fn text(charset: Charset, ssh_command: &str, inner: usize, sections: usize) -> Vec<TextLine> {
+    let keys_list = KEYS.map(|entry| if sections >= 10 && entry.0 == KEYS[1].0 { TWO_DIGITS } else { entry });
+    let action_width = keys_list.iter().map(|(_, a)| a.width()).max().unwrap_or(0);
+    let key_column = keys_list.iter().map(|(k, _)| shown(charset, k).width()).max().unwrap_or(0) + 1;
     let two_columns = inner >= 1 + key_column + action_width;
     let mut lines = Vec::with_capacity(KEYS.len() * 2 + 2);
-    for (keys, action) in KEYS {
+    for (keys, action) in keys_list {
         let (keys, action) = (shown(charset, keys), shown(charset, action));
         if two_columns {
             lines.push(vec![(Look::Key, format!(" {keys:<key_column$}")), (Look::Plain, action)]);
@@ -168,7 +175,7 @@ mod tests {
         let theme = Theme::new(Profile::new(ColorDepth::None, charset));
         let area = Rect::new(0, 0, size.width, size.height);
         let mut buf = Buffer::empty(area);
-        HelpBox { theme: &theme, ssh_command: SSH, scroll }.render(area, &mut buf);
+        HelpBox { theme: &theme, ssh_command: SSH, scroll, sections: 7 }.render(area, &mut buf);
         buf.content.iter().map(|cell| cell.symbol()).collect()
     }
 
@@ -177,7 +184,7 @@ mod tests {
         for (width, height) in [(30, 10), (40, 20), (80, 24), (120, 40), (200, 60)] {
             for charset in [Charset::Utf8, Charset::Ascii] {
                 let size = Size::new(width, height);
-                let fit = HelpFit::new(size, charset, SSH);
+                let fit = HelpFit::new(size, charset, SSH, 7);
                 assert_eq!(fit.scrolls(), fit.max_scroll > 0);
                 assert!(drawn(size, charset, fit.max_scroll).contains(SSH), "{size:?} {charset:?}");
                 if fit.scrolls() {
@@ -190,11 +197,21 @@ mod tests {
     }
 
     #[test]
+    fn ten_or_more_sections_are_listed_with_two_digits() {
+        let text = |sections| {
+            let lines = text(Charset::Utf8, SSH, 78, sections);
+            lines.iter().flat_map(|line| line.iter().map(|(_, piece)| piece.clone())).collect::<String>()
+        };
+        assert!(text(7).contains("1 … 9") && !text(7).contains("10 …"));
+        assert!(text(13).contains("1 … 9, 10 …") && text(13).contains("1 2 is the 12th"));
+    }
+
+    #[test]
     fn the_fit_depends_on_size_and_command() {
-        let small = HelpFit::new(Size::new(30, 10), Charset::Utf8, SSH);
+        let small = HelpFit::new(Size::new(30, 10), Charset::Utf8, SSH, 7);
         assert!(small.scrolls() && small.visible == 8);
-        assert!(!HelpFit::new(Size::new(200, 60), Charset::Utf8, SSH).scrolls());
+        assert!(!HelpFit::new(Size::new(200, 60), Charset::Utf8, SSH, 7).scrolls());
         let long = format!("{SSH} {}", "x".repeat(200));
-        assert!(HelpFit::new(Size::new(30, 10), Charset::Utf8, &long).max_scroll > small.max_scroll);
+        assert!(HelpFit::new(Size::new(30, 10), Charset::Utf8, &long, 7).max_scroll > small.max_scroll);
     }
 }

@@ -63,7 +63,8 @@ impl Widget for &App {
 
 /// The help box as this app shows it.
 fn help_box(app: &App) -> HelpBox<'_> {
-    HelpBox { theme: app.theme(), ssh_command: app.ssh_command(), scroll: app.help_scroll() }
+    let sections = app.outline().sections.len();
+    HelpBox { theme: app.theme(), ssh_command: app.ssh_command(), scroll: app.help_scroll(), sections }
 }
 
 /// The share card as this app shows it.

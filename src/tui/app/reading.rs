@@ -38,6 +38,8 @@ impl App {
         if self.overlay == Overlay::Share {
             self.overlay = Overlay::None;
         }
+        self.first_digit = None;
+        self.refit_help();
         self.relayout();
     }
 
@@ -58,12 +60,25 @@ impl App {
         self.change_section(next as usize)
     }
 
-    pub(super) fn jump_to_section(&mut self, digit: char) -> Effect {
-        let index = digit.to_digit(10).map_or(0, |d| d as usize).saturating_sub(1);
-        if index >= self.outline().sections.len() {
+    /// A digit: section 1–9 at once; with ten or more sections, a digit typed right
+    /// after another makes the two-digit number when that section exists (`1` `2` is
+    /// section 12 of 13; `1` `2` of 7 is section 2).
+    pub(super) fn on_digit(&mut self, digit: char) -> Effect {
+        let value = digit.to_digit(10).map_or(0, |d| d as usize);
+        let count = self.outline().sections.len();
+        if let Some(first) = self.first_digit.take() {
+            let number = first * 10 + value;
+            if (10..=count).contains(&number) {
+                return self.change_section(number - 1);
+            }
+        }
+        if value == 0 || value > count {
             return Effect::None;
         }
-        self.change_section(index)
+        if value * 10 <= count {
+            self.first_digit = Some(value);
+        }
+        self.change_section(value - 1)
     }
 
     fn change_section(&mut self, index: usize) -> Effect {
@@ -189,6 +204,46 @@ mod tests {
         assert_eq!(app.section(), 0, "sections wrap around");
         app.handle(&Event::Key(KeyEvent::new(KeyCode::Tab).modifiers(KeyModifiers::SHIFT)));
         assert_eq!(app.section(), 6);
+    }
+
+    /// The fictional résumé with every JSON Resume section: more than twelve.
+    fn many_sections() -> App {
+        let text = include_str!("../../../tests/fixtures/json/all-sections.resume.json");
+        let parsed = crate::resume::load::read_str(text, "all-sections.resume.json").unwrap();
+        let theme = crate::tui::theme::Theme::new(crate::tui::theme::Profile::new(
+            crate::tui::theme::ColorDepth::Ansi256,
+            crate::tui::theme::Charset::Utf8,
+        ));
+        App::new(Arc::new(Loaded::from_resume(parsed.resume)), theme, Size::new(80, 24))
+    }
+
+    #[test]
+    fn two_digits_reach_sections_beyond_nine() {
+        let mut app = many_sections();
+        let count = app.outline().sections.len();
+        assert!(count >= 12, "{count} sections");
+        press(&mut app, KeyCode::Char('1'));
+        assert_eq!(app.section(), 0);
+        press(&mut app, KeyCode::Char('2'));
+        assert_eq!(app.section(), 11, "1 then 2 is section 12");
+        press(&mut app, KeyCode::Char('2'));
+        assert_eq!(app.section(), 1, "a digit after a two-digit number starts anew");
+        press(&mut app, KeyCode::Char('1'));
+        press(&mut app, KeyCode::Char('j'));
+        press(&mut app, KeyCode::Char('0'));
+        assert_eq!(app.section(), 0, "another key in between forgets the first digit");
+        press(&mut app, KeyCode::Char('1'));
+        press(&mut app, KeyCode::Char('0'));
+        assert_eq!(app.section(), 9);
+    }
+
+    #[test]
+    fn with_fewer_than_ten_sections_digits_stay_single() {
+        let mut app = app(80, 24);
+        press(&mut app, KeyCode::Char('1'));
+        press(&mut app, KeyCode::Char('2'));
+        assert_eq!(app.section(), 1);
+        assert_eq!(press(&mut app, KeyCode::Char('0')), Effect::None);
     }
 
     #[test]
