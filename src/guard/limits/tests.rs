@@ -88,6 +88,27 @@ fn address_table_stays_bounded() {
 }
 
 #[test]
+fn a_full_table_of_active_addresses_refuses_new_ones_and_serves_known_ones() {
+    let limiter = Limiter::new(Limits {
+        max_connections: MAX_TRACKED_ADDRESSES + 10,
+        max_startups_per_ip: 0,
+        max_per_ip: 0,
+        rate_per_ip: "0".parse().unwrap(),
+    });
+    // Every tracked address holds an open connection: nothing is idle to drop.
+    let open: Vec<Admission> =
+        (0..MAX_TRACKED_ADDRESSES as u32).map(|n| limiter.admit(IpAddr::V4(n.into())).unwrap()).collect();
+    assert_eq!(limiter.tracked(), MAX_TRACKED_ADDRESSES);
+    let newcomer = ip("203.0.113.7");
+    assert_eq!(limiter.admit(newcomer).err(), Some(Refusal::AddressTableFull));
+    assert!(limiter.admit(IpAddr::V4(5u32.into())).is_ok(), "a known address still gets in");
+    assert_eq!(limiter.open(), MAX_TRACKED_ADDRESSES, "the refusal gave its slot back");
+    // One address leaving makes room for the newcomer.
+    drop(open);
+    assert!(limiter.admit(newcomer).is_ok());
+}
+
+#[test]
 fn refusal_log_is_throttled() {
     let log = RefusalLog::new(Duration::from_secs(3600));
     assert_eq!(log.should_log(Refusal::MaxPerIp), Some(0));

@@ -188,6 +188,54 @@ mod tests {
         assert!(app.rows().iter().any(|r| r.text.starts_with("Together AI")));
     }
 
+    fn reloaded() -> Arc<Loaded> {
+        let text = include_str!("../../../resume.toml").replace("Together.ai", "Together AI");
+        Arc::new(Loaded::from_resume(parse_str(&text, "resume.toml").unwrap()))
+    }
+
+    #[test]
+    fn a_reload_while_find_is_open_closes_it_and_keys_work_on() {
+        let mut app = app(80, 24);
+        for c in "/elixir".chars() {
+            press(&mut app, KeyCode::Char(c));
+        }
+        press(&mut app, KeyCode::Enter);
+        let section = app.section();
+        assert!(app.search().is_some());
+        app.replace_doc(reloaded());
+        assert!(app.search().is_none(), "its matches belonged to the old text");
+        assert_eq!(app.section(), section);
+        assert_eq!(press(&mut app, KeyCode::Char('n')), Effect::None, "n finds nothing now");
+        press(&mut app, KeyCode::Char('/'));
+        assert!(app.search().is_some_and(|s| s.editing()), "find opens again");
+    }
+
+    #[test]
+    fn a_reload_while_the_share_card_is_open_closes_it() {
+        let mut app = app(80, 24);
+        press(&mut app, KeyCode::Char('s'));
+        assert_eq!(app.overlay(), super::super::Overlay::Share);
+        app.replace_doc(reloaded());
+        assert_eq!(app.overlay(), super::super::Overlay::None);
+        assert_eq!(press(&mut app, KeyCode::Char('s')), Effect::Redraw, "and opens again");
+    }
+
+    #[test]
+    fn a_reload_in_the_pager_keeps_the_text_it_laid_out() {
+        let mut app = app(80, 24);
+        press(&mut app, KeyCode::Char('3'));
+        press(&mut app, KeyCode::Char('p'));
+        let first = app.take_linear_output().unwrap();
+        assert!(first.contains("Together.ai"), "{first}");
+        app.replace_doc(reloaded());
+        assert!(app.is_linear());
+        assert_eq!(press(&mut app, KeyCode::Char(' ')), Effect::Redraw);
+        let next = app.take_linear_output().unwrap();
+        assert!(!next.contains("Together AI"), "the pager goes on with the text it had");
+        press(&mut app, KeyCode::Char('p'));
+        assert!(app.rows().iter().any(|r| r.text.starts_with("Together AI")), "the view shows the new one");
+    }
+
     #[test]
     fn arrows_tab_and_digits_change_section() {
         let mut app = app(80, 24);
