@@ -6,8 +6,6 @@
 //! the view and the coloured text for `curl` all write through here. A leaf: imports
 //! nothing of ours.
 
-use std::io::Write;
-
 /// The escape character every sequence starts with.
 pub const ESC: char = '\u{1b}';
 /// Control Sequence Introducer.
@@ -61,36 +59,109 @@ macro_rules! sgr {
     };
 }
 
+/// Where sequences are written: bytes into a buffer, or only their length counted
+/// (to compare two encodings before producing either).
+pub trait Sink {
+    fn push(&mut self, bytes: &[u8]);
+
+    /// A decimal number, as sequence parameters are written.
+    fn push_number(&mut self, number: u32) {
+        let mut digits = [0u8; 10];
+        let mut at = digits.len();
+        let mut rest = number;
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        self.push(&digits[at..]);
+    }
+}
+
+impl Sink for Vec<u8> {
+    fn push(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+/// Counts the bytes an encoding would take.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counter(pub usize);
+
+impl Sink for Counter {
+    fn push(&mut self, bytes: &[u8]) {
+        self.0 += bytes.len();
+    }
+
+    fn push_number(&mut self, number: u32) {
+        self.0 += number.checked_ilog10().map_or(1, |digits| digits as usize + 1);
+    }
+}
+
 /// CUP: moves the cursor to `row`, `column` (both counted from 1).
-pub fn cursor_to(out: &mut Vec<u8>, row: u32, column: u32) {
-    // Writing into a Vec cannot fail.
-    let _ = write!(out, "\x1b[{row};{column}H");
+pub fn cursor_to(out: &mut impl Sink, row: u32, column: u32) {
+    out.push(CSI.as_bytes());
+    out.push_number(row);
+    out.push(b";");
+    out.push_number(column);
+    out.push(b"H");
 }
 
 /// DECSTBM: the scroll region is rows `top` to `bottom` (counted from 1).
-pub fn scroll_region(out: &mut Vec<u8>, top: u32, bottom: u32) {
-    let _ = write!(out, "\x1b[{top};{bottom}r");
+pub fn scroll_region(out: &mut impl Sink, top: u32, bottom: u32) {
+    out.push(CSI.as_bytes());
+    out.push_number(top);
+    out.push(b";");
+    out.push_number(bottom);
+    out.push(b"r");
 }
 
 /// Starts an SGR sequence: `ESC [`, then the caller writes `;`-separated parameters
 /// and ends it with [`sgr_end`].
-pub fn sgr_start(out: &mut Vec<u8>) {
-    out.extend_from_slice(CSI.as_bytes());
+pub fn sgr_start(out: &mut impl Sink) {
+    out.push(CSI.as_bytes());
 }
 
-pub fn sgr_end(out: &mut Vec<u8>) {
-    out.push(b'm');
+pub fn sgr_end(out: &mut impl Sink) {
+    out.push(b"m");
 }
 
 /// `text` wrapped in an OSC 8 link to `target` with link `id` (cells sharing an id are
 /// one link for hovering).
 pub fn osc8_link(id: &str, target: &str, text: &str) -> String {
-    format!("{OSC8}id={id};{target}{ST}{text}{OSC8_CLOSE}")
+    osc8_wrap(&osc8_open(id, target), text)
+}
+
+/// The start of an OSC 8 link to `target` with link `id`, to wrap many cells with.
+pub fn osc8_open(id: &str, target: &str) -> String {
+    format!("{OSC8}id={id};{target}{ST}")
+}
+
+/// `text` between `open` (from [`osc8_open`]) and the link's end.
+pub fn osc8_wrap(open: &str, text: &str) -> String {
+    let mut linked = String::with_capacity(open.len() + text.len() + OSC8_CLOSE.len());
+    linked.push_str(open);
+    linked.push_str(text);
+    linked.push_str(OSC8_CLOSE);
+    linked
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_counter_counts_what_the_writers_write() {
+        for (row, column) in [(1, 1), (9, 10), (24, 80), (200, 500), (u32::MAX, 0)] {
+            let (mut bytes, mut counted) = (Vec::new(), Counter::default());
+            cursor_to(&mut bytes, row, column);
+            cursor_to(&mut counted, row, column);
+            assert_eq!(counted.0, bytes.len(), "{row};{column}");
+        }
+    }
 
     #[test]
     fn writers_spell_the_sequences() {

@@ -7,20 +7,20 @@
 //! both buffers are dropped once the bytes are produced. Nothing here asks the server's
 //! own terminal for anything (ratatui's crossterm backend would, for the size).
 //!
-//! Cells are encoded here rather than by crossterm, which sends even the 16 basic
-//! colours as `38;5;N`: a 16-colour terminal gets `30`–`37`/`90`–`97`, a 256-colour
-//! one `38;5;N`, truecolor `38;2;R;G;B`, each exactly as the visitor's theme chose.
-//! Every style change is one SGR sequence that starts from a reset, so no attribute
-//! can leak from one cell to the next.
+//! Cells become bytes in [`encode`] (its own file), written exactly as the visitor's
+//! theme chose the colours.
 
 use ratatui_core::buffer::{Buffer, Cell};
 use ratatui_core::layout::Rect;
-use ratatui_core::style::{Color, Modifier};
 use ratatui_core::widgets::Widget;
 
-use crate::escape;
+use crate::escape::{self, Counter, Sink};
 use crate::tui::App;
 use crate::tui::geometry::content_area;
+
+mod encode;
+
+pub use encode::encode;
 
 /// The bytes that turn a screen showing `before` (or a blank screen, when `None` or of
 /// another size) into one showing `now`.
@@ -36,21 +36,43 @@ pub fn frame(before: Option<&App>, now: &App) -> Vec<u8> {
     out
 }
 
+/// The shortest bytes from `before` (rendered into `previous`) to `current`: the plain
+/// diff, or on a scroll step the terminal's own scrolling and the diff after it. Both
+/// are measured first; only the shorter is encoded.
 fn encode_frame(before: Option<&App>, now: &App, previous: &mut Buffer, current: &Buffer) -> Vec<u8> {
-    let size = now.size();
     let area = previous.area;
-    let mut out = Vec::with_capacity(4096);
-    let before = before.filter(|before| before.size() == size);
-    match before {
-        Some(before) => before.render(area, previous),
+    let Some(before) = before.filter(|before| before.size() == now.size()) else {
         // A new or resized screen: start from blank, whatever the terminal shows now.
-        None => out.extend_from_slice(escape::ERASE_SCREEN.as_bytes()),
+        let mut out = escape::ERASE_SCREEN.as_bytes().to_vec();
+        encode(previous.diff(current).into_iter(), &mut out);
+        return out;
+    };
+    before.render(area, previous);
+    let Some((rows, lines)) = scroll_step(before, now) else {
+        return encoded(previous.diff(current));
+    };
+    let mut plain = Counter::default();
+    encode(previous.diff(current).into_iter(), &mut plain);
+    let mut scrolled = Counter::default();
+    scroll(&mut scrolled, &rows, lines);
+    shift_rows(previous, rows.clone(), lines);
+    encode(previous.diff(current).into_iter(), &mut scrolled);
+    if scrolled.0 < plain.0 {
+        let mut out = Vec::with_capacity(scrolled.0);
+        scroll(&mut out, &rows, lines);
+        encode(previous.diff(current).into_iter(), &mut out);
+        return out;
     }
-    encode(previous.diff(current).into_iter(), &mut out);
-    match before.and_then(|before| scroll_step(before, now)) {
-        Some((region, lines)) => shorter(out, scrolled_frame(previous, current, region, lines)),
-        None => out,
-    }
+    // The plain diff is shorter (rare): draw the previous screen again, unshifted.
+    previous.reset();
+    before.render(area, previous);
+    encoded(previous.diff(current))
+}
+
+fn encoded(cells: Vec<(u16, u16, &Cell)>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(4096);
+    encode(cells.into_iter(), &mut out);
+    out
 }
 
 /// Cell buffers kept per worker thread for the next frame: allocating and freeing two
@@ -95,27 +117,20 @@ fn scroll_step(before: &App, now: &App) -> Option<(std::ops::Range<u16>, isize)>
     (lines != 0 && lines.unsigned_abs() < usize::from(area.height)).then(|| (area.y..area.bottom(), lines))
 }
 
-/// Moves the text with the terminal's own scrolling (a scroll region, line feed or
-/// reverse index, all VT100), then draws only what is still different: a scroll step
-/// costs a new line and the scrollbar instead of every line of text.
-fn scrolled_frame(
-    previous: &mut Buffer,
-    current: &Buffer,
-    rows: std::ops::Range<u16>,
-    lines: isize,
-) -> Vec<u8> {
-    let mut out = Vec::with_capacity(512);
+/// Moves the text in `rows` by `lines` with the terminal's own scrolling (a scroll
+/// region, line feed or reverse index, all VT100), so a scroll step costs a new line
+/// and the scrollbar instead of every line of text.
+fn scroll(out: &mut impl Sink, rows: &std::ops::Range<u16>, lines: isize) {
     let (top, bottom) = (u32::from(rows.start) + 1, u32::from(rows.end));
-    escape::scroll_region(&mut out, top, bottom);
+    escape::scroll_region(out, top, bottom);
     // A line feed on the region's last row scrolls it up; reverse index on its first
     // row scrolls it down.
     let (row, step) = if lines > 0 { (bottom, "\n") } else { (top, escape::REVERSE_INDEX) };
-    escape::cursor_to(&mut out, row, 1);
-    out.extend_from_slice(step.repeat(lines.unsigned_abs()).as_bytes());
-    out.extend_from_slice(escape::RESET_SCROLL_REGION.as_bytes());
-    shift_rows(previous, rows, lines);
-    encode(previous.diff(current).into_iter(), &mut out);
-    out
+    escape::cursor_to(out, row, 1);
+    for _ in 0..lines.unsigned_abs() {
+        out.push(step.as_bytes());
+    }
+    out.push(escape::RESET_SCROLL_REGION.as_bytes());
 }
 
 /// What the terminal does to its screen for the scroll above: rows in `rows` move up by
@@ -135,81 +150,6 @@ fn shift_rows(buffer: &mut Buffer, rows: std::ops::Range<u16>, lines: isize) {
     }
 }
 
-fn shorter(a: Vec<u8>, b: Vec<u8>) -> Vec<u8> {
-    if b.len() < a.len() { b } else { a }
-}
-
-/// Writes `cells` as cursor moves, SGR sequences and text, ending with a reset.
-pub fn encode<'a>(cells: impl Iterator<Item = (u16, u16, &'a Cell)>, out: &mut Vec<u8>) {
-    let mut style: Option<(Color, Color, Modifier)> = None;
-    let mut last: Option<(u16, u16)> = None;
-    for (x, y, cell) in cells {
-        // Move unless this cell directly follows the last one written.
-        if last.is_none_or(|(lx, ly)| ly != y || lx.checked_add(1) != Some(x)) {
-            escape::cursor_to(out, u32::from(y) + 1, u32::from(x) + 1);
-        }
-        last = Some((x, y));
-        let wanted = (cell.fg, cell.bg, cell.modifier);
-        if style != Some(wanted) {
-            out.extend_from_slice(&sgr(cell.fg, cell.bg, cell.modifier));
-            style = Some(wanted);
-        }
-        out.extend_from_slice(cell.symbol().as_bytes());
-    }
-    out.extend_from_slice(escape::SGR_RESET.as_bytes());
-}
-
-/// One SGR sequence that resets, then sets `modifier`, `fg` and `bg`.
-fn sgr(fg: Color, bg: Color, modifier: Modifier) -> Vec<u8> {
-    const CODES: [(Modifier, &str); 9] = [
-        (Modifier::BOLD, "1"),
-        (Modifier::DIM, "2"),
-        (Modifier::ITALIC, "3"),
-        (Modifier::UNDERLINED, "4"),
-        (Modifier::SLOW_BLINK, "5"),
-        (Modifier::RAPID_BLINK, "6"),
-        (Modifier::REVERSED, "7"),
-        (Modifier::HIDDEN, "8"),
-        (Modifier::CROSSED_OUT, "9"),
-    ];
-    let mut params = vec!["0".to_owned()];
-    params.extend(CODES.iter().filter(|(m, _)| modifier.contains(*m)).map(|(_, code)| (*code).to_owned()));
-    params.extend(color_param(fg, 30, 38));
-    params.extend(color_param(bg, 40, 48));
-    let mut out = Vec::with_capacity(16);
-    escape::sgr_start(&mut out);
-    out.extend_from_slice(params.join(";").as_bytes());
-    escape::sgr_end(&mut out);
-    out
-}
-
-/// The SGR parameter for `color`: `base`+N for the 16 named colours (bright ones at
-/// `base`+60), `extended;5;N` and `extended;2;R;G;B` otherwise; none for the default.
-fn color_param(color: Color, base: u8, extended: u8) -> Option<String> {
-    let named = |offset: u8| Some((base + offset).to_string());
-    match color {
-        Color::Reset => None,
-        Color::Black => named(0),
-        Color::Red => named(1),
-        Color::Green => named(2),
-        Color::Yellow => named(3),
-        Color::Blue => named(4),
-        Color::Magenta => named(5),
-        Color::Cyan => named(6),
-        Color::Gray => named(7),
-        Color::DarkGray => named(60),
-        Color::LightRed => named(61),
-        Color::LightGreen => named(62),
-        Color::LightYellow => named(63),
-        Color::LightBlue => named(64),
-        Color::LightMagenta => named(65),
-        Color::LightCyan => named(66),
-        Color::White => named(67),
-        Color::Indexed(index) => Some(format!("{extended};5;{index}")),
-        Color::Rgb(r, g, b) => Some(format!("{extended};2;{r};{g};{b}")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::num::NonZeroU16;
@@ -221,7 +161,7 @@ mod tests {
     use crate::resume::{Loaded, load};
     use crate::tui::theme::{Charset, ColorDepth, Profile};
     use crate::tui::{Event, Theme};
-    use ratatui_core::style::Style;
+    use ratatui_core::style::{Color, Style};
 
     fn app(width: u16, height: u16) -> App {
         let resume = load::parse_str(include_str!("../../resume.toml"), "resume.toml").unwrap();

@@ -66,12 +66,14 @@ pub struct App {
     /// The current section laid out at the current content width.
     rows: Arc<[Row]>,
     /// What a visitor types to get here, e.g. `ssh -p 2222 resume.example.org`.
-    ssh_command: String,
+    ssh_command: Arc<str>,
     search: Option<Search>,
     /// The share URL's QR code, encoded when the card first opens.
-    qr: Option<Result<Qr, String>>,
+    qr: Option<Arc<Result<Qr, String>>>,
     /// Linear mode, when on.
-    pager: Option<Pager>,
+    /// Shared until changed, so cloning the app (its state before each frame) does
+    /// not copy the pager's text.
+    pager: Option<Arc<Pager>>,
     /// Where the reader was before a run of resizes: (block, byte offset into it). Kept
     /// across resizes so 200 → 40 → 200 columns comes back to the very same line;
     /// forgotten when the reader moves.
@@ -84,7 +86,7 @@ pub struct App {
 impl App {
     pub fn new(doc: Arc<Loaded>, theme: Theme, size: Size) -> Self {
         let sections = doc.outline.sections.len(); // the ASCII outline has the same sections
-        let ssh_command = "ssh HOST".to_owned();
+        let ssh_command: Arc<str> = Arc::from("ssh HOST");
         let help_fit = HelpFit::new(size, theme.profile.charset, &ssh_command, sections);
         let mut app = Self {
             doc,
@@ -109,7 +111,7 @@ impl App {
 
     /// Sets the command shown in help and on the share card (`ssh -p 2222 host`).
     pub fn with_ssh_command(mut self, command: String) -> Self {
-        self.ssh_command = command;
+        self.ssh_command = command.into();
         self.refit_help();
         self
     }
@@ -169,7 +171,7 @@ impl App {
 
     /// The share URL's QR code, once the card has been opened.
     pub(crate) fn qr(&self) -> Option<&Result<Qr, String>> {
-        self.qr.as_ref()
+        self.qr.as_deref()
     }
 
     /// The current section's rows at the current width.
@@ -191,7 +193,7 @@ impl App {
         let before = (self.section, self.scroll());
         let effect = self.apply(event);
         if let (Effect::Quit, Some(pager)) = (effect, self.pager.as_mut()) {
-            pager.finish();
+            Arc::make_mut(pager).finish();
         }
         if !matches!(event, Event::Resize { .. }) && before != (self.section, self.scroll()) {
             self.place = None;

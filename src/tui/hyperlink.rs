@@ -19,11 +19,11 @@ use ratatui_core::buffer::{Buffer, CellDiffOption};
 use ratatui_core::layout::Position;
 use unicode_width::UnicodeWidthStr;
 
-use crate::escape::{ESC, OSC8, OSC8_CLOSE as CLOSE, ST, osc8_link};
+use crate::escape::{ESC, OSC8, OSC8_CLOSE as CLOSE, ST, osc8_open, osc8_wrap};
 
 /// Makes `cols` cells from `at` a link to `target`.
 pub fn link_cells(buf: &mut Buffer, at: Position, cols: u16, target: &str) {
-    let id = link_id(target);
+    let open = osc8_open(&link_id(target), target);
     for x in at.x..at.x.saturating_add(cols) {
         let Some(cell) = buf.cell_mut((x, at.y)) else { break };
         let symbol = cell.symbol();
@@ -32,7 +32,7 @@ pub fn link_cells(buf: &mut Buffer, at: Position, cols: u16, target: &str) {
         }
         let width =
             NonZeroU16::new(u16::try_from(symbol.width()).unwrap_or(1).max(1)).unwrap_or(NonZeroU16::MIN);
-        let linked = osc8_link(&id, target, symbol);
+        let linked = osc8_wrap(&open, symbol);
         cell.set_symbol(&linked).set_diff_option(CellDiffOption::ForcedWidth(width));
     }
 }

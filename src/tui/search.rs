@@ -26,7 +26,8 @@ pub struct Hit {
 pub struct Search {
     query: String,
     editing: bool,
-    hits: Vec<Hit>,
+    /// Shared, so cloning a search (the app's state before each frame) copies no hits.
+    hits: std::sync::Arc<[Hit]>,
     current: Option<usize>,
 }
 
@@ -70,7 +71,7 @@ impl Search {
 
     /// Replaces the matches (after the query or the layout changed).
     pub fn set_hits(&mut self, hits: Vec<Hit>) {
-        self.hits = hits;
+        self.hits = hits.into();
         self.current = None;
     }
 

@@ -6,7 +6,6 @@
 //! a row shows is `rows`'. This module decides what the reader sees of them.
 
 use super::{App, Effect, Overlay};
-use crate::resume::layout::layout;
 use crate::tui::geometry::content_size;
 use crate::tui::input::{KeyCode, KeyEvent};
 use crate::tui::rows::row_text;
@@ -93,9 +92,12 @@ impl App {
         let Some(query) = self.search.as_ref().map(|s| s.query().to_owned()) else { return };
         let query = if self.theme.ascii() { deunicode::deunicode(&query) } else { query };
         let width = usize::from(content_size(self.size).width);
+        let utf8 = !self.theme.ascii();
         let mut hits = Vec::new();
-        for (section, content) in self.outline().sections.iter().enumerate() {
-            for (row, laid) in layout(content, width).iter().enumerate() {
+        for section in 0..self.outline().sections.len() {
+            // The shared layout cache: typing a query lays nothing out again.
+            let Some(rows) = self.doc.rows(section, width, utf8) else { continue };
+            for (row, laid) in rows.iter().enumerate() {
                 let text = row_text(laid, &self.theme, width);
                 hits.extend(find_all(&text, &query).into_iter().map(|range| Hit { section, row, range }));
             }

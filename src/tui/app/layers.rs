@@ -7,6 +7,8 @@
 //! The boxes are drawn by `help` and `share` from values the view takes from the app;
 //! this module keeps only their state (which box, its scroll, the share URL's code).
 
+use std::sync::Arc;
+
 use super::{App, Effect, Overlay};
 use crate::tui::help::HelpFit;
 use crate::tui::input::{KeyCode, KeyEvent};
@@ -28,7 +30,7 @@ impl App {
         self.overlay = if self.overlay == overlay { Overlay::None } else { overlay };
         self.help_scroll = 0;
         if self.overlay == Overlay::Share && self.qr.is_none() && !self.theme.ascii() {
-            self.qr = self.share_url().map(|url| Qr::encode(&url));
+            self.qr = self.share_url().map(|url| Arc::new(Qr::encode(&url)));
         }
         Effect::Redraw
     }
@@ -62,7 +64,8 @@ impl App {
 
     /// Switches to linear mode (`ssh -t host plain`, or `p`).
     pub(crate) fn open_linear(&mut self) {
-        self.pager = Some(Pager::new(self.doc.outline_for(!self.theme.ascii()), self.size, self.section));
+        let pager = Pager::new(self.doc.outline_for(!self.theme.ascii()), self.size, self.section);
+        self.pager = Some(Arc::new(pager));
     }
 
     pub(crate) fn is_linear(&self) -> bool {
@@ -71,12 +74,12 @@ impl App {
 
     /// In linear mode, the text produced since the last call (`\n` line ends).
     pub(crate) fn take_linear_output(&mut self) -> Option<String> {
-        self.pager.as_mut().map(Pager::take_output)
+        self.pager.as_mut().map(|pager| Arc::make_mut(pager).take_output())
     }
 
     pub(super) fn on_pager_key(&mut self, key: &KeyEvent) -> Effect {
         let Some(pager) = self.pager.as_mut() else { return Effect::None };
-        match pager.on_key(key) {
+        match Arc::make_mut(pager).on_key(key) {
             Step::Printed => Effect::Redraw,
             Step::Nothing => Effect::None,
             Step::Quit => Effect::Quit,

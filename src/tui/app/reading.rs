@@ -131,7 +131,7 @@ impl App {
             self.scroll_to(row.map_or(0, |(row, _)| *row));
         }
         if let Some(pager) = self.pager.as_mut() {
-            pager.resize(self.doc.outline_for(!self.theme.ascii()), size);
+            Arc::make_mut(pager).resize(self.doc.outline_for(!self.theme.ascii()), size);
         }
         self.refit_help();
         self.refresh_hits();

@@ -54,9 +54,23 @@ fn hints(theme: &Theme, short: bool, rank: u8) -> (Vec<(String, String)>, usize)
     (shown, width - trailing)
 }
 
+/// The hints chosen for (room, ASCII) are kept per worker thread: they depend on
+/// nothing else, and frames ask for them again and again. At most one entry per
+/// width up to the largest terminal drawn (500 columns), in two character sets.
+type Chosen = std::rc::Rc<[(String, String)]>;
+
+thread_local! {
+    static CHOSEN: std::cell::RefCell<std::collections::HashMap<(usize, bool), Chosen>> =
+        std::cell::RefCell::default();
+}
+
 /// As many key hints as fit in `room` columns, the least important left out first,
 /// long labels preferred when they keep as many hints.
-fn hints_line(theme: &Theme, room: usize) -> Line<'static> {
+fn chosen_hints(theme: &Theme, room: usize) -> Chosen {
+    let key = (room.min(usize::from(crate::tui::geometry::MAX_SIZE.width)), theme.ascii());
+    if let Some(chosen) = CHOSEN.with(|cache| cache.borrow().get(&key).cloned()) {
+        return chosen;
+    }
     let fits = |short: bool| (1..=8).map(|rank| hints(theme, short, rank)).find(|(_, w)| *w <= room);
     let best = match (fits(false), fits(true)) {
         (Some(long), Some(short)) if short.0.len() > long.0.len() => short.0,
@@ -64,10 +78,17 @@ fn hints_line(theme: &Theme, room: usize) -> Line<'static> {
         (None, Some(short)) => short.0,
         (None, None) => Vec::new(),
     };
+    let chosen: Chosen = best.into();
+    CHOSEN.with(|cache| cache.borrow_mut().insert(key, chosen.clone()));
+    chosen
+}
+
+/// The chosen hints as a line in the theme's styles.
+fn hints_line<'a>(theme: &Theme, chosen: &'a [(String, String)]) -> Line<'a> {
     let mut spans = vec![Span::raw(" ")];
-    for (keys, action) in best {
-        spans.push(Span::styled(keys, theme.footer_key));
-        spans.push(Span::styled(action, theme.footer));
+    for (keys, action) in chosen {
+        spans.push(Span::styled(keys.as_str(), theme.footer_key));
+        spans.push(Span::styled(action.as_str(), theme.footer));
     }
     Line::from(spans)
 }
@@ -76,11 +97,10 @@ pub(super) fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = app.theme();
     let position = position_label(app);
     let room = usize::from(area.width).saturating_sub(position.width() + 3);
-    let line = match app.search() {
-        Some(search) => search_line(search, theme, room),
-        None => hints_line(theme, room),
+    match app.search() {
+        Some(search) => buf.set_line(area.x, area.y, &search_line(search, theme, room), area.width),
+        None => buf.set_line(area.x, area.y, &hints_line(theme, &chosen_hints(theme, room)), area.width),
     };
-    buf.set_line(area.x, area.y, &line, area.width);
     let x = area.right().saturating_sub(cols(position.width()) + 1);
     buf.set_string(x, area.y, position, theme.footer);
 }
@@ -128,7 +148,8 @@ mod tests {
     fn footer_hints_fit_and_keep_help_and_quit() {
         let theme = Theme::new(Profile::new(ColorDepth::None, Charset::Utf8));
         for room in [20, 30, 40, 60, 80, 120] {
-            let line = hints_line(&theme, room);
+            let chosen = chosen_hints(&theme, room);
+            let line = hints_line(&theme, &chosen);
             assert!(line.width() <= room + 2, "{room}: {line:?}");
             let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
             assert!(text.contains("? help") && text.contains("q quit"), "{room}: {text}");
