@@ -75,8 +75,21 @@ pub const V1_MAX: usize = 107;
 /// buffer, and the global connection cap bounds how many are read at once.
 pub const V2_MAX_PAYLOAD: usize = 2048;
 
+/// A stream whose next bytes can be looked at without taking them.
+pub trait Peek: AsyncRead + Unpin {
+    /// Copies bytes that are ready (at least one, waiting for one if needed) into
+    /// `buf` without consuming them; returns how many.
+    fn peek(&mut self, buf: &mut [u8]) -> impl Future<Output = std::io::Result<usize>> + Send;
+}
+
+impl Peek for tokio::net::TcpStream {
+    fn peek(&mut self, buf: &mut [u8]) -> impl Future<Output = std::io::Result<usize>> + Send {
+        tokio::net::TcpStream::peek(self, buf)
+    }
+}
+
 /// Reads one PROXY header from the start of `stream`, consuming exactly its bytes.
-pub async fn read_header<S: AsyncRead + Unpin>(stream: &mut S) -> Result<Header, HeaderError> {
+pub async fn read_header<S: Peek + Send>(stream: &mut S) -> Result<Header, HeaderError> {
     let mut header = vec![0u8; 1];
     stream.read_exact(&mut header).await?;
     // A client's version line (`SSH-…`) is refused at its first byte, not at the timeout.
@@ -119,9 +132,17 @@ async fn read_v2<S: AsyncRead + Unpin>(stream: &mut S, mut header: Vec<u8>) -> R
     })
 }
 
-/// The rest of a v1 line, a byte at a time: nothing past its CR LF may be consumed, and
-/// the line is short (at most [`V1_MAX`] bytes) and read once per connection.
-async fn read_v1<S: AsyncRead + Unpin>(stream: &mut S, mut header: Vec<u8>) -> Result<Header, HeaderError> {
+/// The rest of a v1 line (at most [`V1_MAX`] bytes), consuming nothing past its CR LF:
+/// found in one peek at what has arrived, then read in one go; only a line that
+/// arrives in pieces is read a byte at a time.
+async fn read_v1<S: Peek + Send>(stream: &mut S, mut header: Vec<u8>) -> Result<Header, HeaderError> {
+    let mut ahead = [0u8; V1_MAX];
+    let seen = stream.peek(&mut ahead[..V1_MAX - header.len()]).await?;
+    if let Some(end) = ahead[..seen].windows(2).position(|pair| pair == b"\r\n") {
+        let start = header.len();
+        header.resize(start + end + 2, 0);
+        stream.read_exact(&mut header[start..]).await?;
+    }
     while !header.ends_with(b"\r\n") {
         if header.len() >= V1_MAX {
             return Err(HeaderError::TooLong(V1_MAX));
@@ -145,13 +166,33 @@ async fn read_v1<S: AsyncRead + Unpin>(stream: &mut S, mut header: Vec<u8>) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tokio::io::AsyncWriteExt;
+
+    /// Bytes that have all arrived, as a stream that can be peeked at.
+    struct Arrived(std::io::Cursor<Vec<u8>>);
+
+    impl AsyncRead for Arrived {
+        fn poll_read(
+            mut self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+            buf: &mut tokio::io::ReadBuf<'_>,
+        ) -> std::task::Poll<std::io::Result<()>> {
+            std::pin::Pin::new(&mut self.0).poll_read(cx, buf)
+        }
+    }
+
+    impl Peek for Arrived {
+        async fn peek(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let at = usize::try_from(self.0.position()).unwrap();
+            let rest = &self.0.get_ref()[at..];
+            let n = rest.len().min(buf.len());
+            buf[..n].copy_from_slice(&rest[..n]);
+            Ok(n)
+        }
+    }
 
     /// Reads a header from `bytes` and returns it with what is left in the stream.
     async fn read(bytes: &[u8]) -> (Result<Header, HeaderError>, Vec<u8>) {
-        let (mut ours, mut theirs) = tokio::io::duplex(64 * 1024);
-        theirs.write_all(bytes).await.unwrap();
-        drop(theirs);
+        let mut ours = Arrived(std::io::Cursor::new(bytes.to_vec()));
         let header = read_header(&mut ours).await;
         let mut rest = Vec::new();
         ours.read_to_end(&mut rest).await.unwrap();
