@@ -53,6 +53,10 @@ pub struct TargetArgs {
     /// The server's process id: its CPU time and memory (VmRSS) are read from /proc.
     #[arg(long, global = true)]
     pub server_pid: Option<u32>,
+    /// Rounds of handshake cryptography timed for the floor every figure is compared
+    /// with (measured on the server's core as the run starts).
+    #[arg(long, default_value_t = crate::floor::ROUNDS, value_parser = parse_rounds, global = true)]
+    pub floor_rounds: usize,
     /// Key exchange the visitors offer.
     #[arg(long, value_enum, default_value = "curve25519", global = true)]
     pub kex: Kex,
@@ -173,6 +177,14 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         return Err(format!("`{text}` is outside 0s..24h"));
     }
     Ok(Duration::from_secs_f64(seconds))
+}
+
+/// A number of rounds, 1 to 100,000.
+fn parse_rounds(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(rounds) if (1..=100_000).contains(&rounds) => Ok(rounds),
+        _ => Err(format!("`{text}` is not a number of rounds in 1..=100000")),
+    }
 }
 
 /// A positive rate, at most 100,000 per second.

@@ -63,7 +63,7 @@ pub async fn run(target: &Target, plan: &Plan) -> anyhow::Result<Report> {
     report.usage(&usage, 0);
     if let Some(cpu) = usage.server_cpu {
         let per_key = 1000.0 * cpu.as_secs_f64() / sizes.len().max(1) as f64;
-        report.value("server_cpu_per_key_ms", "server CPU per keystroke", round3(per_key), "ms");
+        report.time("server_cpu_per_key", "server CPU per keystroke", per_key);
     }
     if plan.burst > 0 {
         burst(&mut visitor, target, plan, &mut report).await?;

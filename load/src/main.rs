@@ -7,6 +7,7 @@
 mod args;
 mod burst;
 mod flood;
+mod floor;
 mod hold;
 mod keys;
 mod latency;

@@ -24,10 +24,13 @@ pub fn own_cpu() -> Duration {
     timeval(usage.ru_utime) + timeval(usage.ru_stime)
 }
 
-/// CPU time (user + system, all threads, living and exited) of process `pid`: from its
-/// CPU-time clock in nanoseconds, or else from `/proc/PID/stat` in clock ticks (10 ms).
+/// CPU time (user + system, all threads, living and exited) of process `pid`, from its
+/// CPU-time clock in nanoseconds (else `/proc/PID/stat` in clock ticks of 10 ms), plus
+/// that of its children it has reaped: a server that forks per connection (OpenSSH's
+/// sshd) is measured whole.
 pub fn process_cpu(pid: u32) -> io::Result<Duration> {
-    cpu_clock(pid).or_else(|_| stat_cpu(pid))
+    let own = cpu_clock(pid).or_else(|_| stat_cpu(pid, parse_stat_ticks))?;
+    Ok(own + stat_cpu(pid, parse_stat_children).unwrap_or_default())
 }
 
 /// The process's CPU-time clock (`clock_getcpuclockid`), read with nanosecond resolution.
@@ -50,9 +53,10 @@ fn cpu_clock(pid: u32) -> io::Result<Duration> {
     Ok(Duration::from_secs(secs) + Duration::from_nanos(u64::try_from(time.tv_nsec).unwrap_or(0)))
 }
 
-fn stat_cpu(pid: u32) -> io::Result<Duration> {
+/// The clock ticks `fields` picks from `/proc/PID/stat`, as time.
+fn stat_cpu(pid: u32, fields: fn(&str) -> Option<u64>) -> io::Result<Duration> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
-    let ticks = parse_stat_ticks(&stat).ok_or_else(|| bad_data(format!("/proc/{pid}/stat")))?;
+    let ticks = fields(&stat).ok_or_else(|| bad_data(format!("/proc/{pid}/stat")))?;
     // SAFETY: sysconf has no preconditions.
     let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
     let per_second = u64::try_from(per_second).ok().filter(|&t| t > 0).unwrap_or(100);
@@ -77,6 +81,15 @@ fn parse_stat_ticks(stat: &str) -> Option<u64> {
     let utime: u64 = fields.next()?.parse().ok()?;
     let stime: u64 = fields.next()?.parse().ok()?;
     Some(utime + stime)
+}
+
+/// cutime + cstime (fields 16 and 17): reaped children's CPU time.
+fn parse_stat_children(stat: &str) -> Option<u64> {
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let mut fields = rest.split_whitespace().skip(13);
+    let cutime: u64 = fields.next()?.parse().ok()?;
+    let cstime: u64 = fields.next()?.parse().ok()?;
+    Some(cutime + cstime)
 }
 
 /// The `VmRSS:   1234 kB` line of `/proc/PID/status`.
@@ -148,6 +161,9 @@ mod tests {
     fn stat_ticks_skip_a_command_name_with_spaces() {
         let stat = "4242 (ssh resume) S 1 4242 4242 0 -1 4194560 900 0 0 0 37 5 0 0 20 0 3 0 100 0 0";
         assert_eq!(parse_stat_ticks(stat), Some(42));
+        assert_eq!(parse_stat_children(stat), Some(0));
+        let reaped = "4242 (sshd) S 1 4242 4242 0 -1 4194560 900 0 0 0 37 5 120 30 20 0 3 0 100 0 0";
+        assert_eq!(parse_stat_children(reaped), Some(150));
         assert_eq!(parse_stat_ticks("garbage"), None);
     }
 
@@ -162,7 +178,7 @@ mod tests {
     fn this_process_can_be_measured() {
         let pid = std::process::id();
         assert!(rss_kib(pid).unwrap() > 0);
-        let (clock, stat) = (cpu_clock(pid).unwrap(), stat_cpu(pid).unwrap());
+        let (clock, stat) = (cpu_clock(pid).unwrap(), stat_cpu(pid, parse_stat_ticks).unwrap());
         assert!(clock + Duration::from_millis(50) >= stat, "{clock:?} vs {stat:?}");
         let probe = Probe::start(Some(pid));
         let usage = probe.finish();

@@ -83,6 +83,8 @@ impl Failures {
 /// One run's figures, in the order they were added.
 pub struct Report {
     title: String,
+    /// The handshake-crypto floor, in milliseconds: times are also given as multiples.
+    floor_ms: f64,
     latencies: Vec<(String, Latencies)>,
     values: Vec<(String, String)>,
     json: Map<String, Value>,
@@ -106,12 +108,40 @@ impl Report {
         json.insert("rows".into(), json!(target.rows));
         let unix = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
         json.insert("unix_time".into(), json!(unix.as_secs()));
-        Self { title, latencies: Vec::new(), values: Vec::new(), json }
+        json.insert("floor_ms".into(), json!(round4(target.floor.ms)));
+        json.insert("floor_cpu".into(), json!(target.floor.cpu));
+        let floor_ms = target.floor.ms;
+        let mut report = Self { title, floor_ms, latencies: Vec::new(), values: Vec::new(), json };
+        let pinned = target.floor.cpu.map_or("not pinned".to_owned(), |cpu| format!("on core {cpu}"));
+        report.values.push(("handshake-crypto floor".into(), format!("{} ms ({pinned})", round4(floor_ms))));
+        report
     }
 
-    /// A latency distribution: a row of the table, an object in the JSON (`KEY_ms`).
+    /// `ms` as a multiple of the floor, to one decimal.
+    pub fn floors(&self, ms: f64) -> f64 {
+        if self.floor_ms > 0.0 { round1(ms / self.floor_ms) } else { 0.0 }
+    }
+
+    /// A time in milliseconds: a row of the table with its multiple of the floor, and
+    /// `KEY_ms` and `KEY_floors` in the JSON.
+    pub fn time(&mut self, key: &str, label: &str, ms: f64) {
+        let floors = self.floors(ms);
+        self.values.push((label.to_owned(), format!("{} ms = {floors} × floor", round3(ms))));
+        self.json.insert(format!("{key}_ms"), json!(round3(ms)));
+        self.json.insert(format!("{key}_floors"), json!(floors));
+    }
+
+    /// A latency distribution: a row of the table, and in the JSON an object in
+    /// milliseconds (`KEY_ms`) and one in multiples of the floor (`KEY_floors`).
     pub fn latency(&mut self, key: &str, label: &str, latencies: &Latencies) {
-        self.json.insert(format!("{key}_ms"), Value::Object(latencies.summary()));
+        let summary = latencies.summary();
+        let floors: Map<String, Value> = summary
+            .iter()
+            .filter(|(name, _)| name.as_str() != "count")
+            .filter_map(|(name, ms)| Some((name.clone(), json!(self.floors(ms.as_f64()?)))))
+            .collect();
+        self.json.insert(format!("{key}_ms"), Value::Object(summary));
+        self.json.insert(format!("{key}_floors"), Value::Object(floors));
         self.latencies.push((label.to_owned(), latencies.clone()));
     }
 
@@ -164,12 +194,8 @@ impl Report {
                 "% of a core",
             );
             if per > 0 {
-                self.value(
-                    "server_cpu_per_visit_ms",
-                    "server CPU per visit",
-                    round3(1000.0 * cpu / per as f64),
-                    "ms",
-                );
+                self.time("server_cpu_per_visit", "server CPU per visit", 1000.0 * cpu / per as f64);
+                self.time("client_cpu_per_visit", "load tool CPU per visit", 1000.0 * own / per as f64);
             }
         }
         if let Some(rss) = usage.server_rss_kib {
@@ -192,17 +218,19 @@ impl Report {
         let mut out = format!("{}\n", self.title);
         if !self.latencies.is_empty() {
             out += &format!(
-                "\n{:<34}{:>8}{:>10}{:>10}{:>10}{:>10}   (ms)\n",
-                "", "count", "p50", "p90", "p99", "max"
+                "\n{:<34}{:>8}{:>10}{:>10}{:>10}{:>10}{:>9}{:>9}   (ms; × floor)\n",
+                "", "count", "p50", "p90", "p99", "max", "p50×", "p99×"
             );
             for (label, lat) in &self.latencies {
                 let max = lat.0.max() as f64 / 1000.0;
                 out += &format!(
-                    "{label:<34}{:>8}{:>10.3}{:>10.3}{:>10.3}{max:>10.3}\n",
+                    "{label:<34}{:>8}{:>10.3}{:>10.3}{:>10.3}{max:>10.3}{:>9.1}{:>9.1}\n",
                     lat.count(),
                     lat.ms(0.5),
                     lat.ms(0.9),
-                    lat.ms(0.99)
+                    lat.ms(0.99),
+                    self.floors(lat.ms(0.5)),
+                    self.floors(lat.ms(0.99))
                 );
             }
         }
@@ -220,6 +248,10 @@ pub fn round1(value: f64) -> f64 {
 
 pub fn round3(value: f64) -> f64 {
     (value * 1000.0).round() / 1000.0
+}
+
+pub fn round4(value: f64) -> f64 {
+    (value * 10_000.0).round() / 10_000.0
 }
 
 #[cfg(test)]

@@ -35,6 +35,8 @@ pub struct Target {
     pub marker: String,
     pub timeout: Duration,
     pub server_pid: Option<u32>,
+    /// The handshake-crypto floor, measured on the server's core as the run starts.
+    pub floor: crate::floor::Floor,
     sources: Vec<IpAddr>,
     next_source: AtomicUsize,
     config: Arc<client::Config>,
@@ -55,6 +57,7 @@ impl Target {
             marker: args.marker.clone(),
             timeout: args.timeout,
             server_pid: args.server_pid,
+            floor: crate::floor::measure(args.server_pid, args.floor_rounds),
             sources: loopback_sources(addr, args.sources),
             next_source: AtomicUsize::new(0),
             config: Arc::new(client_config(args.kex)),

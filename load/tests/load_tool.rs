@@ -28,6 +28,7 @@ async fn load(server: &TestServer, args: &[&str]) -> Value {
     let addr = server.addr.to_string();
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_ssh-resume-load"));
     command.args(args).args(["--addr", &addr, "--json", "--timeout", "10s", "--server-pid", &pid]);
+    command.args(["--floor-rounds", "50"]);
     command.kill_on_drop(true);
     let output = tokio::time::timeout(LIVENESS * 3, command.output()).await.unwrap().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -60,6 +61,12 @@ async fn latency_reports_every_visit_the_server_served() {
     assert_eq!(report["mode"], "latency");
     assert_eq!((report["visits_ok"].as_u64(), report["failures"].as_u64()), (Some(5), Some(0)), "{report}");
     assert_ordered(&report["first_frame_ms"], 5);
+    // The floor is measured and every time is also given as its multiple.
+    let floor = report["floor_ms"].as_f64().unwrap();
+    assert!(floor > 0.0, "{report}");
+    let p50 = report["first_frame_ms"]["p50"].as_f64().unwrap();
+    let floors = report["first_frame_floors"]["p50"].as_f64().unwrap();
+    assert!((floors - p50 / floor).abs() <= 0.06 + 0.01 * floors, "{p50} ms is {floors} × {floor} ms");
     let first_frame = report["first_frame_ms"]["p50"].as_f64().unwrap();
     assert!(report["tcp_ms"]["p50"].as_f64().unwrap() <= first_frame);
     server.wait_until_no_connections().await;
