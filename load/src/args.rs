@@ -53,6 +53,9 @@ pub struct TargetArgs {
     /// The server's process id: its CPU time and memory (VmRSS) are read from /proc.
     #[arg(long, global = true)]
     pub server_pid: Option<u32>,
+    /// The user name visitors log in as (with the "none" method).
+    #[arg(long, default_value = "load", global = true)]
+    pub user: String,
     /// Rounds of handshake cryptography timed for the floor every figure is compared
     /// with (measured on the server's core as the run starts).
     #[arg(long, default_value_t = crate::floor::ROUNDS, value_parser = parse_rounds, global = true)]

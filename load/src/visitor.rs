@@ -35,6 +35,8 @@ pub struct Target {
     pub marker: String,
     pub timeout: Duration,
     pub server_pid: Option<u32>,
+    /// The user name visitors log in as.
+    pub user: String,
     /// The handshake-crypto floor, measured on the server's core as the run starts.
     pub floor: crate::floor::Floor,
     sources: Vec<IpAddr>,
@@ -57,6 +59,7 @@ impl Target {
             marker: args.marker.clone(),
             timeout: args.timeout,
             server_pid: args.server_pid,
+            user: args.user.clone(),
             floor: crate::floor::measure(args.server_pid, args.floor_rounds),
             sources: loopback_sources(addr, args.sources),
             next_source: AtomicUsize::new(0),
@@ -198,7 +201,7 @@ impl Visitor {
             within(deadline, "key exchange", client::connect_stream(target.config.clone(), socket, Client))
                 .await?;
         phases.kex = start.elapsed();
-        let auth = within(deadline, "auth", session.authenticate_none("load")).await?;
+        let auth = within(deadline, "auth", session.authenticate_none(target.user.as_str())).await?;
         if !auth.success() {
             return Err(VisitError::AuthRefused);
         }
