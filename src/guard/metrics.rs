@@ -20,7 +20,7 @@ type RouteStatus = [(&'static str, &'static str); 2];
 type Histograms = Family<Labels, Histogram, fn() -> Histogram>;
 
 /// Exec commands counted by name; anything else counts as `other`.
-pub const KNOWN_COMMANDS: [&str; 6] = ["shell", "text", "markdown", "json", "help", "section"];
+pub const KNOWN_COMMANDS: [&str; 7] = ["shell", "text", "markdown", "json", "help", "section", "message"];
 
 /// The web view's status codes, counted by number; any other counts as `other`.
 fn status_label(status: u16) -> &'static str {

@@ -8,7 +8,13 @@
 //! for timers and shutdown by dropping the future, then asks [`Interactive::farewell`]
 //! for the bytes that restore the visitor's terminal: cursor shown, main screen back,
 //! a one-line farewell.
+//!
+//! When the visitor sends the "Write to me" form ([`Effect::Send`]) the loop draws the
+//! form's "Sending…", asks the mailbox to store the draft (which answers within its
+//! time bound, so the visit never waits longer), hands the answer to the app and draws
+//! again; keys typed meanwhile wait in the input queue and are applied after it.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -20,7 +26,9 @@ use super::end::EndReason;
 use super::output::{Closed, Output, crlf};
 use super::terminal;
 use crate::escape;
+use crate::message::{Channel, Receipt, SendError};
 use crate::resume::Loaded;
+use crate::service::Service;
 use crate::tui::input::LONE_ESC_DELAY;
 use crate::tui::{App, Decoder, Effect, Event};
 
@@ -41,6 +49,13 @@ pub struct Inbox {
     pub size: watch::Receiver<Size>,
 }
 
+/// Where the view's messages go: the service's mailbox, and who sends them.
+pub struct Courier {
+    pub service: Arc<Service>,
+    /// The visitor's address (the PROXY header's where trusted), for the limits.
+    pub source: IpAddr,
+}
+
 /// One visitor's interactive view.
 pub struct Interactive {
     app: App,
@@ -50,6 +65,7 @@ pub struct Interactive {
     resume: watch::Receiver<Arc<Loaded>>,
     views: SectionViews,
     first_frame_sent: bool,
+    courier: Option<Courier>,
 }
 
 impl Interactive {
@@ -57,7 +73,21 @@ impl Interactive {
     pub fn new(app: App, mut resume: watch::Receiver<Arc<Loaded>>) -> Self {
         resume.mark_unchanged();
         let (decoder, events, views) = (Decoder::new(), Vec::new(), SectionViews::default());
-        Self { app, decoder, events, resume, views, first_frame_sent: false }
+        Self { app, decoder, events, resume, views, first_frame_sent: false, courier: None }
+    }
+
+    /// Lets the view's form send messages through `courier`.
+    pub fn with_courier(mut self, courier: Courier) -> Self {
+        self.courier = Some(courier);
+        self
+    }
+
+    /// Stores the form's draft through the mailbox (within its time bound).
+    async fn send_draft(&self) -> Result<Receipt, SendError> {
+        let (Some(courier), Some(draft)) = (&self.courier, self.app.draft()) else {
+            return Err(SendError::Disabled);
+        };
+        courier.service.send_message(&draft, courier.source, Channel::View).await
     }
 
     /// Distinct sections the visitor has seen.
@@ -87,6 +117,7 @@ impl Interactive {
     async fn event_loop(&mut self, out: &Output<'_>, inbox: &mut Inbox) -> Result<EndReason, Closed> {
         // What the visitor's screen shows, while it differs from `app`; `None` for blank.
         let mut shown: Option<Box<App>> = None;
+        let mut sending = false;
         loop {
             // A visitor who stops reading holds the next frame back (and, later, this
             // send); the supervisor can still end the visit meanwhile.
@@ -99,8 +130,16 @@ impl Interactive {
                 out.metrics().first_frame.observe(out.traffic().age().as_secs_f64());
             }
             self.views.note(&self.app, out);
+            if std::mem::take(&mut sending) {
+                let before = Box::new(self.app.clone());
+                let outcome = self.send_draft().await;
+                self.app.message_outcome(outcome);
+                shown = Some(before);
+                continue;
+            }
             match self.next_change(inbox).await {
                 Change::Redraw { before } => shown = Some(before),
+                Change::Send { before } => (shown, sending) = (Some(before), true),
                 Change::Quit => return Ok(EndReason::Quit),
                 Change::Closed => return Ok(EndReason::ClientClosed),
             }
@@ -109,6 +148,9 @@ impl Interactive {
 
     /// Waits for events until one changes what the visitor sees.
     async fn next_change(&mut self, inbox: &mut Inbox) -> Change {
+        if let Some(change) = self.apply_queued() {
+            return change;
+        }
         loop {
             tokio::select! {
                 chunk = inbox.input.recv() => match chunk {
@@ -132,12 +174,23 @@ impl Interactive {
             while let Ok(bytes) = inbox.input.try_recv() {
                 self.decoder.feed(&bytes, &mut self.events);
             }
-            let before = Box::new(self.app.clone());
-            match apply(&mut self.app, &mut self.events) {
-                Effect::Quit => return Change::Quit,
-                Effect::Redraw => return Change::Redraw { before },
-                Effect::None => {}
+            if let Some(change) = self.apply_queued() {
+                return change;
             }
+        }
+    }
+
+    /// Applies the queued events; the change, if they made one.
+    fn apply_queued(&mut self) -> Option<Change> {
+        if self.events.is_empty() {
+            return None;
+        }
+        let before = Box::new(self.app.clone());
+        match apply(&mut self.app, &mut self.events) {
+            Effect::Quit => Some(Change::Quit),
+            Effect::Redraw => Some(Change::Redraw { before }),
+            Effect::Send => Some(Change::Send { before }),
+            Effect::None => None,
         }
     }
 }
@@ -146,6 +199,10 @@ impl Interactive {
 enum Change {
     /// The screen must change from what `before` shows.
     Redraw {
+        before: Box<App>,
+    },
+    /// Redraw ("Sending…"), then store the form's draft.
+    Send {
         before: Box<App>,
     },
     Quit,
@@ -196,16 +253,25 @@ fn frame(shown: Option<&App>, app: &mut App) -> Vec<u8> {
     }
 }
 
-/// Applies every queued event; says whether to redraw or quit.
+/// Applies the queued events up to a quit or a send (the rest stay queued for after
+/// the send); says whether to redraw, quit or send.
 fn apply(app: &mut App, events: &mut Vec<Event>) -> Effect {
     let mut effect = Effect::None;
-    for event in events.drain(..) {
-        match app.handle(&event) {
-            Effect::Quit => return Effect::Quit,
+    for index in 0..events.len() {
+        match app.handle(&events[index]) {
+            Effect::Quit => {
+                events.clear();
+                return Effect::Quit;
+            }
+            Effect::Send => {
+                events.drain(..=index);
+                return Effect::Send;
+            }
             Effect::Redraw => effect = Effect::Redraw,
             Effect::None => {}
         }
     }
+    events.clear();
     effect
 }
 

@@ -37,6 +37,18 @@ const KEYS: [(&str, &str); 13] = [
     ("q Ctrl-C Ctrl-D", "quit"),
 ];
 
+/// The key that opens the "Write to me" form, listed when the server takes messages.
+const WRITE_KEY: (&str, &str) = ("m", "write to me (the owner)");
+
+/// The keys listed: all of [`KEYS`], with `m` after `p` when messages are on.
+fn keys(messages: bool) -> Vec<(&'static str, &'static str)> {
+    let mut keys = KEYS.to_vec();
+    if messages {
+        keys.insert(10, WRITE_KEY);
+    }
+    keys
+}
+
 /// Which of the theme's styles a piece of help text takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Look {
@@ -57,10 +69,11 @@ pub(crate) struct HelpFit {
 }
 
 impl HelpFit {
-    /// The fit on a terminal of `size` showing `charset`, for `ssh_command`.
-    pub(crate) fn new(size: Size, charset: Charset, ssh_command: &str) -> Self {
+    /// The fit on a terminal of `size` showing `charset`, for `ssh_command`, listing `m`
+    /// when `messages` are on.
+    pub(crate) fn new(size: Size, charset: Charset, ssh_command: &str, messages: bool) -> Self {
         let area = Rect::new(0, 0, size.width, size.height);
-        place(&text(charset, ssh_command, inner_width(area)), area).1
+        place(&text(charset, ssh_command, inner_width(area), messages), area).1
     }
 
     /// Whether the box is too short for its text, so scroll keys move it.
@@ -75,12 +88,14 @@ pub(crate) struct HelpBox<'a> {
     pub(crate) ssh_command: &'a str,
     /// First line shown; clamped to what the box can scroll.
     pub(crate) scroll: usize,
+    /// Whether `m` (write to me) is listed.
+    pub(crate) messages: bool,
 }
 
 impl Widget for HelpBox<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let theme = self.theme;
-        let text = text(theme.profile.charset, self.ssh_command, inner_width(area));
+        let text = text(theme.profile.charset, self.ssh_command, inner_width(area), self.messages);
         let (popup, fit) = place(&text, area);
         let scroll = self.scroll.min(fit.max_scroll);
         let more = match (scroll > 0, scroll < fit.max_scroll) {
@@ -116,12 +131,13 @@ fn place(text: &[TextLine], area: Rect) -> (Rect, HelpFit) {
 }
 
 /// The help text's lines for a box whose inside is `inner` columns wide.
-fn text(charset: Charset, ssh_command: &str, inner: usize) -> Vec<TextLine> {
-    let action_width = KEYS.iter().map(|(_, a)| a.width()).max().unwrap_or(0);
-    let key_column = KEYS.iter().map(|(k, _)| shown(charset, k).width()).max().unwrap_or(0) + 1;
+fn text(charset: Charset, ssh_command: &str, inner: usize, messages: bool) -> Vec<TextLine> {
+    let listed = keys(messages);
+    let action_width = listed.iter().map(|(_, a)| a.width()).max().unwrap_or(0);
+    let key_column = listed.iter().map(|(k, _)| shown(charset, k).width()).max().unwrap_or(0) + 1;
     let two_columns = inner >= 1 + key_column + action_width;
-    let mut lines = Vec::with_capacity(KEYS.len() * 2 + 2);
-    for (keys, action) in KEYS {
+    let mut lines = Vec::with_capacity(listed.len() * 2 + 2);
+    for (keys, action) in listed {
         let (keys, action) = (shown(charset, keys), shown(charset, action));
         if two_columns {
             lines.push(vec![(Look::Key, format!(" {keys:<key_column$}")), (Look::Plain, action)]);
@@ -168,7 +184,7 @@ mod tests {
         let theme = Theme::new(Profile::new(ColorDepth::None, charset));
         let area = Rect::new(0, 0, size.width, size.height);
         let mut buf = Buffer::empty(area);
-        HelpBox { theme: &theme, ssh_command: SSH, scroll }.render(area, &mut buf);
+        HelpBox { theme: &theme, ssh_command: SSH, scroll, messages: true }.render(area, &mut buf);
         buf.content.iter().map(|cell| cell.symbol()).collect()
     }
 
@@ -177,7 +193,7 @@ mod tests {
         for (width, height) in [(30, 10), (40, 20), (80, 24), (120, 40), (200, 60)] {
             for charset in [Charset::Utf8, Charset::Ascii] {
                 let size = Size::new(width, height);
-                let fit = HelpFit::new(size, charset, SSH);
+                let fit = HelpFit::new(size, charset, SSH, true);
                 assert_eq!(fit.scrolls(), fit.max_scroll > 0);
                 assert!(drawn(size, charset, fit.max_scroll).contains(SSH), "{size:?} {charset:?}");
                 if fit.scrolls() {
@@ -191,10 +207,12 @@ mod tests {
 
     #[test]
     fn the_fit_depends_on_size_and_command() {
-        let small = HelpFit::new(Size::new(30, 10), Charset::Utf8, SSH);
+        let small = HelpFit::new(Size::new(30, 10), Charset::Utf8, SSH, false);
         assert!(small.scrolls() && small.visible == 8);
-        assert!(!HelpFit::new(Size::new(200, 60), Charset::Utf8, SSH).scrolls());
+        assert!(!HelpFit::new(Size::new(200, 60), Charset::Utf8, SSH, false).scrolls());
         let long = format!("{SSH} {}", "x".repeat(200));
-        assert!(HelpFit::new(Size::new(30, 10), Charset::Utf8, &long).max_scroll > small.max_scroll);
+        assert!(HelpFit::new(Size::new(30, 10), Charset::Utf8, &long, false).max_scroll > small.max_scroll);
+        let writing = HelpFit::new(Size::new(30, 10), Charset::Utf8, SSH, true);
+        assert!(writing.max_scroll > small.max_scroll, "m adds a line");
     }
 }

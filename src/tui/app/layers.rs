@@ -36,7 +36,7 @@ impl App {
     /// Fits the help box to the current size, charset and command again, once per
     /// change rather than on every key.
     pub(super) fn refit_help(&mut self) {
-        self.help_fit = HelpFit::new(self.size, self.theme.profile.charset, &self.ssh_command);
+        self.help_fit = HelpFit::new(self.size, self.theme.profile.charset, &self.ssh_command, self.messages);
         self.help_scroll = self.help_scroll.min(self.help_fit.max_scroll);
     }
 
@@ -149,7 +149,7 @@ mod tests {
 
     #[test]
     fn the_help_fit_is_kept_for_the_size_and_command() {
-        let fit = |size, command: &str| HelpFit::new(size, Charset::Utf8, command);
+        let fit = |size, command: &str| HelpFit::new(size, Charset::Utf8, command, false);
         let mut app = app(30, 10);
         assert_eq!(app.help_fit(), fit(Size::new(30, 10), "ssh HOST"));
         app = app.with_ssh_command("ssh -p 2222 a-rather-long-host-name.example.org".to_owned());

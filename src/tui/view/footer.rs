@@ -23,15 +23,19 @@ struct Hint {
     keys_alone_when_short: bool,
 }
 
-const HINTS: [Hint; 7] = [
-    Hint { keys: "←/→", ascii_keys: "<-/->", action: "sections", rank: 5, keys_alone_when_short: true },
-    Hint { keys: "↑/↓", ascii_keys: "up/down", action: "scroll", rank: 4, keys_alone_when_short: true },
+const HINTS: [Hint; 8] = [
+    Hint { keys: "←/→", ascii_keys: "<-/->", action: "sections", rank: 6, keys_alone_when_short: true },
+    Hint { keys: "↑/↓", ascii_keys: "up/down", action: "scroll", rank: 5, keys_alone_when_short: true },
     Hint { keys: "/", ascii_keys: "/", action: "find", rank: 2, keys_alone_when_short: false },
     Hint { keys: "s", ascii_keys: "s", action: "share", rank: 3, keys_alone_when_short: false },
+    Hint { keys: "m", ascii_keys: "m", action: "write", rank: WRITE_RANK, keys_alone_when_short: false },
     Hint { keys: "p", ascii_keys: "p", action: "plain", rank: 1, keys_alone_when_short: false },
-    Hint { keys: "?", ascii_keys: "?", action: "help", rank: 6, keys_alone_when_short: false },
-    Hint { keys: "q", ascii_keys: "q", action: "quit", rank: 7, keys_alone_when_short: false },
+    Hint { keys: "?", ascii_keys: "?", action: "help", rank: 7, keys_alone_when_short: false },
+    Hint { keys: "q", ascii_keys: "q", action: "quit", rank: 8, keys_alone_when_short: false },
 ];
+
+/// The rank of `m write`, shown only when the server takes messages.
+const WRITE_RANK: u8 = 4;
 
 impl Hint {
     /// (keys, label) as shown, in the long or the short form.
@@ -45,10 +49,10 @@ impl Hint {
     }
 }
 
-/// The hints of at least `rank` in one form, and their width.
-fn hints(theme: &Theme, short: bool, rank: u8) -> (Vec<(String, String)>, usize) {
-    let shown: Vec<(String, String)> =
-        HINTS.iter().filter(|h| h.rank >= rank).map(|h| h.shown(theme, short)).collect();
+/// The hints of at least `rank` in one form (`m` only with `messages`), and their width.
+fn hints(theme: &Theme, short: bool, rank: u8, messages: bool) -> (Vec<(String, String)>, usize) {
+    let listed = |h: &&Hint| h.rank >= rank && (messages || h.rank != WRITE_RANK);
+    let shown: Vec<(String, String)> = HINTS.iter().filter(listed).map(|h| h.shown(theme, short)).collect();
     let width = 1 + shown.iter().map(|(k, a)| k.width() + a.width()).sum::<usize>();
     let trailing = shown.last().map_or(0, |(_, a)| a.len() - a.trim_end().len());
     (shown, width - trailing)
@@ -56,8 +60,9 @@ fn hints(theme: &Theme, short: bool, rank: u8) -> (Vec<(String, String)>, usize)
 
 /// As many key hints as fit in `room` columns, the least important left out first,
 /// long labels preferred when they keep as many hints.
-fn hints_line(theme: &Theme, room: usize) -> Line<'static> {
-    let fits = |short: bool| (1..=8).map(|rank| hints(theme, short, rank)).find(|(_, w)| *w <= room);
+fn hints_line(theme: &Theme, room: usize, messages: bool) -> Line<'static> {
+    let fits =
+        |short: bool| (1..=9).map(|rank| hints(theme, short, rank, messages)).find(|(_, w)| *w <= room);
     let best = match (fits(false), fits(true)) {
         (Some(long), Some(short)) if short.0.len() > long.0.len() => short.0,
         (Some(long), _) => long.0,
@@ -77,12 +82,21 @@ pub(super) fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     let position = position_label(app);
     let room = usize::from(area.width).saturating_sub(position.width() + 3);
     let line = match app.search() {
+        _ if app.form().is_some() => form_keys_line(theme),
         Some(search) => search_line(search, theme, room),
-        None => hints_line(theme, room),
+        None => hints_line(theme, room, app.messages()),
     };
     buf.set_line(area.x, area.y, &line, area.width);
     let x = area.right().saturating_sub(cols(position.width()) + 1);
     buf.set_string(x, area.y, position, theme.footer);
+}
+
+/// While the form is open: its keys.
+fn form_keys_line(theme: &Theme) -> Line<'static> {
+    let spans = [("Tab", " next  "), ("Ctrl-S", " send  "), ("Esc", " close")]
+        .into_iter()
+        .flat_map(|(keys, action)| [Span::styled(keys, theme.footer_key), Span::styled(action, theme.footer)]);
+    Line::from(std::iter::once(Span::raw(" ")).chain(spans).collect::<Vec<_>>())
 }
 
 /// The query being typed (with a cursor) or the confirmed one with its hit count.
@@ -128,10 +142,13 @@ mod tests {
     fn footer_hints_fit_and_keep_help_and_quit() {
         let theme = Theme::new(Profile::new(ColorDepth::None, Charset::Utf8));
         for room in [20, 30, 40, 60, 80, 120] {
-            let line = hints_line(&theme, room);
-            assert!(line.width() <= room + 2, "{room}: {line:?}");
-            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-            assert!(text.contains("? help") && text.contains("q quit"), "{room}: {text}");
+            for messages in [false, true] {
+                let line = hints_line(&theme, room, messages);
+                assert!(line.width() <= room + 2, "{room}: {line:?}");
+                let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+                assert!(text.contains("? help") && text.contains("q quit"), "{room}: {text}");
+                assert_eq!(text.contains("m write"), messages && room >= 60, "{room}: {text}");
+            }
         }
     }
 }
