@@ -13,7 +13,7 @@
 //! channel and the size in characters.
 
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use tracing::{info, warn};
@@ -51,7 +51,8 @@ pub struct Mailbox {
     store: Arc<dyn Store>,
     settings: MailboxSettings,
     gate: Mutex<MessageGate>,
-    notifier: Option<Notifier>,
+    /// Set once at start when the owner asked for a webhook.
+    notifier: OnceLock<Notifier>,
 }
 
 impl std::fmt::Debug for Mailbox {
@@ -61,9 +62,15 @@ impl std::fmt::Debug for Mailbox {
 }
 
 impl Mailbox {
-    pub fn new(store: Arc<dyn Store>, settings: MailboxSettings, notifier: Option<Notifier>) -> Self {
+    pub fn new(store: Arc<dyn Store>, settings: MailboxSettings) -> Self {
         let gate = Mutex::new(MessageGate::new(settings.rates));
-        Self { store, settings, gate, notifier }
+        Self { store, settings, gate, notifier: OnceLock::new() }
+    }
+
+    /// Tells the owner about each stored message through `notifier` (set once; a
+    /// second call is ignored).
+    pub fn notify_with(&self, notifier: Notifier) {
+        let _ = self.notifier.set(notifier);
     }
 
     /// The store, for the owner's commands and tests.
@@ -128,7 +135,7 @@ impl Mailbox {
         match self.insert(new.clone()).await {
             Ok(id) => {
                 self.gate().stored(text_key, id, day);
-                if let Some(notifier) = &self.notifier {
+                if let Some(notifier) = self.notifier.get() {
                     notifier.notify(id, &new);
                 }
                 Ok((Receipt { id }, chars, true))

@@ -15,6 +15,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
+use crate::guard::metrics::Metrics;
 use crate::store::NewMessage;
 
 /// Notifications waiting to be posted; beyond it they are dropped and counted.
@@ -67,6 +68,17 @@ pub struct NotifyCounters {
     pub sent: Counter,
     pub failed: Counter,
     pub dropped: Counter,
+}
+
+impl NotifyCounters {
+    /// The counters the metrics registry exposes.
+    pub fn of(metrics: &Metrics) -> Self {
+        Self {
+            sent: metrics.notifications_sent.clone(),
+            failed: metrics.notifications_failed.clone(),
+            dropped: metrics.notifications_dropped.clone(),
+        }
+    }
 }
 
 /// One notification: what the owner is told.
