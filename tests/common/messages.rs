@@ -42,8 +42,11 @@ pub async fn server_with(keys: &Path, store: Arc<dyn Store>, mailbox: MailboxSet
 pub async fn exec_from(addr: SocketAddr, source: IpAddr, command: &str, stdin: &[u8]) -> Visitor {
     let mut visitor = Visitor::connect_from(addr, source, Visit::no_pty(Some(command))).await;
     for chunk in stdin.chunks(16 * 1024) {
-        if visitor.channel.data(chunk).await.is_err() {
-            break; // the server stopped reading: the message was too long
+        // The server stops reading a message that is too long and answers at once; its
+        // window then stays shut, so a send that waits is the end of stdin.
+        let sent = tokio::time::timeout(Duration::from_secs(1), visitor.channel.data(chunk)).await;
+        if !matches!(sent, Ok(Ok(()))) {
+            break;
         }
     }
     let _ = visitor.channel.eof().await;
