@@ -21,15 +21,15 @@ use crate::config::{self, FileValues};
 use crate::guard::cidr::Cidr;
 use crate::guard::limits::{Limits, Rate};
 use crate::guard::message_limits::MessageRates;
+use crate::guard::privacy::PeerLogging;
 use crate::inbox;
 use crate::mailbox::{Mailbox, MailboxSettings};
-use crate::notify::{NotifyCounters, NotifyFormat, NotifySettings, Notifier};
-use crate::store::{self, Location, Which};
-use crate::guard::privacy::PeerLogging;
+use crate::notify::{Notifier, NotifyCounters, NotifyFormat, NotifySettings};
 use crate::resume::export::Format;
 use crate::resume::{LoadError, Loaded};
 use crate::server::proxy::ProxyProtocol;
 use crate::server::{self, Settings, keys};
+use crate::store::{self, Location, Which};
 use crate::web::{self, WebSettings, forwarded};
 
 /// Serve a résumé over SSH.
@@ -609,7 +609,10 @@ async fn open_mailbox(args: &MessageArgs) -> Result<Option<Arc<Mailbox>>> {
         Ok(Err(err)) => {
             tracing::warn!(error = %err, "the message store is not usable yet; messages fail until it is")
         }
-        Err(_) => tracing::warn!(store = store.describe(), "the message store did not answer; messages fail until it does"),
+        Err(_) => tracing::warn!(
+            store = store.describe(),
+            "the message store did not answer; messages fail until it does"
+        ),
     }
     Ok(Some(Arc::new(Mailbox::new(store, args.mailbox_settings()))))
 }

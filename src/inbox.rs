@@ -92,7 +92,10 @@ fn table(messages: &[Stored]) -> String {
     if messages.is_empty() {
         return "no messages\n".to_owned();
     }
-    let mut out = format!("{:>5}  {:<16}  {:<20}  {:<28}  {:<6}  {}\n", "ID", "RECEIVED", "NAME", "REPLY TO", "STATE", "FIRST LINE");
+    let mut out = format!(
+        "{:>5}  {:<16}  {:<20}  {:<28}  {:<6}  {}\n",
+        "ID", "RECEIVED", "NAME", "REPLY TO", "STATE", "FIRST LINE"
+    );
     for message in messages {
         let name = clean(message.name.as_deref().unwrap_or("-"), false);
         let _ = writeln!(
@@ -161,7 +164,7 @@ mod tests {
     #[test]
     fn nothing_printed_can_carry_an_escape_sequence() {
         let message = stored("\u{1b}[2J\u{9b}31mhi\nthere\u{2067}");
-        for out in [table(&[message.clone()]), shown(&message), json_lines(&[message])] {
+        for out in [table(std::slice::from_ref(&message)), shown(&message), json_lines(&[message])] {
             assert!(!out.contains('\u{1b}') && !out.contains('\u{9b}') && !out.contains('\u{7}'), "{out:?}");
             assert!(!out.contains('\u{202E}') && !out.contains('\u{2067}'), "{out:?}");
         }

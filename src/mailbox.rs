@@ -57,7 +57,10 @@ pub struct Mailbox {
 
 impl std::fmt::Debug for Mailbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Mailbox").field("store", &self.store.describe()).field("settings", &self.settings).finish()
+        f.debug_struct("Mailbox")
+            .field("store", &self.store.describe())
+            .field("settings", &self.settings)
+            .finish()
     }
 }
 
@@ -102,7 +105,13 @@ impl Mailbox {
             Ok((receipt, chars, fresh)) => {
                 metrics.message_stored(channel.as_str());
                 metrics.message_store.observe(started.elapsed().as_secs_f64());
-                info!(id = receipt.id, chars, channel = channel.as_str(), duplicate = !fresh, "message stored");
+                info!(
+                    id = receipt.id,
+                    chars,
+                    channel = channel.as_str(),
+                    duplicate = !fresh,
+                    "message stored"
+                );
             }
             Err(err) => {
                 metrics.message_refused(err.reason());
@@ -155,7 +164,10 @@ impl Mailbox {
         match tokio::time::timeout(timeout, self.store.insert(new, limits)).await {
             Ok(Ok(id)) => Ok(id),
             Ok(Err(StoreError::Full { max })) => {
-                warn!(max, "the inbox is full: a message was refused; read and delete some with `ssh-resume inbox`");
+                warn!(
+                    max,
+                    "the inbox is full: a message was refused; read and delete some with `ssh-resume inbox`"
+                );
                 Err(SendError::InboxFull)
             }
             Ok(Err(err)) => {

@@ -128,7 +128,8 @@ pub fn multi_line(text: &str) -> String {
 
 /// A one-line field: like [`multi_line`], with line ends and tabs as spaces, trimmed.
 pub fn one_line(text: &str) -> String {
-    let spaced: String = text.chars().map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c }).collect();
+    let spaced: String =
+        text.chars().map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c }).collect();
     multi_line(&spaced).trim().to_owned()
 }
 
@@ -172,7 +173,9 @@ impl SendError {
             SendError::RateLimited { per_address: false } => {
                 "too many messages right now — nothing was stored; please try again in an hour".to_owned()
             }
-            SendError::InboxFull => "the inbox is full — nothing was stored; please try again later".to_owned(),
+            SendError::InboxFull => {
+                "the inbox is full — nothing was stored; please try again later".to_owned()
+            }
             SendError::Unavailable => UNAVAILABLE_LINE.to_owned(),
             SendError::Disabled => "this server takes no messages".to_owned(),
         }

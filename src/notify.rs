@@ -169,18 +169,26 @@ async fn deliver(client: &reqwest::Client, settings: &NotifySettings, notice: &N
             backoff = (backoff * 2).min(settings.max_backoff);
         }
     }
-    warn!(id = notice.id, attempts = settings.attempts, "gave up on a notification; the message is in the store");
+    warn!(
+        id = notice.id,
+        attempts = settings.attempts,
+        "gave up on a notification; the message is in the store"
+    );
     false
 }
 
 async fn post(client: &reqwest::Client, settings: &NotifySettings, notice: &Notice) -> Result<(), String> {
     let request = client.post(&settings.url);
     let request = match settings.format {
-        NotifyFormat::Json => request.header("Content-Type", "application/json").body(json_body(notice).to_string()),
-        NotifyFormat::Slack => {
-            request.header("Content-Type", "application/json").body(json!({ "text": text(notice) }).to_string())
+        NotifyFormat::Json => {
+            request.header("Content-Type", "application/json").body(json_body(notice).to_string())
         }
-        NotifyFormat::Ntfy => request.header("Title", format!("New message #{}", notice.id)).body(text(notice)),
+        NotifyFormat::Slack => request
+            .header("Content-Type", "application/json")
+            .body(json!({ "text": text(notice) }).to_string()),
+        NotifyFormat::Ntfy => {
+            request.header("Title", format!("New message #{}", notice.id)).body(text(notice))
+        }
     };
     let response = request.send().await.map_err(|err| err.to_string())?;
     let status = response.status();

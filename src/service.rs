@@ -52,7 +52,12 @@ impl Service {
     }
 
     /// Delivers a visitor's message from `source` through `channel` (see [`Mailbox::send`]).
-    pub async fn send_message(&self, draft: &Draft, source: IpAddr, channel: Channel) -> Result<Receipt, SendError> {
+    pub async fn send_message(
+        &self,
+        draft: &Draft,
+        source: IpAddr,
+        channel: Channel,
+    ) -> Result<Receipt, SendError> {
         let Some(mailbox) = &self.mailbox else { return Err(SendError::Disabled) };
         mailbox.send(draft, source, channel, &self.metrics, &self.redactor).await
     }

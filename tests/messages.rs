@@ -54,14 +54,24 @@ async fn the_form_sends_and_the_owner_finds_it_with_inbox() {
     assert!(lines.iter().any(|line| line["fields"]["message"] == "message stored"), "{lines:#?}");
     let all = serde_json::to_string(&lines).unwrap();
     assert!(!all.contains("Hello from the form") && !all.contains("zoe@example.org"), "visitor text logged");
-    assert!(server.shared.service.metrics.encode().contains("ssh_resume_messages_stored_total{channel=\"view\"} 1"));
+    assert!(
+        server
+            .shared
+            .service
+            .metrics
+            .encode()
+            .contains("ssh_resume_messages_stored_total{channel=\"view\"} 1")
+    );
     server.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn message_answers_with_every_exit_status() {
     let dir = temp_dir("exec-status");
-    let mailbox = MailboxSettings { rates: MessageRates { per_address: per_hour(3), global: per_hour(60) }, ..Default::default() };
+    let mailbox = MailboxSettings {
+        rates: MessageRates { per_address: per_hour(3), global: per_hour(60) },
+        ..Default::default()
+    };
     let server = server_with(&dir.join("keys"), sqlite(&dir.join("data")), mailbox).await;
     let command = "message --reply-to jane@example.org --name Jane Doe";
 
@@ -113,7 +123,9 @@ async fn message_answers_with_every_exit_status() {
 async fn the_global_hour_the_full_inbox_and_duplicates() {
     let dir = temp_dir("global-limit");
     let rates = MessageRates { per_address: per_hour(0), global: per_hour(2) };
-    let server = server_with(&dir.join("keys"), sqlite(&dir.join("data")), MailboxSettings { rates, ..unlimited() }).await;
+    let server =
+        server_with(&dir.join("keys"), sqlite(&dir.join("data")), MailboxSettings { rates, ..unlimited() })
+            .await;
     let command = "message --reply-to a@example.org";
     for (index, source) in ["127.0.0.2", "127.0.0.3"].into_iter().enumerate() {
         let sent = exec_from(server.addr, ip(source), command, format!("text {index}").as_bytes()).await;
@@ -135,8 +147,10 @@ async fn the_global_hour_the_full_inbox_and_duplicates() {
     let (status, _, err) = status_of(&exec(server.addr, command, b"one too many").await);
     assert_eq!(status, Some(75));
     assert!(err.contains("the inbox is full"), "{err}");
-    let bodies: Vec<String> =
-        inbox_json(&["--data-dir", data.to_str().unwrap()]).iter().map(|m| m["body"].as_str().unwrap().to_owned()).collect();
+    let bodies: Vec<String> = inbox_json(&["--data-dir", data.to_str().unwrap()])
+        .iter()
+        .map(|m| m["body"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(bodies, ["other text", "same text"], "nothing dropped to make room");
     let metrics = server.shared.service.metrics.encode();
     assert!(metrics.contains("ssh_resume_messages_refused_total{reason=\"inbox-full\"} 1"), "{metrics}");
@@ -173,7 +187,8 @@ impl Store for Hanging {
 #[tokio::test]
 async fn a_visitor_waits_no_longer_than_the_bound_and_ipv6_counts_per_64() {
     let (metrics, redactor) = (Metrics::new(), Redactor::new(PeerLogging::None));
-    let draft = |body: &str| Draft { name: String::new(), reply_to: "x@example.org".into(), body: body.into() };
+    let draft =
+        |body: &str| Draft { name: String::new(), reply_to: "x@example.org".into(), body: body.into() };
     let timeout = Duration::from_millis(300);
     let hanging = Mailbox::new(Arc::new(Hanging), MailboxSettings { timeout, ..unlimited() });
     let started = Instant::now();
@@ -193,7 +208,11 @@ async fn a_visitor_waits_no_longer_than_the_bound_and_ipv6_counts_per_64() {
     assert_eq!(send("2001:db8::ffff", "two").await, Err(SendError::RateLimited { per_address: true }));
     assert!(send("2001:db8:0:1::1", "three").await.is_ok(), "another /64");
     assert!(send("::ffff:192.0.2.9", "four").await.is_ok());
-    assert_eq!(send("192.0.2.9", "five").await, Err(SendError::RateLimited { per_address: true }), "mapped = v4");
+    assert_eq!(
+        send("192.0.2.9", "five").await,
+        Err(SendError::RateLimited { per_address: true }),
+        "mapped = v4"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -201,7 +220,8 @@ async fn controls_escapes_and_bidi_overrides_never_reach_the_inbox_output() {
     let dir = temp_dir("hostile");
     let data = dir.join("data");
     let server = server_with(&dir.join("keys"), sqlite(&data), unlimited()).await;
-    let command = "message --reply-to 'ev\x1b[31mil@example.org\u{202E}' --name 'Mal\x07lo\u{2066}ry\x1b]0;t\x07'";
+    let command =
+        "message --reply-to 'ev\x1b[31mil@example.org\u{202E}' --name 'Mal\x07lo\u{2066}ry\x1b]0;t\x07'";
     let body = "\x1b]0;pwned\x07\x1b[2J\u{9b}31m red \u{202D}bidi\u{2069}\r\nline\x00two\x7f";
     let sent = exec(server.addr, command, body.as_bytes()).await;
     assert_eq!(sent.exit_status, Some(0), "{}", String::from_utf8_lossy(&sent.stderr));
@@ -210,7 +230,8 @@ async fn controls_escapes_and_bidi_overrides_never_reach_the_inbox_output() {
     let (_, shown, _) = inbox(&["--data-dir", dir_arg, "show", "1"]);
     let (_, json, _) = inbox(&["--data-dir", dir_arg, "--json"]);
     for out in [&table, &shown, &json] {
-        for bad in ['\x1b', '\u{9b}', '\x07', '\x00', '\x7f', '\u{202E}', '\u{202D}', '\u{2066}', '\u{2069}'] {
+        for bad in ['\x1b', '\u{9b}', '\x07', '\x00', '\x7f', '\u{202E}', '\u{202D}', '\u{2066}', '\u{2069}']
+        {
             assert!(!out.contains(bad), "{bad:?} in {out:?}");
         }
     }

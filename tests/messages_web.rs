@@ -25,7 +25,8 @@ async fn the_page_form_posts_a_message_with_the_same_limits() {
     let dir = temp_dir("web-form");
     let data = dir.join("data");
     let rates = MessageRates { per_address: per_hour(2), global: per_hour(0) };
-    let server = server_with(&dir.join("keys"), sqlite(&data), MailboxSettings { rates, ..unlimited() }).await;
+    let server =
+        server_with(&dir.join("keys"), sqlite(&data), MailboxSettings { rates, ..unlimited() }).await;
     let web = server.start_web(WebSettings { messages: true, ..WebSettings::default() }).await;
 
     let page = get(web, "/", &[("Accept", "text/html")]).await;
@@ -34,10 +35,13 @@ async fn the_page_form_posts_a_message_with_the_same_limits() {
     assert!(html.contains("<form method=\"post\" action=\"/message\">") && html.contains("name=\"website\""));
     assert!(!html.contains("<script"), "no script");
 
-    let (status, body) = post(web, "name=Web+Visitor&reply_to=web%40example.org&body=Hello+%1B%5B2Jweb&website=", &[FORM]).await;
+    let (status, body) =
+        post(web, "name=Web+Visitor&reply_to=web%40example.org&body=Hello+%1B%5B2Jweb&website=", &[FORM])
+            .await;
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("Sent — thank you"), "{body}");
-    let (status, body) = post(web, "reply_to=bot%40example.org&body=spam&website=http%3A%2F%2Fspam", &[FORM]).await;
+    let (status, body) =
+        post(web, "reply_to=bot%40example.org&body=spam&website=http%3A%2F%2Fspam", &[FORM]).await;
     assert_eq!((status, body.contains("Sent")), (200, true), "a bot sees success");
     let (status, body) = post(web, "name=x&body=no+contact", &[FORM]).await;
     assert_eq!(status, 400);

@@ -14,7 +14,7 @@ use ssh_resume::guard::metrics::Metrics;
 use ssh_resume::guard::privacy::{PeerLogging, Redactor};
 use ssh_resume::mailbox::Mailbox;
 use ssh_resume::message::{Channel, Draft};
-use ssh_resume::notify::{NotifyCounters, NotifyFormat, NotifySettings, Notifier};
+use ssh_resume::notify::{Notifier, NotifyCounters, NotifyFormat, NotifySettings};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -55,7 +55,9 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> String {
         if let Some((head, body)) = text.split_once("\r\n\r\n") {
             let length = head
                 .lines()
-                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned()))
+                .find_map(|l| {
+                    l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned())
+                })
                 .and_then(|v| v.parse::<usize>().ok())
                 .unwrap_or(0);
             if body.len() >= length {
@@ -97,7 +99,11 @@ async fn the_webhook_is_retried_until_the_receiver_answers() {
     let (url, bodies) = receiver(2).await;
     let metrics = Metrics::new();
     let mailbox = Mailbox::new(sqlite(&dir.join("data")), unlimited());
-    mailbox.notify_with(Notifier::start(settings(url, 8), NotifyCounters::of(&metrics), CancellationToken::new()));
+    mailbox.notify_with(Notifier::start(
+        settings(url, 8),
+        NotifyCounters::of(&metrics),
+        CancellationToken::new(),
+    ));
     let long = "word ".repeat(100);
     send(&mailbox, &metrics, &long).await;
     until("three posts", || bodies.lock().unwrap().len() == 3).await;
@@ -114,7 +120,11 @@ async fn a_failing_webhook_is_given_up_on_without_delaying_anyone() {
     let (url, bodies) = receiver(usize::MAX).await;
     let metrics = Metrics::new();
     let mailbox = Mailbox::new(sqlite(&dir.join("data")), unlimited());
-    mailbox.notify_with(Notifier::start(settings(url, 3), NotifyCounters::of(&metrics), CancellationToken::new()));
+    mailbox.notify_with(Notifier::start(
+        settings(url, 3),
+        NotifyCounters::of(&metrics),
+        CancellationToken::new(),
+    ));
     let waited = send(&mailbox, &metrics, "hello").await;
     assert!(waited < Duration::from_millis(500), "the visitor waited {waited:?}");
     until("the failed count", || metrics.encode().contains("ssh_resume_notifications_failed_total 1")).await;

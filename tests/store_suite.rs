@@ -15,7 +15,8 @@ use ssh_resume::message::{Channel, Message};
 use ssh_resume::store::{self, InsertLimits, Location, NewMessage, Store, StoreError, Which};
 
 fn new(body: &str, received_ms: i64) -> NewMessage {
-    let message = Message { name: Some("Jane".into()), reply_to: "jane@example.org".into(), body: body.into() };
+    let message =
+        Message { name: Some("Jane".into()), reply_to: "jane@example.org".into(), body: body.into() };
     NewMessage { message, channel: Channel::View, received_ms }
 }
 
@@ -35,7 +36,10 @@ async fn suite(store: Arc<dyn Store>) {
     assert_eq!(listed, ["second", "third", "first"], "newest first");
 
     let got = store.get(second).await.unwrap();
-    assert_eq!((got.name.as_deref(), got.reply_to.as_str(), got.read), (Some("Jane"), "jane@example.org", false));
+    assert_eq!(
+        (got.name.as_deref(), got.reply_to.as_str(), got.read),
+        (Some("Jane"), "jane@example.org", false)
+    );
     assert!(matches!(store.get(999_999).await, Err(StoreError::NotFound(999_999))));
     assert_eq!(store.mark_read(Which::One(first)).await.unwrap(), 1);
     assert!(matches!(store.mark_read(Which::One(999_999)).await, Err(StoreError::NotFound(_))));
@@ -58,7 +62,9 @@ async fn concurrent_inserts_respect_the_bound(store: &Arc<dyn Store>) {
     let tasks: Vec<_> = (0..40)
         .map(|index| {
             let store = store.clone();
-            tokio::spawn(async move { store.insert(new(&format!("burst {index}"), 10_000 + index), limits(before + 30)).await })
+            tokio::spawn(async move {
+                store.insert(new(&format!("burst {index}"), 10_000 + index), limits(before + 30)).await
+            })
         })
         .collect();
     let mut ids = Vec::new();
@@ -80,7 +86,8 @@ async fn concurrent_inserts_respect_the_bound(store: &Arc<dyn Store>) {
 async fn the_store_suite_on_sqlite() {
     let dir = temp_dir("store-suite");
     suite(sqlite(&dir.join("data"))).await;
-    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(dir.join("data")).unwrap().permissions());
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(dir.join("data")).unwrap().permissions());
     assert_eq!(mode & 0o777, 0o700, "the data directory is private");
 }
 

@@ -152,7 +152,10 @@ mod tests {
 
     fn rates(per_address: u32, global: u32) -> MessageRates {
         let hour = Duration::from_secs(3600);
-        MessageRates { per_address: Rate { count: per_address, per: hour }, global: Rate { count: global, per: hour } }
+        MessageRates {
+            per_address: Rate { count: per_address, per: hour },
+            global: Rate { count: global, per: hour },
+        }
     }
 
     fn reserve(gate: &mut MessageGate, address: u64, text: u64, now: Instant) -> Verdict {

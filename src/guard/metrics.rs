@@ -152,9 +152,17 @@ impl Metrics {
             "Web connections open now",
             m.http_connections_active.clone(),
         );
-        registry.register("messages_stored", "Messages to the owner stored, by channel", m.messages_stored.clone());
+        registry.register(
+            "messages_stored",
+            "Messages to the owner stored, by channel",
+            m.messages_stored.clone(),
+        );
         registry.register("messages_refused", "Messages not stored, by reason", m.messages_refused.clone());
-        registry.register("notifications_sent", "Webhook notifications delivered", m.notifications_sent.clone());
+        registry.register(
+            "notifications_sent",
+            "Webhook notifications delivered",
+            m.notifications_sent.clone(),
+        );
         registry.register(
             "notifications_failed",
             "Webhook notifications given up on after every retry",
@@ -165,7 +173,11 @@ impl Metrics {
             "Webhook notifications dropped because the queue was full",
             m.notifications_dropped.clone(),
         );
-        registry.register("message_store_seconds", "Visitor's send to durable commit", m.message_store.clone());
+        registry.register(
+            "message_store_seconds",
+            "Visitor's send to durable commit",
+            m.message_store.clone(),
+        );
         Self { registry, ..metrics }
     }
 

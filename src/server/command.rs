@@ -172,13 +172,15 @@ pub fn parse_message(command: &str) -> Result<MessageArgs, &'static str> {
         current = Some(slot);
     }
     let [reply_to, name] = values;
-    let joined = |value: Option<Vec<String>>| value.map(|words| words.join(" ")).filter(|v| !v.trim().is_empty());
+    let joined =
+        |value: Option<Vec<String>>| value.map(|words| words.join(" ")).filter(|v| !v.trim().is_empty());
     let name_given = name.is_some();
     let name = joined(name);
     if name_given && name.is_none() {
         return Err("--name needs a value");
     }
-    let reply_to = joined(reply_to).ok_or("--reply-to CONTACT is required: an e-mail, phone, URL or handle")?;
+    let reply_to =
+        joined(reply_to).ok_or("--reply-to CONTACT is required: an e-mail, phone, URL or handle")?;
     Ok(MessageArgs { reply_to, name })
 }
 
@@ -283,7 +285,10 @@ mod tests {
         let outline = outline();
         let sent = b"message --reply-to x --\x1b[2Jevil";
         let Request::Unknown { message } = resolve(Some(sent), false, &outline, "ssh HOST") else { panic!() };
-        assert!(!message.contains("evil") && !message.contains('\x1b') && message.contains("usage:"), "{message}");
+        assert!(
+            !message.contains("evil") && !message.contains('\x1b') && message.contains("usage:"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -82,8 +82,13 @@ pub async fn serve(socket: TcpStream, endpoints: Endpoints, admission: Admission
             (None, None) => crate::reach::ssh_command("HOST", None),
         };
         let (handler, events) = VisitorHandler::new(shared.service.clone(), traffic.clone());
-        let supervisor =
-            Supervisor { shared: &shared, traffic: &traffic, cut: guard.cut.clone(), ssh_command, peer: endpoints.peer.ip() };
+        let supervisor = Supervisor {
+            shared: &shared,
+            traffic: &traffic,
+            cut: guard.cut.clone(),
+            ssh_command,
+            peer: endpoints.peer.ip(),
+        };
         let (reason, sections_viewed) = supervisor.run(stream, handler, events, admission).await;
         guard.ended(reason, sections_viewed);
     }

@@ -62,7 +62,9 @@ impl ExecMessage {
     async fn answer(&self, stdin: Stdin) -> (String, bool, u32) {
         let usage = |why: String| (format!("{why}\n\n{}", message_usage(&self.ssh_command)), true, 2);
         let body = match stdin {
-            Stdin::TooLong => return usage(format!("the message is too long: at most {MAX_BODY} characters")),
+            Stdin::TooLong => {
+                return usage(format!("the message is too long: at most {MAX_BODY} characters"));
+            }
             Stdin::Read(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         };
         let draft = Draft {

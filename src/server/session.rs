@@ -64,8 +64,9 @@ impl Play {
             Request::Interactive { section, linear } => {
                 let theme = Theme::new(start.client.profile());
                 let messages = shared.service.mailbox.is_some();
-                let mut app =
-                    App::new(doc, theme, size).with_ssh_command(ssh_command.to_owned()).with_messages(messages);
+                let mut app = App::new(doc, theme, size)
+                    .with_ssh_command(ssh_command.to_owned())
+                    .with_messages(messages);
                 if let Some(index) = section {
                     app.select_section(index);
                 }

@@ -38,9 +38,11 @@ impl PostgresStore {
     /// no connection is made until the first call. `timeout` bounds waiting for and
     /// making a connection.
     pub fn new(url: &str, timeout: Duration) -> Result<Self, StoreError> {
-        let config: tokio_postgres::Config = url.parse().map_err(|err: tokio_postgres::Error| {
-            StoreError::Postgres { url: "--database-url".into(), message: format!("not a PostgreSQL URL: {err}") }
-        })?;
+        let config: tokio_postgres::Config =
+            url.parse().map_err(|err: tokio_postgres::Error| StoreError::Postgres {
+                url: "--database-url".into(),
+                message: format!("not a PostgreSQL URL: {err}"),
+            })?;
         let shown = shown(&config);
         let manager =
             Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
@@ -97,7 +99,8 @@ impl PostgresStore {
         let timeout = format!("SET LOCAL statement_timeout = {}", left.as_millis().max(1));
         transaction.batch_execute(&timeout).await.map_err(pg)?;
         transaction.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY]).await.map_err(pg)?;
-        let count: i64 = transaction.query_one("SELECT count(*) FROM messages", &[]).await.map_err(pg)?.get(0);
+        let count: i64 =
+            transaction.query_one("SELECT count(*) FROM messages", &[]).await.map_err(pg)?.get(0);
         if u64::try_from(count).unwrap_or(u64::MAX) >= limits.max_stored {
             return Err(StoreError::Full { max: limits.max_stored });
         }
@@ -152,7 +155,8 @@ impl PostgresStore {
 
     async fn count(&self) -> Result<u64, StoreError> {
         let object = self.connection().await?;
-        let row = object.query_one("SELECT count(*) FROM messages", &[]).await.map_err(|e| self.pg_error(e))?;
+        let row =
+            object.query_one("SELECT count(*) FROM messages", &[]).await.map_err(|e| self.pg_error(e))?;
         Ok(u64::try_from(row.get::<_, i64>(0)).unwrap_or(0))
     }
 }
@@ -223,7 +227,8 @@ mod tests {
 
     #[test]
     fn the_shown_url_has_no_password() {
-        let config: tokio_postgres::Config = "postgres://owner:secret@db.internal:5433/resume".parse().unwrap();
+        let config: tokio_postgres::Config =
+            "postgres://owner:secret@db.internal:5433/resume".parse().unwrap();
         assert_eq!(shown(&config), "postgres://owner@db.internal:5433/resume");
         let socket: tokio_postgres::Config = "host=/run/postgresql user=owner dbname=resume".parse().unwrap();
         assert_eq!(shown(&socket), "postgres://owner@/run/postgresql/resume");

@@ -19,7 +19,9 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::{mpsc, oneshot};
 use tracing::{info, warn};
 
-use super::{InsertLimits, NewMessage, SQLITE_FILE, Store, StoreError, StoreFuture, Stored, Which, migrations};
+use super::{
+    InsertLimits, NewMessage, SQLITE_FILE, Store, StoreError, StoreFuture, Stored, Which, migrations,
+};
 use crate::message::Channel;
 
 /// Calls waiting for the writer thread; a caller beyond it waits for room (within its
@@ -121,7 +123,8 @@ fn open_file(dir: &Path, path: &Path) -> Result<(Connection, FileId), StoreError
     let sqlite = |source| StoreError::Sqlite { path: path.to_owned(), source };
     let mut connection = Connection::open(path).map_err(sqlite)?;
     connection.busy_timeout(BUSY_TIMEOUT).map_err(sqlite)?;
-    let mode: String = connection.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0)).map_err(sqlite)?;
+    let mode: String =
+        connection.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0)).map_err(sqlite)?;
     connection.pragma_update(None, "synchronous", "FULL").map_err(sqlite)?;
     let migrations = rusqlite_migration::Migrations::new(
         migrations::SQLITE.iter().map(|sql| rusqlite_migration::M::up(sql)).collect(),
@@ -150,7 +153,8 @@ fn insert(
         return Err(StoreError::Expired);
     }
     let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
-    let count: i64 = transaction.query_row("SELECT count(*) FROM messages", [], |row| row.get(0)).map_err(&err)?;
+    let count: i64 =
+        transaction.query_row("SELECT count(*) FROM messages", [], |row| row.get(0)).map_err(&err)?;
     if u64::try_from(count).unwrap_or(u64::MAX) >= limits.max_stored {
         return Err(StoreError::Full { max: limits.max_stored });
     }
@@ -214,7 +218,9 @@ impl Store for SqliteStore {
                 Which::One(id) => connection.execute("UPDATE messages SET read = 1 WHERE id = ?1", [id]),
             };
             let changed = changed.map_err(sqlite_error(path))?;
-            if changed == 0 && let Which::One(id) = which {
+            if changed == 0
+                && let Which::One(id) = which
+            {
                 exists(connection, path, id)?;
             }
             Ok(u64::try_from(changed).unwrap_or(u64::MAX))

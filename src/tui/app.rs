@@ -15,11 +15,11 @@ use std::sync::Arc;
 
 use ratatui_core::layout::Size;
 
+use super::form::Form;
 use super::geometry::sanitize_size;
 use super::help::HelpFit;
 use super::input::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEventKind, ScrollDirection};
 use super::pager::Pager;
-use super::form::Form;
 use super::qr::Qr;
 use super::search::Search;
 use super::theme::Theme;

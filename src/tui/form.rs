@@ -59,7 +59,9 @@ pub enum Status {
     /// Handed to the server; waiting for the store.
     Sending,
     /// Stored under this id.
-    Sent { id: i64 },
+    Sent {
+        id: i64,
+    },
     /// Editing again after a problem the visitor should read.
     Problem(String),
 }
@@ -336,7 +338,12 @@ fn to_input(key: &KeyEvent) -> Option<Input> {
         _ => return None,
     };
     let has = |modifier| key.modifiers.contains(modifier);
-    Some(Input { key: code, ctrl: has(KeyModifiers::CTRL), alt: has(KeyModifiers::ALT), shift: has(KeyModifiers::SHIFT) })
+    Some(Input {
+        key: code,
+        ctrl: has(KeyModifiers::CTRL),
+        alt: has(KeyModifiers::ALT),
+        shift: has(KeyModifiers::SHIFT),
+    })
 }
 
 #[cfg(test)]

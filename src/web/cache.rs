@@ -146,8 +146,16 @@ impl Rendered {
     pub fn page(&self, invite: &Invite, style_href: &str) -> (Encoded, HeaderValue) {
         let key = (invite.clone(), style_href.to_owned());
         self.page.get(key, |(invite, href)| {
-            let etag =
-                self.etag("page", &[&invite.ssh_command, &invite.fingerprint, &invite.share_url, href, if invite.messages { "m" } else { "" }]);
+            let etag = self.etag(
+                "page",
+                &[
+                    &invite.ssh_command,
+                    &invite.fingerprint,
+                    &invite.share_url,
+                    href,
+                    if invite.messages { "m" } else { "" },
+                ],
+            );
             (Encoded::new(page::page(&self.loaded, invite, href)), etag)
         })
     }

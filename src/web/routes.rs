@@ -483,7 +483,8 @@ mod tests {
 
     #[test]
     fn the_form_is_read_field_by_field_with_its_honeypot() {
-        let (draft, honeypot) = parse_form(b"name=Jane+D%C3%B6e&reply_to=j%40x.org&body=Hi%0D%0Athere&website=");
+        let (draft, honeypot) =
+            parse_form(b"name=Jane+D%C3%B6e&reply_to=j%40x.org&body=Hi%0D%0Athere&website=");
         assert_eq!((draft.name.as_str(), draft.reply_to.as_str()), ("Jane Döe", "j@x.org"));
         assert_eq!((draft.body.as_str(), honeypot), ("Hi\r\nthere", false));
         assert!(parse_form(b"reply_to=x&body=y&website=http%3A%2F%2Fspam").1);

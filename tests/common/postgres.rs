@@ -60,7 +60,10 @@ impl Postgres {
         assert!(status.success(), "cannot give {} to nobody", dir.display());
         let data = dir.join("data");
         let data_arg = data.to_str().unwrap();
-        as_nobody(&bin.join("initdb"), &["-D", data_arg, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+        as_nobody(
+            &bin.join("initdb"),
+            &["-D", data_arg, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"],
+        );
         let mut postgres = Self { bin, dir, running: false };
         postgres.start_again();
         Some(postgres)

@@ -93,9 +93,9 @@ pub(super) fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
 
 /// While the form is open: its keys.
 fn form_keys_line(theme: &Theme) -> Line<'static> {
-    let spans = [("Tab", " next  "), ("Ctrl-S", " send  "), ("Esc", " close")]
-        .into_iter()
-        .flat_map(|(keys, action)| [Span::styled(keys, theme.footer_key), Span::styled(action, theme.footer)]);
+    let spans = [("Tab", " next  "), ("Ctrl-S", " send  "), ("Esc", " close")].into_iter().flat_map(
+        |(keys, action)| [Span::styled(keys, theme.footer_key), Span::styled(action, theme.footer)],
+    );
     Line::from(std::iter::once(Span::raw(" ")).chain(spans).collect::<Vec<_>>())
 }
 

@@ -60,7 +60,13 @@ impl FormBox<'_> {
         let room = usize::from(area.width).saturating_sub(2);
         let text = if text.width() <= room { text } else { short };
         let style = if focused { self.theme.footer_key } else { self.theme.body };
-        buf.set_stringn(area.x, area.y, format!("{marker}{}", self.shown(text)), usize::from(area.width), style);
+        buf.set_stringn(
+            area.x,
+            area.y,
+            format!("{marker}{}", self.shown(text)),
+            usize::from(area.width),
+            style,
+        );
     }
 
     fn editor(&self, field: Field, area: Rect, buf: &mut Buffer) {
@@ -83,7 +89,8 @@ impl FormBox<'_> {
     fn render_fields(&self, inner: Rect, buf: &mut Buffer) {
         let status = self.status_lines(usize::from(inner.width.saturating_sub(2)));
         let body_rows = inner.height.saturating_sub(FIXED_ROWS - 2 + cols(status.len())).max(1);
-        let row = |offset: u16, height: u16| Rect { y: inner.y + offset, height, ..inner }.intersection(inner);
+        let row =
+            |offset: u16, height: u16| Rect { y: inner.y + offset, height, ..inner }.intersection(inner);
         self.label(Field::Name, "Your name (optional)", "Your name", row(0, 1), buf);
         self.editor(Field::Name, row(1, 1), buf);
         let reply = "How to reach you (e-mail, phone, URL or handle)";
@@ -175,20 +182,32 @@ mod tests {
             for (width, height) in [(80, 24), (40, 20), (30, 10)] {
                 let screen = drawn(&form, &theme, width, height);
                 for wanted in ["Write to me", "Your name", "How to reach you", "Jane", "[ Send ]"] {
-                    assert!(screen.contains(wanted), "{width}x{height} {charset:?} lacks {wanted}:\n{screen}");
+                    assert!(
+                        screen.contains(wanted),
+                        "{width}x{height} {charset:?} lacks {wanted}:\n{screen}"
+                    );
                 }
                 if width >= 40 {
-                    assert!(screen.contains("Hello there") && screen.contains("Message (11/2000)"), "{screen}");
+                    assert!(
+                        screen.contains("Hello there") && screen.contains("Message (11/2000)"),
+                        "{screen}"
+                    );
                 }
                 assert!(charset == Charset::Utf8 || screen.is_ascii(), "{screen}");
             }
             form.outcome(Err(SendError::Unavailable));
             let screen = drawn(&form, &theme, 40, 20);
             assert!(screen.contains("couldn't send right now"), "{screen}");
-            assert!(drawn(&form, &theme, 80, 24).contains(&form_line(&theme)), "the whole line at 80 columns");
+            assert!(
+                drawn(&form, &theme, 80, 24).contains(&form_line(&theme)),
+                "the whole line at 80 columns"
+            );
             form.outcome(Ok(Receipt { id: 4 }));
             let screen = drawn(&form, &theme, 40, 20);
-            assert!(screen.contains("Sent") && screen.contains("#4") && screen.contains("jane@example.org"), "{screen}");
+            assert!(
+                screen.contains("Sent") && screen.contains("#4") && screen.contains("jane@example.org"),
+                "{screen}"
+            );
         }
     }
 
