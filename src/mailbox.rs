@@ -103,8 +103,10 @@ impl Mailbox {
         let result = self.deliver(draft, source, channel, redactor).await;
         match &result {
             Ok((receipt, chars, fresh)) => {
-                metrics.message_stored(channel.as_str());
-                metrics.message_store.observe(started.elapsed().as_secs_f64());
+                if *fresh {
+                    metrics.message_stored(channel.as_str());
+                    metrics.message_store.observe(started.elapsed().as_secs_f64());
+                }
                 info!(
                     id = receipt.id,
                     chars,

@@ -36,7 +36,8 @@ pub struct ExecMessage {
     pub source: IpAddr,
     pub pty: bool,
     pub ssh_command: String,
-    /// Set once the answer is known.
+    /// [`EX_TEMPFAIL`] until the answer is known (a visit cut short stored nothing it
+    /// told about).
     pub status: u32,
 }
 

@@ -21,6 +21,7 @@ use russh::{Channel, ChannelId};
 use tokio::sync::{mpsc, oneshot, watch};
 use tracing::{Span, debug};
 
+use super::exec_message::MAX_STDIN;
 use super::interactive::{INPUT_QUEUE, Inbox};
 use super::session::Start;
 use super::traffic::Traffic;
@@ -285,9 +286,12 @@ impl russh::server::Handler for VisitorHandler {
         self.traffic.note_input(data.len());
         let Some(input) = self.input.as_ref().filter(|_| self.started()) else { return Ok(()) };
         if self.reads_stdin {
-            // Waits for room (a closed queue answers at once): nothing of it is lost.
+            // Waits for room (a closed queue answers at once): nothing of it is lost. A
+            // chunk longer than a whole message is too long anyway, so the queue holds at
+            // most INPUT_QUEUE × MAX_STDIN bytes.
             let input = input.clone();
-            let _ = input.send(Bytes::copy_from_slice(data)).await;
+            let chunk = &data[..data.len().min(MAX_STDIN + 1)];
+            let _ = input.send(Bytes::copy_from_slice(chunk)).await;
         } else {
             // A full queue means the visitor types faster than we draw: drop the excess.
             let chunk = &data[..data.len().min(MAX_INPUT_CHUNK)];

@@ -92,7 +92,7 @@ impl Play {
                 source: peer,
                 pty: start.pty,
                 ssh_command: ssh_command.to_owned(),
-                status: 0,
+                status: super::exec_message::EX_TEMPFAIL,
             })),
         }
     }
