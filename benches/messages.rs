@@ -6,6 +6,7 @@
 //! `cargo bench --bench messages` (release build); `-- N` sets the inserts per store.
 //! Under `cargo test` (the `--bench` flag absent) it only checks that it runs.
 
+#[allow(dead_code)] // the bench starts and drops a cluster; the tests also stop one
 #[path = "../tests/common/postgres.rs"]
 mod postgres;
 
@@ -16,7 +17,8 @@ use ssh_resume::message::{Channel, Message};
 use ssh_resume::store::{self, InsertLimits, Location, NewMessage, Store};
 
 fn message(index: usize) -> NewMessage {
-    let body = format!("Hello, I read your résumé and would like to talk about a role. ({index})\n").repeat(4);
+    let body =
+        format!("Hello, I read your résumé and would like to talk about a role. ({index})\n").repeat(4);
     let message = Message { name: Some("Bench Mark".into()), reply_to: "bench@example.org".into(), body };
     NewMessage::now(message, Channel::View)
 }
@@ -43,7 +45,11 @@ fn report(name: &str, (p50, p99): (Duration, Duration), count: usize) {
 
 fn main() {
     let benching = std::env::args().any(|arg| arg == "--bench");
-    let count = std::env::args().filter_map(|arg| arg.parse().ok()).next().unwrap_or(if benching { 2000 } else { 20 });
+    let count = std::env::args().filter_map(|arg| arg.parse().ok()).next().unwrap_or(if benching {
+        2000
+    } else {
+        20
+    });
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
         let dir = std::env::temp_dir().join(format!("ssh-resume-bench-{}", std::process::id()));
@@ -52,7 +58,8 @@ fn main() {
         report("sqlite", measure(&sqlite, count).await, count);
         let _ = std::fs::remove_dir_all(&dir);
         if let Some(server) = postgres::Postgres::start("bench") {
-            let pg = store::open(&Location::Postgres(server.url()), Duration::from_secs(10)).expect("postgres");
+            let pg =
+                store::open(&Location::Postgres(server.url()), Duration::from_secs(10)).expect("postgres");
             report("postgres", measure(&pg, count).await, count);
         }
     });

@@ -447,7 +447,9 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let _flush_logs_at_exit = init_tracing(parsed.cli.log_format);
+    // The owner's `inbox` prints what they asked for; only warnings and errors beside it.
+    let quiet = matches!(parsed.cli.command, Some(Command::Inbox(_)));
+    let _flush_logs_at_exit = init_tracing(parsed.cli.log_format, if quiet { "warn" } else { "info" });
     match run(parsed) {
         Ok(code) => code,
         Err(err) => {
@@ -499,10 +501,10 @@ fn settings_command() -> clap::Command {
 
 /// Logs to stderr from a background thread, so writing a line never blocks a visitor's
 /// task; the returned guard flushes what is queued when `main` returns.
-fn init_tracing(format: Option<LogFormat>) -> tracing_appender::non_blocking::WorkerGuard {
+fn init_tracing(format: Option<LogFormat>, level: &str) -> tracing_appender::non_blocking::WorkerGuard {
     use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
     let terminal = std::io::stderr().is_terminal();
     let format = format.unwrap_or(if terminal { LogFormat::Pretty } else { LogFormat::Json });
     // Under a flood the queue drops lines (and counts them) rather than stall the server.

@@ -103,7 +103,10 @@ fn the_write_to_me_form_at_every_size() {
             insta::assert_snapshot!(name, shown);
         }
     }
-    insta::assert_snapshot!("form_80x24_256_colour", styles(&render(&with_draft((80, 24), ColorDepth::Ansi256, Charset::Utf8))));
+    insta::assert_snapshot!(
+        "form_80x24_256_colour",
+        styles(&render(&with_draft((80, 24), ColorDepth::Ansi256, Charset::Utf8)))
+    );
 }
 
 #[test]
