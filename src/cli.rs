@@ -20,11 +20,16 @@ use tracing::info;
 use crate::config::{self, FileValues};
 use crate::guard::cidr::Cidr;
 use crate::guard::limits::{Limits, Rate};
+use crate::guard::message_limits::MessageRates;
 use crate::guard::privacy::PeerLogging;
+use crate::inbox;
+use crate::mailbox::{Mailbox, MailboxSettings};
+use crate::notify::{Notifier, NotifyCounters, NotifyFormat, NotifySettings};
 use crate::resume::export::Format;
 use crate::resume::{LoadError, Loaded};
 use crate::server::proxy::ProxyProtocol;
 use crate::server::{self, Settings, keys};
+use crate::store::{self, Location, Which};
 use crate::web::{self, WebSettings, forwarded};
 
 /// Serve a résumé over SSH.
@@ -137,6 +142,9 @@ pub enum Command {
         #[arg(long, value_name = "HOSTNAME", value_parser = parse_hostname)]
         sshfp: Option<String>,
     },
+    /// Read the messages visitors wrote, newest first; `show ID`, `mark-read ID|--all`
+    /// and `delete ID` act on one. Reads the same store the server writes.
+    Inbox(Box<InboxArgs>),
     /// Exit 0 if an SSH server answers on ADDR with an SSH-2.0 version line, else 1.
     Healthcheck {
         #[arg(long, default_value = "127.0.0.1:2222")]
@@ -202,6 +210,127 @@ pub struct ServeArgs {
     pub limits: LimitArgs,
     #[command(flatten)]
     pub proxy: ProxyArgs,
+    #[command(flatten)]
+    pub messages: MessageArgs,
+}
+
+/// Where messages are stored: the data directory, or PostgreSQL.
+#[derive(Debug, Clone, Args)]
+pub struct StoreArgs {
+    /// Directory of the embedded database (`ssh-resume.db`, SQLite), created with mode
+    /// 0700 on first use.
+    #[arg(long, default_value = "data", env = "SSH_RESUME_DATA_DIR")]
+    pub data_dir: PathBuf,
+    /// Keep messages in PostgreSQL instead (`postgres://user:password@host/db`), for
+    /// several instances sharing one inbox.
+    #[arg(long, value_name = "URL", env = "SSH_RESUME_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl StoreArgs {
+    fn location(&self) -> Location {
+        match &self.database_url {
+            Some(url) => Location::Postgres(url.clone()),
+            None => Location::DataDir(self.data_dir.clone()),
+        }
+    }
+}
+
+/// Messages visitors write to the owner.
+#[derive(Debug, Clone, Args)]
+pub struct MessageArgs {
+    /// Let visitors write to the owner: `m` in the view and `ssh HOST message`.
+    #[arg(
+        long,
+        env = "SSH_RESUME_MESSAGES",
+        action = clap::ArgAction::Set,
+        num_args = 0..=1,
+        require_equals = true,
+        default_value = "true",
+        default_missing_value = "true",
+        value_name = "BOOL",
+    )]
+    pub messages: bool,
+    /// Also on the web page: a form posting to /message (needs --http-listen).
+    #[arg(
+        long,
+        env = "SSH_RESUME_WEB_MESSAGES",
+        action = clap::ArgAction::Set,
+        num_args = 0..=1,
+        require_equals = true,
+        default_value = "false",
+        default_missing_value = "true",
+        value_name = "BOOL",
+    )]
+    pub web_messages: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Messages allowed per sending address (IPv6: per /64), as N/DURATION; 0 = no limit.
+    #[arg(long, default_value = "3/1h", env = "SSH_RESUME_MESSAGE_RATE_PER_ADDRESS")]
+    pub message_rate_per_address: Rate,
+    /// Messages allowed for the whole server, as N/DURATION; 0 = no limit.
+    #[arg(long, default_value = "60/1h", env = "SSH_RESUME_MESSAGE_RATE")]
+    pub message_rate: Rate,
+    /// Most messages kept; beyond it new ones are refused ("the inbox is full").
+    #[arg(long, default_value_t = 10_000, env = "SSH_RESUME_MAX_MESSAGES")]
+    pub max_messages: u64,
+    /// Longest a visitor waits for the store before being told to try again.
+    #[arg(long, default_value = "2s", value_parser = humantime::parse_duration, env = "SSH_RESUME_MESSAGE_TIMEOUT")]
+    pub message_timeout: Duration,
+    /// Post each new message to this URL (http or https).
+    #[arg(long, value_name = "URL", env = "SSH_RESUME_NOTIFY_WEBHOOK")]
+    pub notify_webhook: Option<String>,
+    /// The webhook's body: JSON, Slack-compatible `{"text"}`, or an ntfy message.
+    #[arg(long, value_enum, default_value = "json", env = "SSH_RESUME_NOTIFY_FORMAT")]
+    pub notify_format: NotifyFormat,
+}
+
+impl MessageArgs {
+    fn mailbox_settings(&self) -> MailboxSettings {
+        MailboxSettings {
+            rates: MessageRates { per_address: self.message_rate_per_address, global: self.message_rate },
+            max_stored: self.max_messages,
+            timeout: self.message_timeout,
+        }
+    }
+}
+
+/// `inbox`.
+#[derive(Debug, Clone, Args)]
+pub struct InboxArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// JSON Lines instead of a table.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub action: Option<InboxAction>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum InboxAction {
+    /// Print one message in full.
+    Show { id: i64 },
+    /// Mark a message read, or all of them with --all.
+    MarkRead {
+        #[arg(required_unless_present = "all")]
+        id: Option<i64>,
+        #[arg(long, conflicts_with = "id")]
+        all: bool,
+    },
+    /// Delete a message.
+    Delete { id: i64 },
+}
+
+impl InboxAction {
+    fn action(&self) -> inbox::Action {
+        match self {
+            InboxAction::Show { id } => inbox::Action::Show(*id),
+            InboxAction::MarkRead { id: Some(id), .. } => inbox::Action::MarkRead(Which::One(*id)),
+            InboxAction::MarkRead { id: None, .. } => inbox::Action::MarkRead(Which::All),
+            InboxAction::Delete { id } => inbox::Action::Delete(*id),
+        }
+    }
 }
 
 /// Limits and timers; durations are written like `10s`, `10m`, `1h`.
@@ -308,6 +437,7 @@ impl ServeArgs {
             fingerprint: fingerprint.to_owned(),
             ssh_port: listeners.first().and_then(|l| l.local_addr().ok()).map(|a| a.port()),
             trusted_proxies,
+            messages: self.messages.messages && self.messages.web_messages,
             ..WebSettings::default()
         }
     }
@@ -329,6 +459,8 @@ enum ConfigError {
     /// A file `init` or `import` would replace.
     #[error("{}: exists already; pass --force to replace it", .0.display())]
     Exists(PathBuf),
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
 }
 
 pub fn main() -> ExitCode {
@@ -339,7 +471,9 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let _flush_logs_at_exit = init_tracing(parsed.cli.log_format);
+    // The owner's `inbox` prints what they asked for; only warnings and errors beside it.
+    let quiet = matches!(parsed.cli.command, Some(Command::Inbox(_)));
+    let _flush_logs_at_exit = init_tracing(parsed.cli.log_format, if quiet { "warn" } else { "info" });
     match run(parsed) {
         Ok(code) => code,
         Err(err) => {
@@ -391,10 +525,10 @@ fn settings_command() -> clap::Command {
 
 /// Logs to stderr from a background thread, so writing a line never blocks a visitor's
 /// task; the returned guard flushes what is queued when `main` returns.
-fn init_tracing(format: Option<LogFormat>) -> tracing_appender::non_blocking::WorkerGuard {
+fn init_tracing(format: Option<LogFormat>, level: &str) -> tracing_appender::non_blocking::WorkerGuard {
     use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
     let terminal = std::io::stderr().is_terminal();
     let format = format.unwrap_or(if terminal { LogFormat::Pretty } else { LogFormat::Json });
     // Under a flood the queue drops lines (and counts them) rather than stall the server.
@@ -442,6 +576,7 @@ fn run(parsed: Parsed) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Fingerprint { keys_dir, sshfp }) => fingerprint(&keys_dir, sshfp.as_deref()),
+        Some(Command::Inbox(args)) => run_inbox(&args),
         Some(Command::Healthcheck { addr, timeout, proxy_protocol }) => {
             let version = crate::healthcheck::check(addr, timeout, proxy_protocol)?;
             println!("{addr}: {version}");
@@ -510,11 +645,14 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
             None => None,
         };
         let web_settings = args.web_settings(&fingerprint, &listeners);
+        let mut settings = settings;
+        settings.mailbox = open_mailbox(&args.messages).await?;
         log_start(&args, &listeners, admin.as_ref(), &fingerprint, &loaded, &settings);
         log_warnings(&args.resume, &loaded);
         let shutdown = CancellationToken::new();
         let (resume_tx, resume_rx) = watch::channel(Arc::new(loaded));
         let shared = server::Shared::new(settings, resume_rx, host_key.key, shutdown.clone());
+        start_notifier(&args.messages, &shared, &shutdown);
         tokio::spawn(stop_on_signal(shutdown.clone()));
         tokio::spawn(reload_on_hangup(args.resume.clone(), resume_tx, shutdown));
         let stop_admin = CancellationToken::new();
@@ -531,6 +669,49 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
         info!("stopped");
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// The mailbox, when messages are on; its store is checked once, and a store that is
+/// not usable yet is logged and retried by each message (the résumé is served anyway).
+async fn open_mailbox(args: &MessageArgs) -> Result<Option<Arc<Mailbox>>> {
+    if !args.messages {
+        return Ok(None);
+    }
+    let store = store::open(&args.store.location(), args.message_timeout).map_err(ConfigError::from)?;
+    match tokio::time::timeout(args.message_timeout * 5, store.count()).await {
+        Ok(Ok(count)) => info!(store = store.describe(), messages = count, "message store ready"),
+        Ok(Err(err)) => {
+            tracing::warn!(error = %err, "the message store is not usable yet; messages fail until it is")
+        }
+        Err(_) => tracing::warn!(
+            store = store.describe(),
+            "the message store did not answer; messages fail until it does"
+        ),
+    }
+    Ok(Some(Arc::new(Mailbox::new(store, args.mailbox_settings()))))
+}
+
+/// The webhook task, when asked for.
+fn start_notifier(args: &MessageArgs, shared: &server::Shared, shutdown: &CancellationToken) {
+    let (Some(url), Some(mailbox)) = (&args.notify_webhook, &shared.service.mailbox) else { return };
+    let counters = NotifyCounters::of(&shared.service.metrics);
+    let settings = NotifySettings::new(url.clone(), args.notify_format);
+    mailbox.notify_with(Notifier::start(settings, counters, shutdown.child_token()));
+}
+
+/// `ssh-resume inbox …`: one action against the store, printed.
+fn run_inbox(args: &InboxArgs) -> Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let action = args.action.as_ref().map_or(inbox::Action::List, InboxAction::action);
+    let out = runtime.block_on(async {
+        let store = store::open(&args.store.location(), Duration::from_secs(10))?;
+        inbox::run(store.as_ref(), action, args.json).await
+    })?;
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The one line that says what started: version, addresses, key, résumé, limits.
@@ -563,6 +744,9 @@ fn log_start(
         max_session = %humantime::format_duration(settings.max_session),
         drain_timeout = %humantime::format_duration(settings.drain_timeout),
         log_peers = ?settings.log_peers,
+        messages = settings.mailbox.as_ref().map_or("off".to_owned(), |m| m.store().describe()),
+        web_messages = args.messages.web_messages,
+        notify_webhook = args.messages.notify_webhook.is_some(),
         trusted_proxies = settings.proxy_protocol.as_ref().map(|p| join(&p.trusted)),
         "ssh-resume started"
     );

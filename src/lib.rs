@@ -2,8 +2,9 @@
 //! visitors with a PTY, and plain text, Markdown or JSON Resume for everyone else.
 //!
 //! # Layout
-//! Imports go downward only: `cli → {server, web} → service → {guard, resume}`,
-//! `server → tui → resume`; `web` and `server` never import each other.
+//! Imports go downward only: `cli → {server, web} → service → mailbox → {store,
+//! notify, guard, message}`, `service → resume`, `server → tui → {resume, message}`;
+//! `web` and `server` never import each other.
 //! - [`resume`]: the data model (every JSON Resume section), loading our TOML or a JSON
 //!   Resume file with line/column errors, HTML and Markdown in text made clean, the
 //!   outline every view walks, width-aware layout, the parts a laid-out row reads as
@@ -18,6 +19,14 @@
 //!   browsers, coloured text for `curl`, and the exports, over hyper.
 //! - [`service`]: what both doors share while the server runs: the résumé in service,
 //!   the shutdown signal, the metrics and the privacy redactor.
+//! - [`message`]: a visitor's message to the owner: the draft, the intake that makes it
+//!   safe and checks its limits, and what the visitor is told (a leaf).
+//! - [`mailbox`]: what every door calls to deliver a message: intake, hourly limits and
+//!   de-duplication, the durable insert within the visitor's time bound, notification.
+//! - [`store`]: state that outlives a restart: the `Store` interface, SQLite (default,
+//!   `--data-dir`) and PostgreSQL (`--database-url`), versioned migrations.
+//! - [`notify`]: the owner's webhook: a bounded queue and a task that posts with retries.
+//! - [`inbox`]: the owner's `ssh-resume inbox` commands: list, show, mark read, delete.
 //! - [`guard`]: what both doors use to admit and account for visitors: limits, trusted
 //!   proxy ranges, the privacy redactor, the metrics registry (a leaf).
 //! - [`reach`]: the `ssh …` command a visitor types to get here, for every door (a leaf).
@@ -36,10 +45,15 @@ pub mod config;
 pub mod escape;
 pub mod guard;
 pub mod healthcheck;
+pub mod inbox;
 pub mod located;
+pub mod mailbox;
+pub mod message;
+pub mod notify;
 pub mod reach;
 pub mod resume;
 pub mod server;
 pub mod service;
+pub mod store;
 pub mod tui;
 pub mod web;

@@ -1,9 +1,10 @@
 //! What the running service shares between its doors — the SSH server, the web view
 //! and the admin listener: the résumé in service (replaced whole on SIGHUP), the
-//! shutdown signal, the metrics, the privacy redactor, and the few settings every door
-//! reads. Built once at start; read-only afterwards. The doors import this; it imports
-//! only the résumé and the guards.
+//! shutdown signal, the metrics, the privacy redactor, the mailbox visitors write to the
+//! owner through, and the few settings every door reads. Built once at start; read-only
+//! afterwards. The doors import this; it imports the résumé, the guards and the mailbox.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,6 +14,8 @@ use tokio_util::sync::CancellationToken;
 use crate::guard::limits::Limits;
 use crate::guard::metrics::Metrics;
 use crate::guard::privacy::{PeerLogging, Redactor};
+use crate::mailbox::Mailbox;
+use crate::message::{Channel, Draft, Receipt, SendError};
 use crate::resume::Loaded;
 
 /// The state every door reads.
@@ -30,6 +33,8 @@ pub struct Service {
     pub public_host: Option<String>,
     /// On shutdown, how long open connections get to finish.
     pub drain_timeout: Duration,
+    /// Where visitors' messages go; `None` when this server takes none.
+    pub mailbox: Option<Arc<Mailbox>>,
 }
 
 impl Service {
@@ -42,7 +47,19 @@ impl Service {
         drain_timeout: Duration,
     ) -> Self {
         let redactor = Redactor::new(log_peers);
-        Self { resume, metrics: Metrics::new(), redactor, shutdown, limits, public_host, drain_timeout }
+        let metrics = Metrics::new();
+        Self { resume, metrics, redactor, shutdown, limits, public_host, drain_timeout, mailbox: None }
+    }
+
+    /// Delivers a visitor's message from `source` through `channel` (see [`Mailbox::send`]).
+    pub async fn send_message(
+        &self,
+        draft: &Draft,
+        source: IpAddr,
+        channel: Channel,
+    ) -> Result<Receipt, SendError> {
+        let Some(mailbox) = &self.mailbox else { return Err(SendError::Disabled) };
+        mailbox.send(draft, source, channel, &self.metrics, &self.redactor).await
     }
 
     /// The résumé new visits get.

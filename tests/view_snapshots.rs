@@ -80,6 +80,35 @@ fn search_at_every_size() {
     snapshot_all(State::Search);
 }
 
+/// The "Write to me" form with a draft, at the sizes that matter most (a phone, a small
+/// window, a standard terminal), in UTF-8 and ASCII without colour, and its styles at
+/// 80x24 with 256 colours.
+#[test]
+fn the_write_to_me_form_at_every_size() {
+    let with_draft = |size, color, charset| {
+        let mut app = app_with(shipped(), size, color, charset).with_messages(true);
+        type_keys(&mut app, "m");
+        type_keys(&mut app, "Jane Doe");
+        for field in ["jane@example.org", "Hello! I read your résumé."] {
+            press(&mut app, KeyCode::Tab);
+            type_keys(&mut app, field);
+        }
+        app
+    };
+    for size in [(30, 10), (40, 20), (80, 24)] {
+        for charset in [Charset::Utf8, Charset::Ascii] {
+            let shown = text(&render(&with_draft(size, ColorDepth::None, charset)));
+            assert!(charset == Charset::Utf8 || !shown.contains('─'), "{shown}");
+            let name = format!("form_{}x{}_{charset:?}", size.0, size.1).to_lowercase();
+            insta::assert_snapshot!(name, shown);
+        }
+    }
+    insta::assert_snapshot!(
+        "form_80x24_256_colour",
+        styles(&render(&with_draft((80, 24), ColorDepth::Ansi256, Charset::Utf8)))
+    );
+}
+
 #[test]
 fn standard_80x24_shows_every_tab() {
     let shown = text(&render(&app_with(shipped(), (80, 24), ColorDepth::None, Charset::Utf8)));

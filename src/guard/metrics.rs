@@ -20,7 +20,7 @@ type RouteStatus = [(&'static str, &'static str); 2];
 type Histograms = Family<Labels, Histogram, fn() -> Histogram>;
 
 /// Exec commands counted by name; anything else counts as `other`.
-pub const KNOWN_COMMANDS: [&str; 6] = ["shell", "text", "markdown", "json", "help", "section"];
+pub const KNOWN_COMMANDS: [&str; 7] = ["shell", "text", "markdown", "json", "help", "section", "message"];
 
 /// The web view's status codes, counted by number; any other counts as `other`.
 fn status_label(status: u16) -> &'static str {
@@ -60,6 +60,14 @@ pub struct Metrics {
     http_duration: Histograms,
     http_refused: Family<Labels, Counter>,
     pub http_connections_active: Gauge,
+    messages_stored: Family<Labels, Counter>,
+    messages_refused: Family<Labels, Counter>,
+    /// Webhook notifications delivered, given up on, and dropped with a full queue.
+    pub notifications_sent: Counter,
+    pub notifications_failed: Counter,
+    pub notifications_dropped: Counter,
+    /// Time to store a message durably, from the visitor's send to the commit.
+    pub message_store: Histogram,
 }
 
 impl Default for Metrics {
@@ -96,6 +104,12 @@ impl Metrics {
             http_duration: Family::new_with_constructor(latency_histogram as fn() -> Histogram),
             http_refused: Family::default(),
             http_connections_active: Gauge::default(),
+            messages_stored: Family::default(),
+            messages_refused: Family::default(),
+            notifications_sent: Counter::default(),
+            notifications_failed: Counter::default(),
+            notifications_dropped: Counter::default(),
+            message_store: latency_histogram(),
         };
         let m = &metrics;
         registry.register("sessions_active", "Connections open now", m.sessions_active.clone());
@@ -138,7 +152,43 @@ impl Metrics {
             "Web connections open now",
             m.http_connections_active.clone(),
         );
+        registry.register(
+            "messages_stored",
+            "Messages to the owner stored, by channel",
+            m.messages_stored.clone(),
+        );
+        registry.register("messages_refused", "Messages not stored, by reason", m.messages_refused.clone());
+        registry.register(
+            "notifications_sent",
+            "Webhook notifications delivered",
+            m.notifications_sent.clone(),
+        );
+        registry.register(
+            "notifications_failed",
+            "Webhook notifications given up on after every retry",
+            m.notifications_failed.clone(),
+        );
+        registry.register(
+            "notifications_dropped",
+            "Webhook notifications dropped because the queue was full",
+            m.notifications_dropped.clone(),
+        );
+        registry.register(
+            "message_store_seconds",
+            "Visitor's send to durable commit",
+            m.message_store.clone(),
+        );
         Self { registry, ..metrics }
+    }
+
+    /// `channel` is one of the message channels (`view`, `exec`, `web`).
+    pub fn message_stored(&self, channel: &'static str) {
+        self.messages_stored.get_or_create(&[("channel", channel)]).inc();
+    }
+
+    /// `reason` comes from the fixed set of refusal reasons.
+    pub fn message_refused(&self, reason: &'static str) {
+        self.messages_refused.get_or_create(&[("reason", reason)]).inc();
     }
 
     pub fn session_ended(&self, reason: &'static str, duration: Duration) {
@@ -201,6 +251,9 @@ mod tests {
         metrics.http_request("/", 200, Duration::from_millis(2));
         metrics.http_request("other", 418, Duration::from_millis(1));
         metrics.http_refused("rate-per-ip");
+        metrics.message_stored("view");
+        metrics.message_refused("inbox-full");
+        metrics.notifications_failed.inc();
         let text = metrics.encode();
         for expected in [
             "ssh_resume_sessions_active 0",
@@ -216,6 +269,9 @@ mod tests {
             "ssh_resume_http_requests_total{route=\"other\",status=\"other\"} 1",
             "ssh_resume_http_request_duration_seconds_count{route=\"/\"} 1",
             "ssh_resume_http_refused_total{reason=\"rate-per-ip\"} 1",
+            "ssh_resume_messages_stored_total{channel=\"view\"} 1",
+            "ssh_resume_messages_refused_total{reason=\"inbox-full\"} 1",
+            "ssh_resume_notifications_failed_total 1",
         ] {
             assert!(text.contains(expected), "missing {expected} in\n{text}");
         }

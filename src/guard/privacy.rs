@@ -3,7 +3,9 @@
 //!
 //! The hash key is random, generated in memory at start and replaced every UTC day, so
 //! the owner can tell visitors apart within a day but no address is ever stored and
-//! yesterday's hashes cannot be linked to today's.
+//! yesterday's hashes cannot be linked to today's. The same key hashes addresses for
+//! the message limits ([`Redactor::keyed`]), whatever the logging mode: the limits need
+//! to tell senders apart without keeping an address.
 
 use std::hash::{BuildHasher, RandomState};
 use std::net::IpAddr;
@@ -63,12 +65,18 @@ impl Redactor {
     }
 
     fn hash(&self, value: &str) -> String {
-        let Ok(mut key) = self.key.lock() else { return "h-unavailable".to_owned() };
+        format!("h-{:012x}", self.keyed(value).0 >> 16)
+    }
+
+    /// `value` hashed with the day's key, and the day (days since the epoch, UTC): stable
+    /// within a UTC day, unrelated across days and runs, whatever `--log-peers` says.
+    pub fn keyed(&self, value: impl std::hash::Hash) -> (u64, u64) {
         let day = (self.today)();
+        let mut key = self.key.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if key.1 != day {
             *key = (RandomState::new(), day);
         }
-        format!("h-{:012x}", key.0.hash_one(value) >> 16)
+        (key.0.hash_one(value), day)
     }
 }
 
@@ -111,6 +119,14 @@ mod tests {
         let a = Redactor::new(PeerLogging::Hashed).peer(ip);
         let b = Redactor::new(PeerLogging::Hashed).peer(ip);
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn keyed_hashes_work_when_peers_are_not_logged() {
+        let redactor = Redactor::new(PeerLogging::None);
+        let (a, day) = redactor.keyed("192.0.2.7");
+        assert_eq!(redactor.keyed("192.0.2.7"), (a, day));
+        assert_ne!(redactor.keyed("192.0.2.8").0, a);
     }
 
     #[test]

@@ -1,6 +1,12 @@
 //! What a visitor asked for: the exec command (`ssh host json`) and whether a PTY came
-//! with it decide between the interactive view and printed output. Pure parsing plus
-//! the usage text; nothing here touches the connection.
+//! with it decide between the interactive view and printed output, or `ssh host message
+//! --reply-to CONTACT [--name NAME]` with a message on stdin. Pure parsing plus the
+//! usage text; nothing here touches the connection.
+//!
+//! `message`'s flags are parsed strictly (unknown flags and missing values are usage
+//! errors that never repeat what was sent) with shell-like quoting. Since `ssh` joins
+//! its arguments with spaces, the words after a flag's value that start no flag belong
+//! to that value: `--name Jane Doe` is the name "Jane Doe".
 
 use crate::resume::Outline;
 use crate::resume::export::Format;
@@ -20,12 +26,33 @@ pub enum Request {
     Help,
     /// An unknown or ambiguous command: usage on stderr, exit 2.
     Unknown { message: String },
+    /// `message`: read a message to the owner from stdin.
+    Message(MessageArgs),
+}
+
+/// `message`'s flags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageArgs {
+    pub reply_to: String,
+    pub name: Option<String>,
+}
+
+/// Whether an exec command is `message …`, whose visit reads stdin to its end.
+pub fn reads_stdin(command: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(command);
+    text.split_whitespace().next().is_some_and(|word| word.eq_ignore_ascii_case("message"))
 }
 
 /// Resolves an exec command (`None` for a shell request). `interactive` is true when a
 /// PTY was allocated and the terminal can address the cursor (not `TERM=dumb`);
 /// `ssh_command` is what the visitor typed to get here, for the usage text.
 pub fn resolve(command: Option<&[u8]>, interactive: bool, outline: &Outline, ssh_command: &str) -> Request {
+    if let Some(command) = command.filter(|command| reads_stdin(command)) {
+        return match parse_message(&String::from_utf8_lossy(command)) {
+            Ok(args) => Request::Message(args),
+            Err(why) => Request::Unknown { message: format!("{why}\n\n{}", message_usage(ssh_command)) },
+        };
+    }
     let text = command.map(|bytes| String::from_utf8_lossy(bytes).trim().to_ascii_lowercase());
     let word = text.as_deref().unwrap_or("");
     let whole =
@@ -59,6 +86,7 @@ pub fn metric_name(command: Option<&[u8]>, request: &Request) -> &'static str {
         (_, Request::Print { format: Format::Json, .. }) => "json",
         (_, Request::Help) => "help",
         (_, Request::Unknown { .. }) => "other",
+        (_, Request::Message(_)) => "message",
     }
 }
 
@@ -72,6 +100,101 @@ fn unknown(word: &str, outline: &Outline, ssh_command: &str) -> Request {
     Request::Unknown { message }
 }
 
+/// Longest `message` command line considered, in bytes (name and contact at their
+/// limits, quoted, fit).
+pub const MAX_MESSAGE_COMMAND: usize = 2048;
+
+/// Splits `text` into words the way a POSIX shell would: single and double quotes and
+/// backslashes; `None` for an unterminated quote.
+fn words(text: &str) -> Option<Vec<String>> {
+    let (mut words, mut word, mut quote, mut any) = (Vec::new(), String::new(), None, false);
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (None, c) if c.is_whitespace() => {
+                if std::mem::take(&mut any) {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            (None, '\'' | '"') => (quote, any) = (Some(c), true),
+            (Some(q), c) if c == q => quote = None,
+            (None | Some('"'), '\\') => {
+                word.extend(chars.next());
+                any = true;
+            }
+            (_, c) => {
+                word.push(c);
+                any = true;
+            }
+        }
+    }
+    if quote.is_some() {
+        return None;
+    }
+    if any {
+        words.push(word);
+    }
+    Some(words)
+}
+
+/// Parses `message --reply-to CONTACT [--name NAME]`.
+pub fn parse_message(command: &str) -> Result<MessageArgs, &'static str> {
+    if command.len() > MAX_MESSAGE_COMMAND {
+        return Err("the command line is too long");
+    }
+    let words = words(command).ok_or("a quote is not closed")?;
+    // [--reply-to, --name]: their words, and which one the next plain word belongs to.
+    let mut values: [Option<Vec<String>>; 2] = [None, None];
+    let mut current: Option<usize> = None;
+    for word in words.into_iter().skip(1) {
+        let (flag, inline) = match word.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
+            _ => (word.clone(), None),
+        };
+        let slot = match flag.as_str() {
+            "--reply-to" | "-r" => 0,
+            "--name" | "-n" => 1,
+            _ if word.starts_with("--") || (word.starts_with('-') && current.is_none()) => {
+                return Err("unknown flag");
+            }
+            _ => match current.and_then(|index| values[index].as_mut()) {
+                Some(value) => {
+                    value.push(word);
+                    continue;
+                }
+                None => return Err("unexpected word: give --reply-to CONTACT and optionally --name NAME"),
+            },
+        };
+        if values[slot].is_some() {
+            return Err("a flag is given twice");
+        }
+        values[slot] = Some(inline.into_iter().collect());
+        current = Some(slot);
+    }
+    let [reply_to, name] = values;
+    let joined =
+        |value: Option<Vec<String>>| value.map(|words| words.join(" ")).filter(|v| !v.trim().is_empty());
+    let name_given = name.is_some();
+    let name = joined(name);
+    if name_given && name.is_none() {
+        return Err("--name needs a value");
+    }
+    let reply_to =
+        joined(reply_to).ok_or("--reply-to CONTACT is required: an e-mail, phone, URL or handle")?;
+    Ok(MessageArgs { reply_to, name })
+}
+
+/// `message`'s usage text.
+pub fn message_usage(ssh_command: &str) -> String {
+    format!(
+        "usage: {ssh_command} message --reply-to CONTACT [--name NAME] < message.txt\n\n\
+         Sends the text on stdin to the résumé's owner (at most {} characters).\n\
+         CONTACT is how to reach you: an e-mail, phone, URL or handle.\n\
+         Exit status: 0 stored, 2 usage or empty/oversized message, 75 try again later.\n",
+        crate::message::MAX_BODY
+    )
+}
+
 /// The usage text, naming the command a visitor types (`ssh resume.example.com`).
 pub fn usage(ssh_command: &str, outline: &Outline) -> String {
     format!(
@@ -83,6 +206,7 @@ pub fn usage(ssh_command: &str, outline: &Outline) -> String {
            markdown   the résumé as Markdown\n  \
            json       the résumé as JSON Resume\n  \
            help       this text\n  \
+           message    --reply-to CONTACT [--name NAME] < text: write to the owner\n  \
            SECTION    open on (or print) one section: {}\n",
         outline.slugs().join(", ")
     )
@@ -136,6 +260,35 @@ mod tests {
             Request::Interactive { section: None, linear: true }
         );
         assert_eq!(resolve(Some(b"PLAIN"), false, &outline, "ssh HOST"), print_text(None));
+    }
+
+    #[test]
+    fn message_flags_are_parsed_strictly_with_quotes_and_joined_words() {
+        let args = |text: &str| parse_message(text);
+        let jane = MessageArgs { reply_to: "jane@example.org".into(), name: Some("Jane Doe".into()) };
+        assert_eq!(args("message --reply-to jane@example.org --name Jane Doe"), Ok(jane.clone()));
+        assert_eq!(args("message --name 'Jane Doe' --reply-to=jane@example.org"), Ok(jane.clone()));
+        assert_eq!(args("message -n \"Jane Doe\" -r jane@example.org"), Ok(jane));
+        assert_eq!(args("message --reply-to @jane").unwrap().name, None);
+        assert!(args("message").is_err());
+        assert!(args("message --name Jane").is_err(), "reply-to is required");
+        assert!(args("message --reply-to x --reply-to y").is_err());
+        assert!(args("message --reply-to x --bcc y").is_err());
+        assert!(args("message stray --reply-to x").is_err());
+        assert!(args("message --reply-to 'x").is_err());
+        assert!(args(&format!("message --reply-to {}", "x".repeat(5000))).is_err());
+        assert!(reads_stdin(b"  MESSAGE --reply-to x") && !reads_stdin(b"messages"));
+    }
+
+    #[test]
+    fn message_usage_errors_never_repeat_what_was_sent() {
+        let outline = outline();
+        let sent = b"message --reply-to x --\x1b[2Jevil";
+        let Request::Unknown { message } = resolve(Some(sent), false, &outline, "ssh HOST") else { panic!() };
+        assert!(
+            !message.contains("evil") && !message.contains('\x1b') && message.contains("usage:"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -82,8 +82,13 @@ pub async fn serve(socket: TcpStream, endpoints: Endpoints, admission: Admission
             (None, None) => crate::reach::ssh_command("HOST", None),
         };
         let (handler, events) = VisitorHandler::new(shared.service.clone(), traffic.clone());
-        let supervisor =
-            Supervisor { shared: &shared, traffic: &traffic, cut: guard.cut.clone(), ssh_command };
+        let supervisor = Supervisor {
+            shared: &shared,
+            traffic: &traffic,
+            cut: guard.cut.clone(),
+            ssh_command,
+            peer: endpoints.peer.ip(),
+        };
         let (reason, sections_viewed) = supervisor.run(stream, handler, events, admission).await;
         guard.ended(reason, sections_viewed);
     }
@@ -146,6 +151,8 @@ struct Supervisor<'a> {
     cut: CancellationToken,
     /// What the visitor types to get here.
     ssh_command: String,
+    /// The visitor's address, for the message limits.
+    peer: std::net::IpAddr,
 }
 
 impl Supervisor<'_> {
@@ -194,7 +201,7 @@ impl Supervisor<'_> {
         admission.handshake_done();
         self.shared.service.metrics.handshake.observe(self.traffic.age().as_secs_f64());
         let size = *inbox.size.borrow_and_update();
-        let mut play = Play::new(&start, size, self.shared, &self.ssh_command);
+        let mut play = Play::new(&start, size, self.shared, &self.ssh_command, self.peer);
         let out = Output::new(session.handle(), start.channel, self.traffic, &self.shared.service.metrics);
         let reason = tokio::select! {
             reason = play.run(&out, &mut inbox) => reason,

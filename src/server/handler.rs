@@ -6,7 +6,10 @@
 //! hangs the client), remembers the PTY and the terminal-describing environment, and on
 //! the first shell or exec request hands a [`Start`] to the visit. Callbacks never
 //! block: input goes to the visit through a bounded queue with `try_send` (dropped when
-//! full), sizes through a watch channel. Subsystems, X11, agent and port forwarding are
+//! full), sizes through a watch channel. The one exception is `message`, whose visit
+//! reads stdin to EOF and must lose none of it: its input waits for room in the queue
+//! (russh then stops reading the connection, which is the backpressure), its EOF ends
+//! the visit's input, and the visit closes the queue once it has read enough. Subsystems, X11, agent and port forwarding are
 //! refused. Deciding what to show and building the view happen in the visit, not here.
 
 use std::sync::Arc;
@@ -18,6 +21,7 @@ use russh::{Channel, ChannelId};
 use tokio::sync::{mpsc, oneshot, watch};
 use tracing::{Span, debug};
 
+use super::exec_message::MAX_STDIN;
 use super::interactive::{INPUT_QUEUE, Inbox};
 use super::session::Start;
 use super::traffic::Traffic;
@@ -46,6 +50,8 @@ pub struct VisitorHandler {
     start: Option<oneshot::Sender<Start>>,
     /// Dropped when the channel closes: the visit sees its input end.
     input: Option<mpsc::Sender<Bytes>>,
+    /// The exec command is `message`: stdin is read whole, to EOF.
+    reads_stdin: bool,
     size: watch::Sender<Size>,
 }
 
@@ -72,6 +78,7 @@ impl VisitorHandler {
             client: ClientTerminal::default(),
             start: Some(start_tx),
             input: Some(input_tx),
+            reads_stdin: false,
             size: size_tx,
         };
         (handler, Events { start, inbox: Inbox { input, size } })
@@ -227,6 +234,7 @@ impl russh::server::Handler for VisitorHandler {
         session: &mut Session,
     ) -> Result<(), Self::Error> {
         let ok = self.start(channel, Some(data));
+        self.reads_stdin = ok && super::command::reads_stdin(data);
         Self::reply(channel, ok, session)
     }
 
@@ -276,10 +284,25 @@ impl russh::server::Handler for VisitorHandler {
             return Ok(());
         }
         self.traffic.note_input(data.len());
-        if let Some(input) = self.input.as_ref().filter(|_| self.started()) {
+        let Some(input) = self.input.as_ref().filter(|_| self.started()) else { return Ok(()) };
+        if self.reads_stdin {
+            // Waits for room (a closed queue answers at once): nothing of it is lost. A
+            // chunk longer than a whole message is too long anyway, so the queue holds at
+            // most INPUT_QUEUE × MAX_STDIN bytes.
+            let input = input.clone();
+            let chunk = &data[..data.len().min(MAX_STDIN + 1)];
+            let _ = input.send(Bytes::copy_from_slice(chunk)).await;
+        } else {
             // A full queue means the visitor types faster than we draw: drop the excess.
             let chunk = &data[..data.len().min(MAX_INPUT_CHUNK)];
             let _ = input.try_send(Bytes::copy_from_slice(chunk));
+        }
+        Ok(())
+    }
+
+    async fn channel_eof(&mut self, channel: ChannelId, _session: &mut Session) -> Result<(), Self::Error> {
+        if self.is_ours(channel) && self.reads_stdin {
+            self.input = None; // `message` has read the whole of stdin
         }
         Ok(())
     }

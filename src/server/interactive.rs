@@ -3,12 +3,19 @@
 //!
 //! The loop draws a frame, sends it as one write and waits for it to be queued, then
 //! waits for the next event. Everything that arrived meanwhile (a burst of keys, several
-//! resizes) is applied before the next frame, so frames never queue up. The loop ends
-//! when the visitor quits or closes the channel; the connection's supervisor ends it
-//! for timers and shutdown by dropping the future, then asks [`Interactive::farewell`]
-//! for the bytes that restore the visitor's terminal: cursor shown, main screen back,
-//! a one-line farewell.
+//! resizes) is applied before the next frame, so frames never queue up, and at most
+//! [`MAX_FRAMES_PER_SECOND`] are drawn. After the first frame the terminal is asked
+//! about itself ([`Answers`]). The loop ends when the visitor quits or closes the
+//! channel; the connection's supervisor ends it for timers and shutdown by dropping
+//! the future, then asks [`Interactive::farewell`] for the bytes that restore the
+//! visitor's terminal: cursor shown, main screen back, a one-line farewell.
+//!
+//! When the visitor sends the "Write to me" form ([`Effect::Send`]) the loop draws the
+//! form's "Sending…", asks the mailbox to store the draft (which answers within its
+//! time bound, so the visit never waits longer), hands the answer to the app and draws
+//! again; keys typed meanwhile wait in the input queue and are applied after it.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -21,7 +28,9 @@ use super::end::EndReason;
 use super::output::{Closed, Output, crlf};
 use super::terminal;
 use crate::escape;
+use crate::message::{Channel, Receipt, SendError};
 use crate::resume::Loaded;
+use crate::service::Service;
 use crate::tui::input::{LONE_ESC_DELAY, OPEN_STRING_DEADLINE};
 use crate::tui::{App, Decoder, Effect, Event};
 
@@ -48,6 +57,13 @@ pub struct Inbox {
     pub size: watch::Receiver<Size>,
 }
 
+/// Where the view's messages go: the service's mailbox, and who sends them.
+pub struct Courier {
+    pub service: Arc<Service>,
+    /// The visitor's address (the PROXY header's where trusted), for the limits.
+    pub source: IpAddr,
+}
+
 /// One visitor's interactive view.
 pub struct Interactive {
     app: App,
@@ -60,8 +76,11 @@ pub struct Interactive {
     last_frame: Option<Instant>,
     /// What the terminal says about itself after the first frame.
     answers: Answers,
-    /// Since when the decoder holds an open control string or paste.
+    /// The decoder's timers: since when it holds a lone ESC, and an open control
+    /// string or paste.
+    lone_esc_since: Option<Instant>,
     open_string_since: Option<Instant>,
+    courier: Option<Courier>,
 }
 
 impl Interactive {
@@ -76,8 +95,24 @@ impl Interactive {
             views: SectionViews::default(),
             last_frame: None,
             answers: Answers::default(),
+            lone_esc_since: None,
             open_string_since: None,
+            courier: None,
         }
+    }
+
+    /// Lets the view's form send messages through `courier`.
+    pub fn with_courier(mut self, courier: Courier) -> Self {
+        self.courier = Some(courier);
+        self
+    }
+
+    /// Stores the form's draft through the mailbox (within its time bound).
+    async fn send_draft(&self) -> Result<Receipt, SendError> {
+        let (Some(courier), Some(draft)) = (&self.courier, self.app.draft()) else {
+            return Err(SendError::Disabled);
+        };
+        courier.service.send_message(&draft, courier.source, Channel::View).await
     }
 
     /// Distinct sections the visitor has seen.
@@ -108,39 +143,72 @@ impl Interactive {
     async fn event_loop(&mut self, out: &Output<'_>, inbox: &mut Inbox) -> Result<EndReason, Closed> {
         // What the visitor's screen shows, while it differs from `app`; `None` for blank.
         let mut shown: Option<Box<App>> = None;
+        let mut sending = false;
         loop {
             // A visitor who stops reading holds the next frame back (and, later, this
             // send); the supervisor can still end the visit meanwhile.
             out.traffic().wait_for_room(IN_FLIGHT_BUDGET).await;
             self.send_frame(shown.take().as_deref(), out).await?;
-            let before = loop {
-                match self.next_change(inbox, None).await {
-                    Change::Redraw { before } => break before,
-                    Change::Quit => return Ok(EndReason::Quit),
-                    Change::Closed => return Ok(EndReason::ClientClosed),
-                    // The terminal's answers called for no other theme.
-                    Change::Deadline => {}
+            if std::mem::take(&mut sending) {
+                let before = Box::new(self.app.clone());
+                let outcome = self.send_draft().await;
+                self.app.message_outcome(outcome);
+                shown = Some(before);
+                continue;
+            }
+            let before = match self.wait_for_change(inbox).await {
+                Ok(Next::Draw(before)) => before,
+                Ok(Next::DrawThenSend(before)) => {
+                    sending = true;
+                    before
                 }
+                Err(end) => return Ok(end),
             };
-            // Within one frame interval of the last frame, more events only change
-            // what the next frame shows; the last state is always drawn.
-            let slot = self.last_frame.map(|sent| sent + FRAME_INTERVAL);
-            while let Some(slot) = slot.filter(|slot| Instant::now() < *slot) {
-                match self.next_change(inbox, Some(slot)).await {
-                    Change::Quit => return Ok(EndReason::Quit),
-                    Change::Closed => return Ok(EndReason::ClientClosed),
-                    Change::Redraw { .. } => {}
-                    Change::Deadline => break,
+            if !sending {
+                match self.hold_to_frame_rate(inbox).await {
+                    Ok(send) => sending = send,
+                    Err(end) => return Ok(end),
                 }
             }
             shown = Some(before);
         }
     }
 
+    /// Waits until the events change what the visitor sees (the terminal's answers
+    /// calling for no other theme change nothing); `Err` when the visit ends.
+    async fn wait_for_change(&mut self, inbox: &mut Inbox) -> Result<Next, EndReason> {
+        loop {
+            match self.next_change(inbox, None).await {
+                Change::Redraw { before } => return Ok(Next::Draw(before)),
+                Change::Send { before } => return Ok(Next::DrawThenSend(before)),
+                Change::Quit => return Err(EndReason::Quit),
+                Change::Closed => return Err(EndReason::ClientClosed),
+                Change::Deadline => {}
+            }
+        }
+    }
+
+    /// Within one frame interval of the last frame, more events only change what the
+    /// next frame shows. `Ok(true)` when the form was sent meanwhile (it is stored
+    /// after the frame); `Err` when the visit ends.
+    async fn hold_to_frame_rate(&mut self, inbox: &mut Inbox) -> Result<bool, EndReason> {
+        let Some(slot) = self.last_frame.map(|sent| sent + FRAME_INTERVAL) else { return Ok(false) };
+        while Instant::now() < slot {
+            match self.next_change(inbox, Some(slot)).await {
+                Change::Quit => return Err(EndReason::Quit),
+                Change::Closed => return Err(EndReason::ClientClosed),
+                Change::Send { .. } => return Ok(true),
+                Change::Redraw { .. } => {}
+                Change::Deadline => break,
+            }
+        }
+        Ok(false)
+    }
+
     /// Draws and sends the frame that turns `shown` into the app's state; after the
     /// first one, asks the terminal about itself.
     async fn send_frame(&mut self, shown: Option<&App>, out: &Output<'_>) -> Result<(), Closed> {
-        let drawing = Instant::now();
+        let drawing = std::time::Instant::now();
         let bytes = frame(shown, &mut self.app);
         out.metrics().frame_render.observe(drawing.elapsed().as_secs_f64());
         out.send(bytes).await?;
@@ -156,9 +224,17 @@ impl Interactive {
     }
 
     /// Waits for events until one changes what the visitor sees, or until `until`.
+    /// The decoder's timers, the wait for the terminal's answers and `until` share one
+    /// timer: the earliest of them.
     async fn next_change(&mut self, inbox: &mut Inbox, until: Option<Instant>) -> Change {
         loop {
-            let string_expiry = self.open_string_since.map(|since| since + OPEN_STRING_DEADLINE);
+            if let Some(change) = self.apply_queued() {
+                return change;
+            }
+            let lone_esc = self.lone_esc_since.map(|since| since + LONE_ESC_DELAY);
+            let open_string = self.open_string_since.map(|since| since + OPEN_STRING_DEADLINE);
+            let answers = self.answers.deadline();
+            let wake = [lone_esc, open_string, answers, until].into_iter().flatten().min();
             tokio::select! {
                 chunk = inbox.input.recv() => match chunk {
                     Some(bytes) => self.feed(&bytes),
@@ -168,12 +244,23 @@ impl Interactive {
                     let size = *inbox.size.borrow_and_update();
                     self.events.push(Event::Resize { cols: size.width.into(), rows: size.height.into() });
                 }
-                _ = tokio::time::sleep(LONE_ESC_DELAY), if self.decoder.has_lone_esc() => {
-                    self.decoder.flush_lone_esc(&mut self.events);
+                _ = sleep_until(wake) => {
+                    let now = Instant::now();
+                    if lone_esc.is_some_and(|at| at <= now) {
+                        self.decoder.flush_lone_esc(&mut self.events);
+                        self.lone_esc_since = None;
+                    }
+                    if open_string.is_some_and(|at| at <= now) {
+                        self.decoder.expire_open_string(&mut self.events);
+                        self.open_string_since = None;
+                    }
+                    if answers.is_some_and(|at| at <= now) {
+                        return self.retheme();
+                    }
+                    if until.is_some_and(|at| at <= now) {
+                        return Change::Deadline;
+                    }
                 }
-                _ = sleep_until(string_expiry) => self.decoder.expire_open_string(&mut self.events),
-                _ = sleep_until(self.answers.deadline()) => return self.retheme(),
-                _ = sleep_until(until) => return Change::Deadline,
                 Ok(()) = self.resume.changed() => {
                     let reloaded = self.resume.borrow_and_update().clone();
                     let before = Box::new(self.app.clone());
@@ -187,21 +274,30 @@ impl Interactive {
             if self.answers.note(self.decoder.take_replies()) {
                 return self.retheme();
             }
-            let before = Box::new(self.app.clone());
-            match apply(&mut self.app, &mut self.events) {
-                Effect::Quit => return Change::Quit,
-                Effect::Redraw => return Change::Redraw { before },
-                Effect::None => {}
-            }
         }
     }
 
+    /// Decodes `bytes`, and starts or stops the decoder's timers.
     fn feed(&mut self, bytes: &[u8]) {
         self.decoder.feed(bytes, &mut self.events);
-        self.open_string_since = match (self.decoder.has_open_string(), self.open_string_since) {
-            (false, _) => None,
-            (true, since) => since.or_else(|| Some(Instant::now())),
-        };
+        let now = Instant::now();
+        self.lone_esc_since = self.decoder.has_lone_esc().then(|| self.lone_esc_since.unwrap_or(now));
+        self.open_string_since =
+            self.decoder.has_open_string().then(|| self.open_string_since.unwrap_or(now));
+    }
+
+    /// Applies the queued events; the change, if they made one.
+    fn apply_queued(&mut self) -> Option<Change> {
+        if self.events.is_empty() {
+            return None;
+        }
+        let before = Box::new(self.app.clone());
+        match apply(&mut self.app, &mut self.events) {
+            Effect::Quit => Some(Change::Quit),
+            Effect::Redraw => Some(Change::Redraw { before }),
+            Effect::Send => Some(Change::Send { before }),
+            Effect::None => None,
+        }
     }
 
     /// The wait for the terminal's answers is over: re-theme when they call for it.
@@ -222,10 +318,22 @@ async fn sleep_until(deadline: Option<Instant>) {
     }
 }
 
+/// What the next frame is for.
+enum Next {
+    /// Turn the screen showing this into the app's state.
+    Draw(Box<App>),
+    /// The same, then store the form's draft.
+    DrawThenSend(Box<App>),
+}
+
 /// What the events since the last frame did.
 enum Change {
     /// The screen must change from what `before` shows.
     Redraw {
+        before: Box<App>,
+    },
+    /// Redraw ("Sending…"), then store the form's draft.
+    Send {
         before: Box<App>,
     },
     Quit,
@@ -278,16 +386,25 @@ fn frame(shown: Option<&App>, app: &mut App) -> Vec<u8> {
     }
 }
 
-/// Applies every queued event; says whether to redraw or quit.
+/// Applies the queued events up to a quit or a send (the rest stay queued for after
+/// the send); says whether to redraw, quit or send.
 fn apply(app: &mut App, events: &mut Vec<Event>) -> Effect {
     let mut effect = Effect::None;
-    for event in events.drain(..) {
-        match app.handle(&event) {
-            Effect::Quit => return Effect::Quit,
+    for index in 0..events.len() {
+        match app.handle(&events[index]) {
+            Effect::Quit => {
+                events.clear();
+                return Effect::Quit;
+            }
+            Effect::Send => {
+                events.drain(..=index);
+                return Effect::Send;
+            }
             Effect::Redraw => effect = Effect::Redraw,
             Effect::None => {}
         }
     }
+    events.clear();
     effect
 }
 

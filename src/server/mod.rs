@@ -2,7 +2,7 @@
 //! per-connection task that runs russh's protocol over one socket.
 //!
 //! Modules import downward: `mod → connection → handler → session → {interactive,
-//! output, terminal} → {end, traffic, shared}`. [`connection`] is the one owner of a
+//! exec_message, output, terminal} → {end, traffic, shared}`. [`connection`] is the one owner of a
 //! visit (its timers, its end reason, its goodbye); [`handler`] only turns russh's
 //! callbacks into events for it; [`session`] resolves and plays what the visitor asked
 //! for; [`interactive`] is the full-screen view's loop; [`terminal`] encodes frames.
@@ -25,6 +25,7 @@ pub mod answers;
 pub mod command;
 pub mod connection;
 pub mod end;
+pub mod exec_message;
 pub mod handler;
 pub mod interactive;
 pub mod keys;

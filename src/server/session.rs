@@ -3,14 +3,18 @@
 //! played — the interactive view, or output printed once — until it ends by itself
 //! ([`Play::run`]). The connection's supervisor owns the timers and ends a play early by
 //! dropping `run`; [`Play::farewell`] then gives the bytes that leave the visitor's
-//! terminal as it was.
+//! terminal as it was. `message` reads the visitor's stdin and answers with one line
+//! ([`ExecMessage`]).
+
+use std::net::IpAddr;
 
 use ratatui_core::layout::Size;
 use russh::ChannelId;
 
 use super::command::{self, Request};
 use super::end::EndReason;
-use super::interactive::{Inbox, Interactive};
+use super::exec_message::ExecMessage;
+use super::interactive::{Courier, Inbox, Interactive};
 use super::output::{Output, crlf};
 use super::shared::Shared;
 use crate::resume::PRINT_WIDTH;
@@ -35,12 +39,14 @@ pub enum Play {
     Interactive(Box<Interactive>),
     /// Output printed once (on stderr when `to_stderr`), then exit with `status`.
     Print { bytes: Vec<u8>, to_stderr: bool, status: u32 },
+    /// `message`: stdin to the owner's inbox.
+    Message(Box<ExecMessage>),
 }
 
 impl Play {
     /// Resolves what `start` asks for; `size` is the visitor's terminal, `ssh_command`
-    /// what they type to get here.
-    pub fn new(start: &Start, size: Size, shared: &Shared, ssh_command: &str) -> Self {
+    /// what they type to get here, `peer` who they are (for the message limits).
+    pub fn new(start: &Start, size: Size, shared: &Shared, ssh_command: &str, peer: IpAddr) -> Self {
         let command = start.command.as_deref();
         if shared.settings.panic_command.as_deref().map(str::as_bytes).is_some_and(|p| Some(p) == command) {
             panic!("test-only panic trigger");
@@ -60,7 +66,10 @@ impl Play {
         match request {
             Request::Interactive { section, linear } => {
                 let theme = Theme::new(start.client.profile());
-                let mut app = App::new(doc, theme, size).with_ssh_command(ssh_command.to_owned());
+                let messages = shared.service.mailbox.is_some();
+                let mut app = App::new(doc, theme, size)
+                    .with_ssh_command(ssh_command.to_owned())
+                    .with_messages(messages);
                 if let Some(index) = section {
                     app.select_section(index);
                 }
@@ -68,7 +77,8 @@ impl Play {
                     app.open_linear();
                 }
                 let resume = shared.service.resume.clone();
-                Play::Interactive(Box::new(Interactive::new(app, resume)))
+                let courier = Courier { service: shared.service.clone(), source: peer };
+                Play::Interactive(Box::new(Interactive::new(app, resume).with_courier(courier)))
             }
             Request::Print { format: Format::Text, section: Some(index) } => {
                 match doc.outline.sections.get(index) {
@@ -82,6 +92,14 @@ impl Play {
             Request::Print { format, .. } => print(doc.printed(format).to_owned(), false, 0),
             Request::Help => print(command::usage(ssh_command, &doc.outline), false, 0),
             Request::Unknown { message } => print(message, true, 2),
+            Request::Message(args) => Play::Message(Box::new(ExecMessage {
+                args,
+                service: shared.service.clone(),
+                source: peer,
+                pty: start.pty,
+                ssh_command: ssh_command.to_owned(),
+                status: super::exec_message::EX_TEMPFAIL,
+            })),
         }
     }
 
@@ -89,6 +107,7 @@ impl Play {
     pub async fn run(&mut self, out: &Output<'_>, inbox: &mut Inbox) -> EndReason {
         match self {
             Play::Interactive(view) => view.run(out, inbox).await,
+            Play::Message(message) => message.run(out, inbox).await,
             Play::Print { bytes, to_stderr, status } => {
                 let bytes = std::mem::take(bytes);
                 let sent = if *to_stderr { out.send_stderr(bytes).await } else { out.send(bytes).await };
@@ -103,7 +122,7 @@ impl Play {
     pub fn farewell(&mut self, reason: EndReason) -> Vec<u8> {
         match self {
             Play::Interactive(view) => view.farewell(reason),
-            Play::Print { .. } => Vec::new(),
+            Play::Print { .. } | Play::Message(_) => Vec::new(),
         }
     }
 
@@ -112,6 +131,7 @@ impl Play {
         match self {
             Play::Interactive(_) => 0,
             Play::Print { status, .. } => *status,
+            Play::Message(message) => message.status,
         }
     }
 
@@ -119,7 +139,7 @@ impl Play {
     pub fn sections_viewed(&self) -> u32 {
         match self {
             Play::Interactive(view) => view.sections_viewed(),
-            Play::Print { .. } => 0,
+            Play::Print { .. } | Play::Message(_) => 0,
         }
     }
 }

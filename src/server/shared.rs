@@ -16,6 +16,7 @@ use super::algorithms;
 use super::proxy::ProxyProtocol;
 use crate::guard::limits::{Limiter, Limits, RefusalLog};
 use crate::guard::privacy::PeerLogging;
+use crate::mailbox::Mailbox;
 use crate::resume::Loaded;
 use crate::service::Service;
 
@@ -43,6 +44,8 @@ pub struct Settings {
     /// Keepalive probes to detect dead peers: one every interval, this many missed.
     pub keepalive_interval: Duration,
     pub keepalive_max: usize,
+    /// Where visitors' messages go (the view's form, `ssh host message`); `None`: off.
+    pub mailbox: Option<Arc<Mailbox>>,
     /// Test hook: an exec command that makes the visit panic. Never set by the CLI.
     #[doc(hidden)]
     pub panic_command: Option<String>,
@@ -61,6 +64,7 @@ impl Default for Settings {
             proxy_protocol: None,
             keepalive_interval: Duration::from_secs(15),
             keepalive_max: 3,
+            mailbox: None,
             panic_command: None,
         }
     }
@@ -88,7 +92,7 @@ impl Shared {
         host_key: PrivateKey,
         shutdown: CancellationToken,
     ) -> Arc<Self> {
-        let service = Service::new(
+        let mut service = Service::new(
             resume,
             shutdown,
             settings.log_peers,
@@ -96,6 +100,7 @@ impl Shared {
             settings.public_host.clone(),
             settings.drain_timeout,
         );
+        service.mailbox = settings.mailbox.clone();
         Arc::new(Self {
             service: Arc::new(service),
             ssh_config: Arc::new(algorithms::ssh_config(host_key, &settings)),

@@ -4,8 +4,8 @@
 //! over the shared, read-only résumé. This file owns the state, its constructor and
 //! accessors, and the key dispatch: one `match` per layer that calls short methods,
 //! which live by concern in the child modules: `reading` (sections, scrolling, resize
-//! keeping the reader's place, reloading), `find` (typing a query, `n`/`N`) and
-//! `layers` (the help and share boxes, Esc, linear mode). Children, so that the
+//! keeping the reader's place, reloading), `find` (typing a query, `n`/`N`), `layers`
+//! (the help and share boxes, Esc, linear mode) and `writing` (the "Write to me" form). Children, so that the
 //! state's fields stay private to the app.
 //!
 //! No I/O, no async, no clock, no drawing: the view imports the app, never the other
@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use ratatui_core::layout::Size;
 
+use super::form::Form;
 use super::geometry::sanitize_size;
 use super::help::HelpFit;
 use super::input::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEventKind, ScrollDirection};
@@ -28,6 +29,7 @@ use crate::resume::{Loaded, Outline};
 mod find;
 mod layers;
 mod reading;
+mod writing;
 
 /// Lines moved by one mouse-wheel notch.
 const WHEEL_LINES: usize = 3;
@@ -39,6 +41,9 @@ pub enum Effect {
     None,
     Redraw,
     Quit,
+    /// Store the form's draft ([`App::draft`]), then report with [`App::message_outcome`]
+    /// and redraw. The form shows "Sending…" meanwhile.
+    Send,
 }
 
 /// A box drawn over the résumé (and over an open search); Esc closes it first.
@@ -47,6 +52,8 @@ pub enum Overlay {
     None,
     Help,
     Share,
+    /// The "Write to me" form (`m`).
+    Form,
 }
 
 /// One visitor's state.
@@ -81,13 +88,17 @@ pub struct App {
     /// The digit just typed, while a second one could make a two-digit section number
     /// (résumés of ten or more sections); any other key forgets it.
     first_digit: Option<usize>,
+    /// Whether this server takes messages: `m`, its hints and the form.
+    messages: bool,
+    /// The form's state while it is open (a draft survives closing it only by sending).
+    form: Option<Box<Form>>,
 }
 
 impl App {
     pub fn new(doc: Arc<Loaded>, theme: Theme, size: Size) -> Self {
         let sections = doc.outline.sections.len(); // the ASCII outline has the same sections
         let ssh_command: Arc<str> = Arc::from("ssh HOST");
-        let help_fit = HelpFit::new(size, theme.profile.charset, &ssh_command, sections);
+        let help_fit = HelpFit::new(size, theme.profile.charset, &ssh_command, sections, false);
         let mut app = Self {
             doc,
             theme,
@@ -104,6 +115,8 @@ impl App {
             pager: None,
             place: None,
             first_digit: None,
+            messages: false,
+            form: None,
         };
         app.relayout();
         app
@@ -114,6 +127,18 @@ impl App {
         self.ssh_command = command.into();
         self.refit_help();
         self
+    }
+
+    /// Lets visitors write to the owner: `m` opens the form, and the footer, the help and
+    /// the share card say so.
+    pub fn with_messages(mut self, on: bool) -> Self {
+        self.messages = on;
+        self.refit_help();
+        self
+    }
+
+    pub(crate) fn messages(&self) -> bool {
+        self.messages
     }
 
     pub(crate) fn doc(&self) -> &Loaded {
@@ -204,9 +229,11 @@ impl App {
     fn apply(&mut self, event: &Event) -> Effect {
         match event {
             Event::Key(key) => self.on_key(key),
-            Event::Paste(text) if self.pager.is_none() => self.on_paste(text),
             Event::Resize { cols, rows } => self.resize(sanitize_size(*cols, *rows)),
-            Event::Mouse(_) if self.pager.is_some() => Effect::None,
+            Event::Paste(_) if self.pager.is_some() => Effect::None,
+            Event::Paste(text) if self.overlay == Overlay::Form => self.paste_into_form(text),
+            Event::Paste(text) => self.paste_into_query(text),
+            Event::Mouse(_) if self.pager.is_some() || self.form.is_some() => Effect::None,
             Event::Mouse(mouse) => match mouse.kind {
                 MouseEventKind::Scroll(ScrollDirection::Up) => self.scroll_by(-(WHEEL_LINES as isize)),
                 MouseEventKind::Scroll(ScrollDirection::Down) => self.scroll_by(WHEEL_LINES as isize),
@@ -226,11 +253,16 @@ impl App {
             self.first_digit = None;
         }
         let ctrl = key.modifiers.contains(KeyModifiers::CTRL);
-        if ctrl && matches!(key.code, KeyCode::Char('c' | 'd')) {
+        let writing = self.form.is_some() && self.overlay == Overlay::Form;
+        // In the form Ctrl-D deletes the next character, as in a text box.
+        if ctrl && (key.code == KeyCode::Char('c') || (key.code == KeyCode::Char('d') && !writing)) {
             return Effect::Quit;
         }
         if self.pager.is_some() {
             return self.on_pager_key(key);
+        }
+        if writing {
+            return self.on_form_key(key);
         }
         if self.search.as_ref().is_some_and(Search::editing)
             && let Some(effect) = self.on_query_key(key, ctrl)
@@ -242,6 +274,7 @@ impl App {
             KeyCode::Char('q') => Effect::Quit,
             KeyCode::Char('?') => self.toggle(Overlay::Help),
             KeyCode::Char('s') => self.toggle(Overlay::Share),
+            KeyCode::Char('m') if self.messages => self.open_form(),
             KeyCode::Char('/') => self.start_search(),
             KeyCode::Char('p') => {
                 self.open_linear();

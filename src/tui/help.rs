@@ -37,6 +37,18 @@ const KEYS: [(&str, &str); 13] = [
     ("q Ctrl-C Ctrl-D", "quit"),
 ];
 
+/// The key that opens the "Write to me" form, listed when the server takes messages.
+const WRITE_KEY: (&str, &str) = ("m", "write to me (the owner)");
+
+/// The keys listed: all of [`KEYS`], with `m` after `p` when messages are on.
+fn keys(messages: bool) -> Vec<(&'static str, &'static str)> {
+    let mut keys = KEYS.to_vec();
+    if messages {
+        keys.insert(10, WRITE_KEY);
+    }
+    keys
+}
+
 /// Which of the theme's styles a piece of help text takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Look {
@@ -57,11 +69,17 @@ pub(crate) struct HelpFit {
 }
 
 impl HelpFit {
-    /// The fit on a terminal of `size` showing `charset`, for `ssh_command` and a
-    /// résumé of `sections` sections.
-    pub(crate) fn new(size: Size, charset: Charset, ssh_command: &str, sections: usize) -> Self {
+    /// The fit on a terminal of `size` showing `charset`, for `ssh_command`, a résumé of
+    /// `sections` sections, listing `m` when `messages` are on.
+    pub(crate) fn new(
+        size: Size,
+        charset: Charset,
+        ssh_command: &str,
+        sections: usize,
+        messages: bool,
+    ) -> Self {
         let area = Rect::new(0, 0, size.width, size.height);
-        place(&text(charset, ssh_command, inner_width(area), sections), area).1
+        place(&text(charset, ssh_command, inner_width(area), sections, messages), area).1
     }
 
     /// Whether the box is too short for its text, so scroll keys move it.
@@ -78,12 +96,15 @@ pub(crate) struct HelpBox<'a> {
     pub(crate) scroll: usize,
     /// How many sections the résumé has (ten or more take two digits).
     pub(crate) sections: usize,
+    /// Whether `m` (write to me) is listed.
+    pub(crate) messages: bool,
 }
 
 impl Widget for HelpBox<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let theme = self.theme;
-        let text = text(theme.profile.charset, self.ssh_command, inner_width(area), self.sections);
+        let text =
+            text(theme.profile.charset, self.ssh_command, inner_width(area), self.sections, self.messages);
         let (popup, fit) = place(&text, area);
         let scroll = self.scroll.min(fit.max_scroll);
         let more = match (scroll > 0, scroll < fit.max_scroll) {
@@ -122,13 +143,16 @@ fn place(text: &[TextLine], area: Rect) -> (Rect, HelpFit) {
 const TWO_DIGITS: (&str, &str) = ("1 … 9, 10 …", "a section; 1 2 is the 12th");
 
 /// The help text's lines for a box whose inside is `inner` columns wide.
-fn text(charset: Charset, ssh_command: &str, inner: usize, sections: usize) -> Vec<TextLine> {
-    let keys_list = KEYS.map(|entry| if sections >= 10 && entry.0 == KEYS[1].0 { TWO_DIGITS } else { entry });
-    let action_width = keys_list.iter().map(|(_, a)| a.width()).max().unwrap_or(0);
-    let key_column = keys_list.iter().map(|(k, _)| shown(charset, k).width()).max().unwrap_or(0) + 1;
+fn text(charset: Charset, ssh_command: &str, inner: usize, sections: usize, messages: bool) -> Vec<TextLine> {
+    let listed: Vec<(&str, &str)> = keys(messages)
+        .into_iter()
+        .map(|entry| if sections >= 10 && entry.0 == KEYS[1].0 { TWO_DIGITS } else { entry })
+        .collect();
+    let action_width = listed.iter().map(|(_, a)| a.width()).max().unwrap_or(0);
+    let key_column = listed.iter().map(|(k, _)| shown(charset, k).width()).max().unwrap_or(0) + 1;
     let two_columns = inner >= 1 + key_column + action_width;
-    let mut lines = Vec::with_capacity(KEYS.len() * 2 + 2);
-    for (keys, action) in keys_list {
+    let mut lines = Vec::with_capacity(listed.len() * 2 + 2);
+    for (keys, action) in listed {
         let (keys, action) = (shown(charset, keys), shown(charset, action));
         if two_columns {
             lines.push(vec![(Look::Key, format!(" {keys:<key_column$}")), (Look::Plain, action)]);
@@ -175,7 +199,8 @@ mod tests {
         let theme = Theme::new(Profile::new(ColorDepth::None, charset));
         let area = Rect::new(0, 0, size.width, size.height);
         let mut buf = Buffer::empty(area);
-        HelpBox { theme: &theme, ssh_command: SSH, scroll, sections: 7 }.render(area, &mut buf);
+        HelpBox { theme: &theme, ssh_command: SSH, scroll, sections: 7, messages: true }
+            .render(area, &mut buf);
         buf.content.iter().map(|cell| cell.symbol()).collect()
     }
 
@@ -184,7 +209,7 @@ mod tests {
         for (width, height) in [(30, 10), (40, 20), (80, 24), (120, 40), (200, 60)] {
             for charset in [Charset::Utf8, Charset::Ascii] {
                 let size = Size::new(width, height);
-                let fit = HelpFit::new(size, charset, SSH, 7);
+                let fit = HelpFit::new(size, charset, SSH, 7, true);
                 assert_eq!(fit.scrolls(), fit.max_scroll > 0);
                 assert!(drawn(size, charset, fit.max_scroll).contains(SSH), "{size:?} {charset:?}");
                 if fit.scrolls() {
@@ -199,7 +224,7 @@ mod tests {
     #[test]
     fn ten_or_more_sections_are_listed_with_two_digits() {
         let text = |sections| {
-            let lines = text(Charset::Utf8, SSH, 78, sections);
+            let lines = text(Charset::Utf8, SSH, 78, sections, false);
             lines.iter().flat_map(|line| line.iter().map(|(_, piece)| piece.clone())).collect::<String>()
         };
         assert!(text(7).contains("1 … 9") && !text(7).contains("10 …"));
@@ -208,10 +233,14 @@ mod tests {
 
     #[test]
     fn the_fit_depends_on_size_and_command() {
-        let small = HelpFit::new(Size::new(30, 10), Charset::Utf8, SSH, 7);
+        let small = HelpFit::new(Size::new(30, 10), Charset::Utf8, SSH, 7, false);
         assert!(small.scrolls() && small.visible == 8);
-        assert!(!HelpFit::new(Size::new(200, 60), Charset::Utf8, SSH, 7).scrolls());
+        assert!(!HelpFit::new(Size::new(200, 60), Charset::Utf8, SSH, 7, false).scrolls());
         let long = format!("{SSH} {}", "x".repeat(200));
-        assert!(HelpFit::new(Size::new(30, 10), Charset::Utf8, &long, 7).max_scroll > small.max_scroll);
+        assert!(
+            HelpFit::new(Size::new(30, 10), Charset::Utf8, &long, 7, false).max_scroll > small.max_scroll
+        );
+        let writing = HelpFit::new(Size::new(30, 10), Charset::Utf8, SSH, 7, true);
+        assert!(writing.max_scroll > small.max_scroll, "m adds a line");
     }
 }

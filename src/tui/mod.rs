@@ -6,8 +6,9 @@
 //!
 //! Imports go one way, with no circles; the state never imports the view:
 //! ```text
-//! view ──→ app, help, share, rows, geometry, hyperlink, search   (view/nav, view/footer: app, geometry, search, theme)
-//! app  ──→ help (HelpFit only), pager, search, rows, geometry, input, qr, theme   (app/reading, app/find, app/layers)
+//! view ──→ app, help, share, rows, geometry, hyperlink, search, form   (view/nav, view/footer, view/form: app, geometry, search, theme, form)
+//! app  ──→ help (HelpFit only), pager, search, rows, geometry, input, qr, theme, form   (app/reading, app/find, app/layers, app/writing)
+//! form ──→ input, theme (and `crate::message`)
 //! help ──→ geometry, theme        share ──→ geometry, hyperlink, qr, theme
 //! rows ──→ theme                  pager ──→ input
 //! geometry, hyperlink, input, qr, search, theme: leaves (nothing of ours in `tui`)
@@ -15,9 +16,11 @@
 //! [`geometry`] says where things go for a size and `rows` how a résumé row reads;
 //! both the app and the view use them. The `help` and `share` boxes draw from plain
 //! values the view hands them, never from the app. Of the rest of the crate, only
-//! `crate::resume` is imported.
+//! `crate::resume` and `crate::message` (the leaf that checks a visitor's message) are
+//! imported.
 
 pub mod app;
+pub mod form;
 pub mod geometry;
 mod help;
 pub mod hyperlink;

@@ -6,6 +6,8 @@
 //! says how large the terminal must be. ASCII terminals cannot draw half blocks, so
 //! they get the URL and a note instead of the code.
 //!
+//! When the server takes messages the card ends with "Press m to write to me".
+//!
 //! It draws a [`ShareCard`] of plain values the view takes from the app (theme,
 //! command, URL, code); it neither knows the app nor encodes the code.
 
@@ -31,6 +33,8 @@ pub(crate) struct ShareCard<'a> {
     pub(crate) share_url: Option<&'a str>,
     /// The share URL's QR code, once encoded.
     pub(crate) qr: Option<&'a Result<Qr, String>>,
+    /// Whether the card invites the reader to write (`m`).
+    pub(crate) messages: bool,
 }
 
 /// One line of the card's text.
@@ -66,6 +70,9 @@ fn text(card: &ShareCard, width: usize) -> Vec<Item> {
         ),
     }
     items.extend(wrap(card.ssh_command, width).into_iter().map(|l| Item::new(l, theme.footer_key)));
+    if card.messages {
+        items.extend(wrap("Press m to write to me", width).into_iter().map(|l| Item::new(l, theme.period)));
+    }
     items
 }
 

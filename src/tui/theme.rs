@@ -36,6 +36,9 @@ pub struct Theme {
     /// A search match, and the one `n`/`N` last jumped to.
     pub search_match: Style,
     pub search_current: Style,
+    /// A field of the "Write to me" form, and the cursor in the focused one.
+    pub form_field: Style,
+    pub form_cursor: Style,
     /// QR modules: `Some((dark, light))` when colours may be set; without colour the
     /// code is drawn in the terminal's own foreground (light modules) on its background.
     pub qr_colors: Option<(Color, Color)>,
@@ -144,6 +147,8 @@ impl Theme {
             link: fg(colours.accent).add_modifier(Modifier::UNDERLINED),
             search_match: body.add_modifier(bold | Modifier::UNDERLINED),
             search_current: body.add_modifier(bold | Modifier::REVERSED),
+            form_field: body.add_modifier(Modifier::UNDERLINED),
+            form_cursor: body.add_modifier(Modifier::REVERSED),
             qr_colors: colours.qr,
         }
     }

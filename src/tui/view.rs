@@ -8,7 +8,7 @@
 //!
 //! This file owns the frame (header, rule, the résumé's rows with their links and search
 //! hits, scrollbar) and hands the rest out: the section tabs and list to `nav`, the
-//! bottom line to `footer`, the boxes to `help` and `share` (as plain values taken
+//! bottom line to `footer`, the "Write to me" form to `form`, the boxes to `help` and `share` (as plain values taken
 //! from the app here). Where each part goes is `geometry`'s, shared with the app, which
 //! bounds scrolling by it; how a row is styled is `rows`'; OSC 8 is `hyperlink`'s. It
 //! reads the app and never changes it.
@@ -33,6 +33,7 @@ use super::search::Search;
 use super::share::ShareCard;
 
 mod footer;
+mod form;
 mod nav;
 
 impl Widget for &App {
@@ -56,6 +57,11 @@ impl Widget for &App {
         match self.overlay() {
             Overlay::Help => help_box(self).render(area, buf),
             Overlay::Share => share_card(self).render(area, buf),
+            Overlay::Form => {
+                if let Some(form) = self.form() {
+                    form::FormBox { form, theme }.render(area, buf);
+                }
+            }
             Overlay::None => {}
         }
     }
@@ -63,8 +69,13 @@ impl Widget for &App {
 
 /// The help box as this app shows it.
 fn help_box(app: &App) -> HelpBox<'_> {
-    let sections = app.outline().sections.len();
-    HelpBox { theme: app.theme(), ssh_command: app.ssh_command(), scroll: app.help_scroll(), sections }
+    HelpBox {
+        theme: app.theme(),
+        ssh_command: app.ssh_command(),
+        scroll: app.help_scroll(),
+        sections: app.outline().sections.len(),
+        messages: app.messages(),
+    }
 }
 
 /// The share card as this app shows it.
@@ -74,6 +85,7 @@ fn share_card(app: &App) -> ShareCard<'_> {
         ssh_command: app.ssh_command(),
         share_url: app.doc().resume.basics.share_url.as_ref().map(|url| url.as_str()),
         qr: app.qr(),
+        messages: app.messages(),
     }
 }
 

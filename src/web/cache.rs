@@ -146,8 +146,16 @@ impl Rendered {
     pub fn page(&self, invite: &Invite, style_href: &str) -> (Encoded, HeaderValue) {
         let key = (invite.clone(), style_href.to_owned());
         self.page.get(key, |(invite, href)| {
-            let etag =
-                self.etag("page", &[&invite.ssh_command, &invite.fingerprint, &invite.share_url, href]);
+            let etag = self.etag(
+                "page",
+                &[
+                    &invite.ssh_command,
+                    &invite.fingerprint,
+                    &invite.share_url,
+                    href,
+                    if invite.messages { "m" } else { "" },
+                ],
+            );
             (Encoded::new(page::page(&self.loaded, invite, href)), etag)
         })
     }
@@ -197,7 +205,12 @@ mod tests {
     }
 
     fn invite(host: &str) -> Invite {
-        Invite { ssh_command: format!("ssh {host}"), fingerprint: "SHA256:x".into(), share_url: host.into() }
+        Invite {
+            ssh_command: format!("ssh {host}"),
+            fingerprint: "SHA256:x".into(),
+            share_url: host.into(),
+            messages: false,
+        }
     }
 
     #[test]

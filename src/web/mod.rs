@@ -7,7 +7,9 @@
 //! server with bounds: a request head must arrive whole within the header timeout
 //! (which also ends idle keep-alive connections), is at most [`MAX_HEAD_BYTES`], and a
 //! connection lives at most `max_connection_age` (a client that stops reading a
-//! response cannot hold its slot). Request bodies are never read. A peer that is a
+//! response cannot hold its slot). Request bodies are never read, except the "Write to
+//! me" form's `POST /message` with `--web-messages`, capped at
+//! [`routes::MAX_FORM_BYTES`]. A peer that is a
 //! trusted proxy is not limited per connection; each request it forwards is limited
 //! under the client address it names instead (see [`forwarded`]).
 //!
@@ -64,6 +66,8 @@ pub struct WebSettings {
     pub header_read_timeout: Duration,
     /// Longest a connection stays open; then it is closed after its current response.
     pub max_connection_age: Duration,
+    /// `--web-messages`: the page's "Write to me" form and `POST /message`.
+    pub messages: bool,
 }
 
 impl Default for WebSettings {
@@ -74,6 +78,7 @@ impl Default for WebSettings {
             trusted_proxies: forwarded::loopback(),
             header_read_timeout: Duration::from_secs(10),
             max_connection_age: Duration::from_secs(60),
+            messages: false,
         }
     }
 }

@@ -27,6 +27,8 @@ pub struct Invite {
     pub fingerprint: String,
     /// Where the QR code points: the résumé's `share_url`, else this page.
     pub share_url: String,
+    /// Whether the page carries the "Write to me" form (`--web-messages`).
+    pub messages: bool,
 }
 
 /// `&`, `<`, `>`, `"` and `'` as character references: safe in text and quoted attributes.
@@ -117,6 +119,9 @@ pub fn page(loaded: &Loaded, invite: &Invite, style_href: &str) -> String {
         section_body(&mut out, loaded, section);
         out.push_str("</section>\n");
     }
+    if invite.messages {
+        message_form(&mut out);
+    }
     out.push_str("</main>\n");
     footer(&mut out, invite);
     out.push_str("</body>\n</html>\n");
@@ -148,6 +153,40 @@ fn ssh_box(out: &mut String, invite: &Invite) {
         escape(&invite.ssh_command),
         escape(&invite.fingerprint),
     );
+}
+
+/// The "Write to me" form: plain HTML posted to `/message`, no script. The `website`
+/// field is a honeypot: hidden from people (and from screen readers), filled by bots.
+fn message_form(out: &mut String) {
+    use crate::message::{MAX_BODY, MAX_NAME, MAX_REPLY_TO};
+    let _ = write!(
+        out,
+        "<section id=\"write\" class=\"write\" aria-labelledby=\"write-title\">\n\
+         <h2 id=\"write-title\">Write to me</h2>\n\
+         <form method=\"post\" action=\"/message\">\n\
+         <p><label for=\"name\">Your name (optional)</label>\n\
+         <input id=\"name\" name=\"name\" maxlength=\"{MAX_NAME}\" autocomplete=\"name\"></p>\n\
+         <p><label for=\"reply_to\">How to reach you: e-mail, phone, URL or handle</label>\n\
+         <input id=\"reply_to\" name=\"reply_to\" maxlength=\"{MAX_REPLY_TO}\" required></p>\n\
+         <p><label for=\"body\">Message</label>\n\
+         <textarea id=\"body\" name=\"body\" rows=\"8\" maxlength=\"{MAX_BODY}\" required></textarea></p>\n\
+         <p class=\"hp\" aria-hidden=\"true\"><label for=\"website\">Leave this empty</label>\n\
+         <input id=\"website\" name=\"website\" tabindex=\"-1\" autocomplete=\"off\"></p>\n\
+         <p><button type=\"submit\">Send</button></p>\n</form>\n</section>\n"
+    );
+}
+
+/// The page after a message was posted: `title` and one line, with the way back.
+pub fn message_answer(style_href: &str, title: &str, line: &str) -> String {
+    let mut out = String::with_capacity(1024);
+    head(&mut out, title, line, style_href);
+    let _ = write!(
+        out,
+        "<body>\n<main>\n<h1>{}</h1>\n<p>{}</p>\n<p><a href=\"/\">Back to the résumé</a></p>\n</main>\n</body>\n</html>\n",
+        escape(title),
+        escape(line),
+    );
+    out
 }
 
 fn nav(out: &mut String, sections: &[Section]) {
@@ -361,6 +400,7 @@ mod tests {
             ssh_command: "ssh resume.example.com".into(),
             fingerprint: "SHA256:abc".into(),
             share_url: "https://example.org/cv".into(),
+            messages: false,
         }
     }
 

@@ -9,6 +9,13 @@
 //! paths get a small 404 page; `HEAD` is answered by the `GET` routes without a body.
 //! Answers kept compressed ([`Encoded`]) go out in the coding the client accepts best;
 //! the rest (the text of `/`, errors) are compressed on the fly by tower-http.
+//!
+//! With `--web-messages` the page carries a form and `POST /message` takes it
+//! (`application/x-www-form-urlencoded`, at most [`MAX_FORM_BYTES`]): a filled honeypot
+//! field gets the "sent" page and stores nothing; everything else goes through the same
+//! mailbox as the SSH side, limited by the visitor's address (the one a trusted proxy
+//! names), and the answer is a plain page: sent, or what went wrong. The CSP then allows
+//! `form-action 'self'`, and only then.
 
 use std::sync::{Arc, LazyLock};
 use std::time::{Instant, SystemTime};
@@ -18,7 +25,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 use tower_http::compression::CompressionLayer;
@@ -29,13 +36,23 @@ use super::negotiate::{Choice, encoding, negotiate};
 use super::page::{self, Invite};
 use super::{Peer, Web, ansi, forwarded};
 use crate::guard::limits::Refusal;
+use crate::message::{Channel, Draft, SendError};
 
 /// The paths served, which are also the `route` label of the metrics (else `other`).
-pub const ROUTES: [&str; 6] = ["/", "/style.css", "/resume.json", "/resume.md", "/resume.txt", "/qr.svg"];
+pub const ROUTES: [&str; 7] =
+    ["/", "/style.css", "/resume.json", "/resume.md", "/resume.txt", "/qr.svg", "/message"];
+
+/// Largest `POST /message` body: every field at its limit, each character
+/// percent-encoded UTF-8 (12 bytes), with room for the names.
+pub const MAX_FORM_BYTES: usize = 32 * 1024;
 
 /// No script, no frames, no forms; styles and images only from here.
 pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; \
                        form-action 'none'; frame-ancestors 'none'";
+
+/// [`CSP`] with the "Write to me" form posting here (`--web-messages`).
+pub const CSP_WITH_FORM: &str = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; \
+                                 form-action 'self'; frame-ancestors 'none'";
 
 const HTML: &str = "text/html; charset=utf-8";
 const TEXT: &str = "text/plain; charset=utf-8";
@@ -65,7 +82,11 @@ static STYLE: LazyLock<Style> = LazyLock::new(|| {
 });
 
 pub fn router(web: Arc<Web>) -> Router {
-    Router::new()
+    let mut router = Router::new();
+    if web.settings.messages {
+        router = router.route("/message", post(post_message));
+    }
+    router
         .route("/", get(index))
         .route("/style.css", get(style))
         .route("/resume.json", get(json))
@@ -74,7 +95,7 @@ pub fn router(web: Arc<Web>) -> Router {
         .route("/qr.svg", get(qr))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(web.clone(), limit))
-        .layer(middleware::map_response(security_headers))
+        .layer(middleware::map_response_with_state(web.clone(), security_headers))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn_with_state(web.clone(), observe))
         .with_state(web)
@@ -275,7 +296,8 @@ fn invite(web: &Web, rendered: &Rendered, request: &Request) -> Invite {
             format!("{scheme}://{host}/")
         }
     };
-    Invite { ssh_command, fingerprint: web.settings.fingerprint.clone(), share_url }
+    let messages = web.settings.messages && web.service.mailbox.is_some();
+    Invite { ssh_command, fingerprint: web.settings.fingerprint.clone(), share_url, messages }
 }
 
 /// The `Host` header when it is a host name or address with an optional port, nothing else.
@@ -329,10 +351,11 @@ fn refused(refusal: Refusal) -> Response {
 }
 
 /// The security headers, on every answer.
-async fn security_headers(mut response: Response) -> Response {
+async fn security_headers(State(web): State<Arc<Web>>, mut response: Response) -> Response {
     let headers = response.headers_mut();
+    let csp = if web.settings.messages { CSP_WITH_FORM } else { CSP };
     let set: [(HeaderName, &'static str); 5] = [
-        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::CONTENT_SECURITY_POLICY, csp),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "no-referrer"),
         (header::X_FRAME_OPTIONS, "DENY"),
@@ -342,6 +365,62 @@ async fn security_headers(mut response: Response) -> Response {
         headers.insert(name, HeaderValue::from_static(value));
     }
     response
+}
+
+/// `POST /message`: the form's fields through the mailbox, answered with a plain page.
+async fn post_message(State(web): State<Arc<Web>>, request: Request) -> Response {
+    let Some(peer) = request.extensions().get::<Peer>().copied() else {
+        return message_page(StatusCode::INTERNAL_SERVER_ERROR, "Not sent", "no peer address");
+    };
+    let client = forwarded::client_ip(peer.addr.ip(), request.headers(), &web.settings.trusted_proxies);
+    let form_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    if !form_type.is_some_and(|t| t.starts_with("application/x-www-form-urlencoded")) {
+        return message_page(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Not sent", "send the page's form");
+    }
+    let Ok(body) = axum::body::to_bytes(request.into_body(), MAX_FORM_BYTES).await else {
+        return message_page(StatusCode::PAYLOAD_TOO_LARGE, "Not sent", "the message is too long");
+    };
+    let (draft, honeypot) = parse_form(&body);
+    if honeypot {
+        web.service.metrics.message_refused("honeypot");
+        debug!("a filled honeypot field: answered as sent, nothing stored");
+        return message_page(StatusCode::OK, "Sent — thank you", "Your message was sent.");
+    }
+    match web.service.send_message(&draft, client, Channel::Web).await {
+        Ok(receipt) => {
+            let line = format!("Your message is stored (#{}). I will reply to you soon.", receipt.id);
+            message_page(StatusCode::OK, "Sent — thank you", &line)
+        }
+        Err(err) => {
+            let status = match err {
+                SendError::Invalid(_) => StatusCode::BAD_REQUEST,
+                SendError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+                _ => StatusCode::SERVICE_UNAVAILABLE,
+            };
+            message_page(status, "Not sent", &err.visitor_line())
+        }
+    }
+}
+
+/// The form's fields as a draft, and whether the honeypot was filled.
+fn parse_form(body: &[u8]) -> (Draft, bool) {
+    let mut draft = Draft::default();
+    let mut honeypot = false;
+    for (key, value) in form_urlencoded::parse(body) {
+        match key.as_ref() {
+            "name" => draft.name = value.into_owned(),
+            "reply_to" => draft.reply_to = value.into_owned(),
+            "body" => draft.body = value.into_owned(),
+            "website" => honeypot |= !value.trim().is_empty(),
+            _ => {}
+        }
+    }
+    (draft, honeypot)
+}
+
+fn message_page(status: StatusCode, title: &str, line: &str) -> Response {
+    let headers = [(header::CONTENT_TYPE, HTML), (header::CACHE_CONTROL, "no-store")];
+    (status, headers, page::message_answer(&STYLE.href, title, line)).into_response()
 }
 
 /// Counts every request by route and status, with its latency to the response head.
@@ -400,6 +479,15 @@ mod tests {
         assert_eq!(host_name("resume.example.com:8080"), "resume.example.com");
         assert_eq!(host_name("[2001:db8::1]:8080"), "2001:db8::1");
         assert_eq!(host_name("192.0.2.1"), "192.0.2.1");
+    }
+
+    #[test]
+    fn the_form_is_read_field_by_field_with_its_honeypot() {
+        let (draft, honeypot) =
+            parse_form(b"name=Jane+D%C3%B6e&reply_to=j%40x.org&body=Hi%0D%0Athere&website=");
+        assert_eq!((draft.name.as_str(), draft.reply_to.as_str()), ("Jane Döe", "j@x.org"));
+        assert_eq!((draft.body.as_str(), honeypot), ("Hi\r\nthere", false));
+        assert!(parse_form(b"reply_to=x&body=y&website=http%3A%2F%2Fspam").1);
     }
 
     #[test]

@@ -4,6 +4,8 @@
 #![allow(dead_code)] // each test file uses a different part of the harness
 
 pub mod http;
+pub mod messages;
+pub mod postgres;
 pub mod screen;
 
 use std::net::{IpAddr, SocketAddr};

@@ -52,7 +52,7 @@ impl App {
     /// A paste while the query is being typed goes into it (line breaks as spaces,
     /// other control characters dropped, up to the query's bound); elsewhere it is
     /// ignored.
-    pub(super) fn on_paste(&mut self, text: &str) -> Effect {
+    pub(super) fn paste_into_query(&mut self, text: &str) -> Effect {
         let Some(search) = self.search.as_mut().filter(|s| s.editing()) else { return Effect::None };
         let typed = text.chars().map(|c| if c == '\r' || c == '\n' { ' ' } else { c });
         let pushed =

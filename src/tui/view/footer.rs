@@ -23,15 +23,19 @@ struct Hint {
     keys_alone_when_short: bool,
 }
 
-const HINTS: [Hint; 7] = [
-    Hint { keys: "←/→", ascii_keys: "<-/->", action: "sections", rank: 5, keys_alone_when_short: true },
-    Hint { keys: "↑/↓", ascii_keys: "up/down", action: "scroll", rank: 4, keys_alone_when_short: true },
+const HINTS: [Hint; 8] = [
+    Hint { keys: "←/→", ascii_keys: "<-/->", action: "sections", rank: 6, keys_alone_when_short: true },
+    Hint { keys: "↑/↓", ascii_keys: "up/down", action: "scroll", rank: 5, keys_alone_when_short: true },
     Hint { keys: "/", ascii_keys: "/", action: "find", rank: 2, keys_alone_when_short: false },
     Hint { keys: "s", ascii_keys: "s", action: "share", rank: 3, keys_alone_when_short: false },
+    Hint { keys: "m", ascii_keys: "m", action: "write", rank: WRITE_RANK, keys_alone_when_short: false },
     Hint { keys: "p", ascii_keys: "p", action: "plain", rank: 1, keys_alone_when_short: false },
-    Hint { keys: "?", ascii_keys: "?", action: "help", rank: 6, keys_alone_when_short: false },
-    Hint { keys: "q", ascii_keys: "q", action: "quit", rank: 7, keys_alone_when_short: false },
+    Hint { keys: "?", ascii_keys: "?", action: "help", rank: 7, keys_alone_when_short: false },
+    Hint { keys: "q", ascii_keys: "q", action: "quit", rank: 8, keys_alone_when_short: false },
 ];
+
+/// The rank of `m write`, shown only when the server takes messages.
+const WRITE_RANK: u8 = 4;
 
 impl Hint {
     /// (keys, label) as shown, in the long or the short form.
@@ -45,33 +49,35 @@ impl Hint {
     }
 }
 
-/// The hints of at least `rank` in one form, and their width.
-fn hints(theme: &Theme, short: bool, rank: u8) -> (Vec<(String, String)>, usize) {
-    let shown: Vec<(String, String)> =
-        HINTS.iter().filter(|h| h.rank >= rank).map(|h| h.shown(theme, short)).collect();
+/// The hints of at least `rank` in one form (`m` only with `messages`), and their width.
+fn hints(theme: &Theme, short: bool, rank: u8, messages: bool) -> (Vec<(String, String)>, usize) {
+    let listed = |h: &&Hint| h.rank >= rank && (messages || h.rank != WRITE_RANK);
+    let shown: Vec<(String, String)> = HINTS.iter().filter(listed).map(|h| h.shown(theme, short)).collect();
     let width = 1 + shown.iter().map(|(k, a)| k.width() + a.width()).sum::<usize>();
     let trailing = shown.last().map_or(0, |(_, a)| a.len() - a.trim_end().len());
     (shown, width - trailing)
 }
 
-/// The hints chosen for (room, ASCII) are kept per worker thread: they depend on
+/// The hints chosen for (room, ASCII, messages) are kept per worker thread: they depend on
 /// nothing else, and frames ask for them again and again. At most one entry per
-/// width up to the largest terminal drawn (500 columns), in two character sets.
+/// width up to the largest terminal drawn (500 columns), in two character sets, with
+/// and without the `m` hint.
 type Chosen = std::rc::Rc<[(String, String)]>;
 
 thread_local! {
-    static CHOSEN: std::cell::RefCell<std::collections::HashMap<(usize, bool), Chosen>> =
+    static CHOSEN: std::cell::RefCell<std::collections::HashMap<(usize, bool, bool), Chosen>> =
         std::cell::RefCell::default();
 }
 
 /// As many key hints as fit in `room` columns, the least important left out first,
 /// long labels preferred when they keep as many hints.
-fn chosen_hints(theme: &Theme, room: usize) -> Chosen {
-    let key = (room.min(usize::from(crate::tui::geometry::MAX_SIZE.width)), theme.ascii());
+fn chosen_hints(theme: &Theme, room: usize, messages: bool) -> Chosen {
+    let key = (room.min(usize::from(crate::tui::geometry::MAX_SIZE.width)), theme.ascii(), messages);
     if let Some(chosen) = CHOSEN.with(|cache| cache.borrow().get(&key).cloned()) {
         return chosen;
     }
-    let fits = |short: bool| (1..=8).map(|rank| hints(theme, short, rank)).find(|(_, w)| *w <= room);
+    let fits =
+        |short: bool| (1..=9).map(|rank| hints(theme, short, rank, messages)).find(|(_, w)| *w <= room);
     let best = match (fits(false), fits(true)) {
         (Some(long), Some(short)) if short.0.len() > long.0.len() => short.0,
         (Some(long), _) => long.0,
@@ -98,11 +104,23 @@ pub(super) fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     let position = position_label(app);
     let room = usize::from(area.width).saturating_sub(position.width() + 3);
     match app.search() {
+        _ if app.form().is_some() => buf.set_line(area.x, area.y, &form_keys_line(theme), area.width),
         Some(search) => buf.set_line(area.x, area.y, &search_line(search, theme, room), area.width),
-        None => buf.set_line(area.x, area.y, &hints_line(theme, &chosen_hints(theme, room)), area.width),
+        None => {
+            let chosen = chosen_hints(theme, room, app.messages());
+            buf.set_line(area.x, area.y, &hints_line(theme, &chosen), area.width)
+        }
     };
     let x = area.right().saturating_sub(cols(position.width()) + 1);
     buf.set_string(x, area.y, position, theme.footer);
+}
+
+/// While the form is open: its keys.
+fn form_keys_line(theme: &Theme) -> Line<'static> {
+    let spans = [("Tab", " next  "), ("Ctrl-S", " send  "), ("Esc", " close")].into_iter().flat_map(
+        |(keys, action)| [Span::styled(keys, theme.footer_key), Span::styled(action, theme.footer)],
+    );
+    Line::from(std::iter::once(Span::raw(" ")).chain(spans).collect::<Vec<_>>())
 }
 
 /// The query being typed (with a cursor) or the confirmed one with its hit count.
@@ -148,11 +166,15 @@ mod tests {
     fn footer_hints_fit_and_keep_help_and_quit() {
         let theme = Theme::new(Profile::new(ColorDepth::None, Charset::Utf8));
         for room in [20, 30, 40, 60, 80, 120] {
-            let chosen = chosen_hints(&theme, room);
-            let line = hints_line(&theme, &chosen);
-            assert!(line.width() <= room + 2, "{room}: {line:?}");
-            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-            assert!(text.contains("? help") && text.contains("q quit"), "{room}: {text}");
+            for messages in [false, true] {
+                let chosen = chosen_hints(&theme, room, messages);
+                let line = hints_line(&theme, &chosen);
+                assert!(line.width() <= room + 2, "{room}: {line:?}");
+                let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+                assert!(text.contains("? help") && text.contains("q quit"), "{room}: {text}");
+                assert!(messages || !text.contains("m write"), "{room}: {text}");
+                assert!(!messages || room < 60 || text.contains("m write"), "{room}: {text}");
+            }
         }
     }
 }

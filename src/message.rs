@@ -1,0 +1,256 @@
+//! A visitor's message to the owner as it crosses every door: the [`Draft`] typed into
+//! the view's form, piped to `ssh host message` or posted from the web page, made safe
+//! and checked into a [`Message`] ([`Draft::validate`]), and what the visitor reads back
+//! ([`Receipt`], [`SendError`]). Pure (a leaf: it imports nothing of ours), so the view,
+//! both doors and the store share it.
+//!
+//! Intake keeps the text safe for the owner's terminal: every C0 and C1 control
+//! character except newline and tab (in the message; none at all in the one-line
+//! fields), ESC with them, and the Unicode bidi embeddings, overrides and isolates
+//! (U+202A–U+202E, U+2066–U+2069) are removed, line ends become `\n`, and the text is
+//! stored as NFC. Limits are in characters (Unicode scalar values) after that.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Longest *Your name*, in characters.
+pub const MAX_NAME: usize = 100;
+/// Longest *How to reach you*, in characters.
+pub const MAX_REPLY_TO: usize = 200;
+/// Longest message, in characters.
+pub const MAX_BODY: usize = 2_000;
+
+/// What a visitor wrote, as typed: nothing checked yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Draft {
+    pub name: String,
+    pub reply_to: String,
+    pub body: String,
+}
+
+/// A draft made safe and checked: what the store keeps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// `None` when the visitor gave no name.
+    pub name: Option<String>,
+    pub reply_to: String,
+    pub body: String,
+}
+
+impl Message {
+    /// Characters in all three fields: what the logs call the message's size.
+    pub fn chars(&self) -> usize {
+        let name = self.name.as_deref().map_or(0, |n| n.chars().count());
+        name + self.reply_to.chars().count() + self.body.chars().count()
+    }
+}
+
+/// The door a message came through: a fixed set, used as a metrics label and stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Channel {
+    /// The full-screen view's form.
+    View,
+    /// `ssh host message …` with the text on stdin.
+    Exec,
+    /// The web page's form.
+    Web,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 3] = [Channel::View, Channel::Exec, Channel::Web];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::View => "view",
+            Channel::Exec => "exec",
+            Channel::Web => "web",
+        }
+    }
+
+    /// The channel stored as `name`, if it is one.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|channel| channel.as_str() == name)
+    }
+}
+
+/// What is wrong with a draft, for the visitor; nothing of their text is repeated.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IntakeError {
+    #[error("say how to reach you: an e-mail, phone, URL or handle")]
+    NoReplyTo,
+    #[error("the message is empty")]
+    NoBody,
+    #[error("{field} is too long: {chars} characters, at most {max}")]
+    TooLong { field: &'static str, chars: usize, max: usize },
+}
+
+impl Draft {
+    /// The draft made safe and checked against the limits.
+    pub fn validate(&self) -> Result<Message, IntakeError> {
+        let name = one_line(&self.name);
+        let reply_to = one_line(&self.reply_to);
+        let body = multi_line(&self.body);
+        check_length("your name", &name, MAX_NAME)?;
+        check_length("how to reach you", &reply_to, MAX_REPLY_TO)?;
+        check_length("the message", &body, MAX_BODY)?;
+        if reply_to.is_empty() {
+            return Err(IntakeError::NoReplyTo);
+        }
+        if body.trim().is_empty() {
+            return Err(IntakeError::NoBody);
+        }
+        Ok(Message { name: (!name.is_empty()).then_some(name), reply_to, body })
+    }
+
+    /// Whether nothing was typed into any field (Esc then closes without asking).
+    pub fn is_blank(&self) -> bool {
+        [&self.name, &self.reply_to, &self.body].iter().all(|field| field.trim().is_empty())
+    }
+}
+
+fn check_length(field: &'static str, text: &str, max: usize) -> Result<(), IntakeError> {
+    let chars = text.chars().count();
+    if chars > max { Err(IntakeError::TooLong { field, chars, max }) } else { Ok(()) }
+}
+
+/// Whether `c` never reaches the store: controls (C0, DEL, C1; ESC among them) and the
+/// bidi embeddings, overrides and isolates that could reorder what the owner reads.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text for the owner's terminal: unsafe characters removed, line ends as `\n` (tabs
+/// and newlines kept), NFC; trailing whitespace of the whole text trimmed.
+pub fn multi_line(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let kept: String = text.chars().filter(|&c| c == '\n' || c == '\t' || !is_unsafe(c)).collect();
+    kept.nfc().collect::<String>().trim_end().to_owned()
+}
+
+/// A one-line field: like [`multi_line`], with line ends and tabs as spaces, trimmed.
+pub fn one_line(text: &str) -> String {
+    let spaced: String =
+        text.chars().map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c }).collect();
+    multi_line(&spaced).trim().to_owned()
+}
+
+/// A stored message's id and the size the logs mention: what a visitor is told once the
+/// store has committed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Receipt {
+    pub id: i64,
+}
+
+/// Why a message was not stored; [`SendError::visitor_line`] is what the visitor reads.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    #[error(transparent)]
+    Invalid(#[from] IntakeError),
+    /// The per-address or global hourly limit.
+    #[error("too many messages; try again in an hour")]
+    RateLimited { per_address: bool },
+    #[error("the inbox is full")]
+    InboxFull,
+    /// The store failed or did not answer within the bound.
+    #[error("the store is unavailable")]
+    Unavailable,
+    /// This server takes no messages.
+    #[error("this server takes no messages")]
+    Disabled,
+}
+
+/// What a visitor reads when the store failed: nothing of their message was kept.
+pub const UNAVAILABLE_LINE: &str = "couldn't send right now — nothing was stored; please try again later";
+
+impl SendError {
+    /// The one line a visitor reads about it.
+    pub fn visitor_line(&self) -> String {
+        match self {
+            SendError::Invalid(err) => err.to_string(),
+            SendError::RateLimited { per_address: true } => {
+                "too many messages from your address — nothing was stored; please try again in an hour"
+                    .to_owned()
+            }
+            SendError::RateLimited { per_address: false } => {
+                "too many messages right now — nothing was stored; please try again in an hour".to_owned()
+            }
+            SendError::InboxFull => {
+                "the inbox is full — nothing was stored; please try again later".to_owned()
+            }
+            SendError::Unavailable => UNAVAILABLE_LINE.to_owned(),
+            SendError::Disabled => "this server takes no messages".to_owned(),
+        }
+    }
+
+    /// The reason a refusal is counted under in the metrics: a fixed set.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            SendError::Invalid(_) => "invalid",
+            SendError::RateLimited { per_address: true } => "rate-per-address",
+            SendError::RateLimited { per_address: false } => "rate-global",
+            SendError::InboxFull => "inbox-full",
+            SendError::Unavailable => "unavailable",
+            SendError::Disabled => "disabled",
+        }
+    }
+}
+
+/// Every reason [`SendError::reason`] gives, and the honeypot's.
+pub const REFUSAL_REASONS: [&str; 7] =
+    ["invalid", "rate-per-address", "rate-global", "inbox-full", "unavailable", "disabled", "honeypot"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(name: &str, reply_to: &str, body: &str) -> Draft {
+        Draft { name: name.into(), reply_to: reply_to.into(), body: body.into() }
+    }
+
+    #[test]
+    fn controls_escapes_and_bidi_overrides_are_removed_everywhere() {
+        let hostile = "a\u{1b}[31mb\u{7}c\u{9b}2Jd\u{202E}e\u{2066}f\u{0}g\u{7f}h";
+        let message = draft(hostile, hostile, &format!("{hostile}\r\nline\ttab")).validate().unwrap();
+        for text in [message.name.as_deref().unwrap(), &message.reply_to, &message.body] {
+            assert!(!text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'), "{text:?}");
+            assert!(!text.contains('\u{202E}') && !text.contains('\u{2066}'));
+            assert!(text.starts_with("a[31mbc2Jdefgh"), "{text:?}");
+        }
+        assert!(message.body.ends_with("\nline\ttab"), "{:?}", message.body);
+        assert!(!message.reply_to.contains('\t'));
+    }
+
+    #[test]
+    fn text_is_stored_as_nfc() {
+        let message = draft("Zoe\u{0301}", "z@example.org", "cafe\u{0301}").validate().unwrap();
+        assert_eq!(message.name.as_deref(), Some("Zoé"));
+        assert_eq!(message.body, "café");
+    }
+
+    #[test]
+    fn limits_count_characters_not_bytes() {
+        let wide = "é".repeat(MAX_BODY);
+        assert!(draft("", "x", &wide).validate().is_ok());
+        let err = draft("", "x", &format!("{wide}é")).validate().unwrap_err();
+        assert_eq!(err, IntakeError::TooLong { field: "the message", chars: MAX_BODY + 1, max: MAX_BODY });
+        assert!(draft(&"n".repeat(MAX_NAME + 1), "x", "hi").validate().is_err());
+        assert!(draft("", &"r".repeat(MAX_REPLY_TO + 1), "hi").validate().is_err());
+        assert!(draft(&"n".repeat(MAX_NAME), &"r".repeat(MAX_REPLY_TO), "hi").validate().is_ok());
+    }
+
+    #[test]
+    fn reply_to_and_body_are_required_and_the_name_is_not() {
+        assert_eq!(draft("Jane", " \t", "hi").validate(), Err(IntakeError::NoReplyTo));
+        assert_eq!(draft("Jane", "j@x.org", "\u{1b}\n \n").validate(), Err(IntakeError::NoBody));
+        let message = draft("  ", "j@x.org", "hi").validate().unwrap();
+        assert_eq!(message.name, None);
+        assert!(draft("", "", "").is_blank() && !draft("", "", "x").is_blank());
+    }
+
+    #[test]
+    fn channels_round_trip_through_their_names() {
+        for channel in Channel::ALL {
+            assert_eq!(Channel::parse(channel.as_str()), Some(channel));
+        }
+        assert_eq!(Channel::parse("email"), None);
+    }
+}
