@@ -1,0 +1,88 @@
+//! The subcommands besides `serve`: `import` (JSON Resume to our TOML), `inbox`,
+//! `fingerprint`; and the small checks their flags need.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use super::ConfigError;
+use super::load_resume;
+use super::serve_args::{InboxAction, InboxArgs};
+use crate::inbox;
+use crate::server::keys;
+use crate::store;
+
+/// `ssh-resume import`: the résumé as TOML, and on stderr what TOML could not hold.
+pub(super) fn import(path: &Path, output: Option<&Path>, force: bool) -> Result<ExitCode> {
+    let loaded = load_resume(path)?;
+    let written = crate::resume::toml_out::to_toml(&loaded.resume, &path.display().to_string());
+    for note in loaded.warnings.iter().chain(&written.unmapped) {
+        eprintln!("not imported: {}: {note}", path.display());
+    }
+    match output {
+        Some(output) => {
+            write_file(output, &written.toml, force)?;
+            eprintln!("wrote {}", output.display());
+        }
+        None => print!("{}", written.toml),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a new file; an existing one is replaced only when `force` says so.
+pub(super) fn write_file(path: &Path, text: &str, force: bool) -> Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    let mut file = options.open(path).map_err(|err| match err.kind() {
+        std::io::ErrorKind::AlreadyExists => anyhow::Error::new(ConfigError::Exists(path.to_owned())),
+        _ => anyhow::Error::new(err).context(format!("cannot write {}", path.display())),
+    })?;
+    file.write_all(text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// `ssh-resume inbox …`: one action against the store, printed.
+pub(super) fn run_inbox(args: &InboxArgs) -> Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let action = args.action.as_ref().map_or(inbox::Action::List, InboxAction::action);
+    let out = runtime.block_on(async {
+        let store = store::open(&args.store.location(), Duration::from_secs(10))?;
+        inbox::run(store.as_ref(), action, args.json).await
+    })?;
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `ssh-resume fingerprint [--sshfp HOSTNAME]`: never creates a key.
+pub(super) fn fingerprint(keys_dir: &Path, sshfp: Option<&str>) -> Result<ExitCode> {
+    let path = keys_dir.join(keys::HOST_KEY_FILE);
+    let key = keys::load(&path).map_err(ConfigError::from)?;
+    match sshfp {
+        None => println!("{}", keys::fingerprint(&key)),
+        Some(host) => {
+            print!("{}", keys::sshfp_records(key.public_key(), host).map_err(ConfigError::from)?)
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A name that fits in one zone-file field: letters, digits, `-`, `_`, `.` (a trailing
+/// dot makes it absolute), `*`, or `@` for the zone's origin. IDNs go in as `xn--…`.
+pub(super) fn parse_hostname(text: &str) -> std::result::Result<String, String> {
+    let valid = !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_.*@".contains(c));
+    if valid {
+        Ok(text.to_owned())
+    } else {
+        Err(format!("`{text}` is not a DNS name like resume.example.com"))
+    }
+}

@@ -1,0 +1,215 @@
+//! `ssh-resume serve`: binds the listeners, opens the message store, starts the SSH
+//! server, the web view and the admin listener, logs the startup line, and handles
+//! SIGTERM/SIGINT (drain) and SIGHUP (reload the résumé).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+use tracing::info;
+
+use super::serve_args::{MessageArgs, ServeArgs};
+use super::{ConfigError, load_resume};
+use crate::mailbox::Mailbox;
+use crate::notify::{Notifier, NotifyCounters, NotifySettings};
+use crate::resume::Loaded;
+use crate::server::{self, Settings, keys};
+use crate::store;
+use crate::web;
+
+pub(super) fn serve(args: ServeArgs) -> Result<ExitCode> {
+    let settings = args.settings()?;
+    let loaded = load_resume(&args.resume)?;
+    let host_key = keys::load_or_create(&args.keys_dir).map_err(ConfigError::from)?;
+    let fingerprint = host_key.fingerprint();
+    if host_key.created {
+        info!(path = %host_key.path.display(), %fingerprint, "created a new host key");
+    }
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let listeners = bind_all(&args.listen).await?;
+        let admin = match args.metrics_listen {
+            Some(addr) => Some(bind(addr).with_context(|| format!("cannot listen on {addr} for metrics"))?),
+            None => None,
+        };
+        let http = match args.http_listen {
+            Some(addr) => {
+                Some(bind(addr).with_context(|| format!("cannot listen on {addr} for the web view"))?)
+            }
+            None => None,
+        };
+        let web_settings = args.web_settings(&fingerprint, &listeners);
+        let mut settings = settings;
+        settings.mailbox = open_mailbox(&args.messages).await?;
+        log_start(&args, &listeners, admin.as_ref(), &fingerprint, &loaded, &settings);
+        log_warnings(&args.resume, &loaded);
+        let shutdown = CancellationToken::new();
+        let (resume_tx, resume_rx) = watch::channel(Arc::new(loaded));
+        let shared = server::Shared::new(settings, resume_rx, host_key.key, shutdown.clone());
+        start_notifier(&args.messages, &shared, &shutdown);
+        tokio::spawn(stop_on_signal(shutdown.clone()));
+        tokio::spawn(reload_on_hangup(args.resume.clone(), resume_tx, shutdown));
+        let stop_admin = CancellationToken::new();
+        if let Some(listener) = admin {
+            tokio::spawn(server::admin::serve(listener, shared.clone(), stop_admin.clone()));
+        }
+        let web =
+            http.map(|listener| tokio::spawn(web::serve(listener, shared.service.clone(), web_settings)));
+        server::run(listeners, shared).await;
+        if let Some(web) = web {
+            let _ = web.await;
+        }
+        stop_admin.cancel();
+        info!("stopped");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// The mailbox, when messages are on; its store is checked once, and a store that is
+/// not usable yet is logged and retried by each message (the résumé is served anyway).
+async fn open_mailbox(args: &MessageArgs) -> Result<Option<Arc<Mailbox>>> {
+    if !args.messages {
+        return Ok(None);
+    }
+    let store = store::open(&args.store.location(), args.message_timeout).map_err(ConfigError::from)?;
+    match tokio::time::timeout(args.message_timeout * 5, store.count()).await {
+        Ok(Ok(count)) => info!(store = store.describe(), messages = count, "message store ready"),
+        Ok(Err(err)) => {
+            tracing::warn!(error = %err, "the message store is not usable yet; messages fail until it is")
+        }
+        Err(_) => tracing::warn!(
+            store = store.describe(),
+            "the message store did not answer; messages fail until it does"
+        ),
+    }
+    Ok(Some(Arc::new(Mailbox::new(store, args.mailbox_settings()))))
+}
+
+/// The webhook task, when asked for.
+fn start_notifier(args: &MessageArgs, shared: &server::Shared, shutdown: &CancellationToken) {
+    let (Some(url), Some(mailbox)) = (&args.notify_webhook, &shared.service.mailbox) else { return };
+    let counters = NotifyCounters::of(&shared.service.metrics);
+    let settings = NotifySettings::new(url.clone(), args.notify_format);
+    mailbox.notify_with(Notifier::start(settings, counters, shutdown.child_token()));
+}
+
+/// The one line that says what started: version, addresses, key, résumé, limits.
+fn log_start(
+    args: &ServeArgs,
+    listeners: &[TcpListener],
+    admin: Option<&TcpListener>,
+    fingerprint: &str,
+    loaded: &Loaded,
+    settings: &Settings,
+) {
+    let addrs: Vec<String> =
+        listeners.iter().filter_map(|l| l.local_addr().ok()).map(|a| a.to_string()).collect();
+    let limits = &settings.limits;
+    info!(
+        version = env!("CARGO_PKG_VERSION"),
+        listen = %addrs.join(","),
+        metrics = admin.and_then(|l| l.local_addr().ok()).map(|a| a.to_string()),
+        fingerprint,
+        resume = %args.resume.display(),
+        config = args.config.as_ref().map(|path| path.display().to_string()),
+        sections = loaded.outline.sections.len(),
+        roles = loaded.resume.work.len(),
+        max_connections = limits.max_connections,
+        max_per_ip = limits.max_per_ip,
+        max_startups_per_ip = limits.max_startups_per_ip,
+        rate_per_ip = %limits.rate_per_ip,
+        login_timeout = %humantime::format_duration(settings.login_timeout),
+        idle_timeout = %humantime::format_duration(settings.idle_timeout),
+        max_session = %humantime::format_duration(settings.max_session),
+        drain_timeout = %humantime::format_duration(settings.drain_timeout),
+        log_peers = ?settings.log_peers,
+        messages = settings.mailbox.as_ref().map_or("off".to_owned(), |m| m.store().describe()),
+        web_messages = args.messages.web_messages,
+        notify_webhook = args.messages.notify_webhook.is_some(),
+        trusted_proxies = settings.proxy_protocol.as_ref().map(|p| join(&p.trusted)),
+        "ssh-resume started"
+    );
+}
+
+/// What the résumé holds but the views do not show, one line each.
+fn log_warnings(path: &Path, loaded: &Loaded) {
+    for warning in &loaded.warnings {
+        tracing::warn!(resume = %path.display(), "{warning}");
+    }
+}
+
+fn join(items: &[impl std::fmt::Display]) -> String {
+    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// Binds every address; IPv6 sockets are IPv6-only so `0.0.0.0` and `[::]` can share a port.
+pub async fn bind_all(addrs: &[SocketAddr]) -> Result<Vec<TcpListener>> {
+    let mut listeners = Vec::with_capacity(addrs.len());
+    for addr in addrs {
+        let listener = bind(*addr).with_context(|| format!("cannot listen on {addr}"))?;
+        info!(addr = %listener.local_addr()?, "listening on {}", listener.local_addr()?);
+        listeners.push(listener);
+    }
+    Ok(listeners)
+}
+
+pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    if addr.is_ipv6() {
+        socket.set_only_v6(true)?;
+    }
+    socket.set_reuse_address(true)?;
+    socket.set_nonblocking(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(1024)?;
+    TcpListener::from_std(socket.into())
+}
+
+/// SIGHUP re-reads the résumé: a valid file serves every new session from then on; an
+/// invalid one is logged with its line and column and the old résumé stays in service.
+async fn reload_on_hangup(path: PathBuf, resume: watch::Sender<Arc<Loaded>>, shutdown: CancellationToken) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut hangup) = signal(SignalKind::hangup()) else {
+        tracing::error!("cannot listen for SIGHUP; reloading is unavailable");
+        return;
+    };
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = hangup.recv() => {}
+        }
+        let reading = path.clone();
+        match tokio::task::spawn_blocking(move || Loaded::from_path(&reading)).await {
+            Ok(Ok(loaded)) => {
+                log_warnings(&path, &loaded);
+                let sections = loaded.outline.sections.len();
+                resume.send_replace(Arc::new(loaded));
+                info!(resume = %path.display(), sections, "SIGHUP: reloaded the résumé");
+            }
+            Ok(Err(err)) => {
+                tracing::error!("SIGHUP: keeping the résumé in service; the new one is invalid: {err}")
+            }
+            Err(err) => tracing::error!("SIGHUP: reload failed: {err}"),
+        }
+    }
+}
+
+async fn stop_on_signal(shutdown: CancellationToken) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt()))
+    else {
+        tracing::error!("cannot listen for SIGTERM/SIGINT; stop the server with SIGKILL");
+        return;
+    };
+    tokio::select! {
+        _ = term.recv() => info!("SIGTERM: shutting down"),
+        _ = int.recv() => info!("SIGINT: shutting down"),
+    }
+    shutdown.cancel();
+}
