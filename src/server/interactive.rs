@@ -26,13 +26,15 @@ use tokio::time::Instant;
 use super::answers::Answers;
 use super::end::EndReason;
 use super::output::{Closed, Output, crlf};
-use super::terminal;
-use crate::escape;
 use crate::message::{Channel, Receipt, SendError};
 use crate::resume::Loaded;
 use crate::service::Service;
 use crate::tui::input::{LONE_ESC_DELAY, OPEN_STRING_DEADLINE};
 use crate::tui::{App, Decoder, Effect, Event};
+
+mod screen;
+
+use screen::{SectionViews, frame, restore_sequence};
 
 /// Input chunks waiting for the visit; beyond this a visitor's keys are dropped (a
 /// paste flood), never buffered without bound.
@@ -343,49 +345,6 @@ enum Change {
     Deadline,
 }
 
-/// Which sections a visitor has seen, for the metrics and the disconnect line.
-#[derive(Default)]
-struct SectionViews {
-    current: Option<usize>,
-    /// One bit per section index below 64.
-    seen: u64,
-}
-
-impl SectionViews {
-    /// Counts a view when the frame just sent shows another section than the last one.
-    fn note(&mut self, app: &App, out: &Output<'_>) {
-        let section = app.section();
-        if self.current == Some(section) {
-            return;
-        }
-        self.current = Some(section);
-        if let Some(shown) = app.outline().sections.get(section) {
-            out.metrics().section_viewed(shown.slug);
-        }
-        self.seen |= 1u64.checked_shl(u32::try_from(section).unwrap_or(u32::MAX)).unwrap_or(0);
-    }
-}
-
-/// The next frame: what changed since `shown` (the screen the visitor has; `None`
-/// before the first frame), or in linear mode the text the pager produced, switching
-/// between the full screen and the linear mode when the visitor did.
-fn frame(shown: Option<&App>, app: &mut App) -> Vec<u8> {
-    let full_screen_up = shown.is_some_and(|shown| !shown.is_linear());
-    if let Some(text) = app.take_linear_output() {
-        let mut bytes = if full_screen_up { restore_sequence() } else { Vec::new() };
-        bytes.extend_from_slice(&crlf(&text));
-        return bytes;
-    }
-    match shown {
-        Some(shown) if !shown.is_linear() => terminal::frame(Some(shown), app),
-        _ => {
-            let mut bytes = enter_sequence();
-            bytes.extend_from_slice(&terminal::frame(None, app));
-            bytes
-        }
-    }
-}
-
 /// Applies the queued events up to a quit or a send (the rest stay queued for after
 /// the send); says whether to redraw, quit or send.
 fn apply(app: &mut App, events: &mut Vec<Event>) -> Effect {
@@ -406,18 +365,4 @@ fn apply(app: &mut App, events: &mut Vec<Event>) -> Effect {
     }
     events.clear();
     effect
-}
-
-/// Alternate screen, cursor hidden, screen cleared, wheel as arrow keys.
-fn enter_sequence() -> Vec<u8> {
-    [escape::ALTERNATE_SCREEN_ON, escape::CURSOR_HIDE, escape::ERASE_SCREEN, escape::ALTERNATE_SCROLL_ON]
-        .concat()
-        .into_bytes()
-}
-
-/// Everything `enter_sequence` changed, undone: the main screen is back.
-fn restore_sequence() -> Vec<u8> {
-    [escape::ALTERNATE_SCROLL_OFF, escape::SGR_RESET, escape::CURSOR_SHOW, escape::ALTERNATE_SCREEN_OFF]
-        .concat()
-        .into_bytes()
 }
