@@ -21,6 +21,7 @@
 pub mod ansi;
 pub mod cache;
 pub mod forwarded;
+mod message_form;
 pub mod negotiate;
 pub mod page;
 pub mod routes;

@@ -32,11 +32,11 @@ use tower_http::compression::CompressionLayer;
 use tracing::debug;
 
 use super::cache::{Encoded, Rendered};
+use super::message_form::post_message;
 use super::negotiate::{Choice, encoding, negotiate};
 use super::page::{self, Invite};
 use super::{Peer, Web, ansi, forwarded};
 use crate::guard::limits::Refusal;
-use crate::message::{Channel, Draft, SendError};
 
 /// The paths served, which are also the `route` label of the metrics (else `other`).
 pub const ROUTES: [&str; 7] =
@@ -54,7 +54,7 @@ pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; bas
 pub const CSP_WITH_FORM: &str = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; \
                                  form-action 'self'; frame-ancestors 'none'";
 
-const HTML: &str = "text/html; charset=utf-8";
+pub(super) const HTML: &str = "text/html; charset=utf-8";
 const TEXT: &str = "text/plain; charset=utf-8";
 const MARKDOWN: &str = "text/markdown; charset=utf-8";
 const JSON: &str = "application/json";
@@ -65,13 +65,13 @@ const CSS: &str = "text/css; charset=utf-8";
 const RESUME_CACHING: &str = "public, max-age=60";
 
 /// The stylesheet, addressed by a hash of its content so it can be kept for good.
-struct Style {
+pub(super) struct Style {
     body: Encoded,
     version: String,
-    href: String,
+    pub(super) href: String,
 }
 
-static STYLE: LazyLock<Style> = LazyLock::new(|| {
+pub(super) static STYLE: LazyLock<Style> = LazyLock::new(|| {
     let hash = Sha256::digest(page::STYLE.as_bytes());
     let version: String = hash[..6].iter().map(|b| format!("{b:02x}")).collect();
     Style {
@@ -367,62 +367,6 @@ async fn security_headers(State(web): State<Arc<Web>>, mut response: Response) -
     response
 }
 
-/// `POST /message`: the form's fields through the mailbox, answered with a plain page.
-async fn post_message(State(web): State<Arc<Web>>, request: Request) -> Response {
-    let Some(peer) = request.extensions().get::<Peer>().copied() else {
-        return message_page(StatusCode::INTERNAL_SERVER_ERROR, "Not sent", "no peer address");
-    };
-    let client = forwarded::client_ip(peer.addr.ip(), request.headers(), &web.settings.trusted_proxies);
-    let form_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
-    if !form_type.is_some_and(|t| t.starts_with("application/x-www-form-urlencoded")) {
-        return message_page(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Not sent", "send the page's form");
-    }
-    let Ok(body) = axum::body::to_bytes(request.into_body(), MAX_FORM_BYTES).await else {
-        return message_page(StatusCode::PAYLOAD_TOO_LARGE, "Not sent", "the message is too long");
-    };
-    let (draft, honeypot) = parse_form(&body);
-    if honeypot {
-        web.service.metrics.message_refused("honeypot");
-        debug!("a filled honeypot field: answered as sent, nothing stored");
-        return message_page(StatusCode::OK, "Sent — thank you", "Your message was sent.");
-    }
-    match web.service.send_message(&draft, client, Channel::Web).await {
-        Ok(receipt) => {
-            let line = format!("Your message is stored (#{}). I will reply to you soon.", receipt.id);
-            message_page(StatusCode::OK, "Sent — thank you", &line)
-        }
-        Err(err) => {
-            let status = match err {
-                SendError::Invalid(_) => StatusCode::BAD_REQUEST,
-                SendError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-                _ => StatusCode::SERVICE_UNAVAILABLE,
-            };
-            message_page(status, "Not sent", &err.visitor_line())
-        }
-    }
-}
-
-/// The form's fields as a draft, and whether the honeypot was filled.
-fn parse_form(body: &[u8]) -> (Draft, bool) {
-    let mut draft = Draft::default();
-    let mut honeypot = false;
-    for (key, value) in form_urlencoded::parse(body) {
-        match key.as_ref() {
-            "name" => draft.name = value.into_owned(),
-            "reply_to" => draft.reply_to = value.into_owned(),
-            "body" => draft.body = value.into_owned(),
-            "website" => honeypot |= !value.trim().is_empty(),
-            _ => {}
-        }
-    }
-    (draft, honeypot)
-}
-
-fn message_page(status: StatusCode, title: &str, line: &str) -> Response {
-    let headers = [(header::CONTENT_TYPE, HTML), (header::CACHE_CONTROL, "no-store")];
-    (status, headers, page::message_answer(&STYLE.href, title, line)).into_response()
-}
-
 /// Counts every request by route and status, with its latency to the response head.
 async fn observe(State(web): State<Arc<Web>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
@@ -440,61 +384,4 @@ async fn observe(State(web): State<Arc<Web>>, request: Request, next: Next) -> R
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn validators_match_weakly_and_dates_by_the_second() {
-        let etag = HeaderValue::from_static("W/\"abc\"");
-        let modified = httpdate::parse_http_date("Tue, 01 Jul 2025 10:00:00 GMT").unwrap();
-        let request = |name: HeaderName, value: &'static str| {
-            let mut headers = HeaderMap::new();
-            headers.insert(name, HeaderValue::from_static(value));
-            headers
-        };
-        let modified = Some(modified);
-        assert!(is_current(&request(header::IF_NONE_MATCH, "\"abc\""), &etag, modified));
-        assert!(is_current(&request(header::IF_NONE_MATCH, "W/\"x\", W/\"abc\""), &etag, modified));
-        assert!(is_current(&request(header::IF_NONE_MATCH, "*"), &etag, modified));
-        assert!(!is_current(&request(header::IF_NONE_MATCH, "W/\"abd\""), &etag, modified));
-        let since = |date| request(header::IF_MODIFIED_SINCE, date);
-        assert!(is_current(&since("Tue, 01 Jul 2025 10:00:00 GMT"), &etag, modified));
-        assert!(!is_current(&since("Tue, 01 Jul 2025 09:59:59 GMT"), &etag, modified));
-        assert!(!is_current(&since("yesterday"), &etag, modified));
-        assert!(!is_current(&HeaderMap::new(), &etag, modified));
-        assert!(!is_current(&since("Tue, 01 Jul 2025 10:00:00 GMT"), &etag, None));
-    }
-
-    #[test]
-    fn hosts_are_taken_only_when_plain() {
-        let host = |value: &'static str| {
-            let mut headers = HeaderMap::new();
-            headers.insert(header::HOST, HeaderValue::from_static(value));
-            request_host(&headers).map(str::to_owned)
-        };
-        assert_eq!(host("resume.example.com").as_deref(), Some("resume.example.com"));
-        assert_eq!(host("[2001:db8::1]:8080").as_deref(), Some("[2001:db8::1]:8080"));
-        assert_eq!(host("evil.example/<script>"), None);
-        assert_eq!(host("a b"), None);
-        assert_eq!(host_name("resume.example.com:8080"), "resume.example.com");
-        assert_eq!(host_name("[2001:db8::1]:8080"), "2001:db8::1");
-        assert_eq!(host_name("192.0.2.1"), "192.0.2.1");
-    }
-
-    #[test]
-    fn the_form_is_read_field_by_field_with_its_honeypot() {
-        let (draft, honeypot) =
-            parse_form(b"name=Jane+D%C3%B6e&reply_to=j%40x.org&body=Hi%0D%0Athere&website=");
-        assert_eq!((draft.name.as_str(), draft.reply_to.as_str()), ("Jane Döe", "j@x.org"));
-        assert_eq!((draft.body.as_str(), honeypot), ("Hi\r\nthere", false));
-        assert!(parse_form(b"reply_to=x&body=y&website=http%3A%2F%2Fspam").1);
-    }
-
-    #[test]
-    fn flags_are_query_keys() {
-        assert!(has_flag(Some("nocolor"), "nocolor"));
-        assert!(has_flag(Some("a=1&nocolor=yes"), "nocolor"));
-        assert!(!has_flag(Some("colour=nocolor"), "nocolor"));
-        assert!(!has_flag(None, "nocolor"));
-    }
-}
+mod tests;
