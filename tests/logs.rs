@@ -1,5 +1,5 @@
-//! The JSON logs: one span per connection with stable fields, a disconnect line with
-//! what the owner needs, and visitors' addresses only as `--log-peers` allows. One test
+//! The JSON logs: one span per connection (session number and address), one line per
+//! visit at `info` — the disconnect line, with what the owner needs — and visitors' addresses only as `--log-peers` allows. One test
 //! function, so the phases do not interleave in the captured log.
 
 mod common;
@@ -54,13 +54,19 @@ async fn json_logs_carry_the_fields_and_respect_peer_privacy() {
         assert!(quit["fields"][field].is_u64(), "{field} missing in {quit}");
     }
     assert!(quit["fields"]["sections_viewed"].as_u64().unwrap() >= 2, "{quit}");
-    let span = &quit["span"];
+    let (span, fields) = (&quit["span"], &quit["fields"]);
     assert!(span["session"].is_u64(), "{quit}");
     assert!(span["peer"].as_str().unwrap().starts_with("h-"), "{quit}");
-    assert!(span["user"].as_str().unwrap().starts_with("h-"), "{quit}");
-    assert!(span["client"].as_str().unwrap().starts_with("russh"), "{quit}");
-    assert_eq!(span["term"], "xterm-256color");
-    assert_eq!((span["cols"].as_u64(), span["rows"].as_u64()), (Some(100), Some(30)));
+    assert!(fields["user"].as_str().unwrap().starts_with("h-"), "{quit}");
+    assert!(fields["client"].as_str().unwrap().starts_with("russh"), "{quit}");
+    assert_eq!(fields["term"], "xterm-256color");
+    assert_eq!((fields["cols"].as_u64(), fields["rows"].as_u64()), (Some(100), Some(30)));
+    assert_eq!(fields["exit_status"], 0, "{quit}");
+    let visits: Vec<_> = hashed.iter().filter(|l| l["span"]["name"] == "session").collect();
+    assert_eq!(visits.len(), 2, "one line per visit, the disconnect: {visits:#?}");
+    let exec = disconnect_lines(&hashed).into_iter().find(|l| l["fields"]["reason"] == "done").unwrap();
+    assert!(exec["fields"]["term"].is_null() && exec["fields"]["cols"].is_null(), "no PTY: {exec}");
+    assert_eq!(exec["fields"]["exit_status"], 2, "an unknown command: {exec}");
     assert!(disconnect_lines(&hashed).iter().any(|l| l["fields"]["reason"] == "done"), "the exec ended done");
 
     let none = visit_with(PeerLogging::None, "logs-none").await;

@@ -129,7 +129,7 @@ async fn header_and_version_line_in_one_segment_serve_the_named_visitor() {
     visitor.read_to_end().await;
     assert_eq!(visitor.exit_status, Some(0));
     for visitor in ["127.0.0.8", "127.0.0.9"] {
-        find_log(|l| l["fields"]["message"] == "connected" && l["span"]["peer"] == visitor).await;
+        find_log(|l| l["fields"]["message"] == "disconnected" && l["span"]["peer"] == visitor).await;
     }
     server.stop().await;
 }

@@ -17,15 +17,18 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use ratatui_core::layout::Size;
 use tokio::net::TcpStream;
+use tokio::sync::oneshot;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-use tracing::{Instrument, debug, error, field, info, info_span};
+use tracing::{Instrument, debug, error, info, info_span};
 
 use super::end::EndReason;
-use super::handler::{Events, VisitorHandler};
+use super::handler::{Events, Identity, VisitorHandler};
+use super::interactive::Inbox;
 use super::output::Output;
-use super::session::Play;
+use super::session::{Play, Start};
 use super::shared::Shared;
 use super::stream::CuttableStream;
 use super::traffic::Traffic;
@@ -54,19 +57,10 @@ type Session = russh::server::RunningSession<VisitorHandler>;
 
 /// Serves one accepted socket until the visitor leaves or the server ends the visit.
 pub async fn serve(socket: TcpStream, endpoints: Endpoints, admission: Admission, shared: Arc<Shared>) {
-    let span = info_span!(
-        "session",
-        session = admission.id,
-        peer = field::Empty,
-        user = field::Empty,
-        client = field::Empty,
-        term = field::Empty,
-        cols = field::Empty,
-        rows = field::Empty,
-    );
-    if let Some(peer) = shared.service.redactor.peer(endpoints.peer.ip()) {
-        span.record("peer", peer);
-    }
+    // Both fields are known now, so the span is formatted once; what is learnt later
+    // goes into the one disconnect line.
+    let peer = shared.service.redactor.peer(endpoints.peer.ip());
+    let span = info_span!("session", session = admission.id, peer);
     async move {
         let traffic = Arc::new(Traffic::new(admission.accepted));
         let mut guard = EndGuard::new(&shared, &traffic);
@@ -74,7 +68,7 @@ pub async fn serve(socket: TcpStream, endpoints: Endpoints, admission: Admission
         // A fixed send buffer bounds what the kernel holds for a client that stopped
         // reading; a frame or the whole printed résumé fits many times over.
         let _ = socket2::SockRef::from(&socket).set_send_buffer_size(SOCKET_SEND_BUFFER);
-        info!("connected");
+        debug!("connected");
         let stream = CuttableStream::new(socket, guard.cut.clone(), traffic.socket_meter());
         let ssh_command = match (&shared.settings.public_host, endpoints.local) {
             (Some(public), _) => crate::reach::for_public_host(public),
@@ -89,8 +83,8 @@ pub async fn serve(socket: TcpStream, endpoints: Endpoints, admission: Admission
             ssh_command,
             peer: endpoints.peer.ip(),
         };
-        let (reason, sections_viewed) = supervisor.run(stream, handler, events, admission).await;
-        guard.ended(reason, sections_viewed);
+        let visit = supervisor.run(stream, handler, events, admission).await;
+        guard.ended(&visit);
     }
     .instrument(span)
     .await
@@ -114,18 +108,32 @@ impl<'a> EndGuard<'a> {
         Self { shared, traffic, cut: shared.cut_all.child_token(), logged: false }
     }
 
-    /// Counts and logs the end of the visit: the disconnect line.
-    fn ended(&mut self, reason: EndReason, sections_viewed: u32) {
+    /// Counts and logs the end of the visit: the disconnect line, the one line a visit
+    /// logs at `info`, with everything learnt about it.
+    fn ended(&mut self, visit: &Visit) {
         self.logged = true;
         let duration = self.traffic.age();
-        self.shared.service.metrics.session_ended(reason.as_str(), duration);
+        let reason = visit.reason.as_str();
+        self.shared.service.metrics.session_ended(reason, duration);
+        let user = visit.identity.as_ref().and_then(|identity| identity.user.as_deref());
+        let client = visit.identity.as_ref().map(|identity| identity.client.as_str());
+        let (term, size) = match &visit.terminal {
+            Some((term, size)) => (Some(term.as_str()), Some(size)),
+            None => (None, None),
+        };
         info!(
             duration_ms = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX),
             bytes_sent = self.traffic.bytes_sent(),
             bytes_received = self.traffic.bytes_received(),
-            sections_viewed,
+            sections_viewed = visit.sections_viewed,
             peak_buffered = self.traffic.peak_unflushed(),
-            reason = reason.as_str(),
+            reason,
+            exit_status = visit.exit_status,
+            user,
+            client,
+            term,
+            cols = size.map(|size| size.width),
+            rows = size.map(|size| size.height),
             "disconnected"
         );
     }
@@ -138,8 +146,26 @@ impl Drop for EndGuard<'_> {
             if std::thread::panicking() {
                 error!("the visit panicked; its connection was cut");
             }
-            self.ended(EndReason::Error, 0);
+            self.ended(&Visit::new(EndReason::Error));
         }
+    }
+}
+
+/// How a visit went, for the disconnect line and the metrics.
+struct Visit {
+    reason: EndReason,
+    sections_viewed: u32,
+    /// `None` when authentication never succeeded.
+    identity: Option<Identity>,
+    /// The pty-req's terminal name and size; `None` without a PTY or a start.
+    terminal: Option<(String, Size)>,
+    /// The channel's exit status; `None` when the visit never started.
+    exit_status: Option<u32>,
+}
+
+impl Visit {
+    fn new(reason: EndReason) -> Self {
+        Self { reason, sections_viewed: 0, identity: None, terminal: None, exit_status: None }
     }
 }
 
@@ -156,60 +182,71 @@ struct Supervisor<'a> {
 }
 
 impl Supervisor<'_> {
-    /// Runs the connection; returns why it ended and how many sections were viewed.
+    /// Runs the connection; returns how the visit went.
     async fn run(
         &self,
         stream: CuttableStream<TcpStream>,
         handler: VisitorHandler,
         events: Events,
         admission: Admission,
-    ) -> (EndReason, u32) {
+    ) -> Visit {
         // What is left of the login timeout (a PROXY header may have used some of it).
         let login = self.shared.settings.login_timeout.saturating_sub(self.traffic.age());
         let handshake = russh::server::run_stream(self.shared.ssh_config.clone(), stream, handler);
-        match tokio::time::timeout(login, handshake).await {
-            Ok(Ok(session)) => self.supervise(session, events, admission).await,
-            Ok(Err(err)) => (session_ended(Err(err), false), 0),
+        let Events { mut identity, start, inbox } = events;
+        let mut visit = match tokio::time::timeout(login, handshake).await {
+            Ok(Ok(session)) => self.supervise(session, start, inbox, admission).await,
+            Ok(Err(err)) => Visit::new(session_ended(Err(err), false)),
             Err(_) => {
                 debug!("no SSH version line within the login timeout");
-                (EndReason::LoginTimeout, 0)
+                Visit::new(EndReason::LoginTimeout)
             }
-        }
+        };
+        visit.identity = identity.try_recv().ok();
+        visit
     }
 
     /// Waits for the shell or exec request, plays it while the timers run, says goodbye.
     async fn supervise(
         &self,
         mut session: Session,
-        events: Events,
+        start: oneshot::Receiver<Start>,
+        mut inbox: Inbox,
         mut admission: Admission,
-    ) -> (EndReason, u32) {
-        let Events { start, mut inbox } = events;
+    ) -> Visit {
         let login_deadline = self.deadline(self.shared.settings.login_timeout);
         let shutdown = &self.shared.service.shutdown;
         let start = tokio::select! {
-            ended = &mut session => return (session_ended(ended, false), 0),
+            ended = &mut session => return Visit::new(session_ended(ended, false)),
             start = start => match start {
                 Ok(start) => start,
-                Err(_) => return (session_ended((&mut session).await, false), 0),
+                Err(_) => return Visit::new(session_ended((&mut session).await, false)),
             },
             _ = tokio::time::sleep_until(login_deadline) => {
-                return (self.disconnect(&mut session, EndReason::LoginTimeout).await, 0);
+                return Visit::new(self.disconnect(&mut session, EndReason::LoginTimeout).await);
             }
-            _ = shutdown.cancelled() => return (self.disconnect(&mut session, EndReason::Shutdown).await, 0),
+            _ = shutdown.cancelled() => return Visit::new(self.disconnect(&mut session, EndReason::Shutdown).await),
         };
         admission.handshake_done();
         self.shared.service.metrics.handshake.observe(self.traffic.age().as_secs_f64());
         let size = *inbox.size.borrow_and_update();
         let mut play = Play::new(&start, size, self.shared, &self.ssh_command, self.peer);
         let out = Output::new(session.handle(), start.channel, self.traffic, &self.shared.service.metrics);
-        let reason = tokio::select! {
-            reason = play.run(&out, &mut inbox) => reason,
-            reason = self.timers() => reason,
-            ended = &mut session => return (session_ended(ended, true), play.sections_viewed()),
+        let terminal = start.pty.then(|| (start.client.term.clone(), size));
+        // The goodbye is owed unless russh's session has already ended.
+        let (reason, goodbye) = tokio::select! {
+            reason = play.run(&out, &mut inbox) => (reason, true),
+            reason = self.timers() => (reason, true),
+            ended = &mut session => (session_ended(ended, true), false),
         };
-        let reason = self.goodbye(&mut session, &mut play, &out, reason).await;
-        (reason, play.sections_viewed())
+        let reason = if goodbye { self.goodbye(&mut session, &mut play, &out, reason).await } else { reason };
+        Visit {
+            reason,
+            sections_viewed: play.sections_viewed(),
+            identity: None,
+            terminal,
+            exit_status: Some(play.exit_status()),
+        }
     }
 
     /// When `timeout` after the socket was accepted is.

@@ -53,7 +53,7 @@ impl ExecMessage {
         let stdin = read_stdin(inbox, self.pty).await;
         let (line, to_stderr, status) = self.answer(stdin).await;
         self.status = status;
-        tracing::info!(exit_status = status, "message command answered");
+        tracing::debug!(exit_status = status, "message command answered");
         let bytes = if self.pty { crlf(&line) } else { line.into_bytes() };
         let sent = if to_stderr { out.send_stderr(bytes).await } else { out.send(bytes).await };
         if sent.is_ok() { EndReason::Done } else { EndReason::ClientClosed }

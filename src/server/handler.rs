@@ -19,7 +19,7 @@ use ratatui_core::layout::Size;
 use russh::server::{Auth, ChannelOpenHandle, Msg, Session, VerifiedPublicKey};
 use russh::{Channel, ChannelId};
 use tokio::sync::{mpsc, oneshot, watch};
-use tracing::{Span, debug};
+use tracing::debug;
 
 use super::exec_message::MAX_STDIN;
 use super::interactive::{INPUT_QUEUE, Inbox};
@@ -41,8 +41,10 @@ const MAX_TERM: usize = 64;
 pub struct VisitorHandler {
     service: Arc<Service>,
     traffic: Arc<Traffic>,
-    /// The connection's log span; russh runs callbacks in a task of its own.
-    span: Span,
+    /// The user name as the privacy settings allow it to be logged.
+    user: Option<String>,
+    /// Taken when authentication succeeds.
+    identity: Option<oneshot::Sender<Identity>>,
     channel: Option<ChannelId>,
     pty: bool,
     client: ClientTerminal,
@@ -55,24 +57,36 @@ pub struct VisitorHandler {
     size: watch::Sender<Size>,
 }
 
+/// Who the visitor says they are, for the disconnect line: the user name as the
+/// privacy settings allow (`None` when they forbid it) and the client's SSH version
+/// (RFC 4253 §4.2 software version, at most 64 printable ASCII characters).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub user: Option<String>,
+    pub client: String,
+}
+
 /// The receiving ends of a handler's events, for the visit.
 pub struct Events {
+    /// Sent once authentication succeeds; an error means it never did.
+    pub identity: oneshot::Receiver<Identity>,
     /// The shell or exec request; an error means the connection ended before one came.
     pub start: oneshot::Receiver<Start>,
     pub inbox: Inbox,
 }
 
 impl VisitorHandler {
-    /// A handler for one connection, logging in the current span, and the events it
-    /// will send the visit.
+    /// A handler for one connection, and the events it will send the visit.
     pub fn new(service: Arc<Service>, traffic: Arc<Traffic>) -> (Self, Events) {
+        let (identity_tx, identity) = oneshot::channel();
         let (start_tx, start) = oneshot::channel();
         let (input_tx, input) = mpsc::channel(INPUT_QUEUE);
         let (size_tx, size) = watch::channel(DEFAULT_SIZE);
         let handler = Self {
             service,
             traffic,
-            span: Span::current(),
+            user: None,
+            identity: Some(identity_tx),
             channel: None,
             pty: false,
             client: ClientTerminal::default(),
@@ -81,7 +95,7 @@ impl VisitorHandler {
             reads_stdin: false,
             size: size_tx,
         };
-        (handler, Events { start, inbox: Inbox { input, size } })
+        (handler, Events { identity, start, inbox: Inbox { input, size } })
     }
 
     fn redactor(&self) -> &Redactor {
@@ -89,10 +103,8 @@ impl VisitorHandler {
     }
 
     /// The user name is logged only as the privacy settings allow.
-    fn accept(&self, user: &str) -> Auth {
-        if let Some(user) = self.redactor().user(user) {
-            self.span.record("user", user);
-        }
+    fn accept(&mut self, user: &str) -> Auth {
+        self.user = self.redactor().user(user);
         Auth::Accept
     }
 
@@ -162,7 +174,10 @@ impl russh::server::Handler for VisitorHandler {
     }
 
     async fn auth_succeeded(&mut self, session: &mut Session) -> Result<(), Self::Error> {
-        self.span.record("client", client_name(session.remote_sshid()));
+        if let Some(identity) = self.identity.take() {
+            let client = client_name(session.remote_sshid());
+            let _ = identity.send(Identity { user: self.user.take(), client });
+        }
         Ok(())
     }
 
@@ -201,9 +216,6 @@ impl russh::server::Handler for VisitorHandler {
             self.pty = true;
             self.size.send_replace(size);
             self.client.term = term.chars().filter(|c| c.is_ascii_graphic()).take(MAX_TERM).collect();
-            self.span.record("term", self.client.term.as_str());
-            self.span.record("cols", size.width);
-            self.span.record("rows", size.height);
         }
         Self::reply(channel, ok, session)
     }

@@ -111,7 +111,7 @@ impl Play {
             Play::Print { bytes, to_stderr, status } => {
                 let bytes = std::mem::take(bytes);
                 let sent = if *to_stderr { out.send_stderr(bytes).await } else { out.send(bytes).await };
-                tracing::info!(exit_status = *status, "printed");
+                tracing::debug!(exit_status = *status, "printed");
                 if sent.is_ok() { EndReason::Done } else { EndReason::ClientClosed }
             }
         }
