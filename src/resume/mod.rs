@@ -20,6 +20,9 @@ pub mod row_parts;
 pub mod toml_out;
 
 use std::path::Path;
+use std::sync::OnceLock;
+
+use bytes::Bytes;
 
 pub use load::{LoadError, Warning};
 pub use model::Resume;
@@ -40,8 +43,33 @@ pub struct Loaded {
     /// and the logs.
     pub warnings: Vec<Warning>,
     /// Text, Markdown and JSON Resume as printed, made on first use.
-    printed: [std::sync::OnceLock<String>; 3],
+    printed: [OnceLock<String>; 3],
+    /// Every [`Printout`] in every [`PrintForm`], made on first use: three slots per
+    /// format, then three per section.
+    printouts: Box<[OnceLock<Bytes>]>,
 }
+
+/// What a visitor who asked for text rather than the view is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Printout {
+    /// The whole résumé in a format.
+    Whole(export::Format),
+    /// One section (by index in the outline) as text.
+    Section(usize),
+}
+
+/// The forms printed text is delivered in, each made once per résumé by the caller's
+/// conversion: as it is (a pipe or a script), or for a terminal (CRLF line endings,
+/// as a PTY without our line discipline needs) in UTF-8 or in ASCII.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrintForm {
+    AsIs = 0,
+    TerminalUtf8 = 1,
+    TerminalAscii = 2,
+}
+
+/// How many [`PrintForm`]s there are.
+const PRINT_FORMS: usize = 3;
 
 /// A commented starter `resume.toml` with placeholder text, for `ssh-resume init`.
 pub const STARTER: &str = include_str!("starter.toml");
@@ -54,7 +82,9 @@ impl Loaded {
         let outline = Outline::from_resume(&resume);
         let ascii_outline = outline.to_ascii();
         let layouts = layout::LayoutCache::default();
-        Self { resume, outline, ascii_outline, layouts, warnings: Vec::new(), printed: Default::default() }
+        let printouts = (0..(3 + outline.sections.len()) * PRINT_FORMS).map(|_| OnceLock::new()).collect();
+        let printed = Default::default();
+        Self { resume, outline, ascii_outline, layouts, warnings: Vec::new(), printed, printouts }
     }
 
     /// The rows of section `index` at `width` columns, shared with every other visitor
@@ -85,5 +115,67 @@ impl Loaded {
     pub fn printed(&self, format: export::Format) -> &str {
         let slot = &self.printed[format as usize];
         slot.get_or_init(|| self.render(format, PRINT_WIDTH))
+    }
+
+    /// `what` in `form`, converted from its text by `convert` the first time and shared
+    /// by every later visitor who asks for the same; `None` for a section that does not
+    /// exist. `convert` must depend only on the text, `what` and `form`.
+    pub fn printout(
+        &self,
+        what: Printout,
+        form: PrintForm,
+        convert: impl FnOnce(&str) -> Vec<u8>,
+    ) -> Option<Bytes> {
+        let slot = match what {
+            Printout::Whole(format) => format as usize,
+            Printout::Section(index) if index < self.outline.sections.len() => 3 + index,
+            Printout::Section(_) => return None,
+        };
+        let made = self.printouts[slot * PRINT_FORMS + form as usize].get_or_init(|| match what {
+            Printout::Whole(format) => Bytes::from(convert(self.printed(format))),
+            Printout::Section(index) => {
+                Bytes::from(convert(&export::section_text(&self.outline.sections[index], PRINT_WIDTH)))
+            }
+        });
+        Some(made.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    fn loaded() -> Loaded {
+        Loaded::from_path(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/resume.toml")))
+            .expect("resume.toml")
+    }
+
+    #[test]
+    fn a_printout_is_converted_once_and_shared() {
+        let doc = loaded();
+        let calls = Cell::new(0);
+        let convert = |text: &str| {
+            calls.set(calls.get() + 1);
+            text.replace('\n', "\r\n").into_bytes()
+        };
+        let first = doc.printout(Printout::Section(1), PrintForm::TerminalUtf8, convert).unwrap();
+        let again = doc.printout(Printout::Section(1), PrintForm::TerminalUtf8, convert).unwrap();
+        assert_eq!((calls.get(), first.as_ptr()), (1, again.as_ptr()), "made once, then shared");
+        let text = export::section_text(&doc.outline.sections[1], PRINT_WIDTH);
+        assert_eq!(first, text.replace('\n', "\r\n"));
+        let as_is =
+            doc.printout(Printout::Section(1), PrintForm::AsIs, |text| text.as_bytes().to_vec()).unwrap();
+        assert_eq!((calls.get(), as_is), (1, Bytes::from(text)), "each form is its own");
+        let json = doc.printout(Printout::Whole(export::Format::Json), PrintForm::AsIs, convert).unwrap();
+        assert_eq!(json, doc.printed(export::Format::Json).replace('\n', "\r\n"));
+    }
+
+    #[test]
+    fn a_section_past_the_last_prints_nothing() {
+        let doc = loaded();
+        let past = Printout::Section(doc.outline.sections.len());
+        assert_eq!(doc.printout(past, PrintForm::AsIs, |_| unreachable!()), None);
     }
 }

@@ -7,6 +7,7 @@
 //! which keeps at most one frame in flight. Every `send` is cancel-safe: dropped before
 //! it completes, nothing of it was queued.
 
+use bytes::Bytes;
 use russh::ChannelId;
 use russh::server::Handle;
 
@@ -40,7 +41,8 @@ impl<'a> Output<'a> {
     }
 
     /// Sends `bytes` on stdout as one write; returns once russh has queued it.
-    pub async fn send(&self, bytes: Vec<u8>) -> Result<(), Closed> {
+    pub async fn send(&self, bytes: impl Into<Bytes>) -> Result<(), Closed> {
+        let bytes = bytes.into();
         if bytes.is_empty() {
             return Ok(());
         }
@@ -51,7 +53,8 @@ impl<'a> Output<'a> {
     }
 
     /// Sends `bytes` on stderr.
-    pub async fn send_stderr(&self, bytes: Vec<u8>) -> Result<(), Closed> {
+    pub async fn send_stderr(&self, bytes: impl Into<Bytes>) -> Result<(), Closed> {
+        let bytes = bytes.into();
         let len = bytes.len();
         self.handle.extended_data(self.channel, 1, bytes).await.map_err(|_| Closed)?;
         self.count(len);

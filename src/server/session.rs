@@ -8,6 +8,7 @@
 
 use std::net::IpAddr;
 
+use bytes::Bytes;
 use ratatui_core::layout::Size;
 use russh::ChannelId;
 
@@ -17,9 +18,10 @@ use super::exec_message::ExecMessage;
 use super::interactive::{Courier, Inbox, Interactive};
 use super::output::{Output, crlf};
 use super::shared::Shared;
-use crate::resume::PRINT_WIDTH;
-use crate::resume::export::{self, Format};
-use crate::tui::{App, ClientTerminal, Theme};
+use crate::resume::export::Format;
+use crate::resume::{Loaded, PrintForm, Printout};
+use crate::tui::profile::Charset;
+use crate::tui::{App, ClientTerminal, Profile, Theme};
 
 /// A shell or exec request on the visitor's channel, with what the client told us
 /// about its terminal before it.
@@ -33,12 +35,30 @@ pub struct Start {
     pub client: ClientTerminal,
 }
 
+/// `what` as the visitor's channel takes it, made once per résumé: with a terminal in
+/// its character set with CRLF line endings, without one (a pipe, a script) as it is. A
+/// section that does not exist prints the whole text.
+fn printout(doc: &Loaded, what: Printout, pty: bool, profile: &Profile) -> Bytes {
+    let form = match (pty, profile.charset) {
+        (false, _) => PrintForm::AsIs,
+        (true, Charset::Utf8) => PrintForm::TerminalUtf8,
+        (true, Charset::Ascii) => PrintForm::TerminalAscii,
+    };
+    let convert = |text: &str| match (form, what) {
+        (PrintForm::AsIs, _) => text.as_bytes().to_vec(),
+        (_, Printout::Whole(Format::Json)) => crlf(&profile.printable_json(text)),
+        _ => crlf(&profile.printable(text)),
+    };
+    let whole = Printout::Whole(Format::Text);
+    doc.printout(what, form, convert).or_else(|| doc.printout(whole, form, convert)).unwrap_or_default()
+}
+
 /// What the visitor gets.
 pub enum Play {
     /// The full-screen view (or its linear pager).
     Interactive(Box<Interactive>),
     /// Output printed once (on stderr when `to_stderr`), then exit with `status`.
-    Print { bytes: Vec<u8>, to_stderr: bool, status: u32 },
+    Print { bytes: Bytes, to_stderr: bool, status: u32 },
     /// `message`: stdin to the owner's inbox.
     Message(Box<ExecMessage>),
 }
@@ -56,12 +76,15 @@ impl Play {
         let request = command::resolve(command, interactive, &doc.outline, ssh_command);
         shared.service.metrics.exec_command(command::metric_name(command, &request));
         tracing::debug!(?request, term = %start.client.term, "starting");
-        // With a terminal, text goes out in its character set; without one (a pipe, a
-        // script) as it is.
         let profile = start.client.profile();
         let print = |text: String, to_stderr, status| {
-            let bytes = if start.pty { crlf(&profile.printable(&text)) } else { text.into_bytes() };
+            let bytes =
+                Bytes::from(if start.pty { crlf(&profile.printable(&text)) } else { text.into_bytes() });
             Play::Print { bytes, to_stderr, status }
+        };
+        let printout = |what| {
+            let bytes = printout(&doc, what, start.pty, &profile);
+            Play::Print { bytes, to_stderr: false, status: 0 }
         };
         match request {
             Request::Interactive { section, linear } => {
@@ -81,15 +104,9 @@ impl Play {
                 Play::Interactive(Box::new(Interactive::new(app, resume).with_courier(courier)))
             }
             Request::Print { format: Format::Text, section: Some(index) } => {
-                match doc.outline.sections.get(index) {
-                    Some(section) => print(export::section_text(section, PRINT_WIDTH), false, 0),
-                    None => print(doc.printed(Format::Text).to_owned(), false, 0),
-                }
+                printout(Printout::Section(index))
             }
-            Request::Print { format: Format::Json, .. } if start.pty => {
-                print(profile.printable_json(doc.printed(Format::Json)).into_owned(), false, 0)
-            }
-            Request::Print { format, .. } => print(doc.printed(format).to_owned(), false, 0),
+            Request::Print { format, .. } => printout(Printout::Whole(format)),
             Request::Help => print(command::usage(ssh_command, &doc.outline), false, 0),
             Request::Unknown { message } => print(message, true, 2),
             Request::Message(args) => Play::Message(Box::new(ExecMessage {
