@@ -9,7 +9,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui_core::backend::TestBackend;
 use ratatui_core::terminal::Terminal;
-use ssh_resume::server::terminal::frame;
+use ssh_resume::server::terminal::{Modes, frame};
 use ssh_resume::tui::input::{KeyCode, KeyEvent};
 use ssh_resume::tui::{Effect, Event};
 
@@ -21,9 +21,9 @@ fn full_frame(c: &mut Criterion) {
     let mut group = c.benchmark_group("first_frame");
     for (width, height) in SIZES {
         let app = common::app(width, height);
-        eprintln!("first frame {width}x{height}: {} bytes", frame(None, &app).len());
+        eprintln!("first frame {width}x{height}: {} bytes", frame(None, &app, &mut Modes::reset()).len());
         group.bench_function(format!("ssh_frame_{width}x{height}"), |b| {
-            b.iter(|| frame(None, black_box(&app)))
+            b.iter(|| frame(None, black_box(&app), &mut Modes::reset()))
         });
         group.bench_function(format!("test_backend_{width}x{height}"), |b| {
             b.iter(|| {
@@ -49,6 +49,7 @@ fn scroll_step(c: &mut Criterion) {
         app.handle(&key(KeyCode::Char('3')));
         let (mut step, mut back) = (key(KeyCode::Down), key(KeyCode::Up));
         let mut bytes = 0;
+        let mut modes = Modes::reset();
         group.bench_function(format!("ssh_frame_{width}x{height}"), |b| {
             b.iter(|| {
                 let before = app.clone();
@@ -56,7 +57,7 @@ fn scroll_step(c: &mut Criterion) {
                     std::mem::swap(&mut step, &mut back);
                     app.handle(&step);
                 }
-                let out = frame(Some(&before), &app);
+                let out = frame(Some(&before), &app, &mut modes);
                 bytes = out.len();
                 out
             })

@@ -101,13 +101,23 @@ impl Sink for Counter {
     }
 }
 
-/// CUP: moves the cursor to `row`, `column` (both counted from 1).
+/// CUP: moves the cursor to `row`, `column` (both counted from 1; column 1 is
+/// CUP's default, so it is left out).
 pub fn cursor_to(out: &mut impl Sink, row: u32, column: u32) {
     out.push(CSI.as_bytes());
     out.push_number(row);
-    out.push(b";");
-    out.push_number(column);
+    if column != 1 {
+        out.push(b";");
+        out.push_number(column);
+    }
     out.push(b"H");
+}
+
+/// CUF: moves the cursor `columns` to the right on its row (ECMA-48 §8.3.20).
+pub fn cursor_forward(out: &mut impl Sink, columns: u32) {
+    out.push(CSI.as_bytes());
+    out.push_number(columns);
+    out.push(b"C");
 }
 
 /// DECSTBM: the scroll region is rows `top` to `bottom` (counted from 1).

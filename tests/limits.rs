@@ -200,7 +200,9 @@ fn largest_write_to_a_stalled_visitor() -> u64 {
             let size = ratatui_core::layout::Size::new(width, if width == 80 { 24 } else { 40 });
             let mut app = App::new(doc.clone(), Theme::new(client.profile()), size);
             app.handle(&Event::Key(KeyEvent::new(KeyCode::Char(section))));
-            largest = largest.max(frame(None, &app).len() as u64 + 64);
+            largest = largest.max(
+                frame(None, &app, &mut ssh_resume::server::terminal::Modes::default()).len() as u64 + 64,
+            );
         }
     }
     largest

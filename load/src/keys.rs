@@ -32,6 +32,9 @@ pub struct Plan {
 
 pub async fn run(target: &Target, plan: &Plan) -> anyhow::Result<Report> {
     let (mut visitor, _) = Visitor::arrive(target).await.context("the visit for the keystrokes failed")?;
+    // What follows the first frame (ssh-resume's terminal queries) is read first, so it
+    // is not taken for the answer to the setup keys.
+    answer(&mut visitor, Instant::now(), plan.quiet, plan.quiet).await?;
     if !plan.setup.is_empty() {
         visitor.send(plan.setup.as_bytes()).await?;
         answer(&mut visitor, Instant::now(), target.timeout, plan.quiet).await?;

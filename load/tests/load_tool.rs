@@ -82,7 +82,7 @@ async fn latency_reports_every_visit_the_server_served() {
 fn frame_sizes() -> (usize, usize) {
     use ratatui_core::layout::Size;
     use ssh_resume::resume::Loaded;
-    use ssh_resume::server::terminal::frame;
+    use ssh_resume::server::terminal::{Modes, frame};
     use ssh_resume::tui::input::{KeyCode, KeyEvent};
     use ssh_resume::tui::theme::{ClientTerminal, ColorDepth};
     use ssh_resume::tui::{App, Event, Theme};
@@ -90,17 +90,26 @@ fn frame_sizes() -> (usize, usize) {
     let client = ClientTerminal { term: "xterm-256color".into(), ..ClientTerminal::default() };
     assert_eq!(client.profile().color, ColorDepth::Ansi256);
     let mut app = App::new(loaded, Theme::new(client.profile()), Size::new(80, 24));
-    app.handle(&Event::Key(KeyEvent::new(KeyCode::Char('3'))));
-    let full = frame(None, &app).len();
-    let before = app.clone();
-    app.handle(&Event::Key(KeyEvent::new(KeyCode::Char('j'))));
-    (full, frame(Some(&before), &app).len())
+    // As the server draws them: the first frame after the view's entry, then `3`, then `j`.
+    let mut modes = Modes::reset();
+    let _ = frame(None, &app, &mut modes);
+    let mut step = |key| {
+        let before = app.clone();
+        app.handle(&Event::Key(KeyEvent::new(KeyCode::Char(key))));
+        frame(Some(&before), &app, &mut modes).len()
+    };
+    let _ = step('3');
+    let scroll = step('j');
+    (frame(None, &app, &mut Modes::reset()).len(), scroll)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keys_count_the_bytes_a_scroll_step_takes() {
     let server = start("load-keys").await;
-    let args = ["keys", "-n", "3", "--burst", "5", "--quiet", "20ms"];
+    // The quiet that ends a keystroke's output outlasts the frame cap (1/60 s) and the
+    // terminal queries sent after the first frame many times over, so the setup key's
+    // frame is never counted as the first `j`'s.
+    let args = ["keys", "-n", "3", "--burst", "5", "--quiet", "250ms"];
     let report = load(&server, &args).await;
     assert_eq!(
         (report["keystrokes"].as_u64(), report["unanswered"].as_u64()),

@@ -26,6 +26,7 @@ use tokio::time::Instant;
 use super::answers::Answers;
 use super::end::EndReason;
 use super::output::{Closed, Output, crlf};
+use super::terminal::Modes;
 use crate::message::{Channel, Receipt, SendError};
 use crate::resume::Loaded;
 use crate::service::Service;
@@ -74,6 +75,8 @@ pub struct Interactive {
     /// The résumé in service; changes on SIGHUP.
     resume: watch::Receiver<Arc<Loaded>>,
     views: SectionViews,
+    /// The SGR pen and scroll region the frames left the terminal in.
+    modes: Modes,
     /// When the last frame was sent; `None` before the first.
     last_frame: Option<Instant>,
     /// What the terminal says about itself after the first frame.
@@ -95,6 +98,7 @@ impl Interactive {
             events: Vec::new(),
             resume,
             views: SectionViews::default(),
+            modes: Modes::default(),
             last_frame: None,
             answers: Answers::default(),
             lone_esc_since: None,
@@ -135,7 +139,7 @@ impl Interactive {
     pub fn farewell(&mut self, reason: EndReason) -> Vec<u8> {
         let linear = self.app.is_linear();
         let text = format!("{}{}\n", self.app.take_linear_output().unwrap_or_default(), reason.farewell());
-        let mut bytes = if linear { Vec::new() } else { restore_sequence() };
+        let mut bytes = if linear { Vec::new() } else { restore_sequence(&mut self.modes) };
         bytes.extend_from_slice(&crlf(&self.app.theme().profile.printable(&text)));
         bytes
     }
@@ -211,7 +215,7 @@ impl Interactive {
     /// first one, asks the terminal about itself.
     async fn send_frame(&mut self, shown: Option<&App>, out: &Output<'_>) -> Result<(), Closed> {
         let drawing = std::time::Instant::now();
-        let bytes = frame(shown, &mut self.app);
+        let bytes = frame(shown, &mut self.app, &mut self.modes);
         out.metrics().frame_render.observe(drawing.elapsed().as_secs_f64());
         out.send(bytes).await?;
         let first = self.last_frame.replace(Instant::now()).is_none();

@@ -12,6 +12,7 @@
 
 use ratatui_core::buffer::{Buffer, Cell};
 use ratatui_core::layout::Rect;
+use ratatui_core::style::{Color, Modifier};
 use ratatui_core::widgets::Widget;
 
 use crate::escape::{self, Counter, Sink};
@@ -20,17 +21,52 @@ use crate::tui::geometry::content_area;
 
 mod encode;
 
-pub use encode::encode;
+pub use encode::{Pen, encode};
+
+/// What the visitor's terminal was left set to by the frames sent so far: the SGR pen
+/// and the scroll region. A frame starts from them, so what is already set is not sent
+/// again; whatever else is sent to the terminal must leave them as recorded here (the
+/// view's entry and exit sequences reset both).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Modes {
+    /// The SGR state; `None` when unknown.
+    pub pen: Option<Pen>,
+    /// The DECSTBM scroll region's rows (from 0, end excluded); `None` for the whole
+    /// screen.
+    pub scroll_region: Option<std::ops::Range<u16>>,
+}
+
+impl Modes {
+    /// The pen once an SGR reset was sent, and the whole screen scrolling.
+    pub fn reset() -> Self {
+        Self { pen: Some((Color::Reset, Color::Reset, Modifier::empty())), scroll_region: None }
+    }
+
+    /// Whether erasing or scrolling would leave blank cells as `Cell::default()`:
+    /// terminals fill them with the current background (xterm's "bce").
+    fn erases_to_default(&self) -> bool {
+        self.pen.is_some_and(|(_, bg, modifier)| bg == Color::Reset && !modifier.contains(Modifier::REVERSED))
+    }
+
+    /// An SGR reset, unless erasing already leaves default cells.
+    fn reset_pen_for_erase(&mut self, out: &mut impl Sink) {
+        if !self.erases_to_default() {
+            out.push(escape::SGR_RESET.as_bytes());
+            self.pen = Self::reset().pen;
+        }
+    }
+}
 
 /// The bytes that turn a screen showing `before` (or a blank screen, when `None` or of
-/// another size) into one showing `now`.
-pub fn frame(before: Option<&App>, now: &App) -> Vec<u8> {
+/// another size) into one showing `now`, from the terminal `modes` the last frame left
+/// (updated to what this one leaves).
+pub fn frame(before: Option<&App>, now: &App, modes: &mut Modes) -> Vec<u8> {
     let size = now.size();
     let area = Rect::new(0, 0, size.width, size.height);
     let mut current = spare_buffer(area);
     now.render(area, &mut current);
     let mut previous = spare_buffer(area);
-    let out = encode_frame(before, now, &mut previous, &current);
+    let out = encode_frame(before, now, &mut previous, &current, modes);
     give_back(previous);
     give_back(current);
     out
@@ -39,39 +75,52 @@ pub fn frame(before: Option<&App>, now: &App) -> Vec<u8> {
 /// The shortest bytes from `before` (rendered into `previous`) to `current`: the plain
 /// diff, or on a scroll step the terminal's own scrolling and the diff after it. Both
 /// are measured first; only the shorter is encoded.
-fn encode_frame(before: Option<&App>, now: &App, previous: &mut Buffer, current: &Buffer) -> Vec<u8> {
+fn encode_frame(
+    before: Option<&App>,
+    now: &App,
+    previous: &mut Buffer,
+    current: &Buffer,
+    modes: &mut Modes,
+) -> Vec<u8> {
     let area = previous.area;
     let Some(before) = before.filter(|before| before.size() == now.size()) else {
         // A new or resized screen: start from blank, whatever the terminal shows now.
-        let mut out = escape::ERASE_SCREEN.as_bytes().to_vec();
-        encode(previous.diff(current).into_iter(), &mut out);
+        let mut out = Vec::with_capacity(4096);
+        if modes.scroll_region.take().is_some() {
+            out.extend_from_slice(escape::RESET_SCROLL_REGION.as_bytes());
+        }
+        modes.reset_pen_for_erase(&mut out);
+        out.extend_from_slice(escape::ERASE_SCREEN.as_bytes());
+        encode(current, previous.diff_iter(current), &mut modes.pen, &mut out);
         return out;
     };
     before.render(area, previous);
     let Some((rows, lines)) = scroll_step(before, now) else {
-        return encoded(previous.diff(current));
+        return encoded(previous, current, modes);
     };
     let mut plain = Counter::default();
-    encode(previous.diff(current).into_iter(), &mut plain);
+    encode(current, previous.diff_iter(current), &mut modes.pen.clone(), &mut plain);
     let mut scrolled = Counter::default();
-    scroll(&mut scrolled, &rows, lines);
+    let mut scrolled_modes = modes.clone();
+    scroll(&mut scrolled, &rows, lines, &mut scrolled_modes);
     shift_rows(previous, rows.clone(), lines);
-    encode(previous.diff(current).into_iter(), &mut scrolled);
+    encode(current, previous.diff_iter(current), &mut scrolled_modes.pen, &mut scrolled);
     if scrolled.0 < plain.0 {
         let mut out = Vec::with_capacity(scrolled.0);
-        scroll(&mut out, &rows, lines);
-        encode(previous.diff(current).into_iter(), &mut out);
+        scroll(&mut out, &rows, lines, modes);
+        encode(current, previous.diff_iter(current), &mut modes.pen, &mut out);
         return out;
     }
     // The plain diff is shorter (rare): draw the previous screen again, unshifted.
     previous.reset();
     before.render(area, previous);
-    encoded(previous.diff(current))
+    encoded(previous, current, modes)
 }
 
-fn encoded(cells: Vec<(u16, u16, &Cell)>) -> Vec<u8> {
+/// The plain diff from `previous` to `current`, encoded.
+fn encoded(previous: &Buffer, current: &Buffer, modes: &mut Modes) -> Vec<u8> {
     let mut out = Vec::with_capacity(4096);
-    encode(cells.into_iter(), &mut out);
+    encode(current, previous.diff_iter(current), &mut modes.pen, &mut out);
     out
 }
 
@@ -119,10 +168,15 @@ fn scroll_step(before: &App, now: &App) -> Option<(std::ops::Range<u16>, isize)>
 
 /// Moves the text in `rows` by `lines` with the terminal's own scrolling (a scroll
 /// region, line feed or reverse index, all VT100), so a scroll step costs a new line
-/// and the scrollbar instead of every line of text.
-fn scroll(out: &mut impl Sink, rows: &std::ops::Range<u16>, lines: isize) {
+/// and the scrollbar instead of every line of text. The region stays set for the next
+/// step.
+fn scroll(out: &mut impl Sink, rows: &std::ops::Range<u16>, lines: isize, modes: &mut Modes) {
     let (top, bottom) = (u32::from(rows.start) + 1, u32::from(rows.end));
-    escape::scroll_region(out, top, bottom);
+    if modes.scroll_region.as_ref() != Some(rows) {
+        escape::scroll_region(out, top, bottom);
+        modes.scroll_region = Some(rows.clone());
+    }
+    modes.reset_pen_for_erase(out);
     // A line feed on the region's last row scrolls it up; reverse index on its first
     // row scrolls it down.
     let (row, step) = if lines > 0 { (bottom, "\n") } else { (top, escape::REVERSE_INDEX) };
@@ -130,7 +184,6 @@ fn scroll(out: &mut impl Sink, rows: &std::ops::Range<u16>, lines: isize) {
     for _ in 0..lines.unsigned_abs() {
         out.push(step.as_bytes());
     }
-    out.push(escape::RESET_SCROLL_REGION.as_bytes());
 }
 
 /// What the terminal does to its screen for the scroll above: rows in `rows` move up by
@@ -161,7 +214,7 @@ mod tests {
     use crate::resume::{Loaded, load};
     use crate::tui::theme::{Charset, ColorDepth, Profile};
     use crate::tui::{Event, Theme};
-    use ratatui_core::style::{Color, Style};
+    use ratatui_core::style::{Color, Modifier, Style};
 
     fn app(width: u16, height: u16) -> App {
         let resume = load::parse_str(include_str!("../../resume.toml"), "resume.toml").unwrap();
@@ -181,14 +234,15 @@ mod tests {
     fn diffs_applied_in_order_give_the_same_screen_as_a_full_redraw() {
         let mut app = app(80, 24);
         let mut incremental = screen(80, 24);
-        incremental.process(&frame(None, &app));
+        let mut modes = Modes::default();
+        incremental.process(&frame(None, &app, &mut modes));
         for c in ['3', 'j', 'j', ' ', '5', '?', 'q'] {
             let before = app.clone();
             app.handle(&key(c));
-            incremental.process(&frame(Some(&before), &app));
+            incremental.process(&frame(Some(&before), &app, &mut modes));
         }
         let mut full = screen(80, 24);
-        full.process(&frame(None, &app));
+        full.process(&frame(None, &app, &mut Modes::default()));
         // Cells a diff blanked hold written spaces, a fresh screen none: compare what shows.
         let shown = |p: &vt100::Parser| -> Vec<String> {
             p.screen().contents().lines().map(|l| l.trim_end().to_owned()).collect()
@@ -200,10 +254,11 @@ mod tests {
     fn a_scroll_step_sends_far_less_than_a_full_frame() {
         let mut app = app(80, 24);
         app.handle(&key('3'));
-        let full = frame(None, &app).len();
+        let mut modes = Modes::default();
+        let full = frame(None, &app, &mut modes).len();
         let before = app.clone();
         app.handle(&key('j'));
-        let step = frame(Some(&before), &app).len();
+        let step = frame(Some(&before), &app, &mut modes).len();
         assert!(step < full, "scroll step {step} bytes, full frame {full}");
     }
 
@@ -213,11 +268,12 @@ mod tests {
             let mut app = app(width, height);
             app.handle(&key('3'));
             let mut screen = screen(width, height);
-            screen.process(&frame(None, &app));
+            let mut modes = Modes::default();
+            screen.process(&frame(None, &app, &mut modes));
             for c in ['j', 'j', 'k', ' ', 'b', 'j'] {
                 let before = app.clone();
                 app.handle(&key(c));
-                let bytes = frame(Some(&before), &app);
+                let bytes = frame(Some(&before), &app, &mut modes);
                 // With the section list beside the text (200 columns), its lines scroll
                 // along and are drawn again.
                 let budget = if width < 120 { 400 } else { 800 };
@@ -226,7 +282,7 @@ mod tests {
                 }
                 screen.process(&bytes);
                 let mut fresh = self::screen(width, height);
-                fresh.process(&frame(None, &app));
+                fresh.process(&frame(None, &app, &mut Modes::default()));
                 let shown = |p: &vt100::Parser| -> Vec<String> {
                     p.screen().contents().lines().map(|l| l.trim_end().to_owned()).collect()
                 };
@@ -240,12 +296,20 @@ mod tests {
         let before = app(80, 24);
         let mut after = before.clone();
         after.handle(&Event::Resize { cols: 100, rows: 30 });
-        assert!(frame(Some(&before), &after).starts_with(b"\x1b[2J"));
+        let mut modes = Modes::default();
+        assert!(
+            frame(Some(&before), &after, &mut modes).starts_with(b"\x1b[0m\x1b[2J"),
+            "unknown pen: reset first"
+        );
+        assert!(
+            frame(Some(&before), &after, &mut modes).starts_with(b"\x1b[2J"),
+            "a pen that erases to blank"
+        );
     }
 
     fn drawn(buf: &Buffer) -> String {
         let mut out = Vec::new();
-        encode(Buffer::empty(buf.area).diff(buf).into_iter(), &mut out);
+        encode(buf, Buffer::empty(buf.area).diff_iter(buf), &mut None, &mut out);
         String::from_utf8(out).unwrap()
     }
 
@@ -256,8 +320,19 @@ mod tests {
         buf.set_string(1, 0, "b", Style::new().fg(Color::Indexed(32)).bg(Color::White));
         buf.set_string(2, 0, "c", Style::new().fg(Color::Rgb(1, 2, 3)).bold());
         let out = drawn(&buf);
-        assert!(out.starts_with("\x1b[1;1H\x1b[0;34ma\x1b[0;38;5;32;107mb\x1b[0;1;38;2;1;2;3mc"), "{out:?}");
-        assert!(out.ends_with("\x1b[0m"));
+        assert!(out.starts_with("\x1b[1H\x1b[0;34ma\x1b[38;5;32;107mb\x1b[0;1;38;2;1;2;3mc"), "{out:?}");
+    }
+
+    #[test]
+    fn a_style_change_sends_only_what_changed_unless_an_attribute_goes() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 5, 1));
+        buf.set_string(0, 0, "a", Style::new().fg(Color::Blue));
+        buf.set_string(1, 0, "b", Style::new().fg(Color::Blue).bold());
+        buf.set_string(2, 0, "c", Style::new().fg(Color::Red).bold().bg(Color::Black));
+        buf.set_string(3, 0, "d", Style::new().bold());
+        buf.set_string(4, 0, "e", Style::new().fg(Color::Red));
+        let out = drawn(&buf);
+        assert_eq!(out, "\x1b[1H\x1b[0;34ma\x1b[1mb\x1b[31;40mc\x1b[0;1md\x1b[0;31me");
     }
 
     #[test]
@@ -266,6 +341,70 @@ mod tests {
         buf.set_string(0, 0, "ab", Style::new());
         buf.set_string(5, 1, "c", Style::new());
         let out = drawn(&buf);
-        assert_eq!(out, "\x1b[1;1H\x1b[0mab\x1b[2;6Hc\x1b[0m");
+        assert_eq!(out, "\x1b[1H\x1b[0mab\x1b[2;6Hc");
+    }
+
+    #[test]
+    fn short_gaps_are_written_over_and_long_ones_skipped_forward() {
+        let before = Buffer::with_lines(["a b  c", "x     y"]);
+        let mut now = before.clone();
+        now.set_string(0, 0, "A", Style::new());
+        now.set_string(2, 0, "B", Style::new());
+        now.set_string(0, 1, "X", Style::new());
+        now.set_string(6, 1, "Y", Style::new());
+        let mut out = Vec::new();
+        encode(
+            &now,
+            before.diff_iter(&now),
+            &mut Some((Color::Reset, Color::Reset, Modifier::empty())),
+            &mut out,
+        );
+        // One space between A and B costs a byte; five cost more than CUF.
+        assert_eq!(String::from_utf8(out).unwrap(), "\x1b[1HA B\x1b[2HX\x1b[5CY");
+    }
+
+    #[test]
+    fn gaps_in_another_style_or_within_wide_characters_are_skipped_not_written() {
+        let mut before = Buffer::empty(Rect::new(0, 0, 6, 1));
+        before.set_string(1, 0, " ", Style::new().bold());
+        let mut now = before.clone();
+        now.set_string(0, 0, "a", Style::new());
+        now.set_string(2, 0, "b", Style::new());
+        let mut out = Vec::new();
+        let mut pen = None;
+        encode(&now, before.diff_iter(&now), &mut pen, &mut out);
+        assert_eq!(String::from_utf8(out).unwrap(), "\x1b[1H\x1b[0ma\x1b[1Cb");
+
+        let mut wide = Buffer::empty(Rect::new(0, 0, 6, 1));
+        wide.set_string(0, 0, "a界b", Style::new());
+        let mut now = wide.clone();
+        now.set_string(0, 0, "A", Style::new());
+        now.set_string(3, 0, "B", Style::new());
+        let mut out = Vec::new();
+        encode(&now, wide.diff_iter(&now), &mut pen, &mut out);
+        assert_eq!(String::from_utf8(out).unwrap(), "\x1b[1HA\x1b[2CB");
+    }
+
+    #[test]
+    fn the_pen_and_scroll_region_carry_over_between_frames() {
+        let mut app = app(80, 24);
+        app.handle(&key('3'));
+        let mut modes = Modes::default();
+        let _ = frame(None, &app, &mut modes);
+        let before = app.clone();
+        app.handle(&key('j'));
+        let first = frame(Some(&before), &app, &mut modes);
+        assert!(first.starts_with(b"\x1b[4;23r"), "the region is set once");
+        assert_eq!(modes.scroll_region, Some(3..23));
+        let before = app.clone();
+        app.handle(&key('j'));
+        let second = frame(Some(&before), &app, &mut modes);
+        assert!(second.starts_with(b"\x1b[23H\n"), "and then kept: {:?}", String::from_utf8_lossy(&second));
+        // A pen left with a background is reset before the terminal fills a new line.
+        modes.pen = Some((Color::Reset, Color::Blue, Modifier::empty()));
+        let before = app.clone();
+        app.handle(&key('j'));
+        let third = frame(Some(&before), &app, &mut modes);
+        assert!(third.starts_with(b"\x1b[0m\x1b[23H\n"), "{:?}", String::from_utf8_lossy(&third));
     }
 }

@@ -3,7 +3,7 @@
 //! full screen, and which sections the visitor has seen.
 
 use super::super::output::{Output, crlf};
-use super::super::terminal;
+use super::super::terminal::{self, Modes};
 use crate::escape;
 use crate::tui::App;
 
@@ -32,34 +32,90 @@ impl SectionViews {
 
 /// The next frame: what changed since `shown` (the screen the visitor has; `None`
 /// before the first frame), or in linear mode the text the pager produced, switching
-/// between the full screen and the linear mode when the visitor did.
-pub(super) fn frame(shown: Option<&App>, app: &mut App) -> Vec<u8> {
+/// between the full screen and the linear mode when the visitor did. `modes` are what
+/// the terminal was left set to, and are kept up to date.
+pub(super) fn frame(shown: Option<&App>, app: &mut App, modes: &mut Modes) -> Vec<u8> {
     let full_screen_up = shown.is_some_and(|shown| !shown.is_linear());
     if let Some(text) = app.take_linear_output() {
-        let mut bytes = if full_screen_up { restore_sequence() } else { Vec::new() };
+        let mut bytes = if full_screen_up { restore_sequence(modes) } else { Vec::new() };
         bytes.extend_from_slice(&crlf(&text));
         return bytes;
     }
     match shown {
-        Some(shown) if !shown.is_linear() => terminal::frame(Some(shown), app),
+        Some(shown) if !shown.is_linear() => terminal::frame(Some(shown), app, modes),
         _ => {
-            let mut bytes = enter_sequence();
-            bytes.extend_from_slice(&terminal::frame(None, app));
+            let mut bytes = enter_sequence(modes);
+            bytes.extend_from_slice(&terminal::frame(None, app, modes));
             bytes
         }
     }
 }
 
-/// Alternate screen, cursor hidden, screen cleared, wheel as arrow keys.
-pub(super) fn enter_sequence() -> Vec<u8> {
-    [escape::ALTERNATE_SCREEN_ON, escape::CURSOR_HIDE, escape::ERASE_SCREEN, escape::ALTERNATE_SCROLL_ON]
-        .concat()
-        .into_bytes()
+/// Alternate screen, pen and scroll region reset, cursor hidden, wheel as arrow keys;
+/// the frame that follows clears the screen.
+pub(super) fn enter_sequence(modes: &mut Modes) -> Vec<u8> {
+    *modes = Modes::reset();
+    // The alternate screen first: it saves the cursor, which the region's reset homes.
+    [
+        escape::ALTERNATE_SCREEN_ON,
+        escape::SGR_RESET,
+        escape::RESET_SCROLL_REGION,
+        escape::CURSOR_HIDE,
+        escape::ALTERNATE_SCROLL_ON,
+    ]
+    .concat()
+    .into_bytes()
 }
 
-/// Everything `enter_sequence` changed, undone: the main screen is back.
-pub(super) fn restore_sequence() -> Vec<u8> {
-    [escape::ALTERNATE_SCROLL_OFF, escape::SGR_RESET, escape::CURSOR_SHOW, escape::ALTERNATE_SCREEN_OFF]
-        .concat()
-        .into_bytes()
+/// Everything `enter_sequence` and the frames changed, undone: the main screen is back.
+pub(super) fn restore_sequence(modes: &mut Modes) -> Vec<u8> {
+    *modes = Modes::reset();
+    [
+        escape::ALTERNATE_SCROLL_OFF,
+        escape::SGR_RESET,
+        escape::RESET_SCROLL_REGION,
+        escape::CURSOR_SHOW,
+        escape::ALTERNATE_SCREEN_OFF,
+    ]
+    .concat()
+    .into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::num::NonZeroU16;
+    use std::sync::Arc;
+
+    use ratatui_core::layout::Size;
+
+    use super::*;
+    use crate::resume::{Loaded, load};
+    use crate::tui::input::{KeyCode, KeyEvent};
+    use crate::tui::theme::{Charset, ColorDepth, Profile};
+    use crate::tui::{Event, Theme};
+
+    #[test]
+    fn the_main_screen_and_its_cursor_are_as_they_were_after_the_view() {
+        let resume = load::parse_str(include_str!("../../../resume.toml"), "resume.toml").unwrap();
+        let theme = Theme::new(Profile::new(ColorDepth::Ansi256, Charset::Utf8));
+        let mut app = App::new(Arc::new(Loaded::from_resume(resume)), theme, Size::new(80, 24));
+        let mut terminal = vt100::Parser::new(NonZeroU16::new(24).unwrap(), NonZeroU16::new(80).unwrap(), 0);
+        terminal.process(b"earlier output\r\nprompt$ ");
+        let mut modes = Modes::default();
+        terminal.process(&frame(None, &mut app, &mut modes));
+        for key in ['3', 'j', 'j', 'k'] {
+            let before = app.clone();
+            app.handle(&Event::Key(KeyEvent::new(KeyCode::Char(key))));
+            terminal.process(&frame(Some(&before), &mut app, &mut modes));
+        }
+        terminal.process(&restore_sequence(&mut modes));
+        terminal.process(b"Goodbye");
+        let screen = terminal.screen();
+        assert!(!screen.alternate_screen() && !screen.hide_cursor());
+        let rows: Vec<String> = screen.rows(0, 80).take(2).collect();
+        assert_eq!(rows, ["earlier output", "prompt$ Goodbye"]);
+        // The scroll region is the whole screen again: a line feed on the last row scrolls it all.
+        terminal.process(b"\x1b[24H\n");
+        assert_eq!(terminal.screen().rows(0, 80).next().unwrap(), "prompt$ Goodbye");
+    }
 }
