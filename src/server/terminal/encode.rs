@@ -6,10 +6,11 @@
 //! Colours are written as the visitor's theme chose them, not as crossterm would
 //! (which sends even the 16 basic colours as `38;5;N`): a 16-colour terminal gets
 //! `30`–`37`/`90`–`97`, a 256-colour one `38;5;N`, truecolor `38;2;R;G;B`. Every style
-//! change is one SGR sequence that starts from a reset, so no attribute can leak from
-//! one cell to the next. Parameters are written straight into the sink: no strings
-//! are built per style change. The cursor moves between changed cells the shortest
-//! way (see [`encode`]).
+//! change is one SGR sequence: only what it adds when the new style keeps every
+//! attribute of the old one (and that is shorter), else a reset and the whole style,
+//! so no attribute can leak from one cell to the next. Parameters are written straight
+//! into the sink; no strings are built per style change. The cursor moves between
+//! changed cells the shortest way (see [`encode`]).
 
 use ratatui_core::buffer::{Buffer, Cell, CellDiffOption, CellWidth};
 use ratatui_core::style::{Color, Modifier};
