@@ -91,7 +91,7 @@ fn encode_frame(
         }
         modes.reset_pen_for_erase(&mut out);
         out.extend_from_slice(escape::ERASE_SCREEN.as_bytes());
-        encode(current, previous.diff_iter(current), &mut modes.pen, &mut out);
+        encode(current, previous.diff_iter(current), &mut modes.pen, None, &mut out);
         return out;
     };
     before.render(area, previous);
@@ -99,16 +99,18 @@ fn encode_frame(
         return encoded(previous, current, modes);
     };
     let mut plain = Counter::default();
-    encode(current, previous.diff_iter(current), &mut modes.pen.clone(), &mut plain);
+    encode(current, previous.diff_iter(current), &mut modes.pen.clone(), None, &mut plain);
     let mut scrolled = Counter::default();
     let mut scrolled_modes = modes.clone();
-    scroll(&mut scrolled, &rows, lines, &mut scrolled_modes);
+    let (uncovered, cursor) = scroll(&mut scrolled, &rows, lines, &mut scrolled_modes);
     shift_rows(previous, rows.clone(), lines);
-    encode(current, previous.diff_iter(current), &mut scrolled_modes.pen, &mut scrolled);
+    let cells = new_rows_first(previous, current, uncovered.clone());
+    encode(current, cells, &mut scrolled_modes.pen, cursor, &mut scrolled);
     if scrolled.0 < plain.0 {
         let mut out = Vec::with_capacity(scrolled.0);
         scroll(&mut out, &rows, lines, modes);
-        encode(current, previous.diff_iter(current), &mut modes.pen, &mut out);
+        let cells = new_rows_first(previous, current, uncovered);
+        encode(current, cells, &mut modes.pen, cursor, &mut out);
         return out;
     }
     // The plain diff is shorter (rare): draw the previous screen again, unshifted.
@@ -120,8 +122,20 @@ fn encode_frame(
 /// The plain diff from `previous` to `current`, encoded.
 fn encoded(previous: &Buffer, current: &Buffer, modes: &mut Modes) -> Vec<u8> {
     let mut out = Vec::with_capacity(4096);
-    encode(current, previous.diff_iter(current), &mut modes.pen, &mut out);
+    encode(current, previous.diff_iter(current), &mut modes.pen, None, &mut out);
     out
+}
+
+/// The changed cells of the rows a scroll uncovered first (the cursor is on them after
+/// the scroll), then the others.
+fn new_rows_first<'a>(
+    previous: &'a Buffer,
+    current: &'a Buffer,
+    uncovered: std::ops::Range<u16>,
+) -> impl Iterator<Item = (u16, u16, &'a Cell)> {
+    let first = uncovered.clone();
+    let new_rows = previous.diff_iter(current).filter(move |(_, y, _)| first.contains(y));
+    new_rows.chain(previous.diff_iter(current).filter(move |(_, y, _)| !uncovered.contains(y)))
 }
 
 /// Cell buffers kept per worker thread for the next frame: allocating and freeing two
@@ -169,8 +183,13 @@ fn scroll_step(before: &App, now: &App) -> Option<(std::ops::Range<u16>, isize)>
 /// Moves the text in `rows` by `lines` with the terminal's own scrolling (a scroll
 /// region, line feed or reverse index, all VT100), so a scroll step costs a new line
 /// and the scrollbar instead of every line of text. The region stays set for the next
-/// step.
-fn scroll(out: &mut impl Sink, rows: &std::ops::Range<u16>, lines: isize, modes: &mut Modes) {
+/// step. Returns the rows uncovered, and where the cursor is (column, row; from 0).
+fn scroll(
+    out: &mut impl Sink,
+    rows: &std::ops::Range<u16>,
+    lines: isize,
+    modes: &mut Modes,
+) -> (std::ops::Range<u16>, Option<(u16, u16)>) {
     let (top, bottom) = (u32::from(rows.start) + 1, u32::from(rows.end));
     if modes.scroll_region.as_ref() != Some(rows) {
         escape::scroll_region(out, top, bottom);
@@ -184,6 +203,10 @@ fn scroll(out: &mut impl Sink, rows: &std::ops::Range<u16>, lines: isize, modes:
     for _ in 0..lines.unsigned_abs() {
         out.push(step.as_bytes());
     }
+    let count = u16::try_from(lines.unsigned_abs()).unwrap_or(u16::MAX);
+    let uncovered =
+        if lines > 0 { rows.end.saturating_sub(count)..rows.end } else { rows.start..rows.start + count };
+    (uncovered, Some((0, u16::try_from(row - 1).unwrap_or(0))))
 }
 
 /// What the terminal does to its screen for the scroll above: rows in `rows` move up by
@@ -309,7 +332,7 @@ mod tests {
 
     fn drawn(buf: &Buffer) -> String {
         let mut out = Vec::new();
-        encode(buf, Buffer::empty(buf.area).diff_iter(buf), &mut None, &mut out);
+        encode(buf, Buffer::empty(buf.area).diff_iter(buf), &mut None, None, &mut out);
         String::from_utf8(out).unwrap()
     }
 
@@ -357,6 +380,7 @@ mod tests {
             &now,
             before.diff_iter(&now),
             &mut Some((Color::Reset, Color::Reset, Modifier::empty())),
+            None,
             &mut out,
         );
         // One space between A and B costs a byte; five cost more than CUF.
@@ -372,7 +396,7 @@ mod tests {
         now.set_string(2, 0, "b", Style::new());
         let mut out = Vec::new();
         let mut pen = None;
-        encode(&now, before.diff_iter(&now), &mut pen, &mut out);
+        encode(&now, before.diff_iter(&now), &mut pen, None, &mut out);
         assert_eq!(String::from_utf8(out).unwrap(), "\x1b[1H\x1b[0ma\x1b[1Cb");
 
         let mut wide = Buffer::empty(Rect::new(0, 0, 6, 1));
@@ -381,7 +405,7 @@ mod tests {
         now.set_string(0, 0, "A", Style::new());
         now.set_string(3, 0, "B", Style::new());
         let mut out = Vec::new();
-        encode(&now, wide.diff_iter(&now), &mut pen, &mut out);
+        encode(&now, wide.diff_iter(&now), &mut pen, None, &mut out);
         assert_eq!(String::from_utf8(out).unwrap(), "\x1b[1HA\x1b[2CB");
     }
 
@@ -399,7 +423,9 @@ mod tests {
         let before = app.clone();
         app.handle(&key('j'));
         let second = frame(Some(&before), &app, &mut modes);
-        assert!(second.starts_with(b"\x1b[23H\n"), "and then kept: {:?}", String::from_utf8_lossy(&second));
+        let shown = String::from_utf8_lossy(&second);
+        assert!(shown.starts_with("\x1b[23H\n"), "and then kept: {shown:?}");
+        assert!(!shown.contains("\x1b[23;"), "the new line is written from where the scroll left the cursor");
         // A pen left with a background is reset before the terminal fills a new line.
         modes.pen = Some((Color::Reset, Color::Blue, Modifier::empty()));
         let before = app.clone();

@@ -22,7 +22,9 @@ pub type Pen = (Color, Color, Modifier);
 
 /// Writes `cells` — the cells of `screen` that differ from what the terminal shows, in
 /// row-major order, as `Buffer::diff` lists them — as cursor moves, SGR sequences and
-/// text. `pen` is the terminal's SGR state before (`None`: unknown) and after.
+/// text. `pen` is the terminal's SGR state before (`None`: unknown) and after; `cursor`
+/// where the cursor is known to be (column, row), if it is. Cells may come in any
+/// order.
 ///
 /// Between two changed cells of a row the cursor is moved the shortest way: by writing
 /// the unchanged cells between them again when they are plain ASCII in the current SGR
@@ -32,11 +34,11 @@ pub fn encode<'a>(
     screen: &Buffer,
     cells: impl Iterator<Item = (u16, u16, &'a Cell)>,
     pen: &mut Option<Pen>,
+    mut cursor: Option<(u16, u16)>,
     out: &mut impl Sink,
 ) {
-    // Where the next character lands; `None` when unknown (at the start, or after the
-    // last column, where terminals differ on pending wraps).
-    let mut cursor: Option<(u16, u16)> = None;
+    // `cursor` is where the next character lands; `None` when unknown, as after the
+    // last column, where terminals differ on what a pending wrap does to later moves.
     for (x, y, cell) in cells {
         move_to(screen, cursor, (x, y), *pen, out);
         let wanted = (cell.fg, cell.bg, cell.modifier);
