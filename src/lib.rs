@@ -27,6 +27,9 @@
 //!   `--data-dir`) and PostgreSQL (`--database-url`), versioned migrations.
 //! - [`notify`]: the owner's webhook: a bounded queue and a task that posts with retries.
 //! - [`inbox`]: the owner's `ssh-resume inbox` commands: list, show, mark read, delete.
+//! - [`insights`]: visit insights, aggregates only: the recorder the doors feed, the
+//!   flusher that writes hourly counts to the store, and the report `ssh-resume stats`
+//!   and the owner console show.
 //! - [`guard`]: what both doors use to admit and account for visitors: limits, trusted
 //!   proxy ranges, the privacy redactor, the metrics registry (a leaf).
 //! - [`reach`]: the `ssh …` command a visitor types to get here, for every door (a leaf).
@@ -46,6 +49,7 @@ pub mod escape;
 pub mod guard;
 pub mod healthcheck;
 pub mod inbox;
+pub mod insights;
 pub mod located;
 pub mod mailbox;
 pub mod message;
