@@ -67,6 +67,35 @@ pub struct ServeArgs {
     pub proxy: ProxyArgs,
     #[command(flatten)]
     pub messages: MessageArgs,
+    /// Count visits for `ssh-resume stats` and the owner console, in the same store as
+    /// messages: hourly aggregates only, never an address or user name. Counts are
+    /// written every 10 s and at shutdown; a crash loses at most those 10 s.
+    #[arg(
+        long,
+        env = "SSH_RESUME_INSIGHTS",
+        action = clap::ArgAction::Set,
+        num_args = 0..=1,
+        require_equals = true,
+        default_value = "true",
+        default_missing_value = "true",
+        value_name = "BOOL",
+    )]
+    pub insights: bool,
+    #[command(flatten)]
+    pub owner: OwnerArgs,
+}
+
+/// The owner's console over SSH.
+#[derive(Debug, Clone, Args)]
+pub struct OwnerArgs {
+    /// The owner's public keys (authorized_keys format, one per line; re-read on
+    /// SIGHUP): `ssh OWNER_USER@host` with one of them opens the owner console.
+    #[arg(long, value_name = "FILE", env = "SSH_RESUME_OWNER_KEY")]
+    pub owner_key: Option<PathBuf>,
+    /// The user name that means the owner; it logs in only with a key from --owner-key
+    /// (every other name stays anonymous).
+    #[arg(long, default_value = "owner", value_name = "NAME", env = "SSH_RESUME_OWNER_USER")]
+    pub owner_user: String,
 }
 
 /// Where messages are stored: the data directory, or PostgreSQL.

@@ -50,11 +50,11 @@ impl std::fmt::Debug for Insights {
 }
 
 /// While held, a visitor counts as online.
-pub struct Online<'a>(&'a AtomicU64);
+pub struct Online(Arc<Insights>);
 
-impl Drop for Online<'_> {
+impl Drop for Online {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Relaxed);
+        self.0.online.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -103,9 +103,9 @@ impl Insights {
     }
 
     /// Counts a visitor as online until the guard is dropped.
-    pub fn arrived(&self) -> Online<'_> {
+    pub fn arrived(self: &Arc<Self>) -> Online {
         self.online.fetch_add(1, Ordering::Relaxed);
-        Online(&self.online)
+        Online(self.clone())
     }
 
     /// Visitors in an SSH visit right now.
@@ -232,7 +232,7 @@ mod tests {
 
     #[tokio::test]
     async fn off_records_nothing_and_online_is_a_guard() {
-        let insights = Insights::off();
+        let insights = Arc::new(Insights::off());
         insights.record(&web(), "192.0.2.1".parse().unwrap(), &Redactor::new(PeerLogging::None));
         insights.message("web");
         assert!(insights.tally().is_empty());

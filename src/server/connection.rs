@@ -25,7 +25,7 @@ use tracing::{Instrument, debug, error, field, info, info_span};
 use super::end::EndReason;
 use super::handler::{Events, VisitorHandler};
 use super::output::Output;
-use super::session::Play;
+use super::session::{Play, Summary};
 use super::shared::Shared;
 use super::stream::CuttableStream;
 use super::traffic::Traffic;
@@ -69,7 +69,7 @@ pub async fn serve(socket: TcpStream, endpoints: Endpoints, admission: Admission
     }
     async move {
         let traffic = Arc::new(Traffic::new(admission.accepted));
-        let mut guard = EndGuard::new(&shared, &traffic);
+        let mut guard = EndGuard::new(&shared, &traffic, endpoints.peer.ip());
         let _ = socket.set_nodelay(true);
         // A fixed send buffer bounds what the kernel holds for a client that stopped
         // reading; a frame or the whole printed résumé fits many times over.
@@ -89,8 +89,8 @@ pub async fn serve(socket: TcpStream, endpoints: Endpoints, admission: Admission
             ssh_command,
             peer: endpoints.peer.ip(),
         };
-        let (reason, sections_viewed) = supervisor.run(stream, handler, events, admission).await;
-        guard.ended(reason, sections_viewed);
+        let (reason, summary) = supervisor.run(stream, handler, events, admission).await;
+        guard.ended(reason, summary);
     }
     .instrument(span)
     .await
@@ -103,22 +103,30 @@ struct EndGuard<'a> {
     traffic: &'a Traffic,
     cut: CancellationToken,
     logged: bool,
+    /// The visitor's address, hashed by the insights to count distinct visitors.
+    peer: std::net::IpAddr,
 }
 
 impl<'a> EndGuard<'a> {
     /// Counts the connection as started and active; [`EndGuard::ended`] (or the drop)
     /// counts it as ended.
-    fn new(shared: &'a Shared, traffic: &'a Traffic) -> Self {
+    fn new(shared: &'a Shared, traffic: &'a Traffic, peer: std::net::IpAddr) -> Self {
         shared.service.metrics.sessions_started.inc();
         shared.service.metrics.sessions_active.inc();
-        Self { shared, traffic, cut: shared.cut_all.child_token(), logged: false }
+        Self { shared, traffic, cut: shared.cut_all.child_token(), logged: false, peer }
     }
 
-    /// Counts and logs the end of the visit: the disconnect line.
-    fn ended(&mut self, reason: EndReason, sections_viewed: u32) {
+    /// Counts and logs the end of the visit: the disconnect line, and the insights.
+    fn ended(&mut self, reason: EndReason, summary: Summary) {
         self.logged = true;
         let duration = self.traffic.age();
         self.shared.service.metrics.session_ended(reason.as_str(), duration);
+        let sections_viewed = summary.sections_viewed;
+        if let Some(mut visit) = summary.visit {
+            visit.end = Some(reason.as_str());
+            visit.spent = (visit.kind == Some(crate::insights::Kind::Interactive)).then_some(duration);
+            self.shared.service.record_visit(&visit, self.peer);
+        }
         info!(
             duration_ms = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX),
             bytes_sent = self.traffic.bytes_sent(),
@@ -138,7 +146,7 @@ impl Drop for EndGuard<'_> {
             if std::thread::panicking() {
                 error!("the visit panicked; its connection was cut");
             }
-            self.ended(EndReason::Error, 0);
+            self.ended(EndReason::Error, Summary::default());
         }
     }
 }
@@ -156,23 +164,23 @@ struct Supervisor<'a> {
 }
 
 impl Supervisor<'_> {
-    /// Runs the connection; returns why it ended and how many sections were viewed.
+    /// Runs the connection; returns why it ended and what the visit was.
     async fn run(
         &self,
         stream: CuttableStream<TcpStream>,
         handler: VisitorHandler,
         events: Events,
         admission: Admission,
-    ) -> (EndReason, u32) {
+    ) -> (EndReason, Summary) {
         // What is left of the login timeout (a PROXY header may have used some of it).
         let login = self.shared.settings.login_timeout.saturating_sub(self.traffic.age());
         let handshake = russh::server::run_stream(self.shared.ssh_config.clone(), stream, handler);
         match tokio::time::timeout(login, handshake).await {
             Ok(Ok(session)) => self.supervise(session, events, admission).await,
-            Ok(Err(err)) => (session_ended(Err(err), false), 0),
+            Ok(Err(err)) => (session_ended(Err(err), false), Summary::default()),
             Err(_) => {
                 debug!("no SSH version line within the login timeout");
-                (EndReason::LoginTimeout, 0)
+                (EndReason::LoginTimeout, Summary::default())
             }
         }
     }
@@ -183,20 +191,21 @@ impl Supervisor<'_> {
         mut session: Session,
         events: Events,
         mut admission: Admission,
-    ) -> (EndReason, u32) {
+    ) -> (EndReason, Summary) {
         let Events { start, mut inbox } = events;
         let login_deadline = self.deadline(self.shared.settings.login_timeout);
         let shutdown = &self.shared.service.shutdown;
+        let none = Summary::default;
         let start = tokio::select! {
-            ended = &mut session => return (session_ended(ended, false), 0),
+            ended = &mut session => return (session_ended(ended, false), none()),
             start = start => match start {
                 Ok(start) => start,
-                Err(_) => return (session_ended((&mut session).await, false), 0),
+                Err(_) => return (session_ended((&mut session).await, false), none()),
             },
             _ = tokio::time::sleep_until(login_deadline) => {
-                return (self.disconnect(&mut session, EndReason::LoginTimeout).await, 0);
+                return (self.disconnect(&mut session, EndReason::LoginTimeout).await, none());
             }
-            _ = shutdown.cancelled() => return (self.disconnect(&mut session, EndReason::Shutdown).await, 0),
+            _ = shutdown.cancelled() => return (self.disconnect(&mut session, EndReason::Shutdown).await, none()),
         };
         admission.handshake_done();
         self.shared.service.metrics.handshake.observe(self.traffic.age().as_secs_f64());
@@ -206,10 +215,10 @@ impl Supervisor<'_> {
         let reason = tokio::select! {
             reason = play.run(&out, &mut inbox) => reason,
             reason = self.timers() => reason,
-            ended = &mut session => return (session_ended(ended, true), play.sections_viewed()),
+            ended = &mut session => return (session_ended(ended, true), play.summary()),
         };
         let reason = self.goodbye(&mut session, &mut play, &out, reason).await;
-        (reason, play.sections_viewed())
+        (reason, play.summary())
     }
 
     /// When `timeout` after the socket was accepted is.

@@ -53,6 +53,8 @@ pub struct VisitorHandler {
     /// The exec command is `message`: stdin is read whole, to EOF.
     reads_stdin: bool,
     size: watch::Sender<Size>,
+    /// The client's family, known once it has logged in.
+    client_family: &'static str,
 }
 
 /// The receiving ends of a handler's events, for the visit.
@@ -80,6 +82,7 @@ impl VisitorHandler {
             input: Some(input_tx),
             reads_stdin: false,
             size: size_tx,
+            client_family: "other",
         };
         (handler, Events { start, inbox: Inbox { input, size } })
     }
@@ -121,6 +124,7 @@ impl VisitorHandler {
             command: command.map(<[u8]>::to_vec),
             pty: self.pty,
             client: std::mem::take(&mut self.client),
+            client_family: self.client_family,
         };
         // The visit is gone only when the connection is ending anyway.
         start.send(request).is_ok()
@@ -163,6 +167,7 @@ impl russh::server::Handler for VisitorHandler {
 
     async fn auth_succeeded(&mut self, session: &mut Session) -> Result<(), Self::Error> {
         self.span.record("client", client_name(session.remote_sshid()));
+        self.client_family = crate::insights::labels::client_family(session.remote_sshid());
         Ok(())
     }
 

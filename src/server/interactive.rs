@@ -122,6 +122,16 @@ impl Interactive {
         self.views.seen.count_ones()
     }
 
+    /// Which sections the visitor has seen: bit `i` for section `i` (below 64).
+    pub fn sections_seen(&self) -> u64 {
+        self.views.seen
+    }
+
+    /// The visitor's view state (for what the visit leaves behind).
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
     /// Runs the view until the visitor quits or closes the channel.
     pub async fn run(&mut self, out: &Output<'_>, inbox: &mut Inbox) -> EndReason {
         match self.event_loop(out, inbox).await {

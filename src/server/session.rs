@@ -4,7 +4,9 @@
 //! ([`Play::run`]). The connection's supervisor owns the timers and ends a play early by
 //! dropping `run`; [`Play::farewell`] then gives the bytes that leave the visitor's
 //! terminal as it was. `message` reads the visitor's stdin and answers with one line
-//! ([`ExecMessage`]).
+//! ([`ExecMessage`]). At the end, [`Play::summary`] says what the visit was for the
+//! insights: its kind, command, deep link, the sections it showed, searches made and
+//! the terminal it was drawn on (fixed labels only).
 
 use std::net::IpAddr;
 
@@ -17,6 +19,7 @@ use super::exec_message::ExecMessage;
 use super::interactive::{Courier, Inbox, Interactive};
 use super::output::{Output, crlf};
 use super::shared::Shared;
+use crate::insights::{Kind, Online, Visit, labels};
 use crate::resume::PRINT_WIDTH;
 use crate::resume::export::{self, Format};
 use crate::tui::{App, ClientTerminal, Theme};
@@ -31,10 +34,31 @@ pub struct Start {
     /// Whether a PTY was requested.
     pub pty: bool,
     pub client: ClientTerminal,
+    /// The client's family, from its version string ([`labels::client_family`]).
+    pub client_family: &'static str,
 }
 
-/// What the visitor gets.
-pub enum Play {
+/// What the visitor gets, and what is known of the visit from its start.
+pub struct Play {
+    act: Act,
+    /// The visit's start, for the insights.
+    opened: Visit,
+    /// Counts the visitor as online while the play lasts.
+    _online: Online,
+}
+
+/// What a visit leaves for the disconnect line and the insights.
+#[derive(Debug, Default)]
+pub struct Summary {
+    /// Distinct sections the visitor viewed.
+    pub sections_viewed: u32,
+    /// The visit to count (its end and time spent still to be filled in); `None` when
+    /// it never started.
+    pub visit: Option<Visit>,
+}
+
+/// What is played.
+enum Act {
     /// The full-screen view (or its linear pager).
     Interactive(Box<Interactive>),
     /// Output printed once (on stderr when `to_stderr`), then exit with `status`.
@@ -54,14 +78,46 @@ impl Play {
         let doc = shared.service.current_resume();
         let interactive = start.pty && !start.client.is_dumb();
         let request = command::resolve(command, interactive, &doc.outline, ssh_command);
-        shared.service.metrics.exec_command(command::metric_name(command, &request));
+        let name = command::metric_name(command, &request);
+        shared.service.metrics.exec_command(name);
         tracing::debug!(?request, term = %start.client.term, "starting");
+        let deep_link = match &request {
+            Request::Interactive { section: Some(index), .. }
+            | Request::Print { section: Some(index), .. } => {
+                doc.outline.sections.get(*index).map(|section| section.slug)
+            }
+            _ => None,
+        };
+        let act = Self::act(start, size, shared, ssh_command, peer, request, doc);
+        let kind = if matches!(act, Act::Interactive(_)) { Kind::Interactive } else { Kind::Exec };
+        let opened = Visit {
+            kind: Some(kind),
+            command: Some(name),
+            deep_link,
+            client: Some(start.client_family),
+            size: (kind == Kind::Interactive).then(|| labels::size_class(size.width)),
+            sections: deep_link.filter(|_| kind == Kind::Exec).into_iter().collect(),
+            ..Visit::default()
+        };
+        Self { act, opened, _online: shared.service.insights.arrived() }
+    }
+
+    /// What `request` plays.
+    fn act(
+        start: &Start,
+        size: Size,
+        shared: &Shared,
+        ssh_command: &str,
+        peer: IpAddr,
+        request: Request,
+        doc: std::sync::Arc<crate::resume::Loaded>,
+    ) -> Act {
         // With a terminal, text goes out in its character set; without one (a pipe, a
         // script) as it is.
         let profile = start.client.profile();
         let print = |text: String, to_stderr, status| {
             let bytes = if start.pty { crlf(&profile.printable(&text)) } else { text.into_bytes() };
-            Play::Print { bytes, to_stderr, status }
+            Act::Print { bytes, to_stderr, status }
         };
         match request {
             Request::Interactive { section, linear } => {
@@ -78,7 +134,7 @@ impl Play {
                 }
                 let resume = shared.service.resume.clone();
                 let courier = Courier { service: shared.service.clone(), source: peer };
-                Play::Interactive(Box::new(Interactive::new(app, resume).with_courier(courier)))
+                Act::Interactive(Box::new(Interactive::new(app, resume).with_courier(courier)))
             }
             Request::Print { format: Format::Text, section: Some(index) } => {
                 match doc.outline.sections.get(index) {
@@ -92,7 +148,7 @@ impl Play {
             Request::Print { format, .. } => print(doc.printed(format).to_owned(), false, 0),
             Request::Help => print(command::usage(ssh_command, &doc.outline), false, 0),
             Request::Unknown { message } => print(message, true, 2),
-            Request::Message(args) => Play::Message(Box::new(ExecMessage {
+            Request::Message(args) => Act::Message(Box::new(ExecMessage {
                 args,
                 service: shared.service.clone(),
                 source: peer,
@@ -105,10 +161,10 @@ impl Play {
 
     /// Plays until the visitor quits or leaves, or the output is printed.
     pub async fn run(&mut self, out: &Output<'_>, inbox: &mut Inbox) -> EndReason {
-        match self {
-            Play::Interactive(view) => view.run(out, inbox).await,
-            Play::Message(message) => message.run(out, inbox).await,
-            Play::Print { bytes, to_stderr, status } => {
+        match &mut self.act {
+            Act::Interactive(view) => view.run(out, inbox).await,
+            Act::Message(message) => message.run(out, inbox).await,
+            Act::Print { bytes, to_stderr, status } => {
                 let bytes = std::mem::take(bytes);
                 let sent = if *to_stderr { out.send_stderr(bytes).await } else { out.send(bytes).await };
                 tracing::info!(exit_status = *status, "printed");
@@ -120,26 +176,36 @@ impl Play {
     /// What the visitor reads last: the terminal restored and a farewell for the view;
     /// nothing more for printed output.
     pub fn farewell(&mut self, reason: EndReason) -> Vec<u8> {
-        match self {
-            Play::Interactive(view) => view.farewell(reason),
-            Play::Print { .. } | Play::Message(_) => Vec::new(),
+        match &mut self.act {
+            Act::Interactive(view) => view.farewell(reason),
+            Act::Print { .. } | Act::Message(_) => Vec::new(),
         }
     }
 
     /// The exit status the channel ends with.
     pub fn exit_status(&self) -> u32 {
-        match self {
-            Play::Interactive(_) => 0,
-            Play::Print { status, .. } => *status,
-            Play::Message(message) => message.status,
+        match &self.act {
+            Act::Interactive(_) => 0,
+            Act::Print { status, .. } => *status,
+            Act::Message(message) => message.status,
         }
     }
 
-    /// Distinct sections the visitor viewed.
-    pub fn sections_viewed(&self) -> u32 {
-        match self {
-            Play::Interactive(view) => view.sections_viewed(),
-            Play::Print { .. } | Play::Message(_) => 0,
-        }
+    /// What the visit was: the start's facts, and for the view what it showed.
+    pub fn summary(&self) -> Summary {
+        let mut visit = self.opened.clone();
+        let Act::Interactive(view) = &self.act else {
+            return Summary { sections_viewed: 0, visit: Some(visit) };
+        };
+        let app = view.app();
+        let seen = view.sections_seen();
+        let slugs = app.doc().outline.sections.iter().map(|section| section.slug);
+        let shown = |index: usize| {
+            u32::try_from(index).ok().and_then(|i| 1u64.checked_shl(i)).is_some_and(|bit| seen & bit != 0)
+        };
+        visit.sections = slugs.enumerate().filter(|(index, _)| shown(*index)).map(|(_, slug)| slug).collect();
+        visit.searches = app.searches();
+        visit.colour = Some(app.theme().profile.color.label());
+        Summary { sections_viewed: view.sections_viewed(), visit: Some(visit) }
     }
 }

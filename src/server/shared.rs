@@ -16,6 +16,7 @@ use super::algorithms;
 use super::proxy::ProxyProtocol;
 use crate::guard::limits::{Limiter, Limits, RefusalLog};
 use crate::guard::privacy::PeerLogging;
+use crate::insights::Insights;
 use crate::mailbox::Mailbox;
 use crate::resume::Loaded;
 use crate::service::Service;
@@ -46,6 +47,8 @@ pub struct Settings {
     pub keepalive_max: usize,
     /// Where visitors' messages go (the view's form, `ssh host message`); `None`: off.
     pub mailbox: Option<Arc<Mailbox>>,
+    /// Visit insights, written to a store; `None`: off.
+    pub insights: Option<Arc<Insights>>,
     /// Test hook: an exec command that makes the visit panic. Never set by the CLI.
     #[doc(hidden)]
     pub panic_command: Option<String>,
@@ -65,6 +68,7 @@ impl Default for Settings {
             keepalive_interval: Duration::from_secs(15),
             keepalive_max: 3,
             mailbox: None,
+            insights: None,
             panic_command: None,
         }
     }
@@ -101,6 +105,12 @@ impl Shared {
             settings.drain_timeout,
         );
         service.mailbox = settings.mailbox.clone();
+        if let Some(insights) = &settings.insights {
+            service.insights = insights.clone();
+        }
+        if let Some(mailbox) = &service.mailbox {
+            mailbox.count_in(service.insights.clone());
+        }
         Arc::new(Self {
             service: Arc::new(service),
             ssh_config: Arc::new(algorithms::ssh_config(host_key, &settings)),
