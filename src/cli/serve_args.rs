@@ -16,6 +16,7 @@ use crate::guard::cidr::Cidr;
 use crate::guard::limits::{Limits, Rate};
 use crate::guard::message_limits::MessageRates;
 use crate::inbox;
+use crate::insights::range::When;
 use crate::mailbox::MailboxSettings;
 use crate::notify::NotifyFormat;
 use crate::server::Settings;
@@ -189,6 +190,27 @@ pub struct InboxArgs {
     pub json: bool,
     #[command(subcommand)]
     pub action: Option<InboxAction>,
+}
+
+/// `stats`.
+#[derive(Debug, Clone, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Where the report starts: a duration back from now (10m, 24h, 7d, 30d) or a UTC
+    /// time "YYYY-MM-DD HH:MM". Counts are hourly, so the range widens to whole hours.
+    #[arg(long, default_value = "24h", value_parser = parse_when, value_name = "WHEN")]
+    pub since: When,
+    /// Where it ends (default: now), written like --since.
+    #[arg(long, value_parser = parse_when, value_name = "WHEN")]
+    pub until: Option<When>,
+    /// The same figures as JSON, for scripts.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_when(text: &str) -> Result<When, String> {
+    When::parse(text).map_err(|err| err.to_string())
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -8,6 +8,10 @@ use unicode_width::UnicodeWidthStr;
 
 use super::report::{Count, Report};
 
+mod chart;
+
+use chart::chart;
+
 /// What a piece of text is, for its style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -33,10 +37,6 @@ pub type Line = Vec<Piece>;
 pub const MIN_WIDTH: usize = 40;
 pub const MAX_WIDTH: usize = 120;
 
-/// Chart rows.
-const CHART_ROWS: usize = 4;
-/// Columns left of the chart: the scale and the axis.
-const CHART_LEFT: usize = 8;
 /// Width of a ranked list's label column.
 const LABEL: usize = 14;
 /// Most labels a ranked list shows; the rest are summed into one line.
@@ -49,7 +49,7 @@ pub struct Layout {
     pub ascii: bool,
 }
 
-fn piece(role: Role, text: impl Into<String>) -> Piece {
+pub(super) fn piece(role: Role, text: impl Into<String>) -> Piece {
     Piece { role, text: text.into() }
 }
 
@@ -111,7 +111,7 @@ fn ansi(role: Role) -> Option<&'static str> {
 }
 
 /// `text` with its few non-ASCII characters replaced when `ascii`.
-fn plain(text: &str, ascii: bool) -> String {
+pub(super) fn plain(text: &str, ascii: bool) -> String {
     if ascii {
         text.replace('·', "-").replace('≥', ">=").replace('–', "-").replace('→', "->")
     } else {
@@ -176,74 +176,6 @@ pub fn duration(seconds: f64) -> String {
         s if s < 90.0 * 60.0 => format!("{} min", (s / 60.0).round()),
         s => format!("{:.1} h", s / 3600.0),
     }
-}
-
-/// Visits over time: one column per hour (or per several, on long ranges), the
-/// scale on the left, the first and last hour below.
-fn chart(report: &Report, layout: Layout) -> Vec<Line> {
-    let room = layout.width - CHART_LEFT;
-    let per_column = report.per_hour.len().div_ceil(room).max(1);
-    let columns: Vec<u64> =
-        report.per_hour.chunks(per_column).map(|chunk| chunk.iter().map(|h| h.visits).sum()).collect();
-    let max = columns.iter().copied().max().unwrap_or(0).max(1);
-    let unit = if per_column == 1 { "hour".to_owned() } else { format!("{per_column} hours") };
-    let mut heading = format!("Visits per {unit}");
-    if let Some(busiest) = report.busiest_hour {
-        let at = super::range::hour_shown(busiest.hour);
-        heading.push_str(&format!(" · busiest hour {at} UTC with {}", busiest.visits));
-    }
-    let mut out = vec![vec![piece(Role::Heading, plain(&heading, layout.ascii))]];
-    for row in 0..CHART_ROWS {
-        let scale = match row {
-            0 => max.to_string(),
-            r if r == CHART_ROWS - 1 => "0".to_owned(),
-            _ => String::new(),
-        };
-        let axis = if layout.ascii {
-            "|"
-        } else if scale.is_empty() {
-            "│"
-        } else {
-            "┤"
-        };
-        let bars: String =
-            columns.iter().map(|v| bar_cell(*v, max, CHART_ROWS - 1 - row, layout.ascii)).collect();
-        out.push(vec![piece(Role::Muted, format!("{scale:>6} {axis}")), piece(Role::Bar, bars)]);
-    }
-    out.push(axis_labels(report, columns.len(), per_column));
-    out
-}
-
-/// The character of a chart cell `level` rows above the bottom for `value`.
-fn bar_cell(value: u64, max: u64, level: usize, ascii: bool) -> char {
-    const EIGHTHS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    let steps = (CHART_ROWS * 8) as u64;
-    // Any visit shows: at least one eighth.
-    let height = if value == 0 { 0 } else { (value * steps).div_ceil(max).max(1) };
-    let fill = height.saturating_sub(level as u64 * 8).min(8) as usize;
-    match (ascii, fill) {
-        (false, fill) => EIGHTHS[fill],
-        (true, 0) => ' ',
-        (true, 1..=3) => '.',
-        (true, 4..=7) => ':',
-        (true, _) => '#',
-    }
-}
-
-/// The first and last column's time under the chart.
-fn axis_labels(report: &Report, columns: usize, per_column: usize) -> Line {
-    let long = report.hours > 48;
-    let at = |hour: i64| {
-        let shown = super::range::hour_shown(hour);
-        if long { shown[5..10].to_owned() } else { shown[11..].to_owned() }
-    };
-    let first = at(report.from.0);
-    let last_hour = report.from.0 + ((columns.max(1) - 1) * per_column) as i64;
-    let last = at(last_hour);
-    let gap = columns.saturating_sub(first.len() + last.len()).max(1);
-    let text =
-        if columns > first.len() + last.len() { format!("{first}{}{last}", " ".repeat(gap)) } else { first };
-    vec![piece(Role::Muted, format!("{}{text}", " ".repeat(CHART_LEFT)))]
 }
 
 /// A ranked list: label, bar, count and (when `percent`) share of the total.
@@ -357,13 +289,6 @@ mod tests {
         assert_eq!(bar(1, 16, 4, false), "▎   ");
         assert_eq!(bar(0, 16, 4, true), "    ");
         assert_eq!(bar(1, 1000, 4, true), ".   ", "any count shows");
-    }
-
-    #[test]
-    fn chart_cells_stack_from_the_bottom() {
-        let column: String = (0..CHART_ROWS).rev().map(|level| bar_cell(20, 32, level, false)).collect();
-        assert_eq!(column, " ▄██", "20 of 32 eighths: two full rows and a half");
-        assert_eq!(bar_cell(1, 1_000_000, 0, false), '▁');
     }
 
     #[test]
