@@ -51,6 +51,8 @@ enum ConfigError {
     Store(#[from] store::StoreError),
     #[error(transparent)]
     Range(#[from] crate::insights::range::RangeError),
+    #[error(transparent)]
+    OwnerKey(#[from] crate::server::owner::OwnerKeyError),
 }
 
 pub fn main() -> ExitCode {

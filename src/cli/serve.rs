@@ -20,6 +20,7 @@ use crate::insights::{FLUSH_INTERVAL, Insights};
 use crate::mailbox::Mailbox;
 use crate::notify::{Notifier, NotifyCounters, NotifySettings};
 use crate::resume::Loaded;
+use crate::server::owner::{self, Owner};
 use crate::server::{self, Settings, keys};
 use crate::store;
 use crate::web;
@@ -62,6 +63,9 @@ pub(super) fn serve(args: ServeArgs) -> Result<ExitCode> {
         let insights = shared.service.insights.clone();
         tokio::spawn(insights.clone().run_flusher(FLUSH_INTERVAL, shutdown.child_token()));
         tokio::spawn(stop_on_signal(shutdown.clone()));
+        if let Some(path) = args.owner.owner_key.clone() {
+            tokio::spawn(reload_owner_keys_on_hangup(path, shared.owner.clone(), shutdown.clone()));
+        }
         tokio::spawn(reload_on_hangup(args.resume.clone(), resume_tx, shutdown));
         let stop_admin = CancellationToken::new();
         if let Some(listener) = admin {
@@ -152,6 +156,7 @@ fn log_start(
         log_peers = ?settings.log_peers,
         messages = settings.mailbox.as_ref().map_or("off".to_owned(), |m| m.store().describe()),
         insights = settings.insights.is_some(),
+        owner_keys = settings.owner_keys.len(),
         web_messages = args.messages.web_messages,
         notify_webhook = args.messages.notify_webhook.is_some(),
         trusted_proxies = settings.proxy_protocol.as_ref().map(|p| join(&p.trusted)),
@@ -219,6 +224,29 @@ async fn reload_on_hangup(path: PathBuf, resume: watch::Sender<Arc<Loaded>>, shu
                 tracing::error!("SIGHUP: keeping the résumé in service; the new one is invalid: {err}")
             }
             Err(err) => tracing::error!("SIGHUP: reload failed: {err}"),
+        }
+    }
+}
+
+/// SIGHUP re-reads the owner's keys: a valid file replaces them; an invalid one is
+/// logged with its line and the old keys stay.
+async fn reload_owner_keys_on_hangup(path: PathBuf, owner: Arc<Owner>, shutdown: CancellationToken) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut hangup) = signal(SignalKind::hangup()) else { return };
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = hangup.recv() => {}
+        }
+        let reading = path.clone();
+        match tokio::task::spawn_blocking(move || owner::load(&reading)).await {
+            Ok(Ok(keys)) => {
+                let count = keys.len();
+                owner.replace(keys);
+                info!(path = %path.display(), keys = count, "SIGHUP: reloaded the owner's keys");
+            }
+            Ok(Err(err)) => tracing::error!("SIGHUP: keeping the owner's keys; {err}"),
+            Err(err) => tracing::error!("SIGHUP: reloading the owner's keys failed: {err}"),
         }
     }
 }

@@ -20,6 +20,7 @@ use crate::insights::range::When;
 use crate::mailbox::MailboxSettings;
 use crate::notify::NotifyFormat;
 use crate::server::Settings;
+use crate::server::owner::{self, OwnerKeys};
 use crate::server::proxy::ProxyProtocol;
 use crate::store::{Location, Which};
 use crate::web::{WebSettings, forwarded};
@@ -293,6 +294,25 @@ pub struct ProxyArgs {
     pub trusted_proxy: Vec<Cidr>,
 }
 
+impl OwnerArgs {
+    fn user(&self) -> Result<String, ConfigError> {
+        let valid = !self.owner_user.is_empty() && self.owner_user.chars().all(|c| c.is_ascii_graphic());
+        if valid {
+            Ok(self.owner_user.clone())
+        } else {
+            Err(ConfigError::Flags("--owner-user must be a plain user name like `owner`"))
+        }
+    }
+
+    /// The owner's keys from --owner-key (none without it).
+    pub(super) fn keys(&self) -> Result<OwnerKeys, ConfigError> {
+        match &self.owner_key {
+            Some(path) => Ok(owner::load(path)?),
+            None => Ok(OwnerKeys::default()),
+        }
+    }
+}
+
 impl ProxyArgs {
     pub(super) fn settings(&self) -> Result<Option<ProxyProtocol>, ConfigError> {
         match (self.proxy_protocol, self.trusted_proxy.is_empty()) {
@@ -328,6 +348,8 @@ impl ServeArgs {
             keepalive_interval: l.keepalive,
             log_peers: self.log_peers.into(),
             proxy_protocol: self.proxy.settings()?,
+            owner_user: self.owner.user()?,
+            owner_keys: self.owner.keys()?,
             ..Settings::default()
         })
     }

@@ -7,6 +7,8 @@
 use unicode_width::UnicodeWidthStr;
 
 use super::report::{Count, Report};
+use crate::escape;
+use crate::sgr;
 
 mod chart;
 
@@ -90,7 +92,7 @@ pub fn text(report: &Report, layout: Layout, colour: bool) -> String {
     for line in lines(report, layout) {
         for piece in line {
             match (colour, ansi(piece.role)) {
-                (true, Some(style)) => out.push_str(&format!("{style}{}\x1b[0m", piece.text)),
+                (true, Some(style)) => out.push_str(&format!("{style}{}{}", piece.text, escape::SGR_RESET)),
                 _ => out.push_str(&piece.text),
             }
         }
@@ -103,9 +105,9 @@ pub fn text(report: &Report, layout: Layout, colour: bool) -> String {
 
 fn ansi(role: Role) -> Option<&'static str> {
     match role {
-        Role::Title | Role::Heading | Role::Figure => Some("\x1b[1m"),
-        Role::Bar => Some("\x1b[36m"),
-        Role::Muted => Some("\x1b[2m"),
+        Role::Title | Role::Heading | Role::Figure => Some(sgr!("1")),
+        Role::Bar => Some(sgr!("36")),
+        Role::Muted => Some(sgr!("2")),
         Role::Label => None,
     }
 }

@@ -81,7 +81,8 @@ pub async fn serve(socket: TcpStream, endpoints: Endpoints, admission: Admission
             (None, Some(local)) => crate::reach::for_address(local),
             (None, None) => crate::reach::ssh_command("HOST", None),
         };
-        let (handler, events) = VisitorHandler::new(shared.service.clone(), traffic.clone());
+        let (handler, events) =
+            VisitorHandler::new(shared.service.clone(), traffic.clone(), shared.owner.clone());
         let supervisor = Supervisor {
             shared: &shared,
             traffic: &traffic,

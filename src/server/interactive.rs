@@ -32,7 +32,7 @@ use crate::service::Service;
 use crate::tui::input::{LONE_ESC_DELAY, OPEN_STRING_DEADLINE};
 use crate::tui::{App, Decoder, Effect, Event};
 
-mod screen;
+pub(super) mod screen;
 
 use screen::{SectionViews, frame, restore_sequence};
 

@@ -9,11 +9,13 @@
 //! the terminal it was drawn on (fixed labels only).
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use ratatui_core::layout::Size;
 use russh::ChannelId;
 
 use super::command::{self, Request};
+use super::console::{OwnerConsole, owner_report};
 use super::end::EndReason;
 use super::exec_message::ExecMessage;
 use super::interactive::{Courier, Inbox, Interactive};
@@ -22,6 +24,8 @@ use super::shared::Shared;
 use crate::insights::{Kind, Online, Visit, labels};
 use crate::resume::PRINT_WIDTH;
 use crate::resume::export::{self, Format};
+use crate::service::Service;
+use crate::tui::console::Console;
 use crate::tui::{App, ClientTerminal, Theme};
 
 /// A shell or exec request on the visitor's channel, with what the client told us
@@ -36,15 +40,17 @@ pub struct Start {
     pub client: ClientTerminal,
     /// The client's family, from its version string ([`labels::client_family`]).
     pub client_family: &'static str,
+    /// Logged in as the owner with one of the owner's keys.
+    pub owner: bool,
 }
 
 /// What the visitor gets, and what is known of the visit from its start.
 pub struct Play {
     act: Act,
-    /// The visit's start, for the insights.
-    opened: Visit,
-    /// Counts the visitor as online while the play lasts.
-    _online: Online,
+    /// The visit's start, for the insights; `None` for the owner's.
+    opened: Option<Visit>,
+    /// Counts the visitor as online while the play lasts (not the owner).
+    _online: Option<Online>,
 }
 
 /// What a visit leaves for the disconnect line and the insights.
@@ -65,12 +71,25 @@ enum Act {
     Print { bytes: Vec<u8>, to_stderr: bool, status: u32 },
     /// `message`: stdin to the owner's inbox.
     Message(Box<ExecMessage>),
+    /// The owner's console.
+    Console(Box<OwnerConsole>),
+    /// The owner without a terminal: the last day's report, printed.
+    OwnerReport { service: Arc<Service>, json: bool, pty: bool, status: u32 },
 }
+
+/// What the owner may run without a terminal.
+const OWNER_USAGE: &str = "usage: ssh -t OWNER@HOST for the console, or ssh OWNER@HOST stats [--json]\n";
+
+/// `EX_TEMPFAIL`: the store did not answer.
+const EX_TEMPFAIL: u32 = 75;
 
 impl Play {
     /// Resolves what `start` asks for; `size` is the visitor's terminal, `ssh_command`
     /// what they type to get here, `peer` who they are (for the message limits).
     pub fn new(start: &Start, size: Size, shared: &Shared, ssh_command: &str, peer: IpAddr) -> Self {
+        if start.owner {
+            return Self::owner(start, size, shared);
+        }
         let command = start.command.as_deref();
         if shared.settings.panic_command.as_deref().map(str::as_bytes).is_some_and(|p| Some(p) == command) {
             panic!("test-only panic trigger");
@@ -99,7 +118,28 @@ impl Play {
             sections: deep_link.filter(|_| kind == Kind::Exec).into_iter().collect(),
             ..Visit::default()
         };
-        Self { act, opened, _online: shared.service.insights.arrived() }
+        Self { act, opened: Some(opened), _online: Some(shared.service.insights.arrived()) }
+    }
+
+    /// The owner's visit: the console with a terminal, else the report printed once.
+    /// Not counted in the insights.
+    fn owner(start: &Start, size: Size, shared: &Shared) -> Self {
+        let command =
+            start.command.as_deref().map(|c| String::from_utf8_lossy(c).trim().to_ascii_lowercase());
+        let terminal = start.pty && !start.client.is_dumb();
+        let service = shared.service.clone();
+        let report = |json| Act::OwnerReport { service: service.clone(), json, pty: start.pty, status: 0 };
+        let act = match command.as_deref() {
+            None | Some("" | "console") if terminal => {
+                let console = Console::new(Theme::new(start.client.profile()), size);
+                let refresh = shared.settings.console_refresh;
+                Act::Console(Box::new(OwnerConsole::new(console, service.clone(), refresh)))
+            }
+            None | Some("" | "stats") => report(false),
+            Some("stats --json") => report(true),
+            Some(_) => Act::Print { bytes: OWNER_USAGE.as_bytes().to_vec(), to_stderr: true, status: 2 },
+        };
+        Self { act, opened: None, _online: None }
     }
 
     /// What `request` plays.
@@ -110,7 +150,7 @@ impl Play {
         ssh_command: &str,
         peer: IpAddr,
         request: Request,
-        doc: std::sync::Arc<crate::resume::Loaded>,
+        doc: Arc<crate::resume::Loaded>,
     ) -> Act {
         // With a terminal, text goes out in its character set; without one (a pipe, a
         // script) as it is.
@@ -170,6 +210,19 @@ impl Play {
                 tracing::info!(exit_status = *status, "printed");
                 if sent.is_ok() { EndReason::Done } else { EndReason::ClientClosed }
             }
+            Act::Console(console) => console.run(out, inbox).await,
+            Act::OwnerReport { service, json, pty, status } => {
+                let (text, to_stderr) = match owner_report(service, *json).await {
+                    Ok(text) => (text, false),
+                    Err(err) => {
+                        *status = EX_TEMPFAIL;
+                        (format!("the store did not answer: {err}\n"), true)
+                    }
+                };
+                let bytes = if *pty { crlf(&text) } else { text.into_bytes() };
+                let sent = if to_stderr { out.send_stderr(bytes).await } else { out.send(bytes).await };
+                if sent.is_ok() { EndReason::Done } else { EndReason::ClientClosed }
+            }
         }
     }
 
@@ -178,22 +231,23 @@ impl Play {
     pub fn farewell(&mut self, reason: EndReason) -> Vec<u8> {
         match &mut self.act {
             Act::Interactive(view) => view.farewell(reason),
-            Act::Print { .. } | Act::Message(_) => Vec::new(),
+            Act::Console(console) => console.farewell(),
+            Act::Print { .. } | Act::Message(_) | Act::OwnerReport { .. } => Vec::new(),
         }
     }
 
     /// The exit status the channel ends with.
     pub fn exit_status(&self) -> u32 {
         match &self.act {
-            Act::Interactive(_) => 0,
-            Act::Print { status, .. } => *status,
+            Act::Interactive(_) | Act::Console(_) => 0,
+            Act::Print { status, .. } | Act::OwnerReport { status, .. } => *status,
             Act::Message(message) => message.status,
         }
     }
 
     /// What the visit was: the start's facts, and for the view what it showed.
     pub fn summary(&self) -> Summary {
-        let mut visit = self.opened.clone();
+        let Some(mut visit) = self.opened.clone() else { return Summary::default() };
         let Act::Interactive(view) = &self.act else {
             return Summary { sections_viewed: 0, visit: Some(visit) };
         };

@@ -13,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::algorithms;
+use super::owner::{Owner, OwnerKeys};
 use super::proxy::ProxyProtocol;
 use crate::guard::limits::{Limiter, Limits, RefusalLog};
 use crate::guard::privacy::PeerLogging;
@@ -49,6 +50,15 @@ pub struct Settings {
     pub mailbox: Option<Arc<Mailbox>>,
     /// Visit insights, written to a store; `None`: off.
     pub insights: Option<Arc<Insights>>,
+    /// The user name that means the owner: only a key in `owner_keys` logs it in.
+    pub owner_user: String,
+    /// The owner's keys (none: the owner's name cannot log in).
+    pub owner_keys: OwnerKeys,
+    /// How long a refused login waits before its answer (only the owner's name is
+    /// ever refused): slows down guessing.
+    pub owner_auth_delay: Duration,
+    /// How often the owner console refreshes its live figures.
+    pub console_refresh: Duration,
     /// Test hook: an exec command that makes the visit panic. Never set by the CLI.
     #[doc(hidden)]
     pub panic_command: Option<String>,
@@ -69,6 +79,10 @@ impl Default for Settings {
             keepalive_max: 3,
             mailbox: None,
             insights: None,
+            owner_user: "owner".to_owned(),
+            owner_keys: OwnerKeys::default(),
+            owner_auth_delay: Duration::from_secs(1),
+            console_refresh: Duration::from_secs(3),
             panic_command: None,
         }
     }
@@ -81,6 +95,8 @@ pub struct Shared {
     pub service: Arc<Service>,
     pub ssh_config: Arc<russh::server::Config>,
     pub limiter: Arc<Limiter>,
+    /// Who the owner is; its keys are replaced on SIGHUP.
+    pub owner: Arc<Owner>,
     pub(super) refusals: RefusalLog,
     /// Set once every listener accepts connections.
     listening: AtomicBool,
@@ -115,6 +131,7 @@ impl Shared {
             service: Arc::new(service),
             ssh_config: Arc::new(algorithms::ssh_config(host_key, &settings)),
             limiter: Limiter::new(settings.limits.clone()),
+            owner: Arc::new(Owner::new(settings.owner_user.clone(), settings.owner_keys.clone())),
             refusals: RefusalLog::new(Duration::from_secs(1)),
             listening: AtomicBool::new(false),
             cut_all: CancellationToken::new(),

@@ -11,7 +11,7 @@
 //! theme chose the colours.
 
 use ratatui_core::buffer::{Buffer, Cell};
-use ratatui_core::layout::Rect;
+use ratatui_core::layout::{Rect, Size};
 use ratatui_core::widgets::Widget;
 
 use crate::escape::{self, Counter, Sink};
@@ -31,6 +31,33 @@ pub fn frame(before: Option<&App>, now: &App) -> Vec<u8> {
     now.render(area, &mut current);
     let mut previous = spare_buffer(area);
     let out = encode_frame(before, now, &mut previous, &current);
+    give_back(previous);
+    give_back(current);
+    out
+}
+
+/// The bytes that turn a screen showing `before` (as it was drawn at its size; `None`
+/// or another size: a blank screen) into one showing `now` at `size`: the plain diff,
+/// for views without the résumé's scroll steps (the owner console).
+pub fn redraw<V>(before: Option<(&V, Size)>, now: &V, size: Size) -> Vec<u8>
+where
+    for<'a> &'a V: Widget,
+{
+    let area = Rect::new(0, 0, size.width, size.height);
+    let mut current = spare_buffer(area);
+    now.render(area, &mut current);
+    let mut previous = spare_buffer(area);
+    let out = match before.filter(|(_, drawn)| *drawn == size) {
+        Some((before, _)) => {
+            before.render(area, &mut previous);
+            encoded(previous.diff(&current))
+        }
+        None => {
+            let mut out = escape::ERASE_SCREEN.as_bytes().to_vec();
+            encode(previous.diff(&current).into_iter(), &mut out);
+            out
+        }
+    };
     give_back(previous);
     give_back(current);
     out

@@ -20,6 +20,7 @@
 //! imported.
 
 pub mod app;
+pub mod console;
 pub mod form;
 pub mod geometry;
 mod help;

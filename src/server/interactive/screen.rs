@@ -51,14 +51,14 @@ pub(super) fn frame(shown: Option<&App>, app: &mut App) -> Vec<u8> {
 }
 
 /// Alternate screen, cursor hidden, screen cleared, wheel as arrow keys.
-pub(super) fn enter_sequence() -> Vec<u8> {
+pub(crate) fn enter_sequence() -> Vec<u8> {
     [escape::ALTERNATE_SCREEN_ON, escape::CURSOR_HIDE, escape::ERASE_SCREEN, escape::ALTERNATE_SCROLL_ON]
         .concat()
         .into_bytes()
 }
 
 /// Everything `enter_sequence` changed, undone: the main screen is back.
-pub(super) fn restore_sequence() -> Vec<u8> {
+pub(crate) fn restore_sequence() -> Vec<u8> {
     [escape::ALTERNATE_SCROLL_OFF, escape::SGR_RESET, escape::CURSOR_SHOW, escape::ALTERNATE_SCREEN_OFF]
         .concat()
         .into_bytes()
