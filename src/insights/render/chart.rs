@@ -51,7 +51,7 @@ pub(super) fn chart(report: &Report, layout: Layout) -> Vec<Line> {
             .collect();
         out.push(vec![piece(Role::Muted, format!("{scale:>6} {axis}")), piece(Role::Bar, cells)]);
     }
-    out.push(axis_labels(report, bars.len(), per_bar, width));
+    out.push(axis_labels(report, bars.len(), per_bar, width, room));
     out
 }
 
@@ -71,8 +71,9 @@ fn bar_cell(value: u64, max: u64, level: usize, ascii: bool) -> char {
     }
 }
 
-/// Times under the chart: each bar's start where there is room, left to right.
-fn axis_labels(report: &Report, bars: usize, per_bar: usize, width: usize) -> Line {
+/// Times under the chart: each bar's start where there is room (within `room`
+/// columns), left to right.
+fn axis_labels(report: &Report, bars: usize, per_bar: usize, width: usize, room: usize) -> Line {
     let long = report.hours > 48;
     let at = |hour: i64| {
         let shown = crate::insights::range::hour_shown(hour);
@@ -83,7 +84,7 @@ fn axis_labels(report: &Report, bars: usize, per_bar: usize, width: usize) -> Li
         let position = bar * width;
         let label = at(report.from.0 + (bar * per_bar) as i64);
         let free = if text.is_empty() { 0 } else { text.len() + 2 };
-        if position >= free && position + label.len() <= bars * width + 2 {
+        if position >= free && position + label.len() <= room {
             text.push_str(&" ".repeat(position - text.len()));
             text.push_str(&label);
         }
