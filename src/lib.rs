@@ -3,18 +3,20 @@
 //!
 //! # Layout
 //! Imports go downward only: `cli → {server, web} → service → mailbox → {store,
-//! notify, guard, message}`, `service → resume`, `server → tui → {resume, message}`;
-//! `web` and `server` never import each other.
+//! notify, guard, message}`, `service → {resume, insights}`, `mailbox → insights →
+//! {store, guard}`, `server → tui → {resume, message, insights}` (the console draws
+//! the insights' report); `web` and `server` never import each other.
 //! - [`resume`]: the data model (every JSON Resume section), loading our TOML or a JSON
 //!   Resume file with line/column errors, HTML and Markdown in text made clean, the
 //!   outline every view walks, width-aware layout, the parts a laid-out row reads as
 //!   (styled by the view, the web view and the text export alike), the exports and the
 //!   TOML `import` writes. No I/O beyond reading the file.
 //! - [`tui`]: the pure interactive core: `App` state, `handle(event)`, the view, the
-//!   geometry and row styling those two share, the input decoder and the colour themes.
-//!   No tokio, no russh; tested with `TestBackend`.
+//!   geometry and row styling those two share, the input decoder and the colour themes;
+//!   the owner console's state and view. No tokio, no russh; tested with `TestBackend`.
 //! - [`server`]: the SSH door: host key, accept loop, the russh handler, and one task
-//!   per connection that owns the visitor's `App`, its timers and its goodbye.
+//!   per connection that owns the visitor's `App`, its timers and its goodbye; the
+//!   owner's key-only login and the owner console's loop.
 //! - [`web`]: the web door (`--http-listen`): the same résumé as one HTML page for
 //!   browsers, coloured text for `curl`, and the exports, over hyper.
 //! - [`service`]: what both doors share while the server runs: the résumé in service,
