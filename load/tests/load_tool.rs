@@ -137,39 +137,3 @@ async fn hold_weighs_the_crowd_the_server_held() {
     assert_eq!(counted(&server, "ssh_resume_sessions_active"), 0.0);
     server.stop().await;
 }
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn talk_counts_exactly_what_the_servers_insights_recorded() {
-    use std::sync::Arc;
-    let dir = temp_dir("load-talk");
-    let store = common::messages::sqlite(&dir.join("data"));
-    let settings = Settings {
-        mailbox: Some(Arc::new(ssh_resume::mailbox::Mailbox::new(
-            store.clone(),
-            common::messages::unlimited(),
-        ))),
-        insights: Some(Arc::new(ssh_resume::insights::Insights::new(store.clone()))),
-        ..Settings::default()
-    };
-    let server = TestServer::start_with(&dir.join("keys"), &shipped_resume(), settings).await;
-    let web = server.start_web(ssh_resume::web::WebSettings::default()).await.to_string();
-    let args = ["talk", "-n", "30", "-d", "1s", "--messages", "3", "--sources", "4", "--web", &web];
-    let report = load(&server, &args).await;
-    assert_eq!(report["failures"], 0, "{report}");
-    server.wait_until_no_connections().await;
-    let insights = &server.shared.service.insights;
-    insights.flush().await.unwrap();
-    let mut stored = serde_json::Map::new();
-    for row in insights.counts(0, i64::MAX).await.unwrap() {
-        if row.dimension == "time" {
-            continue;
-        }
-        let entry = stored.entry(row.dimension).or_insert_with(|| serde_json::json!({}));
-        let before = entry[&row.label].as_i64().unwrap_or(0);
-        entry[&row.label] = serde_json::json!(before + row.count);
-    }
-    let visitors = stored.remove("visitors").unwrap();
-    assert_eq!(visitors["new"], 4, "one visitor per source address");
-    assert_eq!(Value::Object(stored), report["counts"]);
-    server.stop().await;
-}
