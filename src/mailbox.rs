@@ -1,7 +1,8 @@
 //! What every door calls to deliver a visitor's message: intake ([`Draft::validate`]),
 //! the hourly limits and de-duplication ([`MessageGate`]), the durable insert within
-//! the visitor's time bound, then the owner's notification, the metrics and the one log
-//! line. A visitor is told "sent" only once the store has committed.
+//! the visitor's time bound, then the owner's notification, the metrics, the insights'
+//! count and the one log line. A visitor is told "sent" only once the store has
+//! committed.
 //!
 //! The bound: the store is given a deadline a little before the visitor's bound and
 //! rolls back anything it could not commit by then, and the caller stops waiting at the
@@ -22,6 +23,7 @@ use crate::guard::limits::SourceKey;
 use crate::guard::message_limits::{MessageGate, MessageRates, Verdict};
 use crate::guard::metrics::Metrics;
 use crate::guard::privacy::Redactor;
+use crate::insights::Insights;
 use crate::message::{Channel, Draft, Receipt, SendError};
 use crate::notify::Notifier;
 use crate::store::{InsertLimits, NewMessage, Store, StoreError};
@@ -53,6 +55,8 @@ pub struct Mailbox {
     gate: Mutex<MessageGate>,
     /// Set once at start when the owner asked for a webhook.
     notifier: OnceLock<Notifier>,
+    /// Set once at start: where stored messages are counted.
+    insights: OnceLock<Arc<Insights>>,
 }
 
 impl std::fmt::Debug for Mailbox {
@@ -67,7 +71,12 @@ impl std::fmt::Debug for Mailbox {
 impl Mailbox {
     pub fn new(store: Arc<dyn Store>, settings: MailboxSettings) -> Self {
         let gate = Mutex::new(MessageGate::new(settings.rates));
-        Self { store, settings, gate, notifier: OnceLock::new() }
+        Self { store, settings, gate, notifier: OnceLock::new(), insights: OnceLock::new() }
+    }
+
+    /// Counts each stored message in `insights` (set once; a second call is ignored).
+    pub fn count_in(&self, insights: Arc<Insights>) {
+        let _ = self.insights.set(insights);
     }
 
     /// Tells the owner about each stored message through `notifier` (set once; a
@@ -105,6 +114,9 @@ impl Mailbox {
             Ok((receipt, chars, fresh)) => {
                 if *fresh {
                     metrics.message_stored(channel.as_str());
+                    if let Some(insights) = self.insights.get() {
+                        insights.message(channel.as_str());
+                    }
                     metrics.message_store.observe(started.elapsed().as_secs_f64());
                 }
                 info!(

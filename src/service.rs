@@ -1,8 +1,9 @@
 //! What the running service shares between its doors — the SSH server, the web view
 //! and the admin listener: the résumé in service (replaced whole on SIGHUP), the
 //! shutdown signal, the metrics, the privacy redactor, the mailbox visitors write to the
-//! owner through, and the few settings every door reads. Built once at start; read-only
-//! afterwards. The doors import this; it imports the résumé, the guards and the mailbox.
+//! owner through, the visit insights, and the few settings every door reads. Built once
+//! at start; read-only afterwards. The doors import this; it imports the résumé, the
+//! guards, the mailbox and the insights.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 use crate::guard::limits::Limits;
 use crate::guard::metrics::Metrics;
 use crate::guard::privacy::{PeerLogging, Redactor};
+use crate::insights::{Insights, Visit};
 use crate::mailbox::Mailbox;
 use crate::message::{Channel, Draft, Receipt, SendError};
 use crate::resume::Loaded;
@@ -35,6 +37,8 @@ pub struct Service {
     pub drain_timeout: Duration,
     /// Where visitors' messages go; `None` when this server takes none.
     pub mailbox: Option<Arc<Mailbox>>,
+    /// Visit insights (off unless a store was given for them).
+    pub insights: Arc<Insights>,
 }
 
 impl Service {
@@ -48,7 +52,23 @@ impl Service {
     ) -> Self {
         let redactor = Redactor::new(log_peers);
         let metrics = Metrics::new();
-        Self { resume, metrics, redactor, shutdown, limits, public_host, drain_timeout, mailbox: None }
+        let insights = Arc::new(Insights::off());
+        Self {
+            resume,
+            metrics,
+            redactor,
+            shutdown,
+            limits,
+            public_host,
+            drain_timeout,
+            mailbox: None,
+            insights,
+        }
+    }
+
+    /// Counts a visit from `source` in the insights (a few counter increments).
+    pub fn record_visit(&self, visit: &Visit, source: IpAddr) {
+        self.insights.record(visit, source, &self.redactor);
     }
 
     /// Delivers a visitor's message from `source` through `channel` (see [`Mailbox::send`]).

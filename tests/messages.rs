@@ -17,7 +17,9 @@ use ssh_resume::guard::metrics::Metrics;
 use ssh_resume::guard::privacy::{PeerLogging, Redactor};
 use ssh_resume::mailbox::{Mailbox, MailboxSettings};
 use ssh_resume::message::{Channel, Draft, MAX_BODY, SendError};
-use ssh_resume::store::{InsertLimits, NewMessage, Store, StoreFuture, Stored, Which};
+use ssh_resume::store::{
+    CountRow, InsertLimits, InsightsStore, NewMessage, Store, StoreFuture, Stored, Which,
+};
 
 fn ip(text: &str) -> IpAddr {
     text.parse().unwrap()
@@ -179,8 +181,20 @@ impl Store for Hanging {
     fn count(&self) -> StoreFuture<'_, u64> {
         Box::pin(std::future::pending())
     }
+    fn unread(&self) -> StoreFuture<'_, u64> {
+        Box::pin(std::future::pending())
+    }
     fn describe(&self) -> String {
         "hanging".into()
+    }
+}
+
+impl InsightsStore for Hanging {
+    fn add_counts(&self, _: Vec<CountRow>) -> StoreFuture<'_, ()> {
+        Box::pin(std::future::pending())
+    }
+    fn counts(&self, _: i64, _: i64) -> StoreFuture<'_, Vec<CountRow>> {
+        Box::pin(std::future::pending())
     }
 }
 

@@ -12,7 +12,7 @@ use common::messages::sqlite;
 use common::postgres::Postgres;
 use common::temp_dir;
 use ssh_resume::message::{Channel, Message};
-use ssh_resume::store::{self, InsertLimits, Location, NewMessage, Store, StoreError, Which};
+use ssh_resume::store::{self, CountRow, InsertLimits, Location, NewMessage, Store, StoreError, Which};
 
 fn new(body: &str, received_ms: i64) -> NewMessage {
     let message =
@@ -53,7 +53,28 @@ async fn suite(store: Arc<dyn Store>) {
     assert!(matches!(store.insert(new("late", 5_000), late).await, Err(StoreError::Expired)));
     assert_eq!(store.count().await.unwrap(), 2, "a late insert stores nothing");
 
+    assert_eq!(store.unread().await.unwrap(), 0);
     concurrent_inserts_respect_the_bound(&store).await;
+    assert_eq!(store.unread().await.unwrap(), 30, "the burst is unread");
+    insight_counts_add_up(&store).await;
+}
+
+/// Counts are added to, per (hour, dimension, label), and read back by hour range.
+async fn insight_counts_add_up(store: &Arc<dyn Store>) {
+    let row = |hour, dimension: &str, label: &str, count| CountRow::new(hour, dimension, label, count);
+    assert!(store.counts(0, i64::MAX).await.unwrap().is_empty());
+    store.add_counts(vec![row(10, "visit", "web", 2), row(11, "visit", "web", 1)]).await.unwrap();
+    store.add_counts(vec![row(10, "visit", "web", 3), row(10, "visit", "exec", 1)]).await.unwrap();
+    store.add_counts(Vec::new()).await.unwrap();
+    let read = store.counts(10, 11).await.unwrap();
+    assert_eq!(read, [row(10, "visit", "exec", 1), row(10, "visit", "web", 5)]);
+    assert_eq!(store.counts(0, 100).await.unwrap().len(), 3);
+    let too_many = vec![row(1, "visit", "web", 1); ssh_resume::store::counts::MAX_BATCH + 1];
+    let refused = store.add_counts(too_many).await;
+    assert!(matches!(refused, Err(StoreError::BatchTooLarge { .. })), "{refused:?}");
+    let negative = store.add_counts(vec![row(12, "visit", "web", -1)]).await;
+    assert!(negative.is_err(), "a count never goes below zero");
+    assert_eq!(store.counts(0, 100).await.unwrap().len(), 3, "a failed batch stores nothing");
 }
 
 /// 40 senders at once against room for 30: exactly 30 stored, distinct ids.

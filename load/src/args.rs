@@ -142,6 +142,11 @@ pub enum Mode {
         #[arg(long, default_value = "50ms", value_parser = parse_duration)]
         quiet: Duration,
     },
+    /// The audience after a talk, scripted so its counts are known: views (some moving
+    /// to other sections, some opened on one by name), exec commands, sections printed
+    /// by name, messages and web page requests, counted by the same names as the
+    /// server's insights, to compare with `ssh-resume stats --json`.
+    Talk(TalkArgs),
     /// One visitor floods the server with window changes (or keystrokes) as fast as it
     /// can send them: server CPU and how many frames come back.
     Flood {
@@ -152,6 +157,28 @@ pub enum Mode {
         #[arg(short = 'd', long, default_value = "10s", value_parser = parse_duration)]
         duration: Duration,
     },
+}
+
+/// The `talk` mode's plan.
+#[derive(Debug, Clone, Args)]
+pub struct TalkArgs {
+    /// Visits made (the `help` that learns the section names is one more).
+    #[arg(short = 'n', long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub visits: u32,
+    /// Over how long the visits start, evenly spread.
+    #[arg(short = 'd', long, default_value = "60s", value_parser = parse_duration)]
+    pub duration: Duration,
+    /// Most visits under way at once.
+    #[arg(short = 'c', long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub concurrency: u32,
+    /// Of the visits, how many send a message (`ssh host message`); keep within the
+    /// server's message limits, or raise them.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(0..=10_000))]
+    pub messages: u32,
+    /// The server's web view (`host:port`): a tenth of the visits are page requests
+    /// there instead of `markdown`.
+    #[arg(long)]
+    pub web: Option<std::net::SocketAddr>,
 }
 
 /// What a flood sends.

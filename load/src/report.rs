@@ -156,6 +156,11 @@ impl Report {
         self.json.insert(key.to_owned(), value);
     }
 
+    /// A row of the table only (its figure is in the JSON in another form).
+    pub fn values_row(&mut self, label: &str, value: String) {
+        self.values.push((label.to_owned(), value));
+    }
+
     /// A figure for scripts only (already shown in the table in another form).
     pub fn json_only(&mut self, key: &str, value: Value) {
         self.json.insert(key.to_owned(), value);

@@ -1,6 +1,7 @@
 //! One visitor, as a real SSH client (russh's): TCP connect from a loopback source
 //! address, key exchange, `none` auth, a session channel with pty-req and shell, then
-//! reading until the marker text is on its screen — the first frame.
+//! reading until the marker text is on its screen — the first frame. [`exec`] is the
+//! visitor without a terminal: a command, stdin, and what it prints.
 //!
 //! What arrives goes through a `vt100` terminal emulator, because ratatui's diff leaves
 //! out cells that are already right (blank ones on a fresh screen): the words of the
@@ -72,14 +73,19 @@ impl Target {
         &self.sources
     }
 
-    async fn tcp_connect(&self) -> std::io::Result<TcpStream> {
-        let socket = if self.addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+    pub(crate) async fn tcp_connect(&self) -> std::io::Result<TcpStream> {
+        self.tcp_connect_to(self.addr).await
+    }
+
+    /// A connection to `addr` (this server's, or its web view's) from the next source.
+    pub(crate) async fn tcp_connect_to(&self, addr: SocketAddr) -> std::io::Result<TcpStream> {
+        let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
         if !self.sources.is_empty() {
             let index = self.next_source.fetch_add(1, Ordering::Relaxed) % self.sources.len();
             socket.bind(SocketAddr::new(self.sources[index], 0))?;
         }
         socket.set_nodelay(true)?;
-        socket.connect(self.addr).await
+        socket.connect(addr).await
     }
 }
 
@@ -192,6 +198,12 @@ pub struct Visitor {
 impl Visitor {
     /// Connects, logs in, opens a shell and waits until the marker is on screen.
     pub async fn arrive(target: &Target) -> Result<(Self, Phases), VisitError> {
+        Self::arrive_at(target, None).await
+    }
+
+    /// Like [`Visitor::arrive`], with `command` (e.g. a section's name) run with the
+    /// PTY instead of a shell.
+    pub async fn arrive_at(target: &Target, command: Option<&str>) -> Result<(Self, Phases), VisitError> {
         let start = Instant::now();
         let deadline = tokio::time::Instant::now() + target.timeout;
         let mut phases = Phases::default();
@@ -209,7 +221,10 @@ impl Visitor {
         let channel = within(deadline, "the session channel", session.channel_open_session()).await?;
         let (cols, rows) = (u32::from(target.cols), u32::from(target.rows));
         within(deadline, "pty-req", channel.request_pty(true, &target.term, cols, rows, 0, 0, &[])).await?;
-        within(deadline, "shell", channel.request_shell(true)).await?;
+        match command {
+            Some(command) => within(deadline, "exec", channel.exec(true, command)).await?,
+            None => within(deadline, "shell", channel.request_shell(true)).await?,
+        }
         phases.shell = start.elapsed();
         let screen = vt100::Parser::new(nonzero(target.rows), nonzero(target.cols), 0);
         let mut visitor = Self { session, channel, screen, timeout: target.timeout };
@@ -244,6 +259,21 @@ impl Visitor {
                 Ok(Some(ChannelMsg::Close) | None) => return Err(VisitError::Closed(what)),
                 Ok(Some(_)) => {} // replies, window adjusts, exit status, EOF: keep reading
                 Err(_) => return Err(VisitError::Timeout(what)),
+            }
+        }
+    }
+
+    /// Sends `key` and waits until the screen shows something else (the frame it
+    /// caused; replies to the server's terminal queries change nothing on screen).
+    pub async fn press_until_changed(&mut self, key: &[u8]) -> Result<(), VisitError> {
+        let before = self.screen.screen().contents();
+        self.send(key).await?;
+        let deadline = tokio::time::Instant::now() + self.timeout;
+        loop {
+            let data = self.next_data(deadline, "the frame after a key").await?;
+            self.screen.process(&data);
+            if self.screen.screen().contents() != before {
+                return Ok(());
             }
         }
     }
@@ -305,6 +335,51 @@ impl Visitor {
         let bye = self.session.disconnect(Disconnect::ByApplication, "", "");
         within(deadline, "the disconnect", bye).await
     }
+}
+
+/// What an exec visit got back.
+pub struct Printed {
+    pub exit_status: Option<u32>,
+    pub stdout: Vec<u8>,
+}
+
+/// Most output an exec visit keeps, in bytes (the whole résumé as JSON fits).
+const MAX_PRINTED: usize = 1024 * 1024;
+
+/// `ssh host COMMAND` without a PTY, `stdin` sent and closed; reads until the server
+/// closes the channel.
+pub async fn exec(target: &Target, command: &str, stdin: &[u8]) -> Result<Printed, VisitError> {
+    let deadline = tokio::time::Instant::now() + target.timeout;
+    let socket = within(deadline, "tcp connect", target.tcp_connect()).await?;
+    let mut session =
+        within(deadline, "key exchange", client::connect_stream(target.config.clone(), socket, Client))
+            .await?;
+    let auth = within(deadline, "auth", session.authenticate_none(target.user.as_str())).await?;
+    if !auth.success() {
+        return Err(VisitError::AuthRefused);
+    }
+    let channel = within(deadline, "the session channel", session.channel_open_session()).await?;
+    within(deadline, "exec", channel.exec(true, command)).await?;
+    if !stdin.is_empty() {
+        within(deadline, "stdin", channel.data(stdin)).await?;
+    }
+    within(deadline, "stdin's end", channel.eof()).await?;
+    let mut channel = channel;
+    let mut printed = Printed { exit_status: None, stdout: Vec::new() };
+    loop {
+        match timeout_at(deadline, channel.wait()).await {
+            Ok(Some(ChannelMsg::Data { data })) if printed.stdout.len() < MAX_PRINTED => {
+                printed.stdout.extend_from_slice(&data);
+            }
+            Ok(Some(ChannelMsg::ExitStatus { exit_status })) => printed.exit_status = Some(exit_status),
+            Ok(Some(ChannelMsg::Close) | None) => break,
+            Ok(Some(_)) => {}
+            Err(_) => return Err(VisitError::Timeout("the command's output")),
+        }
+    }
+    let bye = session.disconnect(Disconnect::ByApplication, "", "");
+    within(deadline, "the disconnect", bye).await?;
+    Ok(printed)
 }
 
 fn nonzero(value: u16) -> NonZeroU16 {

@@ -9,7 +9,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 
 use super::commands::parse_hostname;
-use super::serve_args::{InboxArgs, ServeArgs};
+use super::serve_args::{InboxArgs, ServeArgs, StatsArgs};
 use crate::guard::privacy::PeerLogging;
 use crate::resume::export::Format;
 
@@ -126,6 +126,10 @@ pub enum Command {
     /// Read the messages visitors wrote, newest first; `show ID`, `mark-read ID|--all`
     /// and `delete ID` act on one. Reads the same store the server writes.
     Inbox(Box<InboxArgs>),
+    /// What visitors did, from the visit insights: visits over time, distinct visitors,
+    /// time spent, sections, clients, terminals, how sessions ended, messages. Times are
+    /// UTC. Reads the same store the server writes (up to its last 10-second flush).
+    Stats(Box<StatsArgs>),
     /// Exit 0 if an SSH server answers on ADDR with an SSH-2.0 version line, else 1.
     Healthcheck {
         #[arg(long, default_value = "127.0.0.1:2222")]

@@ -1,5 +1,5 @@
 //! The subcommands besides `serve`: `import` (JSON Resume to our TOML), `inbox`,
-//! `fingerprint`; and the small checks their flags need.
+//! `stats`, `fingerprint`; and the small checks their flags need.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -9,8 +9,11 @@ use anyhow::{Context, Result};
 
 use super::ConfigError;
 use super::load_resume;
-use super::serve_args::{InboxAction, InboxArgs};
+use super::serve_args::{InboxAction, InboxArgs, StatsArgs};
 use crate::inbox;
+use crate::insights::range::Hours;
+use crate::insights::render::{self, Layout};
+use crate::insights::report::Report;
 use crate::server::keys;
 use crate::store;
 
@@ -60,6 +63,33 @@ pub(super) fn run_inbox(args: &InboxArgs) -> Result<ExitCode> {
         inbox::run(store.as_ref(), action, args.json).await
     })?;
     print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Columns the text report fits in.
+const STATS_WIDTH: usize = 80;
+
+/// `ssh-resume stats`: the report for the range, as text (ASCII without colour when
+/// stdout is not a terminal or `NO_COLOR` is set) or JSON.
+pub(super) fn run_stats(args: &StatsArgs) -> Result<ExitCode> {
+    use std::io::IsTerminal;
+    let hours = Hours::between(args.since, args.until, store::now_ms()).map_err(ConfigError::from)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let report = runtime.block_on(async {
+        let store = store::open(&args.store.location(), Duration::from_secs(10))?;
+        let rows = store.counts(hours.from, hours.to).await?;
+        let unread = store.unread().await?;
+        Ok::<_, store::StoreError>(Report::build(&rows, hours).with_unread(Some(unread)))
+    })?;
+    if args.json {
+        println!("{}", report.to_json());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let fancy = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    print!("{}", render::text(&report, Layout { width: STATS_WIDTH, ascii: !fancy }, fancy));
     Ok(ExitCode::SUCCESS)
 }
 

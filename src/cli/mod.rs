@@ -19,7 +19,7 @@ mod serve_args;
 use anyhow::Result;
 pub use args::{Cli, Command, LogFormat, LogPeers, RenderFormat};
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
-use commands::{fingerprint, import, run_inbox, write_file};
+use commands::{fingerprint, import, run_inbox, run_stats, write_file};
 use serve::serve;
 
 use crate::config::{self, FileValues};
@@ -27,7 +27,9 @@ use crate::resume::{LoadError, Loaded};
 use crate::server::keys;
 use crate::store;
 pub use serve::{bind, bind_all};
-pub use serve_args::{InboxAction, InboxArgs, LimitArgs, MessageArgs, ProxyArgs, ServeArgs, StoreArgs};
+pub use serve_args::{
+    InboxAction, InboxArgs, LimitArgs, MessageArgs, OwnerArgs, ProxyArgs, ServeArgs, StatsArgs, StoreArgs,
+};
 
 /// Errors that mean the configuration is wrong: exit status 2. Each keeps the typed
 /// error it came from as its source.
@@ -47,6 +49,10 @@ enum ConfigError {
     Exists(PathBuf),
     #[error(transparent)]
     Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Range(#[from] crate::insights::range::RangeError),
+    #[error(transparent)]
+    OwnerKey(#[from] crate::server::owner::OwnerKeyError),
 }
 
 pub fn main() -> ExitCode {
@@ -57,8 +63,9 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // The owner's `inbox` prints what they asked for; only warnings and errors beside it.
-    let quiet = matches!(parsed.cli.command, Some(Command::Inbox(_)));
+    // The owner's `inbox` and `stats` print what they asked for; only warnings and errors
+    // beside it.
+    let quiet = matches!(parsed.cli.command, Some(Command::Inbox(_) | Command::Stats(_)));
     let _flush_logs_at_exit = init_tracing(parsed.cli.log_format, if quiet { "warn" } else { "info" });
     match run(parsed) {
         Ok(code) => code,
@@ -163,6 +170,7 @@ fn run(parsed: Parsed) -> Result<ExitCode> {
         }
         Some(Command::Fingerprint { keys_dir, sshfp }) => fingerprint(&keys_dir, sshfp.as_deref()),
         Some(Command::Inbox(args)) => run_inbox(&args),
+        Some(Command::Stats(args)) => run_stats(&args),
         Some(Command::Healthcheck { addr, timeout, proxy_protocol }) => {
             let version = crate::healthcheck::check(addr, timeout, proxy_protocol)?;
             println!("{addr}: {version}");

@@ -1,6 +1,7 @@
-//! `ssh-resume serve`: binds the listeners, opens the message store, starts the SSH
-//! server, the web view and the admin listener, logs the startup line, and handles
-//! SIGTERM/SIGINT (drain) and SIGHUP (reload the résumé).
+//! `ssh-resume serve`: binds the listeners, opens the store (for messages and visit
+//! insights), starts the SSH server, the web view, the admin listener and the insights'
+//! flusher, logs the startup line, and handles SIGTERM/SIGINT (drain, then the last
+//! insights flush) and SIGHUP (reload the résumé).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -15,9 +16,11 @@ use tracing::info;
 
 use super::serve_args::{MessageArgs, ServeArgs};
 use super::{ConfigError, load_resume};
+use crate::insights::{FLUSH_INTERVAL, Insights};
 use crate::mailbox::Mailbox;
 use crate::notify::{Notifier, NotifyCounters, NotifySettings};
 use crate::resume::Loaded;
+use crate::server::owner::{self, Owner};
 use crate::server::{self, Settings, keys};
 use crate::store;
 use crate::web;
@@ -45,14 +48,24 @@ pub(super) fn serve(args: ServeArgs) -> Result<ExitCode> {
         };
         let web_settings = args.web_settings(&fingerprint, &listeners);
         let mut settings = settings;
-        settings.mailbox = open_mailbox(&args.messages).await?;
+        let store = open_store(&args).await?;
+        settings.mailbox = store
+            .clone()
+            .filter(|_| args.messages.messages)
+            .map(|store| Arc::new(Mailbox::new(store, args.messages.mailbox_settings())));
+        settings.insights = store.filter(|_| args.insights).map(|store| Arc::new(Insights::new(store)));
         log_start(&args, &listeners, admin.as_ref(), &fingerprint, &loaded, &settings);
         log_warnings(&args.resume, &loaded);
         let shutdown = CancellationToken::new();
         let (resume_tx, resume_rx) = watch::channel(Arc::new(loaded));
         let shared = server::Shared::new(settings, resume_rx, host_key.key, shutdown.clone());
         start_notifier(&args.messages, &shared, &shutdown);
+        let insights = shared.service.insights.clone();
+        tokio::spawn(insights.clone().run_flusher(FLUSH_INTERVAL, shutdown.child_token()));
         tokio::spawn(stop_on_signal(shutdown.clone()));
+        if let Some(path) = args.owner.owner_key.clone() {
+            tokio::spawn(reload_owner_keys_on_hangup(path, shared.owner.clone(), shutdown.clone()));
+        }
         tokio::spawn(reload_on_hangup(args.resume.clone(), resume_tx, shutdown));
         let stop_admin = CancellationToken::new();
         if let Some(listener) = admin {
@@ -64,30 +77,43 @@ pub(super) fn serve(args: ServeArgs) -> Result<ExitCode> {
         if let Some(web) = web {
             let _ = web.await;
         }
+        last_flush(&insights, args.messages.message_timeout).await;
         stop_admin.cancel();
         info!("stopped");
         Ok(ExitCode::SUCCESS)
     })
 }
 
-/// The mailbox, when messages are on; its store is checked once, and a store that is
-/// not usable yet is logged and retried by each message (the résumé is served anyway).
-async fn open_mailbox(args: &MessageArgs) -> Result<Option<Arc<Mailbox>>> {
-    if !args.messages {
+/// The store, when messages or insights are on; it is checked once, and a store that is
+/// not usable yet is logged and retried by each message and flush (the résumé is served
+/// anyway).
+async fn open_store(args: &ServeArgs) -> Result<Option<Arc<dyn store::Store>>> {
+    let messages = &args.messages;
+    if !messages.messages && !args.insights {
         return Ok(None);
     }
-    let store = store::open(&args.store.location(), args.message_timeout).map_err(ConfigError::from)?;
-    match tokio::time::timeout(args.message_timeout * 5, store.count()).await {
-        Ok(Ok(count)) => info!(store = store.describe(), messages = count, "message store ready"),
+    let store =
+        store::open(&messages.store.location(), messages.message_timeout).map_err(ConfigError::from)?;
+    match tokio::time::timeout(messages.message_timeout * 5, store.count()).await {
+        Ok(Ok(count)) => info!(store = store.describe(), messages = count, "store ready"),
         Ok(Err(err)) => {
-            tracing::warn!(error = %err, "the message store is not usable yet; messages fail until it is")
+            tracing::warn!(error = %err, "the store is not usable yet; messages and insights fail until it is")
         }
         Err(_) => tracing::warn!(
             store = store.describe(),
-            "the message store did not answer; messages fail until it does"
+            "the store did not answer; messages and insights fail until it does"
         ),
     }
-    Ok(Some(Arc::new(Mailbox::new(store, args.mailbox_settings()))))
+    Ok(Some(store))
+}
+
+/// Writes the insights counted since the last flush, once every visit has ended.
+async fn last_flush(insights: &Insights, timeout: std::time::Duration) {
+    match tokio::time::timeout(timeout * 5, insights.flush()).await {
+        Ok(Ok(rows)) => info!(rows, "insights: the last counts are stored"),
+        Ok(Err(err)) => tracing::warn!(error = %err, "insights: the last counts could not be stored"),
+        Err(_) => tracing::warn!("insights: the store did not take the last counts in time"),
+    }
 }
 
 /// The webhook task, when asked for.
@@ -129,6 +155,8 @@ fn log_start(
         drain_timeout = %humantime::format_duration(settings.drain_timeout),
         log_peers = ?settings.log_peers,
         messages = settings.mailbox.as_ref().map_or("off".to_owned(), |m| m.store().describe()),
+        insights = settings.insights.is_some(),
+        owner_keys = settings.owner_keys.len(),
         web_messages = args.messages.web_messages,
         notify_webhook = args.messages.notify_webhook.is_some(),
         trusted_proxies = settings.proxy_protocol.as_ref().map(|p| join(&p.trusted)),
@@ -196,6 +224,29 @@ async fn reload_on_hangup(path: PathBuf, resume: watch::Sender<Arc<Loaded>>, shu
                 tracing::error!("SIGHUP: keeping the résumé in service; the new one is invalid: {err}")
             }
             Err(err) => tracing::error!("SIGHUP: reload failed: {err}"),
+        }
+    }
+}
+
+/// SIGHUP re-reads the owner's keys: a valid file replaces them; an invalid one is
+/// logged with its line and the old keys stay.
+async fn reload_owner_keys_on_hangup(path: PathBuf, owner: Arc<Owner>, shutdown: CancellationToken) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut hangup) = signal(SignalKind::hangup()) else { return };
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = hangup.recv() => {}
+        }
+        let reading = path.clone();
+        match tokio::task::spawn_blocking(move || owner::load(&reading)).await {
+            Ok(Ok(keys)) => {
+                let count = keys.len();
+                owner.replace(keys);
+                info!(path = %path.display(), keys = count, "SIGHUP: reloaded the owner's keys");
+            }
+            Ok(Err(err)) => tracing::error!("SIGHUP: keeping the owner's keys; {err}"),
+            Err(err) => tracing::error!("SIGHUP: reloading the owner's keys failed: {err}"),
         }
     }
 }

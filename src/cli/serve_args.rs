@@ -16,9 +16,11 @@ use crate::guard::cidr::Cidr;
 use crate::guard::limits::{Limits, Rate};
 use crate::guard::message_limits::MessageRates;
 use crate::inbox;
+use crate::insights::range::When;
 use crate::mailbox::MailboxSettings;
 use crate::notify::NotifyFormat;
 use crate::server::Settings;
+use crate::server::owner::{self, OwnerKeys};
 use crate::server::proxy::ProxyProtocol;
 use crate::store::{Location, Which};
 use crate::web::{WebSettings, forwarded};
@@ -67,6 +69,35 @@ pub struct ServeArgs {
     pub proxy: ProxyArgs,
     #[command(flatten)]
     pub messages: MessageArgs,
+    /// Count visits for `ssh-resume stats` and the owner console, in the same store as
+    /// messages: hourly aggregates only, never an address or user name. Counts are
+    /// written every 10 s and at shutdown; a crash loses at most those 10 s.
+    #[arg(
+        long,
+        env = "SSH_RESUME_INSIGHTS",
+        action = clap::ArgAction::Set,
+        num_args = 0..=1,
+        require_equals = true,
+        default_value = "true",
+        default_missing_value = "true",
+        value_name = "BOOL",
+    )]
+    pub insights: bool,
+    #[command(flatten)]
+    pub owner: OwnerArgs,
+}
+
+/// The owner's console over SSH.
+#[derive(Debug, Clone, Args)]
+pub struct OwnerArgs {
+    /// The owner's public keys (authorized_keys format, one per line; re-read on
+    /// SIGHUP): `ssh OWNER_USER@host` with one of them opens the owner console.
+    #[arg(long, value_name = "FILE", env = "SSH_RESUME_OWNER_KEY")]
+    pub owner_key: Option<PathBuf>,
+    /// The user name that means the owner; it logs in only with a key from --owner-key
+    /// (every other name stays anonymous).
+    #[arg(long, default_value = "owner", value_name = "NAME", env = "SSH_RESUME_OWNER_USER")]
+    pub owner_user: String,
 }
 
 /// Where messages are stored: the data directory, or PostgreSQL.
@@ -162,6 +193,27 @@ pub struct InboxArgs {
     pub action: Option<InboxAction>,
 }
 
+/// `stats`.
+#[derive(Debug, Clone, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Where the report starts: a duration back from now (10m, 24h, 7d, 30d) or a UTC
+    /// time "YYYY-MM-DD HH:MM". Counts are hourly, so the range widens to whole hours.
+    #[arg(long, default_value = "24h", value_parser = parse_when, value_name = "WHEN")]
+    pub since: When,
+    /// Where it ends (default: now), written like --since.
+    #[arg(long, value_parser = parse_when, value_name = "WHEN")]
+    pub until: Option<When>,
+    /// The same figures as JSON, for scripts.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_when(text: &str) -> Result<When, String> {
+    When::parse(text).map_err(|err| err.to_string())
+}
+
 #[derive(Debug, Clone, Subcommand)]
 pub enum InboxAction {
     /// Print one message in full.
@@ -242,6 +294,25 @@ pub struct ProxyArgs {
     pub trusted_proxy: Vec<Cidr>,
 }
 
+impl OwnerArgs {
+    fn user(&self) -> Result<String, ConfigError> {
+        let valid = !self.owner_user.is_empty() && self.owner_user.chars().all(|c| c.is_ascii_graphic());
+        if valid {
+            Ok(self.owner_user.clone())
+        } else {
+            Err(ConfigError::Flags("--owner-user must be a plain user name like `owner`"))
+        }
+    }
+
+    /// The owner's keys from --owner-key (none without it).
+    pub(super) fn keys(&self) -> Result<OwnerKeys, ConfigError> {
+        match &self.owner_key {
+            Some(path) => Ok(owner::load(path)?),
+            None => Ok(OwnerKeys::default()),
+        }
+    }
+}
+
 impl ProxyArgs {
     pub(super) fn settings(&self) -> Result<Option<ProxyProtocol>, ConfigError> {
         match (self.proxy_protocol, self.trusted_proxy.is_empty()) {
@@ -277,6 +348,8 @@ impl ServeArgs {
             keepalive_interval: l.keepalive,
             log_peers: self.log_peers.into(),
             proxy_protocol: self.proxy.settings()?,
+            owner_user: self.owner.user()?,
+            owner_keys: self.owner.keys()?,
             ..Settings::default()
         })
     }

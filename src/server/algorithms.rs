@@ -55,8 +55,9 @@ pub fn ssh_config(host_key: PrivateKey, settings: &Settings) -> Config {
             &[MethodKind::None, MethodKind::PublicKey, MethodKind::Password, MethodKind::KeyboardInteractive]
                 [..],
         ),
-        // Every method is accepted, so there is nothing to slow down.
-        auth_rejection_time: Duration::from_millis(0),
+        // Visitors are accepted whatever they send; only the owner's name is ever
+        // refused, and its failures wait (a first `none` probe is answered at once).
+        auth_rejection_time: settings.owner_auth_delay,
         auth_rejection_time_initial: Some(Duration::from_millis(0)),
         keys: vec![host_key],
         preferred: preferred(),

@@ -28,7 +28,7 @@ use super::end::EndReason;
 use super::handler::{Events, Identity, VisitorHandler};
 use super::interactive::Inbox;
 use super::output::Output;
-use super::session::{Play, Start};
+use super::session::{Play, Start, Summary};
 use super::shared::Shared;
 use super::stream::CuttableStream;
 use super::traffic::Traffic;
@@ -63,7 +63,7 @@ pub async fn serve(socket: TcpStream, endpoints: Endpoints, admission: Admission
     let span = info_span!("session", session = admission.id, peer);
     async move {
         let traffic = Arc::new(Traffic::new(admission.accepted));
-        let mut guard = EndGuard::new(&shared, &traffic);
+        let mut guard = EndGuard::new(&shared, &traffic, endpoints.peer.ip());
         let _ = socket.set_nodelay(true);
         // A fixed send buffer bounds what the kernel holds for a client that stopped
         // reading; a frame or the whole printed résumé fits many times over.
@@ -75,7 +75,8 @@ pub async fn serve(socket: TcpStream, endpoints: Endpoints, admission: Admission
             (None, Some(local)) => crate::reach::for_address(local),
             (None, None) => crate::reach::ssh_command("HOST", None),
         };
-        let (handler, events) = VisitorHandler::new(shared.service.clone(), traffic.clone());
+        let (handler, events) =
+            VisitorHandler::new(shared.service.clone(), traffic.clone(), shared.owner.clone());
         let supervisor = Supervisor {
             shared: &shared,
             traffic: &traffic,
@@ -83,8 +84,8 @@ pub async fn serve(socket: TcpStream, endpoints: Endpoints, admission: Admission
             ssh_command,
             peer: endpoints.peer.ip(),
         };
-        let visit = supervisor.run(stream, handler, events, admission).await;
-        guard.ended(&visit);
+        let outcome = supervisor.run(stream, handler, events, admission).await;
+        guard.ended(outcome);
     }
     .instrument(span)
     .await
@@ -97,27 +98,35 @@ struct EndGuard<'a> {
     traffic: &'a Traffic,
     cut: CancellationToken,
     logged: bool,
+    /// The visitor's address, hashed by the insights to count distinct visitors.
+    peer: std::net::IpAddr,
 }
 
 impl<'a> EndGuard<'a> {
     /// Counts the connection as started and active; [`EndGuard::ended`] (or the drop)
     /// counts it as ended.
-    fn new(shared: &'a Shared, traffic: &'a Traffic) -> Self {
+    fn new(shared: &'a Shared, traffic: &'a Traffic, peer: std::net::IpAddr) -> Self {
         shared.service.metrics.sessions_started.inc();
         shared.service.metrics.sessions_active.inc();
-        Self { shared, traffic, cut: shared.cut_all.child_token(), logged: false }
+        Self { shared, traffic, cut: shared.cut_all.child_token(), logged: false, peer }
     }
 
-    /// Counts and logs the end of the visit: the disconnect line, the one line a visit
-    /// logs at `info`, with everything learnt about it.
-    fn ended(&mut self, visit: &Visit) {
+    /// Counts and logs the end of the visit: the insights, and the disconnect line, the
+    /// one line a visit logs at `info`, with everything learnt about it.
+    fn ended(&mut self, outcome: Outcome) {
         self.logged = true;
         let duration = self.traffic.age();
-        let reason = visit.reason.as_str();
+        let reason = outcome.reason.as_str();
         self.shared.service.metrics.session_ended(reason, duration);
-        let user = visit.identity.as_ref().and_then(|identity| identity.user.as_deref());
-        let client = visit.identity.as_ref().map(|identity| identity.client.as_str());
-        let (term, size) = match &visit.terminal {
+        let sections_viewed = outcome.summary.sections_viewed;
+        if let Some(mut visit) = outcome.summary.visit {
+            visit.end = Some(reason);
+            visit.spent = (visit.kind == Some(crate::insights::Kind::Interactive)).then_some(duration);
+            self.shared.service.record_visit(&visit, self.peer);
+        }
+        let user = outcome.identity.as_ref().and_then(|identity| identity.user.as_deref());
+        let client = outcome.identity.as_ref().map(|identity| identity.client.as_str());
+        let (term, size) = match &outcome.terminal {
             Some((term, size)) => (Some(term.as_str()), Some(size)),
             None => (None, None),
         };
@@ -125,10 +134,10 @@ impl<'a> EndGuard<'a> {
             duration_ms = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX),
             bytes_sent = self.traffic.bytes_sent(),
             bytes_received = self.traffic.bytes_received(),
-            sections_viewed = visit.sections_viewed,
+            sections_viewed,
             peak_buffered = self.traffic.peak_unflushed(),
             reason,
-            exit_status = visit.exit_status,
+            exit_status = outcome.exit_status,
             user,
             client,
             term,
@@ -146,15 +155,16 @@ impl Drop for EndGuard<'_> {
             if std::thread::panicking() {
                 error!("the visit panicked; its connection was cut");
             }
-            self.ended(&Visit::new(EndReason::Error));
+            self.ended(Outcome::new(EndReason::Error));
         }
     }
 }
 
-/// How a visit went, for the disconnect line and the metrics.
-struct Visit {
+/// How a visit went, for the disconnect line, the metrics and the insights.
+struct Outcome {
     reason: EndReason,
-    sections_viewed: u32,
+    /// What the visit showed; the default when it never started.
+    summary: Summary,
     /// `None` when authentication never succeeded.
     identity: Option<Identity>,
     /// The pty-req's terminal name and size; `None` without a PTY or a start.
@@ -163,9 +173,9 @@ struct Visit {
     exit_status: Option<u32>,
 }
 
-impl Visit {
+impl Outcome {
     fn new(reason: EndReason) -> Self {
-        Self { reason, sections_viewed: 0, identity: None, terminal: None, exit_status: None }
+        Self { reason, summary: Summary::default(), identity: None, terminal: None, exit_status: None }
     }
 }
 
@@ -189,21 +199,21 @@ impl Supervisor<'_> {
         handler: VisitorHandler,
         events: Events,
         admission: Admission,
-    ) -> Visit {
+    ) -> Outcome {
         // What is left of the login timeout (a PROXY header may have used some of it).
         let login = self.shared.settings.login_timeout.saturating_sub(self.traffic.age());
         let handshake = russh::server::run_stream(self.shared.ssh_config.clone(), stream, handler);
         let Events { mut identity, start, inbox } = events;
-        let mut visit = match tokio::time::timeout(login, handshake).await {
+        let mut outcome = match tokio::time::timeout(login, handshake).await {
             Ok(Ok(session)) => self.supervise(session, start, inbox, admission).await,
-            Ok(Err(err)) => Visit::new(session_ended(Err(err), false)),
+            Ok(Err(err)) => Outcome::new(session_ended(Err(err), false)),
             Err(_) => {
                 debug!("no SSH version line within the login timeout");
-                Visit::new(EndReason::LoginTimeout)
+                Outcome::new(EndReason::LoginTimeout)
             }
         };
-        visit.identity = identity.try_recv().ok();
-        visit
+        outcome.identity = identity.try_recv().ok();
+        outcome
     }
 
     /// Waits for the shell or exec request, plays it while the timers run, says goodbye.
@@ -213,19 +223,19 @@ impl Supervisor<'_> {
         start: oneshot::Receiver<Start>,
         mut inbox: Inbox,
         mut admission: Admission,
-    ) -> Visit {
+    ) -> Outcome {
         let login_deadline = self.deadline(self.shared.settings.login_timeout);
         let shutdown = &self.shared.service.shutdown;
         let start = tokio::select! {
-            ended = &mut session => return Visit::new(session_ended(ended, false)),
+            ended = &mut session => return Outcome::new(session_ended(ended, false)),
             start = start => match start {
                 Ok(start) => start,
-                Err(_) => return Visit::new(session_ended((&mut session).await, false)),
+                Err(_) => return Outcome::new(session_ended((&mut session).await, false)),
             },
             _ = tokio::time::sleep_until(login_deadline) => {
-                return Visit::new(self.disconnect(&mut session, EndReason::LoginTimeout).await);
+                return Outcome::new(self.disconnect(&mut session, EndReason::LoginTimeout).await);
             }
-            _ = shutdown.cancelled() => return Visit::new(self.disconnect(&mut session, EndReason::Shutdown).await),
+            _ = shutdown.cancelled() => return Outcome::new(self.disconnect(&mut session, EndReason::Shutdown).await),
         };
         admission.handshake_done();
         self.shared.service.metrics.handshake.observe(self.traffic.age().as_secs_f64());
@@ -240,9 +250,9 @@ impl Supervisor<'_> {
             ended = &mut session => (session_ended(ended, true), false),
         };
         let reason = if goodbye { self.goodbye(&mut session, &mut play, &out, reason).await } else { reason };
-        Visit {
+        Outcome {
             reason,
-            sections_viewed: play.sections_viewed(),
+            summary: play.summary(),
             identity: None,
             terminal,
             exit_status: Some(play.exit_status()),

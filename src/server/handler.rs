@@ -1,8 +1,10 @@
 //! The russh `Handler` for one connection: a thin adapter that answers every request
 //! and turns what the visitor sends into events for the connection's visit.
 //!
-//! Every visitor is welcome, whatever user name and credentials their client sends.
-//! It opens one session channel, answers every channel request (an unanswered one
+//! Every visitor is welcome, whatever user name and credentials their client sends —
+//! except under the owner's name, which only a listed public key logs in (see
+//! [`owner`](super::owner)); such a visit is marked as the owner's. It opens one
+//! session channel, answers every channel request (an unanswered one
 //! hangs the client), remembers the PTY and the terminal-describing environment, and on
 //! the first shell or exec request hands a [`Start`] to the visit. Callbacks never
 //! block: input goes to the visit through a bounded queue with `try_send` (dropped when
@@ -16,13 +18,14 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use ratatui_core::layout::Size;
-use russh::server::{Auth, ChannelOpenHandle, Msg, Session, VerifiedPublicKey};
+use russh::server::{Auth, ChannelOpenHandle, Msg, PublicKeyOffer, Session, VerifiedPublicKey};
 use russh::{Channel, ChannelId};
 use tokio::sync::{mpsc, oneshot, watch};
 use tracing::debug;
 
 use super::exec_message::MAX_STDIN;
 use super::interactive::{INPUT_QUEUE, Inbox};
+use super::owner::{self, Owner};
 use super::session::Start;
 use super::traffic::Traffic;
 use crate::guard::privacy::Redactor;
@@ -55,6 +58,11 @@ pub struct VisitorHandler {
     /// The exec command is `message`: stdin is read whole, to EOF.
     reads_stdin: bool,
     size: watch::Sender<Size>,
+    /// The client's family, known once it has logged in.
+    client_family: &'static str,
+    owner: Arc<Owner>,
+    /// Logged in as the owner, with one of the owner's keys.
+    is_owner: bool,
 }
 
 /// Who the visitor says they are, for the disconnect line: the user name as the
@@ -77,7 +85,7 @@ pub struct Events {
 
 impl VisitorHandler {
     /// A handler for one connection, and the events it will send the visit.
-    pub fn new(service: Arc<Service>, traffic: Arc<Traffic>) -> (Self, Events) {
+    pub fn new(service: Arc<Service>, traffic: Arc<Traffic>, owner: Arc<Owner>) -> (Self, Events) {
         let (identity_tx, identity) = oneshot::channel();
         let (start_tx, start) = oneshot::channel();
         let (input_tx, input) = mpsc::channel(INPUT_QUEUE);
@@ -94,6 +102,9 @@ impl VisitorHandler {
             input: Some(input_tx),
             reads_stdin: false,
             size: size_tx,
+            client_family: "other",
+            owner,
+            is_owner: false,
         };
         (handler, Events { identity, start, inbox: Inbox { input, size } })
     }
@@ -106,6 +117,11 @@ impl VisitorHandler {
     fn accept(&mut self, user: &str) -> Auth {
         self.user = self.redactor().user(user);
         Auth::Accept
+    }
+
+    /// `none`, a password or keyboard-interactive: anyone but the owner is welcome.
+    fn anonymous(&mut self, user: &str) -> Auth {
+        if self.owner.is_owner(user) { owner::key_only() } else { self.accept(user) }
     }
 
     fn is_ours(&self, channel: ChannelId) -> bool {
@@ -133,6 +149,8 @@ impl VisitorHandler {
             command: command.map(<[u8]>::to_vec),
             pty: self.pty,
             client: std::mem::take(&mut self.client),
+            client_family: self.client_family,
+            owner: self.is_owner,
         };
         // The visit is gone only when the connection is ending anyway.
         start.send(request).is_ok()
@@ -153,15 +171,31 @@ impl russh::server::Handler for VisitorHandler {
     type Error = russh::Error;
 
     async fn auth_none(&mut self, user: &str) -> Result<Auth, Self::Error> {
-        Ok(self.accept(user))
+        Ok(self.anonymous(user))
     }
 
     async fn auth_password(&mut self, user: &str, _password: &str) -> Result<Auth, Self::Error> {
-        Ok(self.accept(user))
+        Ok(self.anonymous(user))
     }
 
-    async fn auth_publickey(&mut self, user: &str, _key: VerifiedPublicKey<'_>) -> Result<Auth, Self::Error> {
-        Ok(self.accept(user))
+    async fn auth_publickey_offered(
+        &mut self,
+        user: &str,
+        offer: PublicKeyOffer<'_>,
+    ) -> Result<Auth, Self::Error> {
+        if self.owner.is_owner(user) {
+            return Ok(owner::answer(&self.owner, offer.public_key));
+        }
+        Ok(Auth::Accept)
+    }
+
+    async fn auth_publickey(&mut self, user: &str, key: VerifiedPublicKey<'_>) -> Result<Auth, Self::Error> {
+        if !self.owner.is_owner(user) {
+            return Ok(self.accept(user));
+        }
+        let answer = owner::answer(&self.owner, key.public_key);
+        self.is_owner = matches!(answer, Auth::Accept);
+        Ok(if self.is_owner { self.accept(user) } else { answer })
     }
 
     async fn auth_keyboard_interactive<'a>(
@@ -170,10 +204,11 @@ impl russh::server::Handler for VisitorHandler {
         _submethods: &str,
         _response: Option<russh::server::Response<'a>>,
     ) -> Result<Auth, Self::Error> {
-        Ok(self.accept(user))
+        Ok(self.anonymous(user))
     }
 
     async fn auth_succeeded(&mut self, session: &mut Session) -> Result<(), Self::Error> {
+        self.client_family = crate::insights::labels::client_family(session.remote_sshid());
         if let Some(identity) = self.identity.take() {
             let client = client_name(session.remote_sshid());
             let _ = identity.send(Identity { user: self.user.take(), client });

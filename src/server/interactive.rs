@@ -33,7 +33,7 @@ use crate::service::Service;
 use crate::tui::input::{LONE_ESC_DELAY, OPEN_STRING_DEADLINE};
 use crate::tui::{App, Decoder, Effect, Event};
 
-mod screen;
+pub(super) mod screen;
 
 use screen::{SectionViews, frame, restore_sequence};
 
@@ -124,6 +124,16 @@ impl Interactive {
     /// Distinct sections the visitor has seen.
     pub fn sections_viewed(&self) -> u32 {
         self.views.seen.count_ones()
+    }
+
+    /// Which sections the visitor has seen: bit `i` for section `i` (below 64).
+    pub fn sections_seen(&self) -> u64 {
+        self.views.seen
+    }
+
+    /// The visitor's view state (for what the visit leaves behind).
+    pub fn app(&self) -> &App {
+        &self.app
     }
 
     /// Runs the view until the visitor quits or closes the channel.

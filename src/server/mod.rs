@@ -2,7 +2,8 @@
 //! per-connection task that runs russh's protocol over one socket.
 //!
 //! Modules import downward: `mod → connection → handler → session → {interactive,
-//! exec_message, output, terminal} → {end, traffic, shared}`. [`connection`] is the one owner of a
+//! console, exec_message, output, terminal} → {end, traffic, shared, owner}`.
+//! [`owner`] says who may log in as the owner; [`console`] is the owner console's loop. [`connection`] is the one owner of a
 //! visit (its timers, its end reason, its goodbye); [`handler`] only turns russh's
 //! callbacks into events for it; [`session`] resolves and plays what the visitor asked
 //! for; [`interactive`] is the full-screen view's loop; [`terminal`] encodes frames.
@@ -24,6 +25,7 @@ pub mod algorithms;
 pub mod answers;
 pub mod command;
 pub mod connection;
+pub mod console;
 pub mod end;
 pub mod exec_message;
 pub mod handler;
@@ -31,6 +33,7 @@ pub mod interactive;
 pub mod keys;
 pub mod memory;
 pub mod output;
+pub mod owner;
 pub mod proxy;
 pub mod session;
 pub mod shared;

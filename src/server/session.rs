@@ -4,22 +4,29 @@
 //! ([`Play::run`]). The connection's supervisor owns the timers and ends a play early by
 //! dropping `run`; [`Play::farewell`] then gives the bytes that leave the visitor's
 //! terminal as it was. `message` reads the visitor's stdin and answers with one line
-//! ([`ExecMessage`]).
+//! ([`ExecMessage`]). At the end, [`Play::summary`] says what the visit was for the
+//! insights: its kind, command, deep link, the sections it showed, searches made and
+//! the terminal it was drawn on (fixed labels only).
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use ratatui_core::layout::Size;
 use russh::ChannelId;
 
 use super::command::{self, Request};
+use super::console::{OwnerConsole, owner_report};
 use super::end::EndReason;
 use super::exec_message::ExecMessage;
 use super::interactive::{Courier, Inbox, Interactive};
 use super::output::{Output, crlf};
 use super::shared::Shared;
+use crate::insights::{Kind, Online, Visit, labels};
 use crate::resume::export::Format;
 use crate::resume::{Loaded, PrintForm, Printout};
+use crate::service::Service;
+use crate::tui::console::Console;
 use crate::tui::profile::Charset;
 use crate::tui::{App, ClientTerminal, Profile, Theme};
 
@@ -33,6 +40,10 @@ pub struct Start {
     /// Whether a PTY was requested.
     pub pty: bool,
     pub client: ClientTerminal,
+    /// The client's family, from its version string ([`labels::client_family`]).
+    pub client_family: &'static str,
+    /// Logged in as the owner with one of the owner's keys.
+    pub owner: bool,
 }
 
 /// `what` as the visitor's channel takes it, made once per résumé: with a terminal in
@@ -53,20 +64,52 @@ fn printout(doc: &Loaded, what: Printout, pty: bool, profile: &Profile) -> Bytes
     doc.printout(what, form, convert).or_else(|| doc.printout(whole, form, convert)).unwrap_or_default()
 }
 
-/// What the visitor gets.
-pub enum Play {
+/// What the visitor gets, and what is known of the visit from its start.
+pub struct Play {
+    act: Act,
+    /// The visit's start, for the insights; `None` for the owner's.
+    opened: Option<Visit>,
+    /// Counts the visitor as online while the play lasts (not the owner).
+    _online: Option<Online>,
+}
+
+/// What a visit leaves for the disconnect line and the insights.
+#[derive(Debug, Default)]
+pub struct Summary {
+    /// Distinct sections the visitor viewed.
+    pub sections_viewed: u32,
+    /// The visit to count (its end and time spent still to be filled in); `None` when
+    /// it never started.
+    pub visit: Option<Visit>,
+}
+
+/// What is played.
+enum Act {
     /// The full-screen view (or its linear pager).
     Interactive(Box<Interactive>),
     /// Output printed once (on stderr when `to_stderr`), then exit with `status`.
     Print { bytes: Bytes, to_stderr: bool, status: u32 },
     /// `message`: stdin to the owner's inbox.
     Message(Box<ExecMessage>),
+    /// The owner's console.
+    Console(Box<OwnerConsole>),
+    /// The owner without a terminal: the last day's report, printed.
+    OwnerReport { service: Arc<Service>, json: bool, pty: bool, status: u32 },
 }
+
+/// What the owner may run without a terminal.
+const OWNER_USAGE: &str = "usage: ssh -t OWNER@HOST for the console, or ssh OWNER@HOST stats [--json]\n";
+
+/// `EX_TEMPFAIL`: the store did not answer.
+const EX_TEMPFAIL: u32 = 75;
 
 impl Play {
     /// Resolves what `start` asks for; `size` is the visitor's terminal, `ssh_command`
     /// what they type to get here, `peer` who they are (for the message limits).
     pub fn new(start: &Start, size: Size, shared: &Shared, ssh_command: &str, peer: IpAddr) -> Self {
+        if start.owner {
+            return Self::owner(start, size, shared);
+        }
         let command = start.command.as_deref();
         if shared.settings.panic_command.as_deref().map(str::as_bytes).is_some_and(|p| Some(p) == command) {
             panic!("test-only panic trigger");
@@ -74,17 +117,72 @@ impl Play {
         let doc = shared.service.current_resume();
         let interactive = start.pty && !start.client.is_dumb();
         let request = command::resolve(command, interactive, &doc.outline, ssh_command);
-        shared.service.metrics.exec_command(command::metric_name(command, &request));
+        let name = command::metric_name(command, &request);
+        shared.service.metrics.exec_command(name);
         tracing::debug!(?request, term = %start.client.term, "starting");
+        let deep_link = match &request {
+            Request::Interactive { section: Some(index), .. }
+            | Request::Print { section: Some(index), .. } => {
+                doc.outline.sections.get(*index).map(|section| section.slug)
+            }
+            _ => None,
+        };
+        let act = Self::act(start, size, shared, ssh_command, peer, request, doc);
+        let kind = if matches!(act, Act::Interactive(_)) { Kind::Interactive } else { Kind::Exec };
+        let opened = Visit {
+            kind: Some(kind),
+            command: Some(name),
+            deep_link,
+            client: Some(start.client_family),
+            size: (kind == Kind::Interactive).then(|| labels::size_class(size.width)),
+            sections: deep_link.filter(|_| kind == Kind::Exec).into_iter().collect(),
+            ..Visit::default()
+        };
+        Self { act, opened: Some(opened), _online: Some(shared.service.insights.arrived()) }
+    }
+
+    /// The owner's visit: the console with a terminal, else the report printed once.
+    /// Not counted in the insights.
+    fn owner(start: &Start, size: Size, shared: &Shared) -> Self {
+        let command =
+            start.command.as_deref().map(|c| String::from_utf8_lossy(c).trim().to_ascii_lowercase());
+        let terminal = start.pty && !start.client.is_dumb();
+        let service = shared.service.clone();
+        let report = |json| Act::OwnerReport { service: service.clone(), json, pty: start.pty, status: 0 };
+        let act = match command.as_deref() {
+            None | Some("" | "console") if terminal => {
+                let console = Console::new(Theme::new(start.client.profile()), size);
+                let refresh = shared.settings.console_refresh;
+                Act::Console(Box::new(OwnerConsole::new(console, service.clone(), refresh)))
+            }
+            None | Some("" | "stats") => report(false),
+            Some("stats --json") => report(true),
+            Some(_) => {
+                Act::Print { bytes: Bytes::from_static(OWNER_USAGE.as_bytes()), to_stderr: true, status: 2 }
+            }
+        };
+        Self { act, opened: None, _online: None }
+    }
+
+    /// What `request` plays.
+    fn act(
+        start: &Start,
+        size: Size,
+        shared: &Shared,
+        ssh_command: &str,
+        peer: IpAddr,
+        request: Request,
+        doc: Arc<Loaded>,
+    ) -> Act {
         let profile = start.client.profile();
         let print = |text: String, to_stderr, status| {
             let bytes =
                 Bytes::from(if start.pty { crlf(&profile.printable(&text)) } else { text.into_bytes() });
-            Play::Print { bytes, to_stderr, status }
+            Act::Print { bytes, to_stderr, status }
         };
         let printout = |what| {
             let bytes = printout(&doc, what, start.pty, &profile);
-            Play::Print { bytes, to_stderr: false, status: 0 }
+            Act::Print { bytes, to_stderr: false, status: 0 }
         };
         match request {
             Request::Interactive { section, linear } => {
@@ -101,7 +199,7 @@ impl Play {
                 }
                 let resume = shared.service.resume.clone();
                 let courier = Courier { service: shared.service.clone(), source: peer };
-                Play::Interactive(Box::new(Interactive::new(app, resume).with_courier(courier)))
+                Act::Interactive(Box::new(Interactive::new(app, resume).with_courier(courier)))
             }
             Request::Print { format: Format::Text, section: Some(index) } => {
                 printout(Printout::Section(index))
@@ -109,7 +207,7 @@ impl Play {
             Request::Print { format, .. } => printout(Printout::Whole(format)),
             Request::Help => print(command::usage(ssh_command, &doc.outline), false, 0),
             Request::Unknown { message } => print(message, true, 2),
-            Request::Message(args) => Play::Message(Box::new(ExecMessage {
+            Request::Message(args) => Act::Message(Box::new(ExecMessage {
                 args,
                 service: shared.service.clone(),
                 source: peer,
@@ -122,13 +220,26 @@ impl Play {
 
     /// Plays until the visitor quits or leaves, or the output is printed.
     pub async fn run(&mut self, out: &Output<'_>, inbox: &mut Inbox) -> EndReason {
-        match self {
-            Play::Interactive(view) => view.run(out, inbox).await,
-            Play::Message(message) => message.run(out, inbox).await,
-            Play::Print { bytes, to_stderr, status } => {
+        match &mut self.act {
+            Act::Interactive(view) => view.run(out, inbox).await,
+            Act::Message(message) => message.run(out, inbox).await,
+            Act::Print { bytes, to_stderr, status } => {
                 let bytes = std::mem::take(bytes);
                 let sent = if *to_stderr { out.send_stderr(bytes).await } else { out.send(bytes).await };
                 tracing::debug!(exit_status = *status, "printed");
+                if sent.is_ok() { EndReason::Done } else { EndReason::ClientClosed }
+            }
+            Act::Console(console) => console.run(out, inbox).await,
+            Act::OwnerReport { service, json, pty, status } => {
+                let (text, to_stderr) = match owner_report(service, *json).await {
+                    Ok(text) => (text, false),
+                    Err(err) => {
+                        *status = EX_TEMPFAIL;
+                        (format!("the store did not answer: {err}\n"), true)
+                    }
+                };
+                let bytes = if *pty { crlf(&text) } else { text.into_bytes() };
+                let sent = if to_stderr { out.send_stderr(bytes).await } else { out.send(bytes).await };
                 if sent.is_ok() { EndReason::Done } else { EndReason::ClientClosed }
             }
         }
@@ -137,26 +248,37 @@ impl Play {
     /// What the visitor reads last: the terminal restored and a farewell for the view;
     /// nothing more for printed output.
     pub fn farewell(&mut self, reason: EndReason) -> Vec<u8> {
-        match self {
-            Play::Interactive(view) => view.farewell(reason),
-            Play::Print { .. } | Play::Message(_) => Vec::new(),
+        match &mut self.act {
+            Act::Interactive(view) => view.farewell(reason),
+            Act::Console(console) => console.farewell(),
+            Act::Print { .. } | Act::Message(_) | Act::OwnerReport { .. } => Vec::new(),
         }
     }
 
     /// The exit status the channel ends with.
     pub fn exit_status(&self) -> u32 {
-        match self {
-            Play::Interactive(_) => 0,
-            Play::Print { status, .. } => *status,
-            Play::Message(message) => message.status,
+        match &self.act {
+            Act::Interactive(_) | Act::Console(_) => 0,
+            Act::Print { status, .. } | Act::OwnerReport { status, .. } => *status,
+            Act::Message(message) => message.status,
         }
     }
 
-    /// Distinct sections the visitor viewed.
-    pub fn sections_viewed(&self) -> u32 {
-        match self {
-            Play::Interactive(view) => view.sections_viewed(),
-            Play::Print { .. } | Play::Message(_) => 0,
-        }
+    /// What the visit was: the start's facts, and for the view what it showed.
+    pub fn summary(&self) -> Summary {
+        let Some(mut visit) = self.opened.clone() else { return Summary::default() };
+        let Act::Interactive(view) = &self.act else {
+            return Summary { sections_viewed: 0, visit: Some(visit) };
+        };
+        let app = view.app();
+        let seen = view.sections_seen();
+        let slugs = app.doc().outline.sections.iter().map(|section| section.slug);
+        let shown = |index: usize| {
+            u32::try_from(index).ok().and_then(|i| 1u64.checked_shl(i)).is_some_and(|bit| seen & bit != 0)
+        };
+        visit.sections = slugs.enumerate().filter(|(index, _)| shown(*index)).map(|(_, slug)| slug).collect();
+        visit.searches = app.searches();
+        visit.colour = Some(app.theme().profile.color.label());
+        Summary { sections_viewed: view.sections_viewed(), visit: Some(visit) }
     }
 }

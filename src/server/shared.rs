@@ -13,9 +13,11 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::algorithms;
+use super::owner::{Owner, OwnerKeys};
 use super::proxy::ProxyProtocol;
 use crate::guard::limits::{Limiter, Limits, RefusalLog};
 use crate::guard::privacy::PeerLogging;
+use crate::insights::Insights;
 use crate::mailbox::Mailbox;
 use crate::resume::Loaded;
 use crate::service::Service;
@@ -46,6 +48,17 @@ pub struct Settings {
     pub keepalive_max: usize,
     /// Where visitors' messages go (the view's form, `ssh host message`); `None`: off.
     pub mailbox: Option<Arc<Mailbox>>,
+    /// Visit insights, written to a store; `None`: off.
+    pub insights: Option<Arc<Insights>>,
+    /// The user name that means the owner: only a key in `owner_keys` logs it in.
+    pub owner_user: String,
+    /// The owner's keys (none: the owner's name cannot log in).
+    pub owner_keys: OwnerKeys,
+    /// How long a refused login waits before its answer (only the owner's name is
+    /// ever refused): slows down guessing.
+    pub owner_auth_delay: Duration,
+    /// How often the owner console refreshes its live figures.
+    pub console_refresh: Duration,
     /// Test hook: an exec command that makes the visit panic. Never set by the CLI.
     #[doc(hidden)]
     pub panic_command: Option<String>,
@@ -65,6 +78,11 @@ impl Default for Settings {
             keepalive_interval: Duration::from_secs(15),
             keepalive_max: 3,
             mailbox: None,
+            insights: None,
+            owner_user: "owner".to_owned(),
+            owner_keys: OwnerKeys::default(),
+            owner_auth_delay: Duration::from_secs(1),
+            console_refresh: Duration::from_secs(3),
             panic_command: None,
         }
     }
@@ -77,6 +95,8 @@ pub struct Shared {
     pub service: Arc<Service>,
     pub ssh_config: Arc<russh::server::Config>,
     pub limiter: Arc<Limiter>,
+    /// Who the owner is; its keys are replaced on SIGHUP.
+    pub owner: Arc<Owner>,
     pub(super) refusals: RefusalLog,
     /// Set once every listener accepts connections.
     listening: AtomicBool,
@@ -101,10 +121,17 @@ impl Shared {
             settings.drain_timeout,
         );
         service.mailbox = settings.mailbox.clone();
+        if let Some(insights) = &settings.insights {
+            service.insights = insights.clone();
+        }
+        if let Some(mailbox) = &service.mailbox {
+            mailbox.count_in(service.insights.clone());
+        }
         Arc::new(Self {
             service: Arc::new(service),
             ssh_config: Arc::new(algorithms::ssh_config(host_key, &settings)),
             limiter: Limiter::new(settings.limits.clone()),
+            owner: Arc::new(Owner::new(settings.owner_user.clone(), settings.owner_keys.clone())),
             refusals: RefusalLog::new(Duration::from_secs(1)),
             listening: AtomicBool::new(false),
             cut_all: CancellationToken::new(),

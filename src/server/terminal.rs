@@ -11,7 +11,7 @@
 //! theme chose the colours.
 
 use ratatui_core::buffer::{Buffer, Cell};
-use ratatui_core::layout::Rect;
+use ratatui_core::layout::{Rect, Size};
 use ratatui_core::style::{Color, Modifier};
 use ratatui_core::widgets::Widget;
 
@@ -72,6 +72,43 @@ pub fn frame(before: Option<&App>, now: &App, modes: &mut Modes) -> Vec<u8> {
     out
 }
 
+/// The bytes that turn a screen showing `before` (as it was drawn at its size; `None`
+/// or another size: a blank screen) into one showing `now` at `size`, from the terminal
+/// `modes` the last frame left (updated): the plain diff, for views without the
+/// résumé's scroll steps (the owner console).
+pub fn redraw<V>(before: Option<(&V, Size)>, now: &V, size: Size, modes: &mut Modes) -> Vec<u8>
+where
+    for<'a> &'a V: Widget,
+{
+    let area = Rect::new(0, 0, size.width, size.height);
+    let mut current = spare_buffer(area);
+    now.render(area, &mut current);
+    let mut previous = spare_buffer(area);
+    let out = match before.filter(|(_, drawn)| *drawn == size) {
+        Some((before, _)) => {
+            before.render(area, &mut previous);
+            encoded(&previous, &current, modes)
+        }
+        None => blank_then(&previous, &current, modes),
+    };
+    give_back(previous);
+    give_back(current);
+    out
+}
+
+/// A cleared screen (the scroll region reset, and the pen when it would colour the
+/// blanks), then `current` drawn on it; `previous` is blank.
+fn blank_then(previous: &Buffer, current: &Buffer, modes: &mut Modes) -> Vec<u8> {
+    let mut out = Vec::with_capacity(4096);
+    if modes.scroll_region.take().is_some() {
+        out.extend_from_slice(escape::RESET_SCROLL_REGION.as_bytes());
+    }
+    modes.reset_pen_for_erase(&mut out);
+    out.extend_from_slice(escape::ERASE_SCREEN.as_bytes());
+    encode(current, previous.diff_iter(current), &mut modes.pen, None, &mut out);
+    out
+}
+
 /// The shortest bytes from `before` (rendered into `previous`) to `current`: the plain
 /// diff, or on a scroll step the terminal's own scrolling and the diff after it. Both
 /// are measured first; only the shorter is encoded.
@@ -85,14 +122,7 @@ fn encode_frame(
     let area = previous.area;
     let Some(before) = before.filter(|before| before.size() == now.size()) else {
         // A new or resized screen: start from blank, whatever the terminal shows now.
-        let mut out = Vec::with_capacity(4096);
-        if modes.scroll_region.take().is_some() {
-            out.extend_from_slice(escape::RESET_SCROLL_REGION.as_bytes());
-        }
-        modes.reset_pen_for_erase(&mut out);
-        out.extend_from_slice(escape::ERASE_SCREEN.as_bytes());
-        encode(current, previous.diff_iter(current), &mut modes.pen, None, &mut out);
-        return out;
+        return blank_then(previous, current, modes);
     };
     before.render(area, previous);
     let Some((rows, lines)) = scroll_step(before, now) else {

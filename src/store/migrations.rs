@@ -6,9 +6,16 @@
 //!
 //! Version 1: `messages`. Times are milliseconds since the Unix epoch, UTC; `channel` is
 //! one of `view`, `exec`, `web`. No column holds a visitor's address or user name.
+//!
+//! Version 2: `insight_counts`, the visit insights: one count per (UTC hour as hours
+//! since the epoch, dimension, label), where dimension and label come from fixed sets
+//! (see `crate::insights::labels`) and never from what a visitor typed. A flush adds to
+//! a row with `count = count + excluded.count`. Nothing per visitor is kept: distinct
+//! visitors are a count too (dimension `visitors`).
 
 /// SQLite, oldest first.
-pub const SQLITE: &[&str] = &["CREATE TABLE messages (
+pub const SQLITE: &[&str] = &[
+    "CREATE TABLE messages (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         received_ms INTEGER NOT NULL,
         channel TEXT NOT NULL CHECK (channel IN ('view', 'exec', 'web')),
@@ -17,12 +24,21 @@ pub const SQLITE: &[&str] = &["CREATE TABLE messages (
         body TEXT NOT NULL,
         read INTEGER NOT NULL DEFAULT 0 CHECK (read IN (0, 1))
     ) STRICT;
-    CREATE INDEX messages_newest ON messages (received_ms DESC, id DESC);"];
+    CREATE INDEX messages_newest ON messages (received_ms DESC, id DESC);",
+    "CREATE TABLE insight_counts (
+        hour INTEGER NOT NULL,
+        dimension TEXT NOT NULL,
+        label TEXT NOT NULL,
+        count INTEGER NOT NULL CHECK (count >= 0),
+        PRIMARY KEY (hour, dimension, label)
+    ) STRICT, WITHOUT ROWID;",
+];
 
 /// PostgreSQL, oldest first: (refinery's `V{n}__{name}`, SQL).
-pub const POSTGRES: &[(&str, &str)] = &[(
-    "V1__messages",
-    "CREATE TABLE messages (
+pub const POSTGRES: &[(&str, &str)] = &[
+    (
+        "V1__messages",
+        "CREATE TABLE messages (
         id BIGSERIAL PRIMARY KEY,
         received_ms BIGINT NOT NULL,
         channel TEXT NOT NULL CHECK (channel IN ('view', 'exec', 'web')),
@@ -32,7 +48,18 @@ pub const POSTGRES: &[(&str, &str)] = &[(
         read BOOLEAN NOT NULL DEFAULT FALSE
     );
     CREATE INDEX messages_newest ON messages (received_ms DESC, id DESC);",
-)];
+    ),
+    (
+        "V2__insight_counts",
+        "CREATE TABLE insight_counts (
+        hour BIGINT NOT NULL,
+        dimension TEXT NOT NULL,
+        label TEXT NOT NULL,
+        count BIGINT NOT NULL CHECK (count >= 0),
+        PRIMARY KEY (hour, dimension, label)
+    );",
+    ),
+];
 
 #[cfg(test)]
 mod tests {

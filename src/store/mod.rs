@@ -9,12 +9,14 @@
 //! (SQLite: WAL with `synchronous=FULL`; PostgreSQL: a committed transaction with
 //! `synchronous_commit` on).
 //!
-//! The seam for more tables: a later table set (visit insights) adds its migrations
-//! after the existing ones in [`migrations`] and its own trait, implemented by both
-//! backends on the same connection (SQLite: more jobs for the one writer thread;
-//! PostgreSQL: the same pool). Nothing here knows tokio's runtime beyond futures and
-//! the blocking thread the SQLite backend owns.
+//! Visit insights ([`counts`]) live beside the messages: hourly counts from fixed label
+//! sets, migrated after the messages in [`migrations`], through their own trait
+//! [`InsightsStore`] that every [`Store`] also implements on the same connection
+//! (SQLite: more jobs for the one writer thread; PostgreSQL: the same pool). Nothing
+//! here knows tokio's runtime beyond futures and the blocking thread the SQLite backend
+//! owns.
 
+pub mod counts;
 pub mod migrations;
 pub mod postgres;
 pub mod sqlite;
@@ -24,6 +26,8 @@ use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+pub use counts::{CountRow, InsightsStore};
 
 use crate::message::{Channel, Message};
 
@@ -106,17 +110,20 @@ pub enum StoreError {
     Postgres { url: String, message: String },
     #[error("the store's worker has stopped")]
     Stopped,
+    #[error("{rows} insight rows in one batch; at most {} are written at once", counts::MAX_BATCH)]
+    BatchTooLarge { rows: usize },
 }
 
 impl StoreError {
     /// Whether the store could not be reached or used (as opposed to refusing).
     pub fn is_unavailable(&self) -> bool {
-        !matches!(self, StoreError::Full { .. } | StoreError::NotFound(_))
+        !matches!(self, StoreError::Full { .. } | StoreError::NotFound(_) | StoreError::BatchTooLarge { .. })
     }
 }
 
-/// The durable store: one interface, a backend per database.
-pub trait Store: Send + Sync {
+/// The durable store: one interface, a backend per database; the insights' half is
+/// [`InsightsStore`].
+pub trait Store: InsightsStore + Send + Sync {
     /// Stores `message` durably and returns its id, or refuses with [`StoreError::Full`]
     /// when `limits.max_stored` are kept already.
     fn insert(&self, message: NewMessage, limits: InsertLimits) -> StoreFuture<'_, i64>;
@@ -127,6 +134,8 @@ pub trait Store: Send + Sync {
     fn mark_read(&self, which: Which) -> StoreFuture<'_, u64>;
     fn delete(&self, id: i64) -> StoreFuture<'_, ()>;
     fn count(&self) -> StoreFuture<'_, u64>;
+    /// Messages not read yet.
+    fn unread(&self) -> StoreFuture<'_, u64>;
     /// What the startup line says about the store (no password).
     fn describe(&self) -> String;
 }

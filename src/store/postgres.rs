@@ -16,6 +16,7 @@ use tokio::sync::OnceCell;
 use tokio_postgres::NoTls;
 use tokio_postgres::config::Host;
 
+use super::counts::{CountRow, InsightsStore, MAX_BATCH};
 use super::{InsertLimits, NewMessage, Store, StoreError, StoreFuture, Stored, Which, migrations};
 use crate::message::Channel;
 
@@ -153,11 +154,54 @@ impl PostgresStore {
         if deleted.map_err(|e| self.pg_error(e))? == 0 { Err(StoreError::NotFound(id)) } else { Ok(()) }
     }
 
-    async fn count(&self) -> Result<u64, StoreError> {
+    /// Messages matching `condition` (a constant of ours, never input).
+    async fn count_where(&self, condition: &'static str) -> Result<u64, StoreError> {
         let object = self.connection().await?;
-        let row =
-            object.query_one("SELECT count(*) FROM messages", &[]).await.map_err(|e| self.pg_error(e))?;
+        let sql = format!("SELECT count(*) FROM messages WHERE {condition}");
+        let row = object.query_one(&sql, &[]).await.map_err(|e| self.pg_error(e))?;
         Ok(u64::try_from(row.get::<_, i64>(0)).unwrap_or(0))
+    }
+
+    /// The batch as one statement over arrays, in one transaction.
+    async fn add_counts(&self, rows: Vec<CountRow>) -> Result<(), StoreError> {
+        if rows.len() > MAX_BATCH {
+            return Err(StoreError::BatchTooLarge { rows: rows.len() });
+        }
+        let hours: Vec<i64> = rows.iter().map(|row| row.hour).collect();
+        let dimensions: Vec<&str> = rows.iter().map(|row| row.dimension.as_str()).collect();
+        let labels: Vec<&str> = rows.iter().map(|row| row.label.as_str()).collect();
+        let counts: Vec<i64> = rows.iter().map(|row| row.count).collect();
+        let object = self.connection().await?;
+        object
+            .execute(
+                "INSERT INTO insight_counts (hour, dimension, label, count) \
+                 SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::TEXT[], $4::BIGINT[]) \
+                 ON CONFLICT (hour, dimension, label) \
+                 DO UPDATE SET count = insight_counts.count + EXCLUDED.count",
+                &[&hours, &dimensions, &labels, &counts],
+            )
+            .await
+            .map_err(|e| self.pg_error(e))?;
+        Ok(())
+    }
+
+    async fn counts(&self, from: i64, to: i64) -> Result<Vec<CountRow>, StoreError> {
+        let object = self.connection().await?;
+        let rows = object
+            .query(
+                "SELECT hour, dimension, label, count FROM insight_counts \
+                 WHERE hour >= $1 AND hour < $2 ORDER BY hour, dimension, label",
+                &[&from, &to],
+            )
+            .await
+            .map_err(|e| self.pg_error(e))?;
+        let row = |r: &tokio_postgres::Row| CountRow {
+            hour: r.get(0),
+            dimension: r.get(1),
+            label: r.get(2),
+            count: r.get(3),
+        };
+        Ok(rows.iter().map(row).collect())
     }
 }
 
@@ -213,11 +257,25 @@ impl Store for PostgresStore {
     }
 
     fn count(&self) -> StoreFuture<'_, u64> {
-        Box::pin(self.count())
+        Box::pin(self.count_where("TRUE"))
+    }
+
+    fn unread(&self) -> StoreFuture<'_, u64> {
+        Box::pin(self.count_where("NOT read"))
     }
 
     fn describe(&self) -> String {
         self.shown.clone()
+    }
+}
+
+impl InsightsStore for PostgresStore {
+    fn add_counts(&self, rows: Vec<CountRow>) -> StoreFuture<'_, ()> {
+        Box::pin(self.add_counts(rows))
+    }
+
+    fn counts(&self, from_hour: i64, to_hour: i64) -> StoreFuture<'_, Vec<CountRow>> {
+        Box::pin(self.counts(from_hour, to_hour))
     }
 }
 

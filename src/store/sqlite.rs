@@ -19,6 +19,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::{mpsc, oneshot};
 use tracing::{info, warn};
 
+use super::counts::{CountRow, InsightsStore, MAX_BATCH};
 use super::{
     InsertLimits, NewMessage, SQLITE_FILE, Store, StoreError, StoreFuture, Stored, Which, migrations,
 };
@@ -235,16 +236,74 @@ impl Store for SqliteStore {
     }
 
     fn count(&self) -> StoreFuture<'_, u64> {
-        self.call(|connection, path| {
-            let count: i64 = connection
-                .query_row("SELECT count(*) FROM messages", [], |row| row.get(0))
-                .map_err(sqlite_error(path))?;
-            Ok(u64::try_from(count).unwrap_or(0))
-        })
+        self.call(|connection, path| count_where(connection, path, "1 = 1"))
+    }
+
+    fn unread(&self) -> StoreFuture<'_, u64> {
+        self.call(|connection, path| count_where(connection, path, "read = 0"))
     }
 
     fn describe(&self) -> String {
         format!("sqlite:{}", self.path.display())
+    }
+}
+
+/// Messages matching `condition` (a constant of ours, never input).
+fn count_where(connection: &Connection, path: &Path, condition: &'static str) -> Result<u64, StoreError> {
+    let sql = format!("SELECT count(*) FROM messages WHERE {condition}");
+    let count: i64 = connection.query_row(&sql, [], |row| row.get(0)).map_err(sqlite_error(path))?;
+    Ok(u64::try_from(count).unwrap_or(0))
+}
+
+/// Adds a batch of counts in one transaction.
+fn add_counts(connection: &mut Connection, path: &Path, rows: &[CountRow]) -> Result<(), StoreError> {
+    let err = sqlite_error(path);
+    let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+    {
+        let mut upsert = transaction
+            .prepare_cached(
+                "INSERT INTO insight_counts (hour, dimension, label, count) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (hour, dimension, label) DO UPDATE SET count = count + excluded.count",
+            )
+            .map_err(&err)?;
+        for row in rows {
+            upsert.execute(params![row.hour, row.dimension, row.label, row.count]).map_err(&err)?;
+        }
+    }
+    transaction.commit().map_err(&err)
+}
+
+fn read_counts(
+    connection: &Connection,
+    path: &Path,
+    from: i64,
+    to: i64,
+) -> Result<Vec<CountRow>, StoreError> {
+    let err = sqlite_error(path);
+    let mut statement = connection
+        .prepare_cached(
+            "SELECT hour, dimension, label, count FROM insight_counts \
+             WHERE hour >= ?1 AND hour < ?2 ORDER BY hour, dimension, label",
+        )
+        .map_err(&err)?;
+    let rows = statement
+        .query_map([from, to], |row| {
+            Ok(CountRow { hour: row.get(0)?, dimension: row.get(1)?, label: row.get(2)?, count: row.get(3)? })
+        })
+        .map_err(&err)?;
+    rows.collect::<Result<Vec<_>, _>>().map_err(&err)
+}
+
+impl InsightsStore for SqliteStore {
+    fn add_counts(&self, rows: Vec<CountRow>) -> StoreFuture<'_, ()> {
+        if rows.len() > MAX_BATCH {
+            return Box::pin(std::future::ready(Err(StoreError::BatchTooLarge { rows: rows.len() })));
+        }
+        self.call(move |connection, path| add_counts(connection, path, &rows))
+    }
+
+    fn counts(&self, from_hour: i64, to_hour: i64) -> StoreFuture<'_, Vec<CountRow>> {
+        self.call(move |connection, path| read_counts(connection, path, from_hour, to_hour))
     }
 }
 

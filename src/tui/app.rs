@@ -92,6 +92,8 @@ pub struct App {
     messages: bool,
     /// The form's state while it is open (a draft survives closing it only by sending).
     form: Option<Box<Form>>,
+    /// Searches made (a query confirmed with Enter), for the insights: a count only.
+    searches: u32,
 }
 
 impl App {
@@ -117,6 +119,7 @@ impl App {
             first_digit: None,
             messages: false,
             form: None,
+            searches: 0,
         };
         app.relayout();
         app
@@ -182,6 +185,11 @@ impl App {
 
     pub(crate) fn ssh_command(&self) -> &str {
         &self.ssh_command
+    }
+
+    /// Searches the visitor made (queries confirmed with Enter).
+    pub fn searches(&self) -> u32 {
+        self.searches
     }
 
     pub(crate) fn search(&self) -> Option<&Search> {

@@ -15,11 +15,14 @@
 //! ```
 //! [`geometry`] says where things go for a size and `rows` how a résumé row reads;
 //! both the app and the view use them. The `help` and `share` boxes draw from plain
-//! values the view hands them, never from the app. Of the rest of the crate, only
-//! `crate::resume` and `crate::message` (the leaf that checks a visitor's message) are
+//! values the view hands them, never from the app. [`console`] is the owner's console
+//! (its own state, `handle` and view, on the same theme and input decoder). Of the rest
+//! of the crate, only `crate::resume`, `crate::message` (the leaf that checks a
+//! visitor's message) and, for the console, the insights' report and its layout are
 //! imported.
 
 pub mod app;
+pub mod console;
 pub mod form;
 pub mod geometry;
 mod help;

@@ -16,6 +16,18 @@ pub enum ColorDepth {
     TrueColor,
 }
 
+impl ColorDepth {
+    /// The name the insights count it under.
+    pub fn label(self) -> &'static str {
+        match self {
+            ColorDepth::None => "none",
+            ColorDepth::Ansi16 => "16",
+            ColorDepth::Ansi256 => "256",
+            ColorDepth::TrueColor => "truecolor",
+        }
+    }
+}
+
 /// Characters the visitor's terminal can show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Charset {

@@ -13,6 +13,9 @@
 //! trusted proxy is not limited per connection; each request it forwards is limited
 //! under the client address it names instead (see [`forwarded`]).
 //!
+//! Each `GET /` counts as a web visit in the insights (from the address a trusted proxy
+//! names); nothing of the owner console is reachable here.
+//!
 //! TLS is left to a reverse proxy (`deploy/Caddyfile`). The routes and their headers
 //! live in [`routes`], the page in [`page`], what is rendered once per résumé in
 //! [`cache`]. Imports: `web → {service, guard, reach, resume}`, never the SSH side;
@@ -114,6 +117,17 @@ impl Web {
     /// The answers for the résumé in service now (a reload shows on the next request).
     pub fn rendered(&self) -> Arc<cache::Rendered> {
         self.cache.get(self.service.current_resume())
+    }
+
+    /// A `GET /` is a web visit for the insights, from the client a trusted proxy names.
+    pub(crate) fn count_page_visit(&self, request: &Request) {
+        let Some(peer) = request.extensions().get::<Peer>() else { return };
+        if request.method() != axum::http::Method::GET || !self.service.insights.is_on() {
+            return;
+        }
+        let client = forwarded::client_ip(peer.addr.ip(), request.headers(), &self.settings.trusted_proxies);
+        let visit = crate::insights::Visit { kind: Some(crate::insights::Kind::Web), ..Default::default() };
+        self.service.record_visit(&visit, client);
     }
 
     /// Admits a request or connection from `ip`, or counts and logs the refusal.

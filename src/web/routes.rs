@@ -167,6 +167,7 @@ fn is_current(request: &HeaderMap, etag: &HeaderValue, modified: Option<SystemTi
 }
 
 async fn index(State(web): State<Arc<Web>>, request: Request) -> Response {
+    web.count_page_visit(&request);
     let rendered = web.rendered();
     let headers = request.headers();
     let invite = invite(&web, &rendered, &request);

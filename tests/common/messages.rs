@@ -81,3 +81,14 @@ pub fn inbox_json(store_flag: &[&str]) -> Vec<serde_json::Value> {
     assert_eq!(code, 0, "inbox failed: {err}");
     out.lines().map(|line| serde_json::from_str(line).unwrap()).collect()
 }
+
+/// A server whose mailbox and visit insights share `store` (messages unlimited).
+pub async fn server_with_insights(keys: &Path, store: Arc<dyn Store>) -> TestServer {
+    let insights = Arc::new(ssh_resume::insights::Insights::new(store.clone()));
+    let settings = Settings {
+        mailbox: Some(Arc::new(Mailbox::new(store, unlimited()))),
+        insights: Some(insights),
+        ..Settings::default()
+    };
+    TestServer::start_with(keys, &manifest_path("resume.toml"), settings).await
+}

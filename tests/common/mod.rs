@@ -170,6 +170,15 @@ impl Visitor {
         S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
     {
         let (session, host_key) = login_over(stream).await?;
+        Self::open(session, host_key, visit).await
+    }
+
+    /// Opens the visit's channel on a connection already logged in.
+    pub async fn open(
+        session: client::Handle<Client>,
+        host_key: Option<PublicKey>,
+        visit: Visit<'_>,
+    ) -> Result<Self, russh::Error> {
         let channel = session.channel_open_session().await?;
         let (cols, rows) = visit.pty.map_or((80, 24), |(_, c, r)| (c, r));
         if let Some((term, cols, rows)) = visit.pty {

@@ -53,7 +53,7 @@ pub(super) fn frame(shown: Option<&App>, app: &mut App, modes: &mut Modes) -> Ve
 
 /// Alternate screen, pen and scroll region reset, cursor hidden, wheel as arrow keys;
 /// the frame that follows clears the screen.
-pub(super) fn enter_sequence(modes: &mut Modes) -> Vec<u8> {
+pub(crate) fn enter_sequence(modes: &mut Modes) -> Vec<u8> {
     *modes = Modes::reset();
     // The alternate screen first: it saves the cursor, which the region's reset homes.
     [
@@ -68,7 +68,7 @@ pub(super) fn enter_sequence(modes: &mut Modes) -> Vec<u8> {
 }
 
 /// Everything `enter_sequence` and the frames changed, undone: the main screen is back.
-pub(super) fn restore_sequence(modes: &mut Modes) -> Vec<u8> {
+pub(crate) fn restore_sequence(modes: &mut Modes) -> Vec<u8> {
     *modes = Modes::reset();
     [
         escape::ALTERNATE_SCROLL_OFF,

@@ -28,6 +28,8 @@ impl App {
         match key.code {
             KeyCode::Enter if search.query().is_empty() => self.search = None,
             KeyCode::Enter => {
+                self.searches = self.searches.saturating_add(1);
+                let search = self.search.as_mut()?;
                 let hit = search.confirm(section, row).cloned();
                 if let Some(hit) = hit {
                     self.show_hit(&hit);
@@ -134,6 +136,15 @@ mod tests {
         assert_eq!((app.section(), app.overlay(), app.is_linear()), (0, Overlay::None, false));
         press(&mut app, KeyCode::Backspace);
         assert_eq!(app.search().unwrap().query(), "qj3?sp");
+    }
+
+    #[test]
+    fn confirmed_searches_are_counted_not_kept() {
+        let mut app = app(80, 24);
+        type_keys(&mut app, "/rust\r");
+        type_keys(&mut app, "/\r"); // an empty query is no search
+        type_keys(&mut app, "/go\r");
+        assert_eq!(app.searches(), 2);
     }
 
     #[test]
