@@ -64,6 +64,11 @@ macro_rules! sgr {
 pub trait Sink {
     fn push(&mut self, bytes: &[u8]);
 
+    /// Whether writing more is pointless (a [`Budget`] passed): writers may stop.
+    fn is_full(&self) -> bool {
+        false
+    }
+
     /// A decimal number, as sequence parameters are written.
     fn push_number(&mut self, number: u32) {
         let mut digits = [0u8; 10];
@@ -98,6 +103,36 @@ impl Sink for Counter {
 
     fn push_number(&mut self, number: u32) {
         self.0 += number.checked_ilog10().map_or(1, |digits| digits as usize + 1);
+    }
+}
+
+/// Counts the bytes an encoding would take until they pass a budget: to learn whether
+/// one encoding is longer than another without producing or measuring all of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    used: usize,
+    limit: usize,
+}
+
+impl Budget {
+    /// A budget of `limit` bytes.
+    pub fn new(limit: usize) -> Self {
+        Self { used: 0, limit }
+    }
+
+    /// Whether more than the limit was pushed.
+    pub fn exceeded(&self) -> bool {
+        self.used > self.limit
+    }
+}
+
+impl Sink for Budget {
+    fn push(&mut self, bytes: &[u8]) {
+        self.used += bytes.len();
+    }
+
+    fn is_full(&self) -> bool {
+        self.exceeded()
     }
 }
 

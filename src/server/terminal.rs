@@ -15,7 +15,7 @@ use ratatui_core::layout::{Rect, Size};
 use ratatui_core::style::{Color, Modifier};
 use ratatui_core::widgets::Widget;
 
-use crate::escape::{self, Counter, Sink};
+use crate::escape::{self, Budget, Counter, Sink};
 use crate::tui::App;
 use crate::tui::geometry::content_area;
 
@@ -128,25 +128,32 @@ fn encode_frame(
     let Some((rows, lines)) = scroll_step(before, now) else {
         return encoded(previous, current, modes);
     };
-    let mut plain = Counter::default();
+    // The screen as the terminal's own scrolling leaves it, and what is left to draw.
+    let mut shifted = spare_buffer(area);
+    shifted.content.clone_from_slice(&previous.content);
+    shift_rows(&mut shifted, rows.clone(), lines);
+    let mut cells = shifted.diff(current);
+    let uncovered = uncovered_rows(&rows, lines);
+    // The uncovered rows first: the scroll leaves the cursor on them.
+    cells.sort_by_key(|&(_, y, _)| !uncovered.contains(&y));
+    let mut length = Counter::default();
+    let cursor = scroll(&mut length, &rows, lines, &mut modes.clone());
+    let mut scrolled_pen = modes.pen;
+    encode(current, cells.iter().copied(), &mut scrolled_pen, cursor, &mut length);
+    // The plain diff is measured only as far as it takes to be longer.
+    let mut plain = Budget::new(length.0);
     encode(current, previous.diff_iter(current), &mut modes.pen.clone(), None, &mut plain);
-    let mut scrolled = Counter::default();
-    let mut scrolled_modes = modes.clone();
-    let (uncovered, cursor) = scroll(&mut scrolled, &rows, lines, &mut scrolled_modes);
-    shift_rows(previous, rows.clone(), lines);
-    let cells = new_rows_first(previous, current, uncovered.clone());
-    encode(current, cells, &mut scrolled_modes.pen, cursor, &mut scrolled);
-    if scrolled.0 < plain.0 {
-        let mut out = Vec::with_capacity(scrolled.0);
-        scroll(&mut out, &rows, lines, modes);
-        let cells = new_rows_first(previous, current, uncovered);
-        encode(current, cells, &mut modes.pen, cursor, &mut out);
-        return out;
-    }
-    // The plain diff is shorter (rare): draw the previous screen again, unshifted.
-    previous.reset();
-    before.render(area, previous);
-    encoded(previous, current, modes)
+    let out = if plain.exceeded() {
+        let mut out = Vec::with_capacity(length.0);
+        let cursor = scroll(&mut out, &rows, lines, modes);
+        encode(current, cells.into_iter(), &mut modes.pen, cursor, &mut out);
+        out
+    } else {
+        // The plain diff is no longer (rare: a mostly blank text area).
+        encoded(previous, current, modes)
+    };
+    give_back(shifted);
+    out
 }
 
 /// The plain diff from `previous` to `current`, encoded.
@@ -156,21 +163,11 @@ fn encoded(previous: &Buffer, current: &Buffer, modes: &mut Modes) -> Vec<u8> {
     out
 }
 
-/// The changed cells of the rows a scroll uncovered first (the cursor is on them after
-/// the scroll), then the others.
-fn new_rows_first<'a>(
-    previous: &'a Buffer,
-    current: &'a Buffer,
-    uncovered: std::ops::Range<u16>,
-) -> impl Iterator<Item = (u16, u16, &'a Cell)> {
-    let first = uncovered.clone();
-    let new_rows = previous.diff_iter(current).filter(move |(_, y, _)| first.contains(y));
-    new_rows.chain(previous.diff_iter(current).filter(move |(_, y, _)| !uncovered.contains(y)))
-}
-
 /// Cell buffers kept per worker thread for the next frame: allocating and freeing two
 /// buffers per frame (half a megabyte each at 200x60, mapped and unmapped every time)
-/// cost more than drawing. Only buffers up to [`SPARE_CELLS`] are kept, two per thread.
+/// cost more than drawing. Only buffers up to [`SPARE_CELLS`] are kept, three per thread
+/// (a scroll step draws the previous screen, the current one, and the previous one as
+/// the terminal's scrolling leaves it).
 const SPARE_CELLS: usize = 200 * 60;
 
 thread_local! {
@@ -193,7 +190,7 @@ fn give_back(buffer: Buffer) {
     if buffer.content.len() <= SPARE_CELLS {
         SPARE.with(|spare| {
             let mut spare = spare.borrow_mut();
-            if spare.len() < 2 {
+            if spare.len() < 3 {
                 spare.push(buffer);
             }
         });
@@ -213,13 +210,13 @@ fn scroll_step(before: &App, now: &App) -> Option<(std::ops::Range<u16>, isize)>
 /// Moves the text in `rows` by `lines` with the terminal's own scrolling (a scroll
 /// region, line feed or reverse index, all VT100), so a scroll step costs a new line
 /// and the scrollbar instead of every line of text. The region stays set for the next
-/// step. Returns the rows uncovered, and where the cursor is (column, row; from 0).
+/// step. Returns where the cursor is (column, row; from 0).
 fn scroll(
     out: &mut impl Sink,
     rows: &std::ops::Range<u16>,
     lines: isize,
     modes: &mut Modes,
-) -> (std::ops::Range<u16>, Option<(u16, u16)>) {
+) -> Option<(u16, u16)> {
     let (top, bottom) = (u32::from(rows.start) + 1, u32::from(rows.end));
     if modes.scroll_region.as_ref() != Some(rows) {
         escape::scroll_region(out, top, bottom);
@@ -233,10 +230,18 @@ fn scroll(
     for _ in 0..lines.unsigned_abs() {
         out.push(step.as_bytes());
     }
+    Some((0, u16::try_from(row - 1).unwrap_or(0)))
+}
+
+/// The rows of `rows` a scroll by `lines` leaves blank: at the bottom when the text
+/// moves up, at the top when it moves down.
+fn uncovered_rows(rows: &std::ops::Range<u16>, lines: isize) -> std::ops::Range<u16> {
     let count = u16::try_from(lines.unsigned_abs()).unwrap_or(u16::MAX);
-    let uncovered =
-        if lines > 0 { rows.end.saturating_sub(count)..rows.end } else { rows.start..rows.start + count };
-    (uncovered, Some((0, u16::try_from(row - 1).unwrap_or(0))))
+    if lines > 0 {
+        rows.end.saturating_sub(count)..rows.end
+    } else {
+        rows.start..rows.start.saturating_add(count).min(rows.end)
+    }
 }
 
 /// What the terminal does to its screen for the scroll above: rows in `rows` move up by

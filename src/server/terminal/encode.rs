@@ -24,7 +24,7 @@ pub type Pen = (Color, Color, Modifier);
 /// row-major order, as `Buffer::diff` lists them — as cursor moves, SGR sequences and
 /// text. `pen` is the terminal's SGR state before (`None`: unknown) and after; `cursor`
 /// where the cursor is known to be (column, row), if it is. Cells may come in any
-/// order.
+/// order. Stops early once `out` is full (a [`Budget`](crate::escape::Budget) passed).
 ///
 /// Between two changed cells of a row the cursor is moved the shortest way: by writing
 /// the unchanged cells between them again when they are plain ASCII in the current SGR
@@ -40,6 +40,9 @@ pub fn encode<'a>(
     // `cursor` is where the next character lands; `None` when unknown, as after the
     // last column, where terminals differ on what a pending wrap does to later moves.
     for (x, y, cell) in cells {
+        if out.is_full() {
+            return;
+        }
         move_to(screen, cursor, (x, y), *pen, out);
         let wanted = (cell.fg, cell.bg, cell.modifier);
         if *pen != Some(wanted) {
