@@ -28,7 +28,7 @@ use super::app::{App, Overlay};
 use super::geometry::{Geometry, MIN_SIZE, cols};
 use super::help::HelpBox;
 use super::hyperlink::link_cells;
-use super::rows::row_line;
+use super::rows::{draw_line, row_line};
 use super::search::Search;
 use super::share::ShareCard;
 
@@ -152,7 +152,7 @@ fn render_rows(app: &App, area: Rect, buf: &mut Buffer) {
     for (offset, (index, row)) in visible.enumerate() {
         let y = area.y + cols(offset);
         let line = row_line(row, app.theme(), width);
-        buf.set_line(area.x, y, &line, area.width);
+        draw_line(buf, area.x, y, &line, area.width);
         let text_x = area.x + cols(row.indent);
         for link in &row.links {
             let at = Position::new(text_x.saturating_add(cols(row.text[..link.range.start].width())), y);
