@@ -3,6 +3,8 @@
 //! then sits still; after `--settle`, the server's RSS is read. Then everyone quits, and
 //! after `--settle` again RSS is read once more: memory the server did not give back.
 //! `--rounds` repeats this, to show whether memory grows from one crowd to the next.
+//! What is kept is given as RSS and as its anonymous part (`RssAnon`): the first crowd
+//! also reads in code pages of the server's executable that an idle server never ran.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::burst::attend;
 use crate::latency::PhaseLatencies;
-use crate::process::{Probe, rss_kib};
+use crate::process::{Probe, rss_anon_kib, rss_kib};
 use crate::report::{Failures, Report, round1};
 use crate::visitor::Target;
 
@@ -24,6 +26,7 @@ struct Round {
     failures: Failures,
     held_kib: u64,
     after_kib: u64,
+    after_anon_kib: u64,
 }
 
 pub async fn run(
@@ -35,6 +38,8 @@ pub async fn run(
 ) -> anyhow::Result<Report> {
     let pid = target.server_pid.context("hold weighs the server's memory: give it --server-pid PID")?;
     let idle_kib = rss_kib(pid).with_context(|| format!("cannot read the memory of process {pid}"))?;
+    let idle_anon_kib =
+        rss_anon_kib(pid).with_context(|| format!("cannot read the memory of process {pid}"))?;
     let probe = Probe::start(Some(pid));
     let mut report = Report::new("hold", &target);
     let mut phases = PhaseLatencies::new();
@@ -56,6 +61,7 @@ pub async fn run(
         per_round.push(json!({
             "served": served, "held_kib": round.held_kib,
             "kib_per_visitor": round1(per_visitor), "after_kib": round.after_kib,
+            "after_anon_kib": round.after_anon_kib,
         }));
         phases.add(&round.phases);
         failures.merge(round.failures);
@@ -68,6 +74,9 @@ pub async fn run(
     let last_after = per_round.last().map_or(0, |r| r["after_kib"].as_u64().unwrap_or(0));
     report.value("rss_after_kib", "server RSS after they left", last_after, "KiB");
     report.value("kept_kib", "  of which kept from crowds", last_after.saturating_sub(idle_kib), "KiB");
+    let last_anon = per_round.last().map_or(0, |r| r["after_anon_kib"].as_u64().unwrap_or(0));
+    let kept_anon = last_anon.saturating_sub(idle_anon_kib);
+    report.value("kept_anon_kib", "  of which anonymous (RssAnon)", kept_anon, "KiB");
     report.json_only("rounds", Value::Array(per_round));
     report.failures(&failures);
     report.usage(&probe.finish(), 0);
@@ -90,8 +99,13 @@ async fn crowd(
         tasks.spawn(attend(target.clone(), Some(gate.clone()), arrived_tx.clone(), leave.clone()));
     }
     drop(arrived_tx);
-    let mut round =
-        Round { phases: PhaseLatencies::new(), failures: Failures::default(), held_kib: 0, after_kib: 0 };
+    let mut round = Round {
+        phases: PhaseLatencies::new(),
+        failures: Failures::default(),
+        held_kib: 0,
+        after_kib: 0,
+        after_anon_kib: 0,
+    };
     while let Some(arrival) = arrived_rx.recv().await {
         match arrival {
             Ok(phases) => round.phases.record(&phases),
@@ -108,5 +122,6 @@ async fn crowd(
     }
     tokio::time::sleep(settle).await;
     round.after_kib = rss_kib(pid)?;
+    round.after_anon_kib = rss_anon_kib(pid)?;
     Ok(round)
 }

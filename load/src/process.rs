@@ -69,6 +69,13 @@ pub fn rss_kib(pid: u32) -> io::Result<u64> {
     parse_vm_rss(&status).ok_or_else(|| bad_data(format!("/proc/{pid}/status")))
 }
 
+/// Resident anonymous memory of process `pid` (`RssAnon`: the heap and stacks, not the
+/// executable's code pages, which are read in from the file on first use), in KiB.
+pub fn rss_anon_kib(pid: u32) -> io::Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    parse_status_kib(&status, "RssAnon:").ok_or_else(|| bad_data(format!("/proc/{pid}/status")))
+}
+
 fn bad_data(what: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, format!("cannot parse {what}"))
 }
@@ -94,7 +101,12 @@ fn parse_stat_children(stat: &str) -> Option<u64> {
 
 /// The `VmRSS:   1234 kB` line of `/proc/PID/status`.
 fn parse_vm_rss(status: &str) -> Option<u64> {
-    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+    parse_status_kib(status, "VmRSS:")
+}
+
+/// A `Name:   1234 kB` line of `/proc/PID/status`, in KiB.
+fn parse_status_kib(status: &str, name: &str) -> Option<u64> {
+    let line = status.lines().find(|line| line.starts_with(name))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
@@ -172,6 +184,8 @@ mod tests {
         let status = "Name:\tssh-resume\nVmPeak:\t  9000 kB\nVmRSS:\t    5120 kB\nThreads:\t2\n";
         assert_eq!(parse_vm_rss(status), Some(5120));
         assert_eq!(parse_vm_rss("Name: x\n"), None);
+        let status = "VmRSS:\t  31104 kB\nRssAnon:\t   19876 kB\nRssFile:\t   11228 kB\n";
+        assert_eq!(parse_status_kib(status, "RssAnon:"), Some(19876));
     }
 
     #[test]
