@@ -110,8 +110,9 @@ fn blank_then(previous: &Buffer, current: &Buffer, modes: &mut Modes) -> Vec<u8>
 }
 
 /// The shortest bytes from `before` (rendered into `previous`) to `current`: the plain
-/// diff, or on a scroll step the terminal's own scrolling and the diff after it. Both
-/// are measured first; only the shorter is encoded.
+/// diff, or on a scroll step the terminal's own scrolling and the diff after it. The
+/// scrolled form is measured first, the plain diff only until it is longer; only the
+/// shorter is encoded.
 fn encode_frame(
     before: Option<&App>,
     now: &App,
