@@ -130,30 +130,25 @@ fn encode_frame(
         return encoded(previous, current, modes);
     };
     // The screen as the terminal's own scrolling leaves it, and what is left to draw.
-    let mut shifted = spare_buffer(area);
-    shifted.content.clone_from_slice(&previous.content);
-    shift_rows(&mut shifted, rows.clone(), lines);
-    let mut cells = shifted.diff(current);
+    let displaced = shift_rows(previous, rows.clone(), lines);
+    let mut cells = previous.diff(current);
     let uncovered = uncovered_rows(&rows, lines);
     // The uncovered rows first: the scroll leaves the cursor on them.
     cells.sort_by_key(|&(_, y, _)| !uncovered.contains(&y));
     let mut length = Counter::default();
     let cursor = scroll(&mut length, &rows, lines, &mut modes.clone());
-    let mut scrolled_pen = modes.pen;
-    encode(current, cells.iter().copied(), &mut scrolled_pen, cursor, &mut length);
+    encode(current, cells.iter().copied(), &mut modes.pen.clone(), cursor, &mut length);
     // The plain diff is measured only as far as it takes to be longer.
+    unshift_rows(previous, rows.clone(), lines, displaced);
     let mut plain = Budget::new(length.0);
     encode(current, previous.diff_iter(current), &mut modes.pen.clone(), None, &mut plain);
-    let out = if plain.exceeded() {
-        let mut out = Vec::with_capacity(length.0);
-        let cursor = scroll(&mut out, &rows, lines, modes);
-        encode(current, cells.into_iter(), &mut modes.pen, cursor, &mut out);
-        out
-    } else {
+    if !plain.exceeded() {
         // The plain diff is no longer (rare: a mostly blank text area).
-        encoded(previous, current, modes)
-    };
-    give_back(shifted);
+        return encoded(previous, current, modes);
+    }
+    let mut out = Vec::with_capacity(length.0);
+    let cursor = scroll(&mut out, &rows, lines, modes);
+    encode(current, cells.into_iter(), &mut modes.pen, cursor, &mut out);
     out
 }
 
@@ -166,9 +161,8 @@ fn encoded(previous: &Buffer, current: &Buffer, modes: &mut Modes) -> Vec<u8> {
 
 /// Cell buffers kept per worker thread for the next frame: allocating and freeing two
 /// buffers per frame (half a megabyte each at 200x60, mapped and unmapped every time)
-/// cost more than drawing. Only buffers up to [`SPARE_CELLS`] are kept, three per thread
-/// (a scroll step draws the previous screen, the current one, and the previous one as
-/// the terminal's scrolling leaves it).
+/// cost more than drawing. Only buffers up to [`SPARE_CELLS`] are kept, two per thread
+/// (the previous screen and the current one).
 const SPARE_CELLS: usize = 200 * 60;
 
 thread_local! {
@@ -191,7 +185,7 @@ fn give_back(buffer: Buffer) {
     if buffer.content.len() <= SPARE_CELLS {
         SPARE.with(|spare| {
             let mut spare = spare.borrow_mut();
-            if spare.len() < 3 {
+            if spare.len() < 2 {
                 spare.push(buffer);
             }
         });
@@ -246,19 +240,38 @@ fn uncovered_rows(rows: &std::ops::Range<u16>, lines: isize) -> std::ops::Range<
 }
 
 /// What the terminal does to its screen for the scroll above: rows in `rows` move up by
-/// `lines` (down when negative), and the rows uncovered are blank.
-fn shift_rows(buffer: &mut Buffer, rows: std::ops::Range<u16>, lines: isize) {
+/// `lines` (down when negative), and the rows uncovered are blank. Returns the cells
+/// the scroll pushed out, for [`unshift_rows`].
+fn shift_rows(buffer: &mut Buffer, rows: std::ops::Range<u16>, lines: isize) -> Vec<Cell> {
     let width = usize::from(buffer.area.width);
     let (start, end) = (usize::from(rows.start) * width, usize::from(rows.end) * width);
     let region = &mut buffer.content[start..end];
     let moved = lines.unsigned_abs() * width;
     let len = region.len();
-    if lines > 0 {
+    let uncovered = if lines > 0 {
         region.rotate_left(moved);
-        region[len - moved..].fill(Cell::default());
+        &mut region[len - moved..]
     } else {
         region.rotate_right(moved);
-        region[..moved].fill(Cell::default());
+        &mut region[..moved]
+    };
+    uncovered.iter_mut().map(std::mem::take).collect()
+}
+
+/// Undoes [`shift_rows`]: the `displaced` rows back where they were, the rest moved
+/// back, so the buffer is the screen before the scroll again.
+fn unshift_rows(buffer: &mut Buffer, rows: std::ops::Range<u16>, lines: isize, displaced: Vec<Cell>) {
+    let width = usize::from(buffer.area.width);
+    let (start, end) = (usize::from(rows.start) * width, usize::from(rows.end) * width);
+    let region = &mut buffer.content[start..end];
+    let moved = displaced.len();
+    let len = region.len();
+    if lines > 0 {
+        region[len - moved..].iter_mut().zip(displaced).for_each(|(cell, was)| *cell = was);
+        region.rotate_right(moved);
+    } else {
+        region[..moved].iter_mut().zip(displaced).for_each(|(cell, was)| *cell = was);
+        region.rotate_left(moved);
     }
 }
 

@@ -202,3 +202,22 @@ fn the_pen_and_scroll_region_carry_over_between_frames() {
     let third = frame(Some(&before), &app, &mut modes);
     assert!(third.starts_with(b"\x1b[0m\x1b[23H\n"), "{:?}", String::from_utf8_lossy(&third));
 }
+
+#[test]
+fn shifting_rows_blanks_the_uncovered_ones_and_unshifting_restores_the_screen() {
+    let area = Rect::new(0, 0, 3, 6);
+    let lines: Vec<String> = (0..6).map(|row| format!("r{row}!")).collect();
+    let original = Buffer::with_lines(lines.iter().map(String::as_str));
+    let row = |buffer: &Buffer, y: u16| (0..3).map(|x| buffer[(x, y)].symbol()).collect::<String>();
+    for (lines_moved, expected) in
+        [(2, ["r0!", "r3!", "r4!", "", "", "r5!"]), (-2, ["r0!", "", "", "r1!", "r2!", "r5!"])]
+    {
+        let mut buffer = original.clone();
+        let displaced = shift_rows(&mut buffer, 1..5, lines_moved);
+        assert_eq!(buffer.area, area);
+        let shown: Vec<String> = (0..6).map(|y| row(&buffer, y).trim().to_owned()).collect();
+        assert_eq!(shown, expected, "moved by {lines_moved}");
+        unshift_rows(&mut buffer, 1..5, lines_moved, displaced);
+        assert_eq!(buffer, original, "moved by {lines_moved}, then back");
+    }
+}
