@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use serde_json::json;
 use unicode_width::UnicodeWidthStr;
 
-use crate::message::is_unsafe;
+use crate::message::terminal_safe;
 use crate::store::{Store, StoreError, Stored, Which};
 
 /// What the owner asked for.
@@ -44,18 +44,6 @@ pub async fn run(store: &dyn Store, action: Action, json: bool) -> Result<String
             Ok(format!("deleted message {id}\n"))
         }
     }
-}
-
-/// `text` with nothing that could drive a terminal; newlines kept when `lines`.
-pub fn clean(text: &str, lines: bool) -> String {
-    text.chars()
-        .filter_map(|c| match c {
-            '\n' if lines => Some('\n'),
-            '\n' | '\t' => Some(' '),
-            c if is_unsafe(c) => None,
-            c => Some(c),
-        })
-        .collect()
 }
 
 /// When it arrived, in the machine's local time.
@@ -97,16 +85,16 @@ fn table(messages: &[Stored]) -> String {
         "ID", "RECEIVED", "NAME", "REPLY TO", "STATE", "FIRST LINE"
     );
     for message in messages {
-        let name = clean(message.name.as_deref().unwrap_or("-"), false);
+        let name = terminal_safe(message.name.as_deref().unwrap_or("-"), false);
         let _ = writeln!(
             out,
             "{:>5}  {:<16}  {}  {}  {:<6}  {}",
             message.id,
             local_time(message.received_ms),
             fit(&name, 20),
-            fit(&clean(&message.reply_to, false), 28),
+            fit(&terminal_safe(&message.reply_to, false), 28),
             if message.read { "read" } else { "unread" },
-            fit(&clean(first_line(&message.body), false), 60).trim_end(),
+            fit(&terminal_safe(first_line(&message.body), false), 60).trim_end(),
         );
     }
     out
@@ -119,10 +107,10 @@ fn shown(message: &Stored) -> String {
         message.id,
         local_time(message.received_ms),
         message.channel.as_str(),
-        clean(message.name.as_deref().unwrap_or("-"), false),
-        clean(&message.reply_to, false),
+        terminal_safe(message.name.as_deref().unwrap_or("-"), false),
+        terminal_safe(&message.reply_to, false),
         if message.read { "read" } else { "unread" },
-        clean(&message.body, true),
+        terminal_safe(&message.body, true),
     )
 }
 
@@ -133,9 +121,9 @@ fn json_of(message: &Stored) -> serde_json::Value {
         "id": message.id,
         "received": received,
         "channel": message.channel.as_str(),
-        "name": message.name.as_deref().map(|name| clean(name, false)),
-        "reply_to": clean(&message.reply_to, false),
-        "body": clean(&message.body, true),
+        "name": message.name.as_deref().map(|name| terminal_safe(name, false)),
+        "reply_to": terminal_safe(&message.reply_to, false),
+        "body": terminal_safe(&message.body, true),
         "read": message.read,
     })
 }

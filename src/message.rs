@@ -133,6 +133,20 @@ pub fn one_line(text: &str) -> String {
     multi_line(&spaced).trim().to_owned()
 }
 
+/// A stored text as it is shown to the owner, whatever the store holds: nothing that
+/// could drive a terminal ([`is_unsafe`]); newlines kept when `lines`, else spaces, as
+/// tabs are. Used by `ssh-resume inbox` and the owner console alike.
+pub fn terminal_safe(text: &str, lines: bool) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '\n' if lines => Some('\n'),
+            '\n' | '\t' => Some(' '),
+            c if is_unsafe(c) => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
 /// A stored message's id and the size the logs mention: what a visitor is told once the
 /// store has committed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

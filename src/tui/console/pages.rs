@@ -8,7 +8,7 @@ use ratatui_core::layout::Size;
 use super::Letter;
 use crate::insights::render::{self, Layout, Line};
 use crate::insights::report::Report;
-use crate::message::is_unsafe;
+use crate::message::terminal_safe;
 
 /// Rows above and below the body: the header, its rule and the footer.
 pub(super) const CHROME_ROWS: u16 = 3;
@@ -23,30 +23,18 @@ pub(crate) fn report_lines(report: &Report, width: u16, ascii: bool) -> Vec<Line
     render::lines(report, Layout { width: usize::from(width), ascii })
 }
 
-/// `text` with nothing that could drive a terminal; line breaks kept when `lines`.
-pub(crate) fn clean(text: &str, lines: bool) -> String {
-    text.chars()
-        .filter_map(|c| match c {
-            '\n' if lines => Some('\n'),
-            '\n' | '\t' => Some(' '),
-            c if is_unsafe(c) => None,
-            c => Some(c),
-        })
-        .collect()
-}
-
 /// A message's fields and its body wrapped to `width` columns.
 pub(crate) fn letter_lines(letter: &Letter, width: u16) -> Vec<String> {
-    let name = letter.name.as_deref().map_or_else(|| "-".to_owned(), |name| clean(name, false));
+    let name = letter.name.as_deref().map_or_else(|| "-".to_owned(), |name| terminal_safe(name, false));
     let mut out = vec![
         format!("From:     {name}"),
-        format!("Reply to: {}", clean(&letter.reply_to, false)),
+        format!("Reply to: {}", terminal_safe(&letter.reply_to, false)),
         format!("Received: {} UTC, via {}", letter.received, letter.channel),
         format!("State:    {}", if letter.read { "read" } else { "unread" }),
         String::new(),
     ];
     let width = usize::from(width.saturating_sub(2)).max(10);
-    for paragraph in clean(&letter.body, true).lines() {
+    for paragraph in terminal_safe(&letter.body, true).lines() {
         if paragraph.trim().is_empty() {
             out.push(String::new());
             continue;
@@ -58,7 +46,7 @@ pub(crate) fn letter_lines(letter: &Letter, width: u16) -> Vec<String> {
 
 /// The first non-blank line of a body, cleaned.
 pub(crate) fn first_line(body: &str) -> String {
-    clean(body.lines().find(|line| !line.trim().is_empty()).unwrap_or("").trim(), false)
+    terminal_safe(body.lines().find(|line| !line.trim().is_empty()).unwrap_or("").trim(), false)
 }
 
 #[cfg(test)]
