@@ -11,7 +11,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 
-use common::{manifest_path, stderr_lines, temp_dir, wait_for_line};
+use common::{listening_addr, manifest_path, stderr_lines, temp_dir};
 use ssh_resume::server::keys;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ssh-resume");
@@ -95,9 +95,7 @@ impl ServerProcess {
             .unwrap();
         // Keeps draining stderr after the address is found, so logging never blocks.
         let lines = stderr_lines(&mut child);
-        let line = wait_for_line(&lines, "listening on ");
-        let addr = line.split("listening on ").nth(1).and_then(|rest| rest.split_whitespace().next());
-        let addr = addr.unwrap().parse().unwrap();
+        let addr = listening_addr(&lines);
         Self { child, addr }
     }
 }

@@ -282,9 +282,7 @@ fn start_binary(
         .spawn()
         .unwrap();
     let lines = common::stderr_lines(&mut child);
-    let line = common::wait_for_line(&lines, "listening on ");
-    let addr =
-        line.split("listening on ").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+    let addr = common::listening_addr(&lines);
     (child, addr, lines)
 }
 

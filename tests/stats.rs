@@ -10,7 +10,9 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use common::messages::sqlite;
-use common::{LIVENESS, Visit, Visitor, manifest_path, stderr_lines, temp_dir, wait_for_line};
+use common::{
+    LIVENESS, Visit, Visitor, listening_addr, manifest_path, stderr_lines, temp_dir, wait_for_line,
+};
 use ssh_resume::insights::range::Hours;
 use ssh_resume::insights::render::{self, Layout};
 use ssh_resume::insights::report::Report;
@@ -226,9 +228,7 @@ async fn a_visit_counted_by_a_real_server_is_stored_at_sigterm() {
         .spawn()
         .unwrap();
     let lines = stderr_lines(&mut child);
-    let line = wait_for_line(&lines, "listening on ");
-    let addr =
-        line.split("listening on ").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+    let addr = listening_addr(&lines);
     let mut visitor = Visitor::connect(addr, Visit::no_pty(Some("json"))).await;
     visitor.read_to_end().await;
     // SAFETY: kill(2) with a pid of our own child and a valid signal number.

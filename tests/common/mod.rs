@@ -476,6 +476,13 @@ pub fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receive
     lines
 }
 
+/// The address a spawned server logged as `listening on ADDR`; panics after [`LIVENESS`].
+pub fn listening_addr(lines: &std::sync::mpsc::Receiver<String>) -> std::net::SocketAddr {
+    let line = wait_for_line(lines, "listening on ");
+    let addr = line.split("listening on ").nth(1).and_then(|rest| rest.split_whitespace().next());
+    addr.and_then(|addr| addr.parse().ok()).unwrap_or_else(|| panic!("no address in {line:?}"))
+}
+
 /// The first line containing `needle`; panics with what was seen after [`LIVENESS`].
 pub fn wait_for_line(lines: &std::sync::mpsc::Receiver<String>, needle: &str) -> String {
     let mut seen = String::new();
