@@ -173,6 +173,11 @@ mod tests {
     use super::*;
 
     #[test]
+    fn wide_is_where_the_view_puts_its_side_bar() {
+        assert_eq!(WIDE_FROM, crate::tui::geometry::WIDE_FROM);
+    }
+
+    #[test]
     fn real_version_strings_fall_into_their_family() {
         let cases: [(&[u8], &str); 14] = [
             (b"SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13", "openssh"),

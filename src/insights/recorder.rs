@@ -17,6 +17,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, warn};
 
+use super::range::MS_PER_HOUR;
 use super::tally::{Tally, Visit};
 use crate::guard::limits::SourceKey;
 use crate::guard::privacy::Redactor;
@@ -24,8 +25,6 @@ use crate::store::{CountRow, InsightsStore, StoreError, now_ms};
 
 /// How often pending counts are written.
 pub const FLUSH_INTERVAL: Duration = Duration::from_secs(10);
-
-const MS_PER_HOUR: i64 = 3_600_000;
 
 /// Hours since the Unix epoch, UTC, now.
 pub fn current_hour() -> i64 {

@@ -132,11 +132,6 @@ impl Owner {
     pub fn replace(&self, keys: OwnerKeys) {
         *self.keys.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(keys);
     }
-
-    /// Keys accepted now.
-    pub fn key_count(&self) -> usize {
-        self.keys.read().unwrap_or_else(PoisonError::into_inner).len()
-    }
 }
 
 /// The answer to any method but a public key for the owner's name: try a key.

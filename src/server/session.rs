@@ -18,7 +18,7 @@ use russh::ChannelId;
 use super::command::{self, Request};
 use super::console::{OwnerConsole, owner_report};
 use super::end::EndReason;
-use super::exec_message::ExecMessage;
+use super::exec_message::{EX_TEMPFAIL, ExecMessage};
 use super::interactive::{Courier, Inbox, Interactive};
 use super::output::{Output, crlf};
 use super::shared::Shared;
@@ -99,9 +99,6 @@ enum Act {
 
 /// What the owner may run without a terminal.
 const OWNER_USAGE: &str = "usage: ssh -t OWNER@HOST for the console, or ssh OWNER@HOST stats [--json]\n";
-
-/// `EX_TEMPFAIL`: the store did not answer.
-const EX_TEMPFAIL: u32 = 75;
 
 impl Play {
     /// Resolves what `start` asks for; `size` is the visitor's terminal, `ssh_command`
@@ -213,7 +210,7 @@ impl Play {
                 source: peer,
                 pty: start.pty,
                 ssh_command: ssh_command.to_owned(),
-                status: super::exec_message::EX_TEMPFAIL,
+                status: EX_TEMPFAIL,
             })),
         }
     }

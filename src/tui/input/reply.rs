@@ -41,8 +41,8 @@ pub(super) fn classify_sequence(token: &[u8]) -> Sequence {
     let Some(body) = token.strip_prefix(crate::escape::CSI.as_bytes()) else { return Sequence::Key };
     let Some((&last, params)) = body.split_last() else { return Sequence::Key };
     match (params.first(), last) {
-        _ if body == b"200~" => Sequence::PasteStart,
-        _ if body == b"201~" => Sequence::Report,
+        _ if token == crate::escape::PASTE_START.as_bytes() => Sequence::PasteStart,
+        _ if token == crate::escape::PASTE_END.as_bytes() => Sequence::Report,
         (Some(b'?'), b'c') => Sequence::Reply(Reply::PrimaryAttributes(numbers(&params[1..]))),
         // SGR mouse; DA2/DA3, XTVERSION's CSI form and other private replies.
         (Some(b'<' | b'?' | b'>' | b'='), _) => Sequence::Report,
