@@ -15,7 +15,8 @@ use tokio::time::Instant;
 
 use super::end::EndReason;
 use super::interactive::screen::{enter_sequence, restore_sequence};
-use super::interactive::{IN_FLIGHT_BUDGET, Inbox, MAX_FRAMES_PER_SECOND};
+use super::interactive::{FRAME_INTERVAL, IN_FLIGHT_BUDGET, Inbox};
+use super::keyboard::{Keyboard, sleep_until};
 use super::output::{Closed, Output, crlf};
 use super::terminal::{self, Modes};
 use crate::insights::range::{Hours, When};
@@ -23,9 +24,8 @@ use crate::insights::render::{self, Layout};
 use crate::insights::report::Report;
 use crate::service::Service;
 use crate::store::{Store, StoreError, Stored, Which, now_ms};
+use crate::tui::Event;
 use crate::tui::console::{Action, Console, Effect, Letter, MAX_LISTED};
-use crate::tui::input::LONE_ESC_DELAY;
-use crate::tui::{Decoder, Event};
 
 /// Longest the console waits for the store on one refresh or action.
 const STORE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -33,16 +33,14 @@ const STORE_TIMEOUT: Duration = Duration::from_secs(2);
 /// What the report covers: the last day.
 const REPORT_SPAN: Duration = Duration::from_secs(24 * 3600);
 
-const FRAME_INTERVAL: Duration = Duration::from_micros(1_000_000 / MAX_FRAMES_PER_SECOND as u64);
-
 /// One owner's console.
 pub struct OwnerConsole {
     console: Console,
     /// What the owner's screen shows (`None`: blank).
     shown: Option<Console>,
-    decoder: Decoder,
+    /// The input decoder and its timers.
+    keyboard: Keyboard,
     events: Vec<Event>,
-    lone_esc_since: Option<Instant>,
     last_frame: Option<Instant>,
     service: Arc<Service>,
     refresh: Duration,
@@ -52,9 +50,8 @@ pub struct OwnerConsole {
 
 impl OwnerConsole {
     pub fn new(console: Console, service: Arc<Service>, refresh: Duration) -> Self {
-        let (shown, decoder, events, modes) = (None, Decoder::new(), Vec::new(), Modes::default());
-        let (lone_esc_since, last_frame) = (None, None);
-        Self { console, shown, decoder, events, lone_esc_since, last_frame, service, refresh, modes }
+        let (shown, keyboard, events, modes) = (None, Keyboard::new(), Vec::new(), Modes::default());
+        Self { console, shown, keyboard, events, last_frame: None, service, refresh, modes }
     }
 
     /// Runs the console until the owner quits or closes the channel.
@@ -79,7 +76,7 @@ impl OwnerConsole {
         let mut next_refresh = Instant::now() + self.refresh;
         loop {
             self.draw(out).await?;
-            let lone_esc = self.lone_esc_since.map(|since| since + LONE_ESC_DELAY);
+            let typing = self.keyboard.deadline();
             tokio::select! {
                 chunk = inbox.input.recv() => match chunk {
                     Some(bytes) => self.feed(&bytes),
@@ -89,10 +86,7 @@ impl OwnerConsole {
                     let size = *inbox.size.borrow_and_update();
                     self.events.push(Event::Resize { cols: size.width.into(), rows: size.height.into() });
                 }
-                _ = sleep_until(lone_esc) => {
-                    self.decoder.flush_lone_esc(&mut self.events);
-                    self.lone_esc_since = None;
-                }
+                _ = sleep_until(typing) => self.keyboard.expire(Instant::now(), &mut self.events),
                 _ = tokio::time::sleep_until(next_refresh) => {
                     self.refresh_figures().await;
                     next_refresh = Instant::now() + self.refresh;
@@ -120,10 +114,9 @@ impl OwnerConsole {
     }
 
     fn feed(&mut self, bytes: &[u8]) {
-        self.decoder.feed(bytes, &mut self.events);
-        let _ = self.decoder.take_replies();
-        let now = Instant::now();
-        self.lone_esc_since = self.decoder.has_lone_esc().then(|| self.lone_esc_since.unwrap_or(now));
+        self.keyboard.feed(bytes, &mut self.events);
+        // The console asks the terminal nothing: whatever it answers is dropped.
+        let _ = self.keyboard.take_replies();
     }
 
     /// Sends a frame when the screen differs from the console, within the frame rate and
@@ -239,12 +232,4 @@ pub async fn owner_report(service: &Service, json: bool) -> Result<String, Store
     } else {
         render::text(&report, Layout { width: 80, ascii: true }, false)
     })
-}
-
-/// Sleeps until `deadline`, or forever when there is none.
-async fn sleep_until(deadline: Option<Instant>) {
-    match deadline {
-        Some(deadline) => tokio::time::sleep_until(deadline).await,
-        None => std::future::pending().await,
-    }
 }

@@ -25,13 +25,13 @@ use tokio::time::Instant;
 
 use super::answers::Answers;
 use super::end::EndReason;
+use super::keyboard::{Keyboard, sleep_until};
 use super::output::{Closed, Output, crlf};
 use super::terminal::Modes;
 use crate::message::{Channel, Receipt, SendError};
 use crate::resume::Loaded;
 use crate::service::Service;
-use crate::tui::input::{LONE_ESC_DELAY, OPEN_STRING_DEADLINE};
-use crate::tui::{App, Decoder, Effect, Event};
+use crate::tui::{App, Effect, Event};
 
 pub(super) mod screen;
 
@@ -49,7 +49,8 @@ pub const IN_FLIGHT_BUDGET: u64 = 16 * 1024;
 /// Most frames a visit draws in a second, however fast keys and resizes arrive: 60,
 /// a display's refresh rate; the last state is always drawn.
 pub const MAX_FRAMES_PER_SECOND: u32 = 60;
-const FRAME_INTERVAL: std::time::Duration =
+/// The least time between two frames, from [`MAX_FRAMES_PER_SECOND`].
+pub const FRAME_INTERVAL: std::time::Duration =
     std::time::Duration::from_micros(1_000_000 / MAX_FRAMES_PER_SECOND as u64);
 
 /// What reaches the visit from the russh handler once it started.
@@ -70,7 +71,8 @@ pub struct Courier {
 /// One visitor's interactive view.
 pub struct Interactive {
     app: App,
-    decoder: Decoder,
+    /// The input decoder and its timers.
+    keyboard: Keyboard,
     events: Vec<Event>,
     /// The résumé in service; changes on SIGHUP.
     resume: watch::Receiver<Arc<Loaded>>,
@@ -81,10 +83,6 @@ pub struct Interactive {
     last_frame: Option<Instant>,
     /// What the terminal says about itself after the first frame.
     answers: Answers,
-    /// The decoder's timers: since when it holds a lone ESC, and an open control
-    /// string or paste.
-    lone_esc_since: Option<Instant>,
-    open_string_since: Option<Instant>,
     courier: Option<Courier>,
 }
 
@@ -94,15 +92,13 @@ impl Interactive {
         resume.mark_unchanged();
         Self {
             app,
-            decoder: Decoder::new(),
+            keyboard: Keyboard::new(),
             events: Vec::new(),
             resume,
             views: SectionViews::default(),
             modes: Modes::default(),
             last_frame: None,
             answers: Answers::default(),
-            lone_esc_since: None,
-            open_string_since: None,
             courier: None,
         }
     }
@@ -247,10 +243,9 @@ impl Interactive {
             if let Some(change) = self.apply_queued() {
                 return change;
             }
-            let lone_esc = self.lone_esc_since.map(|since| since + LONE_ESC_DELAY);
-            let open_string = self.open_string_since.map(|since| since + OPEN_STRING_DEADLINE);
+            let typing = self.keyboard.deadline();
             let answers = self.answers.deadline();
-            let wake = [lone_esc, open_string, answers, until].into_iter().flatten().min();
+            let wake = [typing, answers, until].into_iter().flatten().min();
             tokio::select! {
                 chunk = inbox.input.recv() => match chunk {
                     Some(bytes) => self.feed(&bytes),
@@ -262,14 +257,7 @@ impl Interactive {
                 }
                 _ = sleep_until(wake) => {
                     let now = Instant::now();
-                    if lone_esc.is_some_and(|at| at <= now) {
-                        self.decoder.flush_lone_esc(&mut self.events);
-                        self.lone_esc_since = None;
-                    }
-                    if open_string.is_some_and(|at| at <= now) {
-                        self.decoder.expire_open_string(&mut self.events);
-                        self.open_string_since = None;
-                    }
+                    self.keyboard.expire(now, &mut self.events);
                     if answers.is_some_and(|at| at <= now) {
                         return self.retheme();
                     }
@@ -287,19 +275,15 @@ impl Interactive {
             while let Ok(bytes) = inbox.input.try_recv() {
                 self.feed(&bytes);
             }
-            if self.answers.note(self.decoder.take_replies()) {
+            if self.answers.note(self.keyboard.take_replies()) {
                 return self.retheme();
             }
         }
     }
 
-    /// Decodes `bytes`, and starts or stops the decoder's timers.
+    /// Decodes `bytes` into the queued events.
     fn feed(&mut self, bytes: &[u8]) {
-        self.decoder.feed(bytes, &mut self.events);
-        let now = Instant::now();
-        self.lone_esc_since = self.decoder.has_lone_esc().then(|| self.lone_esc_since.unwrap_or(now));
-        self.open_string_since =
-            self.decoder.has_open_string().then(|| self.open_string_since.unwrap_or(now));
+        self.keyboard.feed(bytes, &mut self.events);
     }
 
     /// Applies the queued events; the change, if they made one.
@@ -323,14 +307,6 @@ impl Interactive {
         let before = Box::new(self.app.clone());
         self.app.set_theme(theme);
         Change::Redraw { before }
-    }
-}
-
-/// Sleeps until `deadline`, or forever when there is none.
-async fn sleep_until(deadline: Option<Instant>) {
-    match deadline {
-        Some(deadline) => tokio::time::sleep_until(deadline).await,
-        None => std::future::pending().await,
     }
 }
 

@@ -30,6 +30,7 @@ pub mod end;
 pub mod exec_message;
 pub mod handler;
 pub mod interactive;
+pub mod keyboard;
 pub mod keys;
 pub mod memory;
 pub mod output;
