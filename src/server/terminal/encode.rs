@@ -151,7 +151,9 @@ fn full_sgr(out: &mut impl Sink, (fg, bg, modifier): Pen) {
 /// The attributes `to` adds to `from` (which it must keep), and the colours that
 /// differ (`39`/`49`: the default).
 fn changed_sgr(out: &mut impl Sink, from: Pen, to: Pen) {
-    let mut params = Params::default();
+    escape::sgr_start(out);
+    // Every parameter is written with a leading `;`; the first one's goes.
+    let mut params = WithoutFirstByte { out, skipped: false };
     modifiers(&mut params, to.2.difference(from.2));
     for (was, now, base) in [(from.0, to.0, 30), (from.1, to.1, 40)] {
         match now {
@@ -163,19 +165,24 @@ fn changed_sgr(out: &mut impl Sink, from: Pen, to: Pen) {
             now => colour(&mut params, now, base),
         }
     }
-    escape::sgr_start(out);
-    // Every parameter was written with a leading `;`; the first one's goes.
-    out.push(params.0.get(1..).unwrap_or_default());
     escape::sgr_end(out);
 }
 
-/// SGR parameters collected before they are written (at most a few dozen bytes).
-#[derive(Default)]
-struct Params(Vec<u8>);
+/// Writes into `out` all but the first byte pushed.
+struct WithoutFirstByte<'a, S> {
+    out: &'a mut S,
+    skipped: bool,
+}
 
-impl Sink for Params {
+impl<S: Sink> Sink for WithoutFirstByte<'_, S> {
     fn push(&mut self, bytes: &[u8]) {
-        self.0.extend_from_slice(bytes);
+        match bytes.split_first() {
+            Some((_, rest)) if !self.skipped => {
+                self.skipped = true;
+                self.out.push(rest);
+            }
+            _ => self.out.push(bytes),
+        }
     }
 }
 
