@@ -168,31 +168,35 @@ impl Interactive {
                 shown = Some(before);
                 continue;
             }
-            let before = match self.wait_for_change(inbox).await {
-                Ok(Next::Draw(before)) => before,
-                Ok(Next::DrawThenSend(before)) => {
-                    sending = true;
-                    before
-                }
+            // The app as the frame just sent shows it, copied when the first change comes.
+            let mut before = None;
+            match self.wait_for_change(inbox, &mut before).await {
+                Ok(send) => sending = send,
                 Err(end) => return Ok(end),
-            };
+            }
             if !sending {
-                match self.hold_to_frame_rate(inbox).await {
+                match self.hold_to_frame_rate(inbox, &mut before).await {
                     Ok(send) => sending = send,
                     Err(end) => return Ok(end),
                 }
             }
-            shown = Some(before);
+            shown = before;
         }
     }
 
     /// Waits until the events change what the visitor sees (the terminal's answers
-    /// calling for no other theme change nothing); `Err` when the visit ends.
-    async fn wait_for_change(&mut self, inbox: &mut Inbox) -> Result<Next, EndReason> {
+    /// calling for no other theme change nothing); `Ok(true)` when the form's draft is
+    /// to be stored after the frame, `Err` when the visit ends. `before` gets the app
+    /// as it was before the first change.
+    async fn wait_for_change(
+        &mut self,
+        inbox: &mut Inbox,
+        before: &mut Option<Box<App>>,
+    ) -> Result<bool, EndReason> {
         loop {
-            match self.next_change(inbox, None).await {
-                Change::Redraw { before } => return Ok(Next::Draw(before)),
-                Change::Send { before } => return Ok(Next::DrawThenSend(before)),
+            match self.next_change(inbox, None, before).await {
+                Change::Redraw => return Ok(false),
+                Change::Send => return Ok(true),
                 Change::Quit => return Err(EndReason::Quit),
                 Change::Closed => return Err(EndReason::ClientClosed),
                 Change::Deadline => {}
@@ -203,14 +207,18 @@ impl Interactive {
     /// Within one frame interval of the last frame, more events only change what the
     /// next frame shows. `Ok(true)` when the form was sent meanwhile (it is stored
     /// after the frame); `Err` when the visit ends.
-    async fn hold_to_frame_rate(&mut self, inbox: &mut Inbox) -> Result<bool, EndReason> {
+    async fn hold_to_frame_rate(
+        &mut self,
+        inbox: &mut Inbox,
+        before: &mut Option<Box<App>>,
+    ) -> Result<bool, EndReason> {
         let Some(slot) = self.last_frame.map(|sent| sent + FRAME_INTERVAL) else { return Ok(false) };
         while Instant::now() < slot {
-            match self.next_change(inbox, Some(slot)).await {
+            match self.next_change(inbox, Some(slot), before).await {
                 Change::Quit => return Err(EndReason::Quit),
                 Change::Closed => return Err(EndReason::ClientClosed),
-                Change::Send { .. } => return Ok(true),
-                Change::Redraw { .. } => {}
+                Change::Send => return Ok(true),
+                Change::Redraw => {}
                 Change::Deadline => break,
             }
         }
@@ -237,10 +245,16 @@ impl Interactive {
 
     /// Waits for events until one changes what the visitor sees, or until `until`.
     /// The decoder's timers, the wait for the terminal's answers and `until` share one
-    /// timer: the earliest of them.
-    async fn next_change(&mut self, inbox: &mut Inbox, until: Option<Instant>) -> Change {
+    /// timer: the earliest of them. `before` gets a copy of the app before the first
+    /// event is applied, unless it holds one.
+    async fn next_change(
+        &mut self,
+        inbox: &mut Inbox,
+        until: Option<Instant>,
+        before: &mut Option<Box<App>>,
+    ) -> Change {
         loop {
-            if let Some(change) = self.apply_queued() {
+            if let Some(change) = self.apply_queued(before) {
                 return change;
             }
             let typing = self.keyboard.deadline();
@@ -259,7 +273,7 @@ impl Interactive {
                     let now = Instant::now();
                     self.keyboard.expire(now, &mut self.events);
                     if answers.is_some_and(|at| at <= now) {
-                        return self.retheme();
+                        return self.retheme(before);
                     }
                     if until.is_some_and(|at| at <= now) {
                         return Change::Deadline;
@@ -267,16 +281,16 @@ impl Interactive {
                 }
                 Ok(()) = self.resume.changed() => {
                     let reloaded = self.resume.borrow_and_update().clone();
-                    let before = Box::new(self.app.clone());
+                    keep_copy(before, &self.app);
                     self.app.replace_doc(reloaded);
-                    return Change::Redraw { before };
+                    return Change::Redraw;
                 }
             }
             while let Ok(bytes) = inbox.input.try_recv() {
                 self.feed(&bytes);
             }
             if self.answers.note(self.keyboard.take_replies()) {
-                return self.retheme();
+                return self.retheme(before);
             }
         }
     }
@@ -287,47 +301,41 @@ impl Interactive {
     }
 
     /// Applies the queued events; the change, if they made one.
-    fn apply_queued(&mut self) -> Option<Change> {
+    fn apply_queued(&mut self, before: &mut Option<Box<App>>) -> Option<Change> {
         if self.events.is_empty() {
             return None;
         }
-        let before = Box::new(self.app.clone());
+        keep_copy(before, &self.app);
         match apply(&mut self.app, &mut self.events) {
             Effect::Quit => Some(Change::Quit),
-            Effect::Redraw => Some(Change::Redraw { before }),
-            Effect::Send => Some(Change::Send { before }),
+            Effect::Redraw => Some(Change::Redraw),
+            Effect::Send => Some(Change::Send),
             Effect::None => None,
         }
     }
 
     /// The wait for the terminal's answers is over: re-theme when they call for it.
-    fn retheme(&mut self) -> Change {
+    fn retheme(&mut self, before: &mut Option<Box<App>>) -> Change {
         let profile = self.app.theme().profile;
         let Some(theme) = self.answers.finish(profile) else { return Change::Deadline };
-        let before = Box::new(self.app.clone());
+        keep_copy(before, &self.app);
         self.app.set_theme(theme);
-        Change::Redraw { before }
+        Change::Redraw
     }
 }
 
-/// What the next frame is for.
-enum Next {
-    /// Turn the screen showing this into the app's state.
-    Draw(Box<App>),
-    /// The same, then store the form's draft.
-    DrawThenSend(Box<App>),
+/// Copies `app` into `before` unless it holds a copy already: the screen shows the app
+/// as it was before the first change since the last frame, however many follow.
+fn keep_copy(before: &mut Option<Box<App>>, app: &App) {
+    before.get_or_insert_with(|| Box::new(app.clone()));
 }
 
 /// What the events since the last frame did.
 enum Change {
-    /// The screen must change from what `before` shows.
-    Redraw {
-        before: Box<App>,
-    },
+    /// The screen must change.
+    Redraw,
     /// Redraw ("Sending…"), then store the form's draft.
-    Send {
-        before: Box<App>,
-    },
+    Send,
     Quit,
     /// The visitor closed the channel.
     Closed,
