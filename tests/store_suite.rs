@@ -72,7 +72,7 @@ async fn insight_counts_add_up(store: &Arc<dyn Store>) {
     let too_many = vec![row(1, "visit", "web", 1); ssh_resume::store::counts::MAX_BATCH + 1];
     let refused = store.add_counts(too_many).await;
     assert!(matches!(refused, Err(StoreError::BatchTooLarge { .. })), "{refused:?}");
-    let negative = store.add_counts(vec![row(12, "visit", "web", -1)]).await;
+    let negative = store.add_counts(vec![row(12, "visit", "web", 1), row(12, "visit", "exec", -1)]).await;
     assert!(negative.is_err(), "a count never goes below zero");
     assert_eq!(store.counts(0, 100).await.unwrap().len(), 3, "a failed batch stores nothing");
 }

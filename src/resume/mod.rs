@@ -165,10 +165,14 @@ mod tests {
         assert_eq!((calls.get(), first.as_ptr()), (1, again.as_ptr()), "made once, then shared");
         let text = export::section_text(&doc.outline.sections[1], PRINT_WIDTH);
         assert_eq!(first, text.replace('\n', "\r\n"));
-        let as_is =
-            doc.printout(Printout::Section(1), PrintForm::AsIs, |text| text.as_bytes().to_vec()).unwrap();
-        assert_eq!((calls.get(), as_is), (1, Bytes::from(text)), "each form is its own");
+        let as_is_form = |text: &str| {
+            calls.set(calls.get() + 1);
+            text.as_bytes().to_vec()
+        };
+        let as_is = doc.printout(Printout::Section(1), PrintForm::AsIs, as_is_form).unwrap();
+        assert_eq!((calls.get(), as_is), (2, Bytes::from(text)), "each form is its own");
         let json = doc.printout(Printout::Whole(export::Format::Json), PrintForm::AsIs, convert).unwrap();
+        assert_eq!(calls.get(), 3, "another printout is made once more");
         assert_eq!(json, doc.printed(export::Format::Json).replace('\n', "\r\n"));
     }
 

@@ -250,5 +250,9 @@ mod tests {
         let kept = Rich::new("é abcd".to_owned(), links);
         let ranges: Vec<(usize, usize)> = kept.links().iter().map(|l| (l.range.start, l.range.end)).collect();
         assert_eq!(ranges, [(0, 3)]);
+        for range in [1..2, 0..1] {
+            let inside = Rich::new("é".to_owned(), vec![Link { range: range.clone(), target: "x".into() }]);
+            assert!(inside.links().is_empty(), "{range:?} cuts a character");
+        }
     }
 }

@@ -88,9 +88,11 @@ mod tests {
     }
 
     #[test]
-    fn no_colour_and_the_pager_are_never_asked() {
+    fn no_colour_hardware_terminals_and_the_pager_are_never_asked() {
         assert!(Answers::default().ask(profile(ColorDepth::None), false).is_none());
         assert!(Answers::default().ask(profile(ColorDepth::Ansi256), true).is_none());
+        let hardware = Profile { hyperlinks: false, ..profile(ColorDepth::Ansi256) };
+        assert!(Answers::default().ask(hardware, false).is_none(), "vt100, linux, ansi");
         let asked = Answers::default().ask(profile(ColorDepth::Ansi16), false).unwrap();
         assert!(asked.ends_with(escape::QUERY_PRIMARY_ATTRIBUTES.as_bytes()), "DA1 last");
     }

@@ -232,6 +232,9 @@ mod tests {
         assert_eq!(press(&mut app, KeyCode::Char(' ')), Effect::Redraw);
         let next = app.take_linear_output().unwrap();
         assert!(!next.contains("Together AI"), "the pager goes on with the text it had");
+        assert_eq!(press(&mut app, KeyCode::Char('b')), Effect::Redraw);
+        let again = app.take_linear_output().unwrap();
+        assert!(again.contains("Together.ai") && !again.contains("Together AI"), "back a page: {again}");
         press(&mut app, KeyCode::Char('p'));
         assert!(app.rows().iter().any(|r| r.text.starts_with("Together AI")), "the view shows the new one");
     }

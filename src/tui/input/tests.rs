@@ -129,9 +129,16 @@ fn terminal_replies_are_not_typing() {
 }
 
 #[test]
+fn the_primary_attributes_answer_is_a_reply_not_typing() {
+    let (mut decoder, mut events) = (Decoder::new(), Vec::new());
+    decoder.feed(b"\x1b[?64;1;2cj", &mut events);
+    assert_eq!(events, [char_key('j')]);
+    assert_eq!(decoder.take_replies(), [Reply::PrimaryAttributes(vec![64, 1, 2])]);
+}
+
+#[test]
 fn reports_nobody_asked_for_are_dropped() {
-    let reads: [&[u8]; 9] = [
-        b"\x1b[?64;1;2c",
+    let reads: [&[u8]; 8] = [
         b"\x1b[>41;351;0c",
         b"\x1b[0n",
         b"\x1b[24;80R",
@@ -142,15 +149,23 @@ fn reports_nobody_asked_for_are_dropped() {
         b"\x1b_Gi=1;OK\x1b\\\x1b^pm\x07\x1bXsos\x1b\\",
     ];
     for read in reads {
-        assert_eq!(decode(&[read, b"j"]), [char_key('j')], "{read:?}");
+        let (mut decoder, mut events) = (Decoder::new(), Vec::new());
+        decoder.feed(read, &mut events);
+        decoder.feed(b"j", &mut events);
+        assert_eq!(events, [char_key('j')], "{read:?}");
+        assert_eq!(decoder.take_replies(), [], "{read:?}");
     }
 }
 
 #[test]
 fn a_reply_split_into_single_bytes_is_still_one_reply() {
     let reply = b"\x1b]11;rgb:ffff/ffff/ffff\x1b\\j";
-    let reads: Vec<&[u8]> = reply.chunks(1).collect();
-    assert_eq!(decode(&reads), [char_key('j')]);
+    let (mut decoder, mut events) = (Decoder::new(), Vec::new());
+    for byte in reply.chunks(1) {
+        decoder.feed(byte, &mut events);
+    }
+    assert_eq!(events, [char_key('j')]);
+    assert_eq!(decoder.take_replies(), [Reply::Background(Rgb { r: 255, g: 255, b: 255 })]);
 }
 
 #[test]
