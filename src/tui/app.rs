@@ -252,16 +252,17 @@ impl App {
     }
 
     fn on_key(&mut self, key: &KeyEvent) -> Effect {
+        let writing = self.form.is_some() && self.overlay == Overlay::Form;
         // Alt-modified characters are nobody's command here (a terminal sends them as
-        // ESC and the key, and a stray ESC before a key must not make it one).
-        if key.modifiers.contains(KeyModifiers::ALT) {
+        // ESC and the key, and a stray ESC before a key must not make it one); in the
+        // form they are the text box's word keys.
+        if key.modifiers.contains(KeyModifiers::ALT) && !writing {
             return Effect::None;
         }
         if !matches!(key.code, KeyCode::Char('0'..='9')) {
             self.first_digit = None;
         }
         let ctrl = key.modifiers.contains(KeyModifiers::CTRL);
-        let writing = self.form.is_some() && self.overlay == Overlay::Form;
         // In the form Ctrl-D deletes the next character, as in a text box.
         if ctrl && (key.code == KeyCode::Char('c') || (key.code == KeyCode::Char('d') && !writing)) {
             return Effect::Quit;

@@ -212,6 +212,9 @@ impl Form {
     }
 
     pub fn on_key(&mut self, key: &KeyEvent) -> Step {
+        if key.modifiers.contains(KeyModifiers::ALT) {
+            return self.on_alt_key(key);
+        }
         match self.status {
             Status::Sending => Step::Stay(false),
             Status::Sent { .. } => match key.code {
@@ -256,6 +259,19 @@ impl Form {
                 }),
                 None => Step::Stay(false),
             },
+        }
+    }
+
+    /// Alt-modified keys are the text box's word keys (Alt-Backspace, Alt-D, Alt-B/F…)
+    /// while editing, and nobody's command otherwise: a terminal sends them as ESC and
+    /// the key, and a stray ESC before `y` must not discard a draft.
+    fn on_alt_key(&mut self, key: &KeyEvent) -> Step {
+        let editing = matches!(self.status, Status::Editing | Status::Problem(_));
+        match to_input(key) {
+            Some(input) if editing => self.edit(|area| {
+                area.input(input);
+            }),
+            _ => Step::Stay(false),
         }
     }
 

@@ -118,3 +118,20 @@ fn a_paste_lands_in_the_focused_field_without_controls() {
     assert_eq!(form.draft().body, "line one\nline two");
     assert_eq!(form.draft().name, "");
 }
+
+#[test]
+fn alt_keys_are_word_keys_while_editing_and_nothing_else() {
+    let alt = |c: char| KeyEvent::new(KeyCode::Char(c)).modifiers(KeyModifiers::ALT);
+    let mut form = form();
+    type_text(&mut form, "Jane Doe");
+    assert_eq!(
+        form.on_key(&KeyEvent::new(KeyCode::Backspace).modifiers(KeyModifiers::ALT)),
+        Step::Stay(true)
+    );
+    assert_eq!(form.draft().name, "Jane ", "Alt-Backspace deletes a word");
+    form.on_key(&alt('x'));
+    assert_eq!(form.draft().name, "Jane ", "Alt-x types nothing");
+    form.on_key(&key(KeyCode::Esc));
+    assert_eq!(form.on_key(&alt('y')), Step::Stay(false), "a stray ESC before y keeps the draft");
+    assert_eq!(form.status(), &Status::ConfirmDiscard);
+}
