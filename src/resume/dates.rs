@@ -143,13 +143,23 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
-/// `start — end` as displayed, or whichever half exists.
+/// `start — end` as displayed, or whichever half exists; one date when both read the
+/// same.
 pub fn period(start: Option<&Date>, end: Option<&Date>) -> Option<String> {
+    period_with(start, end, Date::to_string)
+}
+
+/// [`period`] with each date written by `show` (the web page wraps them in `<time>`).
+pub fn period_with(
+    start: Option<&Date>,
+    end: Option<&Date>,
+    show: impl Fn(&Date) -> String,
+) -> Option<String> {
     match (start, end) {
-        (Some(s), Some(e)) if s.to_string() == e.to_string() => Some(s.to_string()),
-        (Some(s), Some(e)) => Some(format!("{s} — {e}")),
-        (Some(s), None) => Some(format!("{s} —")),
-        (None, Some(e)) => Some(format!("until {e}")),
+        (Some(s), Some(e)) if s.to_string() == e.to_string() => Some(show(s)),
+        (Some(s), Some(e)) => Some(format!("{} — {}", show(s), show(e))),
+        (Some(s), None) => Some(format!("{} —", show(s))),
+        (None, Some(e)) => Some(format!("until {}", show(e))),
         (None, None) => None,
     }
 }

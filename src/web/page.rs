@@ -9,11 +9,11 @@
 
 use std::fmt::Write as _;
 
-use crate::resume::Loaded;
 use crate::resume::links::find_links;
 use crate::resume::model::{Activity, Date, Education, Role, SkillGroup, Text};
 use crate::resume::outline::{Block, Section};
 use crate::resume::rich::Rich;
+use crate::resume::{Loaded, dates};
 
 /// The stylesheet the page links, a hash of it in the query so browsers can keep it for good.
 pub const STYLE: &str = include_str!("style.css");
@@ -255,27 +255,22 @@ fn list(out: &mut String, class: &str, items: &[Text]) {
     out.push_str("</ul>\n");
 }
 
-/// `07/2025 — now` as written, each dated end in a `<time>`.
+/// `07/2025 — now` as the view shows it ([`dates::period_with`]), each dated end in a
+/// `<time>`.
 fn period(start: Option<&Date>, end: Option<&Date>) -> Option<String> {
-    let time = |date: &Date| match date.iso() {
+    dates::period_with(start, end, |date| match date.iso() {
         Some(iso) => format!("<time datetime=\"{iso}\">{}</time>", escape(&date.to_string())),
         None => escape(&date.to_string()),
-    };
-    match (start, end) {
-        (Some(s), Some(e)) => Some(format!("{} — {}", time(s), time(e))),
-        (Some(s), None) => Some(format!("{} —", time(s))),
-        (None, Some(e)) => Some(format!("until {}", time(e))),
-        (None, None) => None,
-    }
+    })
 }
 
-/// An entry's heading: its title, and its period on the right where it fits.
-fn entry_head(out: &mut String, title: &Rich, period: Option<String>) {
-    let _ = write!(
-        out,
-        "<article class=\"entry\">\n<header class=\"entry-head\">\n<h3>{}</h3>\n",
-        linked_rich(title)
-    );
+/// An entry's heading: its title (none when it has neither title nor detail, as in
+/// the view), and its period on the right where it fits.
+fn entry_head(out: &mut String, title: Option<&Rich>, period: Option<String>) {
+    out.push_str("<article class=\"entry\">\n<header class=\"entry-head\">\n");
+    if let Some(title) = title {
+        let _ = writeln!(out, "<h3>{}</h3>", linked_rich(title));
+    }
     if let Some(period) = period {
         let _ = writeln!(out, "<p class=\"period\">{period}</p>");
     }
@@ -285,10 +280,10 @@ fn entry_head(out: &mut String, title: &Rich, period: Option<String>) {
 fn role_entry(out: &mut String, role: &Role) {
     let detail = joined(&[&role.size, &role.description, &role.location], " · ");
     let (title, detail) = match joined(&[&role.position, &role.company], ", ") {
-        Some(title) => (title, detail),
-        None => (detail.unwrap_or_default(), None),
+        Some(title) => (Some(title), detail),
+        None => (detail, None),
     };
-    entry_head(out, &title, period(role.start.as_ref(), role.end.as_ref()));
+    entry_head(out, title.as_ref(), period(role.start.as_ref(), role.end.as_ref()));
     if let Some(detail) = detail {
         paragraph(out, "detail", &detail);
     }
@@ -311,10 +306,10 @@ fn activity(out: &mut String, activity: Option<&Activity>) {
 fn education_entry(out: &mut String, entry: &Education) {
     let study = joined(&[&entry.study_type, &entry.area], ", ");
     let (title, study) = match &entry.institution {
-        Some(institution) => (institution.rich().clone(), study),
-        None => (study.unwrap_or_default(), None),
+        Some(institution) => (Some(institution.rich().clone()), study),
+        None => (study, None),
     };
-    entry_head(out, &title, period(entry.start.as_ref(), entry.end.as_ref()));
+    entry_head(out, title.as_ref(), period(entry.start.as_ref(), entry.end.as_ref()));
     if let Some(study) = study {
         paragraph(out, "detail", &study);
     }

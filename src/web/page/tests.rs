@@ -58,6 +58,26 @@ fn addresses_become_links_and_dates_times() {
 }
 
 #[test]
+fn an_entry_reads_as_in_the_view_without_a_title_and_with_one_date() {
+    let toml = r#"
+        [basics]
+        label = "Engineer"
+        [[work]]
+        start = "2019"
+        end = "2019"
+        highlights = ["Shipped"]
+    "#;
+    let html = page(&loaded(toml), &invite(), "/style.css");
+    assert!(!html.contains("<h3></h3>"), "no empty heading");
+    assert!(html.contains("<p class=\"period\"><time datetime=\"2019\">2019</time></p>"), "{html}");
+    assert_eq!(
+        crate::resume::dates::period(Some(&"2019".parse().unwrap()), Some(&"2019".parse().unwrap()))
+            .as_deref(),
+        Some("2019")
+    );
+}
+
+#[test]
 fn unknown_sections_fall_back_to_the_outline() {
     let section = Section {
         slug: "extra",
