@@ -330,8 +330,8 @@ fn colophon(meta: &Meta) -> Option<Section> {
     non_empty("colophon", "Colophon", blocks.collect())
 }
 
-/// The texts that exist, joined.
-fn joined<const N: usize>(parts: [&Option<Text>; N], separator: &str) -> Option<Rich> {
+/// The texts that exist, joined (the outline's headings and the web page's alike).
+pub(crate) fn joined<const N: usize>(parts: [&Option<Text>; N], separator: &str) -> Option<Rich> {
     let parts: Vec<&Rich> = parts.into_iter().flatten().map(Text::rich).collect();
     (!parts.is_empty()).then(|| Rich::join(parts, separator))
 }

@@ -9,9 +9,9 @@
 
 use std::fmt::Write as _;
 
-use crate::resume::links::find_links;
+use crate::resume::links::{Link, find_links};
 use crate::resume::model::{Activity, Date, Education, Role, SkillGroup, Text};
-use crate::resume::outline::{Block, Section};
+use crate::resume::outline::{Block, Section, joined};
 use crate::resume::rich::Rich;
 use crate::resume::{Loaded, dates};
 
@@ -49,9 +49,19 @@ pub fn escape(text: &str) -> String {
 
 /// Escaped text with its web and mail addresses as links.
 fn linked(text: &str) -> String {
+    anchored(text, find_links(text))
+}
+
+/// Escaped text with its links as anchors: those it carries, and the addresses in it.
+fn linked_rich(rich: &Rich) -> String {
+    anchored(rich, rich.all_links())
+}
+
+/// Escaped `text` with `links` (in order, not overlapping) as anchors.
+fn anchored(text: &str, links: Vec<Link>) -> String {
     let mut out = String::with_capacity(text.len() + 32);
     let mut at = 0;
-    for link in find_links(text) {
+    for link in links {
         out.push_str(&escape(&text[at..link.range.start]));
         let shown = escape(&text[link.range.clone()]);
         let _ = write!(out, "<a href=\"{}\">{shown}</a>", escape(&link.target));
@@ -59,29 +69,6 @@ fn linked(text: &str) -> String {
     }
     out.push_str(&escape(&text[at..]));
     out
-}
-
-/// Escaped text with its links as anchors: those it carries, and the addresses in it.
-fn linked_rich(rich: &Rich) -> String {
-    if rich.links().is_empty() {
-        return linked(rich);
-    }
-    let mut out = String::with_capacity(rich.len() + 64);
-    let mut at = 0;
-    for link in rich.all_links() {
-        out.push_str(&escape(&rich[at..link.range.start]));
-        let shown = escape(&rich[link.range.clone()]);
-        let _ = write!(out, "<a href=\"{}\">{shown}</a>", escape(&link.target));
-        at = link.range.end;
-    }
-    out.push_str(&escape(&rich[at..]));
-    out
-}
-
-/// The texts that exist, joined.
-fn joined(parts: &[&Option<Text>], separator: &str) -> Option<Rich> {
-    let parts: Vec<&Rich> = parts.iter().copied().flatten().map(Text::rich).collect();
-    (!parts.is_empty()).then(|| Rich::join(parts, separator))
 }
 
 /// The whole page. `style_href` is the stylesheet's address.
@@ -278,8 +265,8 @@ fn entry_head(out: &mut String, title: Option<&Rich>, period: Option<String>) {
 }
 
 fn role_entry(out: &mut String, role: &Role) {
-    let detail = joined(&[&role.size, &role.description, &role.location], " · ");
-    let (title, detail) = match joined(&[&role.position, &role.company], ", ") {
+    let detail = joined([&role.size, &role.description, &role.location], " · ");
+    let (title, detail) = match joined([&role.position, &role.company], ", ") {
         Some(title) => (Some(title), detail),
         None => (detail, None),
     };
@@ -304,7 +291,7 @@ fn activity(out: &mut String, activity: Option<&Activity>) {
 }
 
 fn education_entry(out: &mut String, entry: &Education) {
-    let study = joined(&[&entry.study_type, &entry.area], ", ");
+    let study = joined([&entry.study_type, &entry.area], ", ");
     let (title, study) = match &entry.institution {
         Some(institution) => (Some(institution.rich().clone()), study),
         None => (study, None),
@@ -332,7 +319,7 @@ fn education_entry(out: &mut String, entry: &Education) {
 fn skills(out: &mut String, groups: &[SkillGroup]) {
     out.push_str("<div class=\"skills\">\n");
     for group in groups {
-        if let Some(label) = joined(&[&group.name, &group.level], " · ") {
+        if let Some(label) = joined([&group.name, &group.level], " · ") {
             let _ = writeln!(out, "<h3>{}</h3>", linked_rich(&label));
         }
         list(out, "tags", &group.keywords);
