@@ -28,7 +28,7 @@ pub enum Action {
 pub async fn run(store: &dyn Store, action: Action, json: bool) -> Result<String, StoreError> {
     match action {
         Action::List => {
-            let messages = store.list().await?;
+            let messages = store.list(usize::MAX).await?;
             Ok(if json { json_lines(&messages) } else { table(&messages) })
         }
         Action::Show(id) => {

@@ -166,7 +166,7 @@ impl Store for Hanging {
     fn insert(&self, _: NewMessage, _: InsertLimits) -> StoreFuture<'_, i64> {
         Box::pin(std::future::pending())
     }
-    fn list(&self) -> StoreFuture<'_, Vec<Stored>> {
+    fn list(&self, _: usize) -> StoreFuture<'_, Vec<Stored>> {
         Box::pin(std::future::pending())
     }
     fn get(&self, _: i64) -> StoreFuture<'_, Stored> {

@@ -32,8 +32,10 @@ async fn suite(store: Arc<dyn Store>) {
     assert!(first < second && second < third);
     let full = store.insert(new("fourth", 4_000), limits(3)).await;
     assert!(matches!(full, Err(StoreError::Full { max: 3 })), "{full:?}");
-    let listed: Vec<String> = store.list().await.unwrap().into_iter().map(|m| m.body).collect();
+    let listed: Vec<String> = store.list(usize::MAX).await.unwrap().into_iter().map(|m| m.body).collect();
     assert_eq!(listed, ["second", "third", "first"], "newest first");
+    let newest: Vec<String> = store.list(2).await.unwrap().into_iter().map(|m| m.body).collect();
+    assert_eq!(newest, ["second", "third"], "only the newest, as the owner console asks");
 
     let got = store.get(second).await.unwrap();
     assert_eq!(
@@ -44,7 +46,7 @@ async fn suite(store: Arc<dyn Store>) {
     assert_eq!(store.mark_read(Which::One(first)).await.unwrap(), 1);
     assert!(matches!(store.mark_read(Which::One(999_999)).await, Err(StoreError::NotFound(_))));
     assert_eq!(store.mark_read(Which::All).await.unwrap(), 2);
-    assert!(store.list().await.unwrap().iter().all(|m| m.read));
+    assert!(store.list(usize::MAX).await.unwrap().iter().all(|m| m.read));
     store.delete(third).await.unwrap();
     assert!(matches!(store.delete(third).await, Err(StoreError::NotFound(_))));
     assert_eq!(store.count().await.unwrap(), 2);
@@ -132,6 +134,6 @@ async fn sqlite_reopens_a_data_directory_that_was_replaced() {
     std::fs::remove_file(&data).unwrap();
     std::fs::rename(dir.join("moved"), &data).unwrap();
     store.insert(new("after", 3), limits(100)).await.unwrap();
-    let bodies: Vec<String> = store.list().await.unwrap().into_iter().map(|m| m.body).collect();
+    let bodies: Vec<String> = store.list(usize::MAX).await.unwrap().into_iter().map(|m| m.body).collect();
     assert_eq!(bodies, ["after", "before"]);
 }

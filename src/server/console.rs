@@ -201,8 +201,7 @@ async fn report(service: &Service) -> Result<Report, StoreError> {
 
 /// The newest messages and the unread count.
 async fn inbox(store: &dyn Store) -> Result<(Vec<Letter>, u64), StoreError> {
-    let mut stored = store.list().await?;
-    stored.truncate(MAX_LISTED);
+    let stored = store.list(MAX_LISTED).await?;
     let unread = store.unread().await?;
     Ok((stored.into_iter().map(letter).collect(), unread))
 }

@@ -127,8 +127,8 @@ pub trait Store: InsightsStore + Send + Sync {
     /// Stores `message` durably and returns its id, or refuses with [`StoreError::Full`]
     /// when `limits.max_stored` are kept already.
     fn insert(&self, message: NewMessage, limits: InsertLimits) -> StoreFuture<'_, i64>;
-    /// Every message, newest first.
-    fn list(&self) -> StoreFuture<'_, Vec<Stored>>;
+    /// The `newest` newest messages (`usize::MAX`: every one), newest first.
+    fn list(&self, newest: usize) -> StoreFuture<'_, Vec<Stored>>;
     fn get(&self, id: i64) -> StoreFuture<'_, Stored>;
     /// Marks messages read; returns how many changed.
     fn mark_read(&self, which: Which) -> StoreFuture<'_, u64>;

@@ -121,10 +121,11 @@ impl PostgresStore {
         Ok(row.get(0))
     }
 
-    async fn list(&self) -> Result<Vec<Stored>, StoreError> {
+    async fn list(&self, newest: usize) -> Result<Vec<Stored>, StoreError> {
         let object = self.connection().await?;
-        let sql = format!("SELECT {COLUMNS} FROM messages ORDER BY received_ms DESC, id DESC");
-        let rows = object.query(&sql, &[]).await.map_err(|e| self.pg_error(e))?;
+        let limit = i64::try_from(newest).unwrap_or(i64::MAX);
+        let sql = format!("SELECT {COLUMNS} FROM messages ORDER BY received_ms DESC, id DESC LIMIT $1");
+        let rows = object.query(&sql, &[&limit]).await.map_err(|e| self.pg_error(e))?;
         Ok(rows.iter().map(row_to_stored).collect())
     }
 
@@ -240,8 +241,8 @@ impl Store for PostgresStore {
         Box::pin(self.insert(message, limits))
     }
 
-    fn list(&self) -> StoreFuture<'_, Vec<Stored>> {
-        Box::pin(self.list())
+    fn list(&self, newest: usize) -> StoreFuture<'_, Vec<Stored>> {
+        Box::pin(self.list(newest))
     }
 
     fn get(&self, id: i64) -> StoreFuture<'_, Stored> {

@@ -194,12 +194,13 @@ impl Store for SqliteStore {
         self.call(move |connection, path| insert(connection, path, &message, limits))
     }
 
-    fn list(&self) -> StoreFuture<'_, Vec<Stored>> {
-        self.call(|connection, path| {
+    fn list(&self, newest: usize) -> StoreFuture<'_, Vec<Stored>> {
+        let limit = i64::try_from(newest).unwrap_or(i64::MAX);
+        self.call(move |connection, path| {
             let err = sqlite_error(path);
-            let sql = format!("SELECT {COLUMNS} FROM messages ORDER BY received_ms DESC, id DESC");
+            let sql = format!("SELECT {COLUMNS} FROM messages ORDER BY received_ms DESC, id DESC LIMIT ?1");
             let mut statement = connection.prepare(&sql).map_err(&err)?;
-            let rows = statement.query_map([], row_to_stored).map_err(&err)?;
+            let rows = statement.query_map([limit], row_to_stored).map_err(&err)?;
             rows.collect::<Result<Vec<_>, _>>().map_err(&err)
         })
     }
