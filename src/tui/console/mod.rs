@@ -10,6 +10,8 @@
 //! confirms; `?` lists the keys; `q` quits. No address of a visitor exists to show.
 //! No I/O, no clock, no async.
 
+use std::sync::Arc;
+
 use ratatui_core::layout::Size;
 
 use super::geometry::sanitize_size;
@@ -70,7 +72,9 @@ pub struct Console {
     report: Option<Report>,
     /// A line about the last thing that went wrong (or was done), for the footer.
     status: Option<String>,
-    letters: Vec<Letter>,
+    /// Shared, so the copy of the console kept as the screen's state costs no copy of
+    /// the messages (and comparing the two starts with the pointer).
+    letters: Arc<[Letter]>,
     unread: u64,
     selected: usize,
     /// The message open for reading.
@@ -90,7 +94,7 @@ impl Console {
             tab: Tab::Stats,
             report: None,
             status: None,
-            letters: Vec::new(),
+            letters: Arc::from([]),
             unread: 0,
             selected: 0,
             open: false,
@@ -161,7 +165,7 @@ impl Console {
     /// message where it still exists.
     pub fn show_inbox(&mut self, mut letters: Vec<Letter>, unread: u64) -> bool {
         letters.truncate(MAX_LISTED);
-        if letters == self.letters && unread == self.unread {
+        if *letters == *self.letters && unread == self.unread {
             return false;
         }
         let selected_id = self.letters.get(self.selected).map(|letter| letter.id);
@@ -170,7 +174,7 @@ impl Console {
             self.open = false;
         }
         self.selected = still.unwrap_or(self.selected).min(letters.len().saturating_sub(1));
-        self.letters = letters;
+        self.letters = letters.into();
         self.unread = unread;
         true
     }

@@ -89,7 +89,8 @@ fn render_report(console: &Console, area: Rect, buf: &mut Buffer) {
         return;
     };
     let lines = pages::report_lines(report, area.width, theme.ascii());
-    let skip = console.scroll().min(console.max_scroll());
+    // The lines just laid out say how far the page scrolls (`Console::max_scroll`).
+    let skip = console.scroll().min(lines.len().saturating_sub(usize::from(area.height)));
     for (row, line) in lines.iter().skip(skip).take(usize::from(area.height)).enumerate() {
         let spans: Vec<Span> =
             line.iter().map(|p| Span::styled(p.text.as_str(), style(theme, p.role))).collect();
@@ -131,7 +132,8 @@ fn render_letter(console: &Console, area: Rect, buf: &mut Buffer) {
     let theme = console.theme();
     let Some(letter) = console.open_letter() else { return };
     let lines = pages::letter_lines(letter, area.width);
-    let skip = console.scroll().min(console.max_scroll());
+    // The lines just laid out say how far the page scrolls (`Console::max_scroll`).
+    let skip = console.scroll().min(lines.len().saturating_sub(usize::from(area.height)));
     for (row, line) in lines.iter().skip(skip).take(usize::from(area.height)).enumerate() {
         let style = if skip + row < 4 { theme.heading } else { theme.body };
         buf.set_stringn(
