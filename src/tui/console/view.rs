@@ -215,13 +215,15 @@ fn render_help(theme: &Theme, area: Rect, buf: &mut Buffer) {
 
 /// `text` cut or padded to exactly `width` columns.
 fn fit(text: &str, width: usize) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(width);
+    let mut used = 0;
     for c in text.chars() {
-        if out.width() + c.to_string().width() > width {
+        let columns = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + columns > width {
             break;
         }
         out.push(c);
+        used += columns;
     }
-    let pad = width.saturating_sub(out.width());
-    out + &" ".repeat(pad)
+    out + &" ".repeat(width - used)
 }
