@@ -61,15 +61,7 @@ impl Modes {
 /// another size) into one showing `now`, from the terminal `modes` the last frame left
 /// (updated to what this one leaves).
 pub fn frame(before: Option<&App>, now: &App, modes: &mut Modes) -> Vec<u8> {
-    let size = now.size();
-    let area = Rect::new(0, 0, size.width, size.height);
-    let mut current = spare_buffer(area);
-    now.render(area, &mut current);
-    let mut previous = spare_buffer(area);
-    let out = encode_frame(before, now, &mut previous, &current, modes);
-    give_back(previous);
-    give_back(current);
-    out
+    with_buffers(now, now.size(), |previous, current| encode_frame(before, now, previous, current, modes))
 }
 
 /// The bytes that turn a screen showing `before` (as it was drawn at its size; `None`
@@ -80,17 +72,26 @@ pub fn redraw<V>(before: Option<(&V, Size)>, now: &V, size: Size, modes: &mut Mo
 where
     for<'a> &'a V: Widget,
 {
+    with_buffers(now, size, |previous, current| match before.filter(|(_, drawn)| *drawn == size) {
+        Some((before, _)) => {
+            before.render(previous.area, previous);
+            encoded(previous, current, modes)
+        }
+        None => blank_then(previous, current, modes),
+    })
+}
+
+/// Runs `encode` with a blank buffer for the previous screen and `now` drawn at `size`
+/// into another, both taken from and given back to the thread's spares.
+fn with_buffers<V>(now: &V, size: Size, encode: impl FnOnce(&mut Buffer, &Buffer) -> Vec<u8>) -> Vec<u8>
+where
+    for<'a> &'a V: Widget,
+{
     let area = Rect::new(0, 0, size.width, size.height);
     let mut current = spare_buffer(area);
     now.render(area, &mut current);
     let mut previous = spare_buffer(area);
-    let out = match before.filter(|(_, drawn)| *drawn == size) {
-        Some((before, _)) => {
-            before.render(area, &mut previous);
-            encoded(&previous, &current, modes)
-        }
-        None => blank_then(&previous, &current, modes),
-    };
+    let out = encode(&mut previous, &current);
     give_back(previous);
     give_back(current);
     out
