@@ -57,9 +57,9 @@ impl App {
     pub(super) fn paste_into_query(&mut self, text: &str) -> Effect {
         let Some(search) = self.search.as_mut().filter(|s| s.editing()) else { return Effect::None };
         let typed = text.chars().map(|c| if c == '\r' || c == '\n' { ' ' } else { c });
-        let pushed =
-            typed.filter(|c| !c.is_control()).map(|c| search.push(c)).fold(false, |any, ok| any | ok);
-        if !pushed {
+        // Controls are left out first, so the first refusal means the query is full.
+        let pushed = typed.filter(|c| !c.is_control()).take_while(|&c| search.push(c)).count();
+        if pushed == 0 {
             return Effect::None;
         }
         self.refresh_hits();
