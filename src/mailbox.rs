@@ -55,8 +55,6 @@ pub struct Mailbox {
     gate: Mutex<MessageGate>,
     /// Set once at start when the owner asked for a webhook.
     notifier: OnceLock<Notifier>,
-    /// Set once at start: where stored messages are counted.
-    insights: OnceLock<Arc<Insights>>,
 }
 
 impl std::fmt::Debug for Mailbox {
@@ -71,12 +69,7 @@ impl std::fmt::Debug for Mailbox {
 impl Mailbox {
     pub fn new(store: Arc<dyn Store>, settings: MailboxSettings) -> Self {
         let gate = Mutex::new(MessageGate::new(settings.rates));
-        Self { store, settings, gate, notifier: OnceLock::new(), insights: OnceLock::new() }
-    }
-
-    /// Counts each stored message in `insights` (set once; a second call is ignored).
-    pub fn count_in(&self, insights: Arc<Insights>) {
-        let _ = self.insights.set(insights);
+        Self { store, settings, gate, notifier: OnceLock::new() }
     }
 
     /// Tells the owner about each stored message through `notifier` (set once; a
@@ -98,14 +91,15 @@ impl Mailbox {
         self.gate.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Delivers `draft` from `source` through `channel`: counted, logged, and the owner
-    /// notified when stored.
+    /// Delivers `draft` from `source` through `channel`: counted (in `metrics` and
+    /// `insights`), logged, and the owner notified when stored.
     pub async fn send(
         &self,
         draft: &Draft,
         source: IpAddr,
         channel: Channel,
         metrics: &Metrics,
+        insights: &Insights,
         redactor: &Redactor,
     ) -> Result<Receipt, SendError> {
         let started = Instant::now();
@@ -114,9 +108,7 @@ impl Mailbox {
             Ok((receipt, chars, fresh)) => {
                 if *fresh {
                     metrics.message_stored(channel.as_str());
-                    if let Some(insights) = self.insights.get() {
-                        insights.message(channel.as_str());
-                    }
+                    insights.message(channel.as_str());
                     metrics.message_store.observe(started.elapsed().as_secs_f64());
                 }
                 info!(

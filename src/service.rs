@@ -79,7 +79,7 @@ impl Service {
         channel: Channel,
     ) -> Result<Receipt, SendError> {
         let Some(mailbox) = &self.mailbox else { return Err(SendError::Disabled) };
-        mailbox.send(draft, source, channel, &self.metrics, &self.redactor).await
+        mailbox.send(draft, source, channel, &self.metrics, &self.insights, &self.redactor).await
     }
 
     /// The résumé new visits get.

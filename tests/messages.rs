@@ -15,6 +15,7 @@ use common::{Visit, Visitor, capture_logs, logged, temp_dir};
 use ssh_resume::guard::message_limits::MessageRates;
 use ssh_resume::guard::metrics::Metrics;
 use ssh_resume::guard::privacy::{PeerLogging, Redactor};
+use ssh_resume::insights::Insights;
 use ssh_resume::mailbox::{Mailbox, MailboxSettings};
 use ssh_resume::message::{Channel, Draft, MAX_BODY, SendError};
 use ssh_resume::store::{
@@ -206,7 +207,9 @@ async fn a_visitor_waits_no_longer_than_the_bound_and_ipv6_counts_per_64() {
     let timeout = Duration::from_millis(300);
     let hanging = Mailbox::new(Arc::new(Hanging), MailboxSettings { timeout, ..unlimited() });
     let started = Instant::now();
-    let sent = hanging.send(&draft("hi"), ip("192.0.2.1"), Channel::View, &metrics, &redactor).await;
+    let sent = hanging
+        .send(&draft("hi"), ip("192.0.2.1"), Channel::View, &metrics, &Insights::off(), &redactor)
+        .await;
     assert_eq!(sent, Err(SendError::Unavailable));
     assert!(started.elapsed() < timeout + Duration::from_millis(200), "{:?}", started.elapsed());
 
@@ -216,7 +219,9 @@ async fn a_visitor_waits_no_longer_than_the_bound_and_ipv6_counts_per_64() {
     let send = |from: &'static str, body: &'static str| {
         let mailbox = &mailbox;
         let (metrics, redactor) = (&metrics, &redactor);
-        async move { mailbox.send(&draft(body), ip(from), Channel::Exec, metrics, redactor).await }
+        async move {
+            mailbox.send(&draft(body), ip(from), Channel::Exec, metrics, &Insights::off(), redactor).await
+        }
     };
     assert!(send("2001:db8::1", "one").await.is_ok());
     assert_eq!(send("2001:db8::ffff", "two").await, Err(SendError::RateLimited { per_address: true }));
@@ -289,7 +294,10 @@ fn the_owner_marks_read_and_deletes() {
         let (metrics, redactor) = (Metrics::new(), Redactor::new(PeerLogging::None));
         for body in ["first", "second"] {
             let draft = Draft { name: "Ann".into(), reply_to: "ann@example.org".into(), body: body.into() };
-            mailbox.send(&draft, ip("192.0.2.1"), Channel::Web, &metrics, &redactor).await.unwrap();
+            mailbox
+                .send(&draft, ip("192.0.2.1"), Channel::Web, &metrics, &Insights::off(), &redactor)
+                .await
+                .unwrap();
         }
     });
     let dir_arg = data.to_str().unwrap();

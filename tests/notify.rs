@@ -12,6 +12,7 @@ use common::messages::{sqlite, unlimited};
 use common::temp_dir;
 use ssh_resume::guard::metrics::Metrics;
 use ssh_resume::guard::privacy::{PeerLogging, Redactor};
+use ssh_resume::insights::Insights;
 use ssh_resume::mailbox::Mailbox;
 use ssh_resume::message::{Channel, Draft};
 use ssh_resume::notify::{Notifier, NotifyCounters, NotifyFormat, NotifySettings};
@@ -81,7 +82,10 @@ async fn send(mailbox: &Mailbox, metrics: &Metrics, body: &str) -> Duration {
     let draft = Draft { name: "Nia".into(), reply_to: "nia@example.org".into(), body: body.into() };
     let started = Instant::now();
     let redactor = Redactor::new(PeerLogging::None);
-    mailbox.send(&draft, IpAddr::from([192, 0, 2, 1]), Channel::Web, metrics, &redactor).await.unwrap();
+    mailbox
+        .send(&draft, IpAddr::from([192, 0, 2, 1]), Channel::Web, metrics, &Insights::off(), &redactor)
+        .await
+        .unwrap();
     started.elapsed()
 }
 

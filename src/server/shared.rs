@@ -124,9 +124,6 @@ impl Shared {
         if let Some(insights) = &settings.insights {
             service.insights = insights.clone();
         }
-        if let Some(mailbox) = &service.mailbox {
-            mailbox.count_in(service.insights.clone());
-        }
         Arc::new(Self {
             service: Arc::new(service),
             ssh_config: Arc::new(algorithms::ssh_config(host_key, &settings)),
