@@ -54,9 +54,7 @@ impl ExecMessage {
         let (line, to_stderr, status) = self.answer(stdin).await;
         self.status = status;
         tracing::debug!(exit_status = status, "message command answered");
-        let bytes = if self.pty { crlf(&line) } else { line.into_bytes() };
-        let sent = if to_stderr { out.send_stderr(bytes).await } else { out.send(bytes).await };
-        if sent.is_ok() { EndReason::Done } else { EndReason::ClientClosed }
+        out.print(if self.pty { crlf(&line) } else { line.into_bytes() }, to_stderr).await
     }
 
     /// The line to print, whether on stderr, and the exit status.

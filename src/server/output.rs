@@ -11,6 +11,7 @@ use bytes::Bytes;
 use russh::ChannelId;
 use russh::server::Handle;
 
+use super::end::EndReason;
 use super::traffic::Traffic;
 use crate::guard::metrics::Metrics;
 
@@ -59,6 +60,13 @@ impl<'a> Output<'a> {
         self.handle.extended_data(self.channel, 1, bytes).await.map_err(|_| Closed)?;
         self.count(len);
         Ok(())
+    }
+
+    /// Prints a command's whole output on stdout or stderr: the visit is then done, or
+    /// the client closed the channel first.
+    pub async fn print(&self, bytes: impl Into<Bytes>, to_stderr: bool) -> EndReason {
+        let sent = if to_stderr { self.send_stderr(bytes).await } else { self.send(bytes).await };
+        if sent.is_ok() { EndReason::Done } else { EndReason::ClientClosed }
     }
 
     fn count(&self, len: usize) {

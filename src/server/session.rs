@@ -221,10 +221,8 @@ impl Play {
             Act::Interactive(view) => view.run(out, inbox).await,
             Act::Message(message) => message.run(out, inbox).await,
             Act::Print { bytes, to_stderr, status } => {
-                let bytes = std::mem::take(bytes);
-                let sent = if *to_stderr { out.send_stderr(bytes).await } else { out.send(bytes).await };
                 tracing::debug!(exit_status = *status, "printed");
-                if sent.is_ok() { EndReason::Done } else { EndReason::ClientClosed }
+                out.print(std::mem::take(bytes), *to_stderr).await
             }
             Act::Console(console) => console.run(out, inbox).await,
             Act::OwnerReport { service, json, pty, status } => {
@@ -235,9 +233,7 @@ impl Play {
                         (format!("the store did not answer: {err}\n"), true)
                     }
                 };
-                let bytes = if *pty { crlf(&text) } else { text.into_bytes() };
-                let sent = if to_stderr { out.send_stderr(bytes).await } else { out.send(bytes).await };
-                if sent.is_ok() { EndReason::Done } else { EndReason::ClientClosed }
+                out.print(if *pty { crlf(&text) } else { text.into_bytes() }, to_stderr).await
             }
         }
     }
