@@ -157,6 +157,8 @@ async fn the_global_hour_the_full_inbox_and_duplicates() {
     assert_eq!(bodies, ["other text", "same text"], "nothing dropped to make room");
     let metrics = server.shared.service.metrics.encode();
     assert!(metrics.contains("ssh_resume_messages_refused_total{reason=\"inbox-full\"} 1"), "{metrics}");
+    let stored = "ssh_resume_messages_stored_total{channel=\"exec\"} 2";
+    assert!(metrics.contains(stored), "a duplicate is not counted as stored again: {metrics}");
     server.stop().await;
 }
 
