@@ -9,7 +9,7 @@
 //! Lines with options (`from="…" ssh-ed25519 …`) are refused rather than half-obeyed.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{PoisonError, RwLock};
 
 use russh::keys::ssh_key::public::KeyData;
 use russh::keys::{Algorithm, PublicKey};
@@ -110,12 +110,12 @@ fn parse_line(line: &str) -> Result<KeyData, String> {
 #[derive(Debug)]
 pub struct Owner {
     user: String,
-    keys: RwLock<Arc<OwnerKeys>>,
+    keys: RwLock<OwnerKeys>,
 }
 
 impl Owner {
     pub fn new(user: String, keys: OwnerKeys) -> Self {
-        Self { user, keys: RwLock::new(Arc::new(keys)) }
+        Self { user, keys: RwLock::new(keys) }
     }
 
     /// Whether `user` is the owner's name (whatever key comes with it).
@@ -130,7 +130,7 @@ impl Owner {
 
     /// Uses `keys` from now on (SIGHUP).
     pub fn replace(&self, keys: OwnerKeys) {
-        *self.keys.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(keys);
+        *self.keys.write().unwrap_or_else(PoisonError::into_inner) = keys;
     }
 }
 
