@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 
 use super::ConfigError;
 use super::load_resume;
-use super::serve_args::{InboxAction, InboxArgs, StatsArgs};
+use super::serve_args::{InboxAction, InboxArgs, StatsArgs, StoreArgs};
 use crate::inbox;
 use crate::insights::range::Hours;
 use crate::insights::render::{self, Layout};
@@ -53,17 +53,27 @@ pub(super) fn write_file(path: &Path, text: &str, force: bool) -> Result<()> {
 
 /// `ssh-resume inbox …`: one action against the store, printed.
 pub(super) fn run_inbox(args: &InboxArgs) -> Result<ExitCode> {
+    let action = args.action.as_ref().map_or(inbox::Action::List, InboxAction::action);
+    let out = with_store(&args.store, async |store| inbox::run(store, action, args.json).await)?;
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `work` against the store `args` names, on a runtime of its own (the owner's
+/// commands are one request each; the store gets 10 s to open).
+fn with_store<T>(
+    args: &StoreArgs,
+    work: impl AsyncFnOnce(&dyn store::Store) -> Result<T, store::StoreError>,
+) -> Result<T> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let action = args.action.as_ref().map_or(inbox::Action::List, InboxAction::action);
-    let out = runtime.block_on(async {
-        let store = store::open(&args.store.location(), Duration::from_secs(10))?;
-        inbox::run(store.as_ref(), action, args.json).await
+    let done = runtime.block_on(async {
+        let store = store::open(&args.location(), Duration::from_secs(10))?;
+        work(store.as_ref()).await
     })?;
-    print!("{out}");
-    Ok(ExitCode::SUCCESS)
+    Ok(done)
 }
 
 /// Columns the text report fits in.
@@ -74,15 +84,10 @@ const STATS_WIDTH: usize = 80;
 pub(super) fn run_stats(args: &StatsArgs) -> Result<ExitCode> {
     use std::io::IsTerminal;
     let hours = Hours::between(args.since, args.until, store::now_ms()).map_err(ConfigError::from)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let report = runtime.block_on(async {
-        let store = store::open(&args.store.location(), Duration::from_secs(10))?;
+    let report = with_store(&args.store, async |store| {
         let rows = store.counts(hours.from, hours.to).await?;
         let unread = store.unread().await?;
-        Ok::<_, store::StoreError>(Report::build(&rows, hours).with_unread(Some(unread)))
+        Ok(Report::build(&rows, hours).with_unread(Some(unread)))
     })?;
     if args.json {
         println!("{}", report.to_json());
