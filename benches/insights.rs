@@ -10,7 +10,7 @@
 //! Under `cargo test` (the `--bench` flag absent) it runs 2,000 visits as a check.
 
 #[allow(dead_code)]
-#[path = "../tests/common/postgres.rs"]
+#[path = "../tests/it/common/postgres.rs"]
 mod postgres;
 
 use std::net::IpAddr;

@@ -7,7 +7,7 @@
 //! Under `cargo test` (the `--bench` flag absent) it only checks that it runs.
 
 #[allow(dead_code)] // the bench starts and drops a cluster; the tests also stop one
-#[path = "../tests/common/postgres.rs"]
+#[path = "../tests/it/common/postgres.rs"]
 mod postgres;
 
 use std::sync::Arc;
