@@ -18,7 +18,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ssh_resume::guard::privacy::{PeerLogging, Redactor};
+use ssh_resume::admission::privacy::{PeerLogging, Redactor};
 use ssh_resume::insights::labels::{CLIENT_FAMILIES, Kind, SIZE_CLASSES};
 use ssh_resume::insights::tally::Tally;
 use ssh_resume::insights::{Insights, Visit};

@@ -8,7 +8,7 @@
 //! then becomes that flag's default, and clap applies its usual order: command line over
 //! environment over default. [`ArgMatches::value_source`] then tells [`effective`] where
 //! each value came from. A flag added to `ServeArgs` is settable here with no code in this
-//! module. This module imports nothing of ours but [`crate::located`].
+//! module. This module imports nothing of ours but [`crate::diagnostic`].
 
 use std::any::TypeId;
 use std::path::{Path, PathBuf};
@@ -18,7 +18,7 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use toml::de::{DeTable, DeValue};
 use toml::{Spanned, Value};
 
-use crate::located::Located;
+use crate::diagnostic::Located;
 
 /// Flags that are not settings: the file's own location, and clap's.
 const NOT_SETTINGS: [&str; 3] = ["config", "help", "version"];

@@ -3,8 +3,8 @@
 //!
 //! # Layout
 //! Imports go downward only: `cli → {server, web} → service → mailbox → {store,
-//! notify, guard, message}`, `service → {resume, insights}`, `mailbox → insights →
-//! {store, guard}`, `server → tui → {resume, message, insights}` (the console draws
+//! notify, admission, message}`, `service → {resume, insights}`, `mailbox → insights →
+//! {store, admission}`, `server → tui → {resume, message, insights}` (the console draws
 //! the insights' report); `web` and `server` never import each other.
 //! - [`resume`]: the data model (every JSON Resume section), loading our TOML or a JSON
 //!   Resume file with line/column errors, HTML and Markdown in text made clean, the
@@ -32,34 +32,36 @@
 //! - [`insights`]: visit insights, aggregates only: the recorder the doors feed, the
 //!   flusher that writes hourly counts to the store, and the report `ssh-resume stats`
 //!   and the owner console show.
-//! - [`guard`]: what both doors use to admit and account for visitors: limits, trusted
-//!   proxy ranges, the privacy redactor, the metrics registry (a leaf).
-//! - [`reach`]: the `ssh …` command a visitor types to get here, for every door (a leaf).
+//! - [`admission`]: what both doors use to let visitors in: connection limits, trusted
+//!   proxy ranges, the privacy redactor (a leaf).
+//! - [`metrics`]: the Prometheus registry every door counts in (a leaf).
+//! - [`ssh_command`]: the `ssh …` command a visitor types to get here, for every door (a leaf).
 //! - [`escape`]: every escape sequence written to a terminal, named, in one place (a leaf).
 //! - [`config`]: the optional `--config` TOML file, layered under flags and `SSH_RESUME_*`
 //!   variables as the flags' defaults, and the effective configuration as TOML.
 //! - [`cli`]: command-line flags and the subcommands `main` dispatches to; the only
 //!   module that knows clap.
-//! - [`located`]: `PATH:LINE:COLUMN: message` errors with the offending line, shared by
+//! - [`diagnostic`]: `PATH:LINE:COLUMN: message` errors with the offending line, shared by
 //!   the résumé and the configuration file (a leaf: it imports nothing of ours).
 //! - [`healthcheck`]: the `healthcheck` subcommand's probe: does an address answer with
 //!   an SSH-2.0 version line? Blocking `std::net`, used by the container image.
 
+pub mod admission;
 pub mod cli;
 pub mod config;
+pub mod diagnostic;
 pub mod escape;
-pub mod guard;
 pub mod healthcheck;
 pub mod inbox;
 pub mod insights;
-pub mod located;
 pub mod mailbox;
 pub mod message;
+pub mod metrics;
 pub mod notify;
-pub mod reach;
 pub mod resume;
 pub mod server;
 pub mod service;
+pub mod ssh_command;
 pub mod store;
 pub mod tui;
 pub mod web;

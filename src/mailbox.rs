@@ -19,12 +19,12 @@ use std::time::{Duration, Instant};
 
 use tracing::{info, warn};
 
-use crate::guard::limits::SourceKey;
-use crate::guard::message_limits::{MessageGate, MessageRates, Verdict};
-use crate::guard::metrics::Metrics;
-use crate::guard::privacy::Redactor;
+use crate::admission::limits::SourceKey;
+use crate::admission::message_limits::{MessageGate, MessageRates, Verdict};
+use crate::admission::privacy::Redactor;
 use crate::insights::Insights;
 use crate::message::{Channel, Draft, Receipt, SendError};
+use crate::metrics::Metrics;
 use crate::notify::Notifier;
 use crate::store::{InsertLimits, NewMessage, Store, StoreError};
 

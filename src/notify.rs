@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
-use crate::guard::metrics::Metrics;
+use crate::metrics::Metrics;
 use crate::store::NewMessage;
 
 /// Notifications waiting to be posted; beyond it they are dropped and counted.

@@ -12,12 +12,12 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-use crate::guard::limits::Limits;
-use crate::guard::metrics::Metrics;
-use crate::guard::privacy::{PeerLogging, Redactor};
+use crate::admission::limits::Limits;
+use crate::admission::privacy::{PeerLogging, Redactor};
 use crate::insights::{Insights, Visit};
 use crate::mailbox::Mailbox;
 use crate::message::{Channel, Draft, Receipt, SendError};
+use crate::metrics::Metrics;
 use crate::resume::Loaded;
 
 /// The state every door reads.

@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 
 use super::commands::parse_hostname;
 use super::serve_args::{InboxArgs, ServeArgs, StatsArgs};
-use crate::guard::privacy::PeerLogging;
+use crate::admission::privacy::PeerLogging;
 use crate::resume::export::Format;
 
 /// Serve a résumé over SSH.

@@ -12,9 +12,9 @@ use tokio::net::TcpListener;
 
 use super::ConfigError;
 use super::args::LogPeers;
-use crate::guard::cidr::Cidr;
-use crate::guard::limits::{Limits, Rate};
-use crate::guard::message_limits::MessageRates;
+use crate::admission::cidr::Cidr;
+use crate::admission::limits::{Limits, Rate};
+use crate::admission::message_limits::MessageRates;
 use crate::inbox;
 use crate::insights::range::When;
 use crate::mailbox::MailboxSettings;

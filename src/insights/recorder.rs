@@ -19,8 +19,8 @@ use tracing::{debug, warn};
 
 use super::range::MS_PER_HOUR;
 use super::tally::{Tally, Visit};
-use crate::guard::limits::SourceKey;
-use crate::guard::privacy::Redactor;
+use crate::admission::limits::SourceKey;
+use crate::admission::privacy::Redactor;
 use crate::store::{CountRow, InsightsStore, StoreError, now_ms};
 
 /// How often pending counts are written.
@@ -174,7 +174,7 @@ impl Insights {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::guard::privacy::PeerLogging;
+    use crate::admission::privacy::PeerLogging;
     use crate::insights::labels::Kind;
     use crate::store::StoreFuture;
 

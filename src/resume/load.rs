@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use super::json;
 use super::model::Resume;
-use crate::located::Located;
+use crate::diagnostic::Located;
 
 /// Why a résumé could not be loaded.
 #[derive(Debug, thiserror::Error)]

@@ -3,7 +3,7 @@
 //! [`rich::Rich`] text), the reading outline shared by every view, width-aware layout,
 //! the parts a laid-out row reads as (which every renderer styles its own way), the
 //! text/Markdown/JSON Resume exports, and the TOML `import` writes (`toml_out.rs`).
-//! Imports nothing else of this crate but [`crate::located`].
+//! Imports nothing else of this crate but [`crate::diagnostic`].
 
 pub mod dates;
 pub mod export;

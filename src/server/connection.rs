@@ -24,15 +24,15 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, debug, error, info, info_span};
 
-use super::end::EndReason;
+use super::end_reason::EndReason;
 use super::handler::{Events, Identity, VisitorHandler};
 use super::interactive::Inbox;
 use super::output::Output;
-use super::session::{Play, Start, Summary};
+use super::play::{Play, Start, Summary};
 use super::shared::Shared;
 use super::stream::CuttableStream;
 use super::traffic::Traffic;
-use crate::guard::limits::Admission;
+use crate::admission::limits::Admission;
 
 /// Who connected and the address they reached: the socket's own, or what a load
 /// balancer's PROXY header says.
@@ -71,9 +71,9 @@ pub async fn serve(socket: TcpStream, endpoints: Endpoints, admission: Admission
         debug!("connected");
         let stream = CuttableStream::new(socket, guard.cut.clone(), traffic.socket_meter());
         let ssh_command = match (&shared.settings.public_host, endpoints.local) {
-            (Some(public), _) => crate::reach::for_public_host(public),
-            (None, Some(local)) => crate::reach::for_address(local),
-            (None, None) => crate::reach::ssh_command("HOST", None),
+            (Some(public), _) => crate::ssh_command::for_public_host(public),
+            (None, Some(local)) => crate::ssh_command::for_address(local),
+            (None, None) => crate::ssh_command::for_host("HOST", None),
         };
         let (handler, events) =
             VisitorHandler::new(shared.service.clone(), traffic.clone(), shared.owner.clone());

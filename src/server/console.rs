@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::end::EndReason;
+use super::end_reason::EndReason;
 use super::interactive::screen::{enter_sequence, restore_sequence};
 use super::interactive::{FRAME_INTERVAL, IN_FLIGHT_BUDGET, Inbox};
 use super::keyboard::{Keyboard, sleep_until};

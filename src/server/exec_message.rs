@@ -14,7 +14,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 use super::command::{MessageArgs, message_usage};
-use super::end::EndReason;
+use super::end_reason::EndReason;
 use super::interactive::Inbox;
 use super::output::{Output, crlf};
 use crate::message::{Channel, Draft, MAX_BODY, SendError};

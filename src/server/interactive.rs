@@ -23,11 +23,11 @@ use ratatui_core::layout::Size;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
-use super::answers::Answers;
-use super::end::EndReason;
+use super::end_reason::EndReason;
 use super::keyboard::{Keyboard, sleep_until};
 use super::output::{Closed, Output, crlf};
 use super::terminal::Modes;
+use super::terminal_queries::Answers;
 use crate::message::{Channel, Receipt, SendError};
 use crate::resume::Loaded;
 use crate::service::Service;

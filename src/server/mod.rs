@@ -22,11 +22,10 @@
 
 pub mod admin;
 pub mod algorithms;
-pub mod answers;
 pub mod command;
 pub mod connection;
 pub mod console;
-pub mod end;
+pub mod end_reason;
 pub mod exec_message;
 pub mod handler;
 pub mod interactive;
@@ -35,11 +34,12 @@ pub mod keys;
 pub mod memory;
 pub mod output;
 pub mod owner;
+pub mod play;
 pub mod proxy;
-pub mod session;
 pub mod shared;
 pub mod stream;
 pub mod terminal;
+pub mod terminal_queries;
 pub mod traffic;
 
 use std::net::SocketAddr;
@@ -50,7 +50,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tracing::{debug, info, warn};
 
-use crate::guard::limits::{Refusal, Slot};
+use crate::admission::limits::{Refusal, Slot};
 use connection::Endpoints;
 use proxy::{Header, ProxyProtocol};
 pub use shared::{Settings, Shared};

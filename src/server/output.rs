@@ -11,9 +11,9 @@ use bytes::Bytes;
 use russh::ChannelId;
 use russh::server::Handle;
 
-use super::end::EndReason;
+use super::end_reason::EndReason;
 use super::traffic::Traffic;
-use crate::guard::metrics::Metrics;
+use crate::metrics::Metrics;
 
 /// The visitor's channel, as the visit writes to it.
 pub struct Output<'a> {

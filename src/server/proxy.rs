@@ -13,7 +13,7 @@ use std::net::{IpAddr, SocketAddr};
 use ppp::{v1, v2};
 use tokio::io::{AsyncRead, AsyncReadExt};
 
-use crate::guard::cidr::Cidr;
+use crate::admission::cidr::Cidr;
 
 /// `--proxy-protocol` with its `--trusted-proxy` ranges.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,7 +11,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::http::HeaderMap;
 
-pub use crate::guard::cidr::Cidr;
+pub use crate::admission::cidr::Cidr;
 
 /// `127.0.0.0/8` and `::1`: a proxy on the same host, trusted by default.
 pub fn loopback() -> Vec<Cidr> {

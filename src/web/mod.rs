@@ -3,7 +3,7 @@
 //!
 //! [`serve`] runs its own accept loop, so the SSH side's per-address limits apply to
 //! each connection before any HTTP work (a separate [`Limiter`] built from the same
-//! [`Limits`](crate::guard::limits::Limits)), and each connection gets hyper's HTTP/1
+//! [`Limits`](crate::admission::limits::Limits)), and each connection gets hyper's HTTP/1
 //! server with bounds: a request head must arrive whole within the header timeout
 //! (which also ends idle keep-alive connections), is at most [`MAX_HEAD_BYTES`], and a
 //! connection lives at most `max_connection_age` (a client that stops reading a
@@ -44,7 +44,7 @@ use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
 use tracing::{debug, info, warn};
 
-use crate::guard::limits::{Admission, Limiter, Refusal, RefusalLog};
+use crate::admission::limits::{Admission, Limiter, Refusal, RefusalLog};
 use crate::service::Service;
 use cache::Cache;
 use forwarded::Cidr;

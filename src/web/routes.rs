@@ -36,7 +36,7 @@ use super::message_form::post_message;
 use super::negotiate::{Choice, encoding, negotiate};
 use super::page::{self, Invite};
 use super::{Peer, Web, ansi, forwarded};
-use crate::guard::limits::Refusal;
+use crate::admission::limits::Refusal;
 
 /// The paths served, which are also the `route` label of the metrics (else `other`).
 pub const ROUTES: [&str; 7] =
@@ -285,8 +285,8 @@ fn invite(web: &Web, rendered: &Rendered, request: &Request) -> Invite {
         .or_else(|| peer.map(|p| p.local.to_string()))
         .unwrap_or_else(|| "localhost".to_owned());
     let ssh_command = match &web.service.public_host {
-        Some(public) => crate::reach::for_public_host(public),
-        None => crate::reach::ssh_command(host_name(&host), web.settings.ssh_port),
+        Some(public) => crate::ssh_command::for_public_host(public),
+        None => crate::ssh_command::for_host(host_name(&host), web.settings.ssh_port),
     };
     let share_url = match &rendered.loaded.resume.basics.share_url {
         Some(url) => url.to_string(),

@@ -21,8 +21,8 @@ use crate::common::{
     LIVENESS, TestServer, Visit, Visitor, connect_tcp_from, find_log, manifest_path, temp_dir,
 };
 use ppp::v2;
-use ssh_resume::guard::limits::Limits;
-use ssh_resume::guard::privacy::PeerLogging;
+use ssh_resume::admission::limits::Limits;
+use ssh_resume::admission::privacy::PeerLogging;
 use ssh_resume::server::Settings;
 use ssh_resume::server::proxy::ProxyProtocol;
 use tokio::io::AsyncWriteExt;
@@ -151,8 +151,8 @@ fn total(servers: &[&TestServer], series: &str) -> u64 {
 }
 
 fn refusals(servers: &[&TestServer]) -> u64 {
-    let reasons = ssh_resume::guard::limits::Refusal::ALL;
-    let series = |r: &ssh_resume::guard::limits::Refusal| {
+    let reasons = ssh_resume::admission::limits::Refusal::ALL;
+    let series = |r: &ssh_resume::admission::limits::Refusal| {
         format!("ssh_resume_connections_refused_total{{reason=\"{}\"}}", r.as_str())
     };
     reasons.iter().map(|reason| total(servers, &series(reason))).sum()

@@ -10,8 +10,8 @@ use std::time::Duration;
 use crate::common::{
     LIVENESS, StallingProxy, TestServer, Visit, Visitor, connect_tcp_from, manifest_path, temp_dir,
 };
-use ssh_resume::guard::limits::Limits;
-use ssh_resume::guard::privacy::PeerLogging;
+use ssh_resume::admission::limits::Limits;
+use ssh_resume::admission::privacy::PeerLogging;
 use ssh_resume::server::Settings;
 use ssh_resume::server::interactive::IN_FLIGHT_BUDGET;
 use tokio::io::AsyncWriteExt;

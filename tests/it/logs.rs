@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 use crate::common::{TestServer, ThreadLogs, Visit, Visitor, manifest_path, temp_dir};
 use serde_json::Value;
-use ssh_resume::guard::privacy::PeerLogging;
+use ssh_resume::admission::privacy::PeerLogging;
 use ssh_resume::server::Settings;
 
 const VISITOR: [u8; 4] = [127, 0, 0, 9];

@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 
 use crate::common::messages::{sqlite, unlimited};
 use crate::common::temp_dir;
-use ssh_resume::guard::metrics::Metrics;
-use ssh_resume::guard::privacy::{PeerLogging, Redactor};
+use ssh_resume::admission::privacy::{PeerLogging, Redactor};
 use ssh_resume::insights::Insights;
 use ssh_resume::mailbox::Mailbox;
 use ssh_resume::message::{Channel, Draft};
+use ssh_resume::metrics::Metrics;
 use ssh_resume::notify::{Notifier, NotifyCounters, NotifyFormat, NotifySettings};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use crate::common::{TestServer, Visit, Visitor, connect_tcp_from, http_get, manifest_path, temp_dir};
-use ssh_resume::guard::limits::Limits;
+use ssh_resume::admission::limits::Limits;
 use ssh_resume::server::Settings;
 
 /// The value of the sample line starting with `series`, or 0 when absent.

@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use crate::common::{TestServer, Visit, Visitor, connect_tcp_from, find_log, manifest_path, temp_dir};
 use ppp::v2;
-use ssh_resume::guard::limits::Limits;
-use ssh_resume::guard::privacy::PeerLogging;
+use ssh_resume::admission::limits::Limits;
+use ssh_resume::admission::privacy::PeerLogging;
 use ssh_resume::server::Settings;
 use ssh_resume::server::proxy::ProxyProtocol;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::common::{LIVENESS, TestServer, Visit, Visitor, manifest_path, temp_dir};
 use ssh_resume::server::Settings;
-use ssh_resume::server::answers::QUERY_WAIT;
+use ssh_resume::server::terminal_queries::QUERY_WAIT;
 use ssh_resume::tui::input::Rgb;
 use ssh_resume::tui::theme::{Charset, ColorDepth, Profile, Theme};
 

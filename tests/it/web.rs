@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::http::{HttpResponse, get, request};
 use crate::common::{LIVENESS, TestServer, http_get, manifest_path, read_until_closed, temp_dir};
-use ssh_resume::guard::limits::Limits;
+use ssh_resume::admission::limits::Limits;
 use ssh_resume::resume::outline::Block;
 use ssh_resume::resume::{Loaded, export, load};
 use ssh_resume::server::Settings;

@@ -7,8 +7,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ssh_resume::guard::limits::Rate;
-use ssh_resume::guard::message_limits::MessageRates;
+use ssh_resume::admission::limits::Rate;
+use ssh_resume::admission::message_limits::MessageRates;
 use ssh_resume::mailbox::{Mailbox, MailboxSettings};
 use ssh_resume::server::Settings;
 use ssh_resume::store::{self, Location, Store};

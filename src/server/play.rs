@@ -17,7 +17,7 @@ use russh::ChannelId;
 
 use super::command::{self, Request};
 use super::console::{OwnerConsole, owner_report};
-use super::end::EndReason;
+use super::end_reason::EndReason;
 use super::exec_message::{EX_TEMPFAIL, ExecMessage};
 use super::interactive::{Courier, Inbox, Interactive};
 use super::output::{Output, crlf};

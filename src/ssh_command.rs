@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 const SSH_PORT: u16 = 22;
 
 /// `ssh HOST`, or `ssh -p PORT HOST` when `port` is another than 22.
-pub fn ssh_command(host: &str, port: Option<u16>) -> String {
+pub fn for_host(host: &str, port: Option<u16>) -> String {
     match port {
         Some(port) if port != SSH_PORT => format!("ssh -p {port} {host}"),
         _ => format!("ssh {host}"),
@@ -25,16 +25,16 @@ pub fn for_public_host(public: &str) -> String {
     }
     match public.rsplit_once(':') {
         Some((host, port)) if !host.contains(':') => match port.parse::<u16>() {
-            Ok(port) => ssh_command(host, Some(port)),
-            Err(_) => ssh_command(public, None),
+            Ok(port) => for_host(host, Some(port)),
+            Err(_) => for_host(public, None),
         },
-        _ => ssh_command(public.trim_start_matches('[').trim_end_matches(']'), None),
+        _ => for_host(public.trim_start_matches('[').trim_end_matches(']'), None),
     }
 }
 
 /// The command for the address a visitor connected to.
 pub fn for_address(addr: SocketAddr) -> String {
-    ssh_command(&addr.ip().to_string(), Some(addr.port()))
+    for_host(&addr.ip().to_string(), Some(addr.port()))
 }
 
 #[cfg(test)]
