@@ -13,7 +13,7 @@ mod postgres;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ssh_resume::message::{Channel, Message};
+use ssh_resume::messages::{Channel, Message};
 use ssh_resume::store::{self, InsertLimits, Location, NewMessage, Store};
 
 fn message(index: usize) -> NewMessage {

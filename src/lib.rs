@@ -2,10 +2,11 @@
 //! visitors with a PTY, and plain text, Markdown or JSON Resume for everyone else.
 //!
 //! # Layout
-//! Imports go downward only: `cli → {server, web} → service → mailbox → {store,
-//! notify, admission, message}`, `service → {resume, insights}`, `mailbox → insights →
-//! {store, admission}`, `server → tui → {resume, message, insights}` (the console draws
-//! the insights' report); `web` and `server` never import each other.
+//! Imports go downward only: `cli → {server, web} → service → messages → {store,
+//! admission, insights}`, `service → {resume, insights}`, `insights → {store,
+//! admission}`, `server → tui → {resume, messages::draft, insights}` (the console draws
+//! the insights' report); `web` and `server` never import each other. [`safe_text`]
+//! says which characters of the résumé and of messages may reach a terminal (a leaf).
 //! - [`resume`]: the data model (every JSON Resume section), loading our TOML or a JSON
 //!   Resume file with line/column errors, HTML and Markdown in text made clean, the
 //!   outline every view walks, width-aware layout, the parts a laid-out row reads as
@@ -21,14 +22,11 @@
 //!   browsers, coloured text for `curl`, and the exports, over hyper.
 //! - [`service`]: what both doors share while the server runs: the résumé in service,
 //!   the shutdown signal, the metrics and the privacy redactor.
-//! - [`message`]: a visitor's message to the owner: the draft, the intake that makes it
-//!   safe and checks its limits, and what the visitor is told (a leaf).
-//! - [`mailbox`]: what every door calls to deliver a message: intake, hourly limits and
-//!   de-duplication, the durable insert within the visitor's time bound, notification.
+//! - [`messages`]: visitors' messages to the owner: the draft and its intake, the hourly
+//!   limits, the mailbox every door delivers through (the durable insert within the
+//!   visitor's time bound), the owner's webhook and `ssh-resume inbox`.
 //! - [`store`]: state that outlives a restart: the `Store` interface, SQLite (default,
 //!   `--data-dir`) and PostgreSQL (`--database-url`), versioned migrations.
-//! - [`notify`]: the owner's webhook: a bounded queue and a task that posts with retries.
-//! - [`inbox`]: the owner's `ssh-resume inbox` commands: list, show, mark read, delete.
 //! - [`insights`]: visit insights, aggregates only: the recorder the doors feed, the
 //!   flusher that writes hourly counts to the store, and the report `ssh-resume stats`
 //!   and the owner console show.
@@ -52,13 +50,11 @@ pub mod config;
 pub mod diagnostic;
 pub mod escape;
 pub mod healthcheck;
-pub mod inbox;
 pub mod insights;
-pub mod mailbox;
-pub mod message;
+pub mod messages;
 pub mod metrics;
-pub mod notify;
 pub mod resume;
+pub mod safe_text;
 pub mod server;
 pub mod service;
 pub mod ssh_command;

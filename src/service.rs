@@ -15,8 +15,8 @@ use tokio_util::sync::CancellationToken;
 use crate::admission::limits::Limits;
 use crate::admission::privacy::{PeerLogging, Redactor};
 use crate::insights::{Insights, Visit};
-use crate::mailbox::Mailbox;
-use crate::message::{Channel, Draft, Receipt, SendError};
+use crate::messages::mailbox::Mailbox;
+use crate::messages::{Channel, Draft, Receipt, SendError};
 use crate::metrics::Metrics;
 use crate::resume::Loaded;
 

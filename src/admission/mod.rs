@@ -6,5 +6,4 @@
 
 pub mod cidr;
 pub mod limits;
-pub mod message_limits;
 pub mod privacy;

@@ -10,10 +10,10 @@ use anyhow::{Context, Result};
 use super::ConfigError;
 use super::load_resume;
 use super::serve_args::{InboxAction, InboxArgs, StatsArgs, StoreArgs};
-use crate::inbox;
 use crate::insights::range::Hours;
 use crate::insights::render::{self, Layout};
 use crate::insights::report::Report;
+use crate::messages::inbox;
 use crate::server::keys;
 use crate::store;
 

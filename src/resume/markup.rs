@@ -8,15 +8,17 @@
 //! the same text and links, which keeps JSON → JSON and TOML → JSON → TOML stable.
 //!
 //! What may reach a visitor's terminal is decided here for JSON text and in
-//! `model::Text` for TOML text, by the same rule ([`is_hidden`]): characters that
-//! reorder or hide text (bidi overrides, embeddings, isolates and marks, zero-width and
-//! other invisible format characters) are dropped; control characters are refused.
+//! `model::Text` for TOML text, by the rule messages follow too ([`crate::safe_text`]):
+//! characters that reorder or hide text (bidi overrides, embeddings, isolates and
+//! marks, zero-width and other invisible format characters) are dropped; control
+//! characters are refused.
 //! Pure: strings in, strings out.
 
 mod builder;
 mod write;
 
 use super::rich::Rich;
+pub use crate::safe_text::is_hidden;
 use builder::Builder;
 pub use write::{destination, escape, to_markup};
 
@@ -26,17 +28,6 @@ pub struct Piece {
     pub rich: Rich,
     /// The item's marker (`•`, or `3.` in a numbered list) when the piece is a list item.
     pub item: Option<String>,
-}
-
-/// Characters that could reorder or hide what a terminal shows, and carry no text of
-/// their own: bidi embeddings, overrides, isolates and marks, zero-width spaces and
-/// joiners that are not needed to spell a word, the byte-order mark, and interlinear
-/// annotation. ZWJ and ZWNJ stay: scripts and emoji need them, and they move nothing.
-pub fn is_hidden(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}' | '\u{200E}' | '\u{200F}'
-        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}'
-        | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{E0001}')
 }
 
 /// The message for a control character in résumé text.

@@ -191,7 +191,7 @@ pub fn message_usage(ssh_command: &str) -> String {
          Sends the text on stdin to the résumé's owner (at most {} characters).\n\
          CONTACT is how to reach you: an e-mail, phone, URL or handle.\n\
          Exit status: 0 stored, 2 usage or empty/oversized message, 75 try again later.\n",
-        crate::message::MAX_BODY
+        crate::messages::MAX_BODY
     )
 }
 

@@ -17,7 +17,7 @@ use super::command::{MessageArgs, message_usage};
 use super::end_reason::EndReason;
 use super::interactive::Inbox;
 use super::output::{Output, crlf};
-use crate::message::{Channel, Draft, MAX_BODY, SendError};
+use crate::messages::{Channel, Draft, MAX_BODY, SendError};
 use crate::service::Service;
 
 /// Most bytes of stdin read: one character over the limit, in UTF-8's widest form.

@@ -28,7 +28,7 @@ use super::keyboard::{Keyboard, sleep_until};
 use super::output::{Closed, Output, crlf};
 use super::terminal::Modes;
 use super::terminal_queries::Answers;
-use crate::message::{Channel, Receipt, SendError};
+use crate::messages::{Channel, Receipt, SendError};
 use crate::resume::Loaded;
 use crate::service::Service;
 use crate::tui::{App, Effect, Event};

@@ -18,7 +18,7 @@ use super::proxy::ProxyProtocol;
 use crate::admission::limits::{Limiter, Limits, RefusalLog};
 use crate::admission::privacy::PeerLogging;
 use crate::insights::Insights;
-use crate::mailbox::Mailbox;
+use crate::messages::mailbox::Mailbox;
 use crate::resume::Loaded;
 use crate::service::Service;
 

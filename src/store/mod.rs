@@ -29,7 +29,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 pub use counts::{CountRow, InsightsStore};
 
-use crate::message::{Channel, Message};
+use crate::messages::{Channel, Message};
 
 /// The file the SQLite store keeps in the data directory.
 pub const SQLITE_FILE: &str = "ssh-resume.db";

@@ -18,7 +18,7 @@ use tokio_postgres::config::Host;
 
 use super::counts::{CountRow, InsightsStore, MAX_BATCH};
 use super::{InsertLimits, NewMessage, Store, StoreError, StoreFuture, Stored, Which, migrations};
-use crate::message::Channel;
+use crate::messages::Channel;
 
 /// Connections kept per instance.
 pub const POOL_SIZE: usize = 16;

@@ -23,7 +23,7 @@ use super::counts::{CountRow, InsightsStore, MAX_BATCH};
 use super::{
     InsertLimits, NewMessage, SQLITE_FILE, Store, StoreError, StoreFuture, Stored, Which, migrations,
 };
-use crate::message::Channel;
+use crate::messages::Channel;
 
 /// Calls waiting for the writer thread; a caller beyond it waits for room (within its
 /// own time bound).

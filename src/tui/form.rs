@@ -7,7 +7,7 @@
 //! anywhere. Editing is the text area's (cursor keys, Home/End, Backspace/Delete, Ctrl-W,
 //! wide and combining characters), with Ctrl-U deleting to the start of the line as in
 //! a shell; a paste lands in the focused field. Each field holds at most its limit in
-//! characters ([`crate::message`]), and no control character is ever put in one. Esc
+//! characters ([`crate::messages`]), and no control character is ever put in one. Esc
 //! closes an empty form at once and asks before throwing a draft away.
 //!
 //! Sending is not done here: [`Form::on_key`] says [`Step::Send`], the server stores the
@@ -19,7 +19,7 @@ use ratatui_textarea::{CursorMove, Input, Key, TextArea, WrapMode};
 
 use super::input::{KeyCode, KeyEvent, KeyModifiers};
 use super::theme::Theme;
-use crate::message::{self, Draft, MAX_BODY, MAX_NAME, MAX_REPLY_TO, Receipt, SendError, is_unsafe};
+use crate::messages::{self, Draft, MAX_BODY, MAX_NAME, MAX_REPLY_TO, Receipt, SendError, is_unsafe};
 
 /// What has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -324,7 +324,7 @@ impl Form {
         }
         let text = match self.focus {
             Field::Body => text.replace("\r\n", "\n").replace('\r', "\n"),
-            _ => message::one_line(text),
+            _ => messages::one_line(text),
         };
         let safe: String = text.chars().filter(|&c| c == '\n' || !is_unsafe(c)).collect();
         let room = self.limit().saturating_sub(self.text(self.focus).map_or(0, Text::chars));

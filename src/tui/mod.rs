@@ -8,7 +8,7 @@
 //! ```text
 //! view ──→ app, help, share, rows, geometry, hyperlink, search, form   (view/nav, view/footer, view/form: app, geometry, search, theme, form)
 //! app  ──→ help (HelpFit only), pager, search, rows, geometry, input, qr, theme, form   (app/reading, app/find, app/layers, app/writing)
-//! form ──→ input, theme (and `crate::message`)
+//! form ──→ input, theme (and `crate::messages`)
 //! help ──→ geometry, theme        share ──→ geometry, hyperlink, qr, theme
 //! rows ──→ theme                  pager ──→ input
 //! geometry, hyperlink, input, qr, search, theme: leaves (nothing of ours in `tui`)
@@ -17,7 +17,7 @@
 //! both the app and the view use them. The `help` and `share` boxes draw from plain
 //! values the view hands them, never from the app. [`console`] is the owner's console
 //! (its own state, `handle` and view, on the same theme and input decoder). Of the rest
-//! of the crate, only `crate::resume`, `crate::message` (the leaf that checks a
+//! of the crate, only `crate::resume`, `crate::messages` (the leaf that checks a
 //! visitor's message) and, for the console, the insights' report and its layout are
 //! imported.
 

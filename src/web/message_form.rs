@@ -12,7 +12,7 @@ use tracing::debug;
 
 use super::routes::{HTML, MAX_FORM_BYTES, STYLE};
 use super::{Peer, Web, forwarded, page};
-use crate::message::{Channel, Draft, SendError};
+use crate::messages::{Channel, Draft, SendError};
 
 /// `POST /message`: the form's fields through the mailbox, answered with a plain page.
 pub(super) async fn post_message(State(web): State<Arc<Web>>, request: Request) -> Response {

@@ -145,7 +145,7 @@ fn ssh_box(out: &mut String, invite: &Invite) {
 /// The "Write to me" form: plain HTML posted to `/message`, no script. The `website`
 /// field is a honeypot: hidden from people (and from screen readers), filled by bots.
 fn message_form(out: &mut String) {
-    use crate::message::{MAX_BODY, MAX_NAME, MAX_REPLY_TO};
+    use crate::messages::{MAX_BODY, MAX_NAME, MAX_REPLY_TO};
     let _ = write!(
         out,
         "<section id=\"write\" class=\"write\" aria-labelledby=\"write-title\">\n\

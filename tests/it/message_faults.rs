@@ -11,7 +11,7 @@ use std::time::Duration;
 use crate::common::messages::{inbox_json, server_with, sqlite, unlimited};
 use crate::common::postgres::Postgres;
 use crate::common::{LIVENESS, Visit, Visitor, manifest_path, temp_dir};
-use ssh_resume::message::UNAVAILABLE_LINE;
+use ssh_resume::messages::UNAVAILABLE_LINE;
 use ssh_resume::store::{self, Location};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};

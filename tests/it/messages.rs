@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 
 use crate::common::messages::{exec, exec_from, inbox, inbox_json, per_hour, server_with, sqlite, unlimited};
 use crate::common::{Visit, Visitor, capture_logs, logged, temp_dir};
-use ssh_resume::admission::message_limits::MessageRates;
 use ssh_resume::admission::privacy::{PeerLogging, Redactor};
 use ssh_resume::insights::Insights;
-use ssh_resume::mailbox::{Mailbox, MailboxSettings};
-use ssh_resume::message::{Channel, Draft, MAX_BODY, SendError};
+use ssh_resume::messages::limits::MessageRates;
+use ssh_resume::messages::mailbox::{Mailbox, MailboxSettings};
+use ssh_resume::messages::{Channel, Draft, MAX_BODY, SendError};
 use ssh_resume::metrics::Metrics;
 use ssh_resume::store::{
     CountRow, InsertLimits, InsightsStore, NewMessage, Store, StoreFuture, Stored, Which,

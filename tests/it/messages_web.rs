@@ -6,8 +6,8 @@
 use crate::common::http::{get, send};
 use crate::common::messages::{inbox_json, per_hour, server_with, sqlite, unlimited};
 use crate::common::{LIVENESS, temp_dir};
-use ssh_resume::admission::message_limits::MessageRates;
-use ssh_resume::mailbox::MailboxSettings;
+use ssh_resume::messages::limits::MessageRates;
+use ssh_resume::messages::mailbox::MailboxSettings;
 use ssh_resume::web::WebSettings;
 use ssh_resume::web::routes::{CSP, CSP_WITH_FORM, MAX_FORM_BYTES};
 

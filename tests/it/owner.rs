@@ -17,7 +17,7 @@ use crate::common::{
 use russh::client::{self, AuthResult, KeyboardInteractiveAuthResponse};
 use russh::keys::{Algorithm, PrivateKey, PrivateKeyWithHashAlg};
 use ssh_resume::insights::Insights;
-use ssh_resume::mailbox::Mailbox;
+use ssh_resume::messages::mailbox::Mailbox;
 use ssh_resume::server::Settings;
 use ssh_resume::server::owner::{self, OwnerKeys};
 use ssh_resume::store::Store;

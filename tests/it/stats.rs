@@ -16,7 +16,7 @@ use crate::common::{
 use ssh_resume::insights::range::Hours;
 use ssh_resume::insights::render::{self, Layout};
 use ssh_resume::insights::report::Report;
-use ssh_resume::message::{Channel, Message};
+use ssh_resume::messages::{Channel, Message};
 use ssh_resume::store::{CountRow, InsertLimits, NewMessage, Store, Which};
 
 /// 2026-12-01 14:00 UTC, in hours since the epoch.

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::common::messages::sqlite;
 use crate::common::postgres::Postgres;
 use crate::common::temp_dir;
-use ssh_resume::message::{Channel, Message};
+use ssh_resume::messages::{Channel, Message};
 use ssh_resume::store::{self, CountRow, InsertLimits, Location, NewMessage, Store, StoreError, Which};
 
 fn new(body: &str, received_ms: i64) -> NewMessage {

@@ -34,7 +34,7 @@ async fn talk_counts_exactly_what_the_servers_insights_recorded() {
     let dir = temp_dir("load-talk");
     let store = common::messages::sqlite(&dir.join("data"));
     let settings = Settings {
-        mailbox: Some(Arc::new(ssh_resume::mailbox::Mailbox::new(
+        mailbox: Some(Arc::new(ssh_resume::messages::mailbox::Mailbox::new(
             store.clone(),
             common::messages::unlimited(),
         ))),

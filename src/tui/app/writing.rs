@@ -5,7 +5,7 @@
 //! [`App::message_outcome`]. The form's own state and keys are `tui::form`'s.
 
 use super::{App, Effect, Overlay};
-use crate::message::{Draft, Receipt, SendError};
+use crate::messages::{Draft, Receipt, SendError};
 use crate::tui::form::{Form, Status, Step};
 use crate::tui::input::KeyEvent;
 

@@ -8,7 +8,7 @@ use ratatui_core::layout::Size;
 use super::Letter;
 use crate::insights::render::{self, Layout, Line};
 use crate::insights::report::Report;
-use crate::message::terminal_safe;
+use crate::messages::terminal_safe;
 
 /// Rows above and below the body: the header, its rule and the footer.
 pub(super) const CHROME_ROWS: u16 = 3;

@@ -113,7 +113,7 @@ fn render_list(console: &Console, area: Rect, buf: &mut Buffer) {
         let name = letter
             .name
             .as_deref()
-            .map_or_else(|| "-".to_owned(), |n| crate::message::terminal_safe(n, false));
+            .map_or_else(|| "-".to_owned(), |n| crate::messages::terminal_safe(n, false));
         let mark = if letter.read { " " } else { unread_mark };
         let text = format!(
             " {mark} #{:<5} {}  {}  {}",

@@ -44,7 +44,7 @@ fn ctrl_s_sends_a_valid_draft_and_only_a_receipt_says_sent() {
     assert_eq!(form.on_key(&ctrl('s')), Step::Send);
     assert_eq!(form.on_key(&key(KeyCode::Char('x'))), Step::Stay(false), "keys wait while sending");
     form.outcome(Err(SendError::Unavailable));
-    assert_eq!(form.status(), &Status::Problem(message::UNAVAILABLE_LINE.to_owned()));
+    assert_eq!(form.status(), &Status::Problem(messages::UNAVAILABLE_LINE.to_owned()));
     assert_eq!(form.draft().body, "Hi", "the draft stays");
     assert_eq!(form.on_key(&ctrl('s')), Step::Send);
     form.outcome(Ok(Receipt { id: 9 }));

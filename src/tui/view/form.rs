@@ -13,7 +13,7 @@ use ratatui_core::widgets::Widget;
 use ratatui_widgets::{block::Block, borders::Borders, clear::Clear, paragraph::Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use crate::message::MAX_BODY;
+use crate::messages::MAX_BODY;
 use crate::tui::form::{Field, Form, Status};
 use crate::tui::geometry::{centered, cols};
 use crate::tui::theme::Theme;
@@ -116,7 +116,7 @@ impl FormBox<'_> {
             Line::styled(self.shown("Sent — thank you."), self.theme.headline),
             Line::from(""),
             Line::from(format!("Your message is stored (#{id}).")),
-            Line::from(self.shown(&format!("I will reply to {}.", crate::message::one_line(&reply_to)))),
+            Line::from(self.shown(&format!("I will reply to {}.", crate::messages::one_line(&reply_to)))),
             Line::from(""),
             Line::styled("Esc closes", self.theme.footer),
         ];
@@ -151,7 +151,7 @@ impl Widget for FormBox<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::message::{Receipt, SendError, UNAVAILABLE_LINE};
+    use crate::messages::{Receipt, SendError, UNAVAILABLE_LINE};
     use crate::tui::input::{KeyCode, KeyEvent};
     use crate::tui::theme::{Charset, ColorDepth, Profile};
 

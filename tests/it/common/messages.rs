@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ssh_resume::admission::limits::Rate;
-use ssh_resume::admission::message_limits::MessageRates;
-use ssh_resume::mailbox::{Mailbox, MailboxSettings};
+use ssh_resume::messages::limits::MessageRates;
+use ssh_resume::messages::mailbox::{Mailbox, MailboxSettings};
 use ssh_resume::server::Settings;
 use ssh_resume::store::{self, Location, Store};
 

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use serde_json::json;
 use unicode_width::UnicodeWidthStr;
 
-use crate::message::terminal_safe;
+use crate::messages::terminal_safe;
 use crate::store::{Store, StoreError, Stored, Which};
 
 /// What the owner asked for.
@@ -135,7 +135,7 @@ fn json_lines(messages: &[Stored]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::message::Channel;
+    use crate::messages::Channel;
 
     fn stored(body: &str) -> Stored {
         Stored {

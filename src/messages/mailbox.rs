@@ -20,12 +20,12 @@ use std::time::{Duration, Instant};
 use tracing::{info, warn};
 
 use crate::admission::limits::SourceKey;
-use crate::admission::message_limits::{MessageGate, MessageRates, Verdict};
 use crate::admission::privacy::Redactor;
 use crate::insights::Insights;
-use crate::message::{Channel, Draft, Receipt, SendError};
+use crate::messages::limits::{MessageGate, MessageRates, Verdict};
+use crate::messages::notify::Notifier;
+use crate::messages::{Channel, Draft, Receipt, SendError};
 use crate::metrics::Metrics;
-use crate::notify::Notifier;
 use crate::store::{InsertLimits, NewMessage, Store, StoreError};
 
 /// The mailbox's settings.

@@ -14,7 +14,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
 
-use super::limits::Rate;
+use crate::admission::limits::Rate;
 
 /// Most sending addresses, and most de-duplication entries, tracked at once.
 pub const MAX_TRACKED: usize = 65_536;

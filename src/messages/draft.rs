@@ -4,10 +4,11 @@
 //! ([`Receipt`], [`SendError`]). Pure (a leaf: it imports nothing of ours), so the view,
 //! both doors and the store share it.
 //!
-//! Intake keeps the text safe for the owner's terminal: every C0 and C1 control
-//! character except newline and tab (in the message; none at all in the one-line
-//! fields), ESC with them, and the Unicode bidi embeddings, overrides and isolates
-//! (U+202A–U+202E, U+2066–U+2069) are removed, line ends become `\n`, and the text is
+//! Intake keeps the text safe for the owner's terminal by the rule résumé text follows
+//! ([`crate::safe_text`]): every C0 and C1 control character except newline and tab (in
+//! the message; none at all in the one-line fields), ESC with them, and the characters
+//! that reorder or hide text (bidi embeddings, overrides, isolates and marks, zero-width
+//! spaces, the byte-order mark) are removed, line ends become `\n`, and the text is
 //! stored as NFC. Limits are in characters (Unicode scalar values) after that.
 
 use unicode_normalization::UnicodeNormalization;
@@ -112,11 +113,7 @@ fn check_length(field: &'static str, text: &str, max: usize) -> Result<(), Intak
     if chars > max { Err(IntakeError::TooLong { field, chars, max }) } else { Ok(()) }
 }
 
-/// Whether `c` never reaches the store: controls (C0, DEL, C1; ESC among them) and the
-/// bidi embeddings, overrides and isolates that could reorder what the owner reads.
-pub fn is_unsafe(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
+pub use crate::safe_text::is_unsafe;
 
 /// Text for the owner's terminal: unsafe characters removed, line ends as `\n` (tabs
 /// and newlines kept), NFC; trailing whitespace of the whole text trimmed.
@@ -231,6 +228,16 @@ mod tests {
         }
         assert!(message.body.ends_with("\nline\ttab"), "{:?}", message.body);
         assert!(!message.reply_to.contains('\t'));
+    }
+
+    #[test]
+    fn what_the_resume_drops_as_hidden_a_message_drops_too() {
+        let hidden = "a\u{200E}b\u{200F}c\u{200B}d\u{FEFF}e\u{2060}f\u{2064}g";
+        let message = draft(hidden, hidden, hidden).validate().unwrap();
+        for text in [message.name.as_deref().unwrap(), &message.reply_to, &message.body] {
+            assert_eq!(text, "abcdefg");
+        }
+        assert_eq!(terminal_safe("x\u{200F}y\u{FEFF}", false), "xy", "nor are they shown when stored before");
     }
 
     #[test]
