@@ -81,104 +81,116 @@ fn latency_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.000_05, 2.0, 16))
 }
 
+/// Registers `metric` under `name` (prefixed `ssh_resume_`) with its help text, and
+/// gives it back for the struct that keeps it: each metric is named once.
+fn add<M>(registry: &mut Registry, name: &str, help: &str, metric: M) -> M
+where
+    M: prometheus_client::registry::Metric + Clone,
+{
+    registry.register(name, help, metric.clone());
+    metric
+}
+
 impl Metrics {
     pub fn new() -> Self {
-        let mut registry = Registry::with_prefix("ssh_resume");
+        let r = &mut Registry::with_prefix("ssh_resume");
+        let session_buckets = [1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0];
         let metrics = Self {
+            sessions_active: add(r, "sessions_active", "Connections open now", Gauge::default()),
+            sessions_started: add(r, "sessions_started", "Connections admitted", Counter::default()),
+            sessions_ended: add(r, "sessions_ended", "Connections closed, by reason", Family::default()),
+            refused: add(
+                r,
+                "connections_refused",
+                "Connections refused before the handshake",
+                Family::default(),
+            ),
+            proxy_probes: add(
+                r,
+                "proxy_probes",
+                "Load balancer health checks (PROXY v2 LOCAL) answered",
+                Counter::default(),
+            ),
+            handshake: add(
+                r,
+                "handshake_seconds",
+                "TCP accept to the shell or exec request",
+                latency_histogram(),
+            ),
+            first_frame: add(
+                r,
+                "first_frame_seconds",
+                "TCP accept to the first frame sent",
+                latency_histogram(),
+            ),
+            frame_render: add(
+                r,
+                "frame_render_seconds",
+                "Drawing and encoding one frame",
+                latency_histogram(),
+            ),
+            session_duration: add(
+                r,
+                "session_duration_seconds",
+                "TCP accept to close",
+                Histogram::new(session_buckets),
+            ),
+            bytes_sent: add(r, "sent_bytes", "Bytes written to visitors' channels", Counter::default()),
+            section_views: add(r, "section_views", "Times a section was opened", Family::default()),
+            exec_commands: add(r, "exec_commands", "Shell and exec requests, by command", Family::default()),
+            http_requests: add(r, "http_requests", "Web requests, by route and status", Family::default()),
+            http_duration: add(
+                r,
+                "http_request_duration_seconds",
+                "Web request to response head, by route",
+                Family::new_with_constructor(latency_histogram as fn() -> Histogram),
+            ),
+            http_refused: add(
+                r,
+                "http_refused",
+                "Web connections and proxied requests refused by the limits",
+                Family::default(),
+            ),
+            http_connections_active: add(
+                r,
+                "http_connections_active",
+                "Web connections open now",
+                Gauge::default(),
+            ),
+            messages_stored: add(
+                r,
+                "messages_stored",
+                "Messages to the owner stored, by channel",
+                Family::default(),
+            ),
+            messages_refused: add(r, "messages_refused", "Messages not stored, by reason", Family::default()),
+            notifications_sent: add(
+                r,
+                "notifications_sent",
+                "Webhook notifications delivered",
+                Counter::default(),
+            ),
+            notifications_failed: add(
+                r,
+                "notifications_failed",
+                "Webhook notifications given up on after every retry",
+                Counter::default(),
+            ),
+            notifications_dropped: add(
+                r,
+                "notifications_dropped",
+                "Webhook notifications dropped because the queue was full",
+                Counter::default(),
+            ),
+            message_store: add(
+                r,
+                "message_store_seconds",
+                "Visitor's send to durable commit",
+                latency_histogram(),
+            ),
             registry: Registry::default(),
-            sessions_active: Gauge::default(),
-            sessions_started: Counter::default(),
-            sessions_ended: Family::default(),
-            refused: Family::default(),
-            proxy_probes: Counter::default(),
-            handshake: latency_histogram(),
-            first_frame: latency_histogram(),
-            frame_render: latency_histogram(),
-            session_duration: Histogram::new([
-                1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0,
-            ]),
-            bytes_sent: Counter::default(),
-            section_views: Family::default(),
-            exec_commands: Family::default(),
-            http_requests: Family::default(),
-            http_duration: Family::new_with_constructor(latency_histogram as fn() -> Histogram),
-            http_refused: Family::default(),
-            http_connections_active: Gauge::default(),
-            messages_stored: Family::default(),
-            messages_refused: Family::default(),
-            notifications_sent: Counter::default(),
-            notifications_failed: Counter::default(),
-            notifications_dropped: Counter::default(),
-            message_store: latency_histogram(),
         };
-        let m = &metrics;
-        registry.register("sessions_active", "Connections open now", m.sessions_active.clone());
-        registry.register("sessions_started", "Connections admitted", m.sessions_started.clone());
-        registry.register("sessions_ended", "Connections closed, by reason", m.sessions_ended.clone());
-        registry.register(
-            "connections_refused",
-            "Connections refused before the handshake",
-            m.refused.clone(),
-        );
-        registry.register(
-            "proxy_probes",
-            "Load balancer health checks (PROXY v2 LOCAL) answered",
-            m.proxy_probes.clone(),
-        );
-        registry.register(
-            "handshake_seconds",
-            "TCP accept to the shell or exec request",
-            m.handshake.clone(),
-        );
-        registry.register("first_frame_seconds", "TCP accept to the first frame sent", m.first_frame.clone());
-        registry.register("frame_render_seconds", "Drawing and encoding one frame", m.frame_render.clone());
-        registry.register("session_duration_seconds", "TCP accept to close", m.session_duration.clone());
-        registry.register("sent_bytes", "Bytes written to visitors' channels", m.bytes_sent.clone());
-        registry.register("section_views", "Times a section was opened", m.section_views.clone());
-        registry.register("exec_commands", "Shell and exec requests, by command", m.exec_commands.clone());
-        registry.register("http_requests", "Web requests, by route and status", m.http_requests.clone());
-        registry.register(
-            "http_request_duration_seconds",
-            "Web request to response head, by route",
-            m.http_duration.clone(),
-        );
-        registry.register(
-            "http_refused",
-            "Web connections and proxied requests refused by the limits",
-            m.http_refused.clone(),
-        );
-        registry.register(
-            "http_connections_active",
-            "Web connections open now",
-            m.http_connections_active.clone(),
-        );
-        registry.register(
-            "messages_stored",
-            "Messages to the owner stored, by channel",
-            m.messages_stored.clone(),
-        );
-        registry.register("messages_refused", "Messages not stored, by reason", m.messages_refused.clone());
-        registry.register(
-            "notifications_sent",
-            "Webhook notifications delivered",
-            m.notifications_sent.clone(),
-        );
-        registry.register(
-            "notifications_failed",
-            "Webhook notifications given up on after every retry",
-            m.notifications_failed.clone(),
-        );
-        registry.register(
-            "notifications_dropped",
-            "Webhook notifications dropped because the queue was full",
-            m.notifications_dropped.clone(),
-        );
-        registry.register(
-            "message_store_seconds",
-            "Visitor's send to durable commit",
-            m.message_store.clone(),
-        );
-        Self { registry, ..metrics }
+        Self { registry: std::mem::take(r), ..metrics }
     }
 
     /// `channel` is one of the message channels (`view`, `exec`, `web`).
