@@ -53,6 +53,7 @@ pub mod healthcheck;
 pub mod insights;
 pub mod messages;
 pub mod metrics;
+pub mod record;
 pub mod resume;
 pub mod safe_text;
 pub mod server;

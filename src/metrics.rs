@@ -67,7 +67,7 @@ pub struct Metrics {
     pub notifications_failed: Counter,
     pub notifications_dropped: Counter,
     /// Time to store a message durably, from the visitor's send to the commit.
-    pub message_store: Histogram,
+    message_store: Histogram,
 }
 
 impl Default for Metrics {
@@ -193,9 +193,11 @@ impl Metrics {
         Self { registry: std::mem::take(r), ..metrics }
     }
 
-    /// `channel` is one of the message channels (`view`, `exec`, `web`).
-    pub fn message_stored(&self, channel: &'static str) {
+    /// `channel` is one of the message channels (`view`, `exec`, `web`); `took` is the
+    /// time from the visitor's send to the commit.
+    pub fn message_stored(&self, channel: &'static str, took: Duration) {
         self.messages_stored.get_or_create(&[("channel", channel)]).inc();
+        self.message_store.observe(took.as_secs_f64());
     }
 
     /// `reason` comes from the fixed set of refusal reasons.
@@ -263,7 +265,7 @@ mod tests {
         metrics.http_request("/", 200, Duration::from_millis(2));
         metrics.http_request("other", 418, Duration::from_millis(1));
         metrics.http_refused("rate-per-ip");
-        metrics.message_stored("view");
+        metrics.message_stored("view", Duration::from_millis(4));
         metrics.message_refused("inbox-full");
         metrics.notifications_failed.inc();
         let text = metrics.encode();

@@ -14,14 +14,14 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 use tracing::info;
 
-use super::serve_args::{MessageArgs, ServeArgs};
+use super::serve_args::ServeArgs;
 use super::{ConfigError, load_resume};
 use crate::insights::{FLUSH_INTERVAL, Insights};
-use crate::messages::mailbox::Mailbox;
-use crate::messages::notify::{Notifier, NotifyCounters, NotifySettings};
+use crate::messages::notify::NotifySettings;
 use crate::resume::Loaded;
 use crate::server::owner::{self, Owner};
 use crate::server::{self, Settings, keys};
+use crate::service::{Parts, Service};
 use crate::store;
 use crate::web;
 
@@ -47,20 +47,25 @@ pub(super) fn serve(args: ServeArgs) -> Result<ExitCode> {
             None => None,
         };
         let web_settings = args.web_settings(&fingerprint, &listeners);
-        let mut settings = settings;
         let store = open_store(&args).await?;
-        settings.mailbox = store
-            .clone()
-            .filter(|_| args.messages.messages)
-            .map(|store| Arc::new(Mailbox::new(store, args.messages.mailbox_settings())));
-        settings.insights = store.filter(|_| args.insights).map(|store| Arc::new(Insights::new(store)));
-        log_start(&args, &listeners, admin.as_ref(), &fingerprint, &loaded, &settings);
-        log_warnings(&args.resume, &loaded);
+        let parts = Parts {
+            insights: store.clone().filter(|_| args.insights),
+            mailbox: store
+                .filter(|_| args.messages.messages)
+                .map(|store| (store, args.messages.mailbox_settings())),
+            notify: args
+                .messages
+                .notify_webhook
+                .clone()
+                .map(|url| NotifySettings::new(url, args.messages.notify_format)),
+        };
         let shutdown = CancellationToken::new();
         let (resume_tx, resume_rx) = watch::channel(Arc::new(loaded));
-        let shared = server::Shared::new(settings, resume_rx, host_key.key, shutdown.clone());
-        start_notifier(&args.messages, &shared, &shutdown);
-        let insights = shared.service.insights.clone();
+        let service = Service::start(args.service_settings(), resume_rx, shutdown.clone(), parts);
+        log_start(&args, &listeners, admin.as_ref(), &fingerprint, &service, &settings);
+        log_warnings(&args.resume, &service.current_resume());
+        let shared = server::Shared::new(settings, service.clone(), host_key.key);
+        let insights = service.insights.clone();
         tokio::spawn(insights.clone().run_flusher(FLUSH_INTERVAL, shutdown.child_token()));
         tokio::spawn(stop_on_signal(shutdown.clone()));
         if let Some(path) = args.owner.owner_key.clone() {
@@ -71,8 +76,7 @@ pub(super) fn serve(args: ServeArgs) -> Result<ExitCode> {
         if let Some(listener) = admin {
             tokio::spawn(server::admin::serve(listener, shared.clone(), stop_admin.clone()));
         }
-        let web =
-            http.map(|listener| tokio::spawn(web::serve(listener, shared.service.clone(), web_settings)));
+        let web = http.map(|listener| tokio::spawn(web::serve(listener, service.clone(), web_settings)));
         server::run(listeners, shared).await;
         if let Some(web) = web {
             let _ = web.await;
@@ -116,26 +120,19 @@ async fn last_flush(insights: &Insights, timeout: std::time::Duration) {
     }
 }
 
-/// The webhook task, when asked for.
-fn start_notifier(args: &MessageArgs, shared: &server::Shared, shutdown: &CancellationToken) {
-    let (Some(url), Some(mailbox)) = (&args.notify_webhook, &shared.service.mailbox) else { return };
-    let counters = NotifyCounters::of(&shared.service.metrics);
-    let settings = NotifySettings::new(url.clone(), args.notify_format);
-    mailbox.notify_with(Notifier::start(settings, counters, shutdown.child_token()));
-}
-
 /// The one line that says what started: version, addresses, key, résumé, limits.
 fn log_start(
     args: &ServeArgs,
     listeners: &[TcpListener],
     admin: Option<&TcpListener>,
     fingerprint: &str,
-    loaded: &Loaded,
+    service: &Service,
     settings: &Settings,
 ) {
     let addrs: Vec<String> =
         listeners.iter().filter_map(|l| l.local_addr().ok()).map(|a| a.to_string()).collect();
-    let limits = &settings.limits;
+    let loaded = service.current_resume();
+    let limits = &service.settings.limits;
     info!(
         version = env!("CARGO_PKG_VERSION"),
         listen = %addrs.join(","),
@@ -152,10 +149,10 @@ fn log_start(
         login_timeout = %humantime::format_duration(settings.login_timeout),
         idle_timeout = %humantime::format_duration(settings.idle_timeout),
         max_session = %humantime::format_duration(settings.max_session),
-        drain_timeout = %humantime::format_duration(settings.drain_timeout),
-        log_peers = ?settings.log_peers,
-        messages = settings.mailbox.as_ref().map_or("off".to_owned(), |m| m.store().describe()),
-        insights = settings.insights.is_some(),
+        drain_timeout = %humantime::format_duration(service.settings.drain_timeout),
+        log_peers = ?service.settings.log_peers,
+        messages = service.mailbox.as_ref().map_or("off".to_owned(), |m| m.store().describe()),
+        insights = service.insights.is_on(),
         owner_keys = settings.owner_keys.len(),
         web_messages = args.messages.web_messages,
         notify_webhook = args.messages.notify_webhook.is_some(),

@@ -22,6 +22,7 @@ use crate::messages::notify::NotifyFormat;
 use crate::server::Settings;
 use crate::server::owner::{self, OwnerKeys};
 use crate::server::proxy::ProxyProtocol;
+use crate::service::ServiceSettings;
 use crate::store::{Location, Which};
 use crate::web::{WebSettings, forwarded};
 
@@ -334,19 +335,10 @@ impl ServeArgs {
     pub(super) fn settings(&self) -> Result<Settings, ConfigError> {
         let l = &self.limits;
         Ok(Settings {
-            public_host: self.public_host.clone(),
-            limits: Limits {
-                max_connections: l.max_connections,
-                max_startups_per_ip: l.max_startups_per_ip,
-                max_per_ip: l.max_per_ip,
-                rate_per_ip: l.rate_per_ip,
-            },
             login_timeout: l.login_timeout,
             idle_timeout: l.idle_timeout,
             max_session: l.max_session,
-            drain_timeout: l.drain_timeout,
             keepalive_interval: l.keepalive,
-            log_peers: self.log_peers.into(),
             proxy_protocol: self.proxy.settings()?,
             owner_user: self.owner.user()?,
             owner_keys: self.owner.keys()?,
@@ -356,6 +348,23 @@ impl ServeArgs {
 }
 
 impl ServeArgs {
+    /// What both doors read: the limits, the public host, the drain deadline and how
+    /// peers are logged.
+    pub(super) fn service_settings(&self) -> ServiceSettings {
+        let l = &self.limits;
+        ServiceSettings {
+            public_host: self.public_host.clone(),
+            limits: Limits {
+                max_connections: l.max_connections,
+                max_startups_per_ip: l.max_startups_per_ip,
+                max_per_ip: l.max_per_ip,
+                rate_per_ip: l.rate_per_ip,
+            },
+            drain_timeout: l.drain_timeout,
+            log_peers: self.log_peers.into(),
+        }
+    }
+
     /// The web view's settings: the SSH port for the command it shows, and the proxies
     /// it trusts (loopback always).
     pub(super) fn web_settings(&self, fingerprint: &str, listeners: &[TcpListener]) -> WebSettings {

@@ -14,18 +14,16 @@
 //! channel and the size in characters.
 
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use tracing::{info, warn};
 
+use super::limits::{MessageGate, MessageRates, Verdict};
+use super::notify::Notifier;
+use super::{Channel, Draft, Receipt, SendError};
 use crate::admission::limits::SourceKey;
-use crate::admission::privacy::Redactor;
-use crate::insights::Insights;
-use crate::messages::limits::{MessageGate, MessageRates, Verdict};
-use crate::messages::notify::Notifier;
-use crate::messages::{Channel, Draft, Receipt, SendError};
-use crate::metrics::Metrics;
+use crate::record::{Event, Recorder};
 use crate::store::{InsertLimits, NewMessage, Store, StoreError};
 
 /// The mailbox's settings.
@@ -53,8 +51,10 @@ pub struct Mailbox {
     store: Arc<dyn Store>,
     settings: MailboxSettings,
     gate: Mutex<MessageGate>,
-    /// Set once at start when the owner asked for a webhook.
-    notifier: OnceLock<Notifier>,
+    /// Where stored and refused messages are counted; its redactor keys the limits.
+    recorder: Arc<Recorder>,
+    /// The owner's webhook, when asked for.
+    notifier: Option<Notifier>,
 }
 
 impl std::fmt::Debug for Mailbox {
@@ -67,15 +67,16 @@ impl std::fmt::Debug for Mailbox {
 }
 
 impl Mailbox {
-    pub fn new(store: Arc<dyn Store>, settings: MailboxSettings) -> Self {
+    /// A mailbox over `store`, counting in `recorder` and telling the owner through
+    /// `notifier` (when there is one) about each stored message.
+    pub fn new(
+        store: Arc<dyn Store>,
+        settings: MailboxSettings,
+        recorder: Arc<Recorder>,
+        notifier: Option<Notifier>,
+    ) -> Self {
         let gate = Mutex::new(MessageGate::new(settings.rates));
-        Self { store, settings, gate, notifier: OnceLock::new() }
-    }
-
-    /// Tells the owner about each stored message through `notifier` (set once; a
-    /// second call is ignored).
-    pub fn notify_with(&self, notifier: Notifier) {
-        let _ = self.notifier.set(notifier);
+        Self { store, settings, gate, recorder, notifier }
     }
 
     /// The store, for the owner's commands and tests.
@@ -91,25 +92,16 @@ impl Mailbox {
         self.gate.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Delivers `draft` from `source` through `channel`: counted (in `metrics` and
-    /// `insights`), logged, and the owner notified when stored.
-    pub async fn send(
-        &self,
-        draft: &Draft,
-        source: IpAddr,
-        channel: Channel,
-        metrics: &Metrics,
-        insights: &Insights,
-        redactor: &Redactor,
-    ) -> Result<Receipt, SendError> {
+    /// Delivers `draft` from `source` through `channel`: counted, logged, and the owner
+    /// notified when stored.
+    pub async fn send(&self, draft: &Draft, source: IpAddr, channel: Channel) -> Result<Receipt, SendError> {
         let started = Instant::now();
-        let result = self.deliver(draft, source, channel, redactor).await;
+        let result = self.deliver(draft, source, channel).await;
         match &result {
             Ok((receipt, chars, fresh)) => {
                 if *fresh {
-                    metrics.message_stored(channel.as_str());
-                    insights.message(channel.as_str());
-                    metrics.message_store.observe(started.elapsed().as_secs_f64());
+                    let took = started.elapsed();
+                    self.recorder.record(Event::MessageStored { channel: channel.as_str(), took });
                 }
                 info!(
                     id = receipt.id,
@@ -120,7 +112,7 @@ impl Mailbox {
                 );
             }
             Err(err) => {
-                metrics.message_refused(err.reason());
+                self.recorder.record(Event::MessageRefused { reason: err.reason() });
                 info!(reason = err.reason(), channel = channel.as_str(), "message not stored");
             }
         }
@@ -134,8 +126,8 @@ impl Mailbox {
         draft: &Draft,
         source: IpAddr,
         channel: Channel,
-        redactor: &Redactor,
     ) -> Result<(Receipt, usize, bool), SendError> {
+        let redactor = &self.recorder.redactor;
         let message = draft.validate()?;
         let chars = message.chars();
         let address = SourceKey::from(source);
@@ -150,7 +142,7 @@ impl Mailbox {
         match self.insert(new.clone()).await {
             Ok(id) => {
                 self.gate().stored(text_key, id, day);
-                if let Some(notifier) = self.notifier.get() {
+                if let Some(notifier) = &self.notifier {
                     notifier.notify(id, &new);
                 }
                 Ok((Receipt { id }, chars, true))

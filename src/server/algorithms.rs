@@ -48,7 +48,7 @@ pub fn preferred() -> Preferred {
 }
 
 /// The russh server configuration for `host_key` and `settings`.
-pub fn ssh_config(host_key: PrivateKey, settings: &Settings) -> Config {
+pub fn ssh_config(host_key: PrivateKey, settings: &Settings, drain_timeout: Duration) -> Config {
     Config {
         server_id: SshId::Standard(Cow::Borrowed(SERVER_ID)),
         methods: MethodSet::from(
@@ -63,7 +63,7 @@ pub fn ssh_config(host_key: PrivateKey, settings: &Settings) -> Config {
         preferred: preferred(),
         // Only a backstop: the connection's own timers (login, idle by input, maximum
         // session) end sessions first. russh resets this one on our own output.
-        inactivity_timeout: Some(settings.idle_timeout + settings.drain_timeout),
+        inactivity_timeout: Some(settings.idle_timeout + drain_timeout),
         keepalive_interval: Some(settings.keepalive_interval),
         keepalive_max: settings.keepalive_max,
         ..Config::default()

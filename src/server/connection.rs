@@ -26,13 +26,14 @@ use tracing::{Instrument, debug, error, info, info_span};
 
 use super::end_reason::EndReason;
 use super::handler::{Events, Identity, VisitorHandler};
-use super::interactive::Inbox;
 use super::output::Output;
 use super::play::{Play, Start, Summary};
+use super::screen::Input;
 use super::shared::Shared;
 use super::stream::CuttableStream;
 use super::traffic::Traffic;
 use crate::admission::limits::Admission;
+use crate::record::Event;
 
 /// Who connected and the address they reached: the socket's own, or what a load
 /// balancer's PROXY header says.
@@ -70,7 +71,7 @@ pub async fn serve(socket: TcpStream, endpoints: Endpoints, admission: Admission
         let _ = socket2::SockRef::from(&socket).set_send_buffer_size(SOCKET_SEND_BUFFER);
         debug!("connected");
         let stream = CuttableStream::new(socket, guard.cut.clone(), traffic.socket_meter());
-        let ssh_command = match (&shared.settings.public_host, endpoints.local) {
+        let ssh_command = match (&shared.service.settings.public_host, endpoints.local) {
             (Some(public), _) => crate::ssh_command::for_public_host(public),
             (None, Some(local)) => crate::ssh_command::for_address(local),
             (None, None) => crate::ssh_command::for_host("HOST", None),
@@ -117,13 +118,14 @@ impl<'a> EndGuard<'a> {
         self.logged = true;
         let duration = self.traffic.age();
         let reason = outcome.reason.as_str();
-        self.shared.service.metrics.session_ended(reason, duration);
         let sections_viewed = outcome.summary.sections_viewed;
-        if let Some(mut visit) = outcome.summary.visit {
+        let visit = outcome.summary.visit.map(|mut visit| {
             visit.end = Some(reason);
             visit.spent = (visit.kind == Some(crate::insights::Kind::Interactive)).then_some(duration);
-            self.shared.service.record_visit(&visit, self.peer);
-        }
+            visit
+        });
+        let source = self.peer;
+        self.shared.service.record(Event::Ended { reason, duration, visit: visit.as_ref(), source });
         let user = outcome.identity.as_ref().and_then(|identity| identity.user.as_deref());
         let client = outcome.identity.as_ref().map(|identity| identity.client.as_str());
         let (term, size) = match &outcome.terminal {
@@ -203,9 +205,9 @@ impl Supervisor<'_> {
         // What is left of the login timeout (a PROXY header may have used some of it).
         let login = self.shared.settings.login_timeout.saturating_sub(self.traffic.age());
         let handshake = russh::server::run_stream(self.shared.ssh_config.clone(), stream, handler);
-        let Events { mut identity, start, inbox } = events;
+        let Events { mut identity, start, input } = events;
         let mut outcome = match tokio::time::timeout(login, handshake).await {
-            Ok(Ok(session)) => self.supervise(session, start, inbox, admission).await,
+            Ok(Ok(session)) => self.supervise(session, start, input, admission).await,
             Ok(Err(err)) => Outcome::new(session_ended(Err(err), false)),
             Err(_) => {
                 debug!("no SSH version line within the login timeout");
@@ -221,7 +223,7 @@ impl Supervisor<'_> {
         &self,
         mut session: Session,
         start: oneshot::Receiver<Start>,
-        mut inbox: Inbox,
+        mut input: Input,
         mut admission: Admission,
     ) -> Outcome {
         let login_deadline = self.deadline(self.shared.settings.login_timeout);
@@ -239,13 +241,13 @@ impl Supervisor<'_> {
         };
         admission.handshake_done();
         self.shared.service.metrics.handshake.observe(self.traffic.age().as_secs_f64());
-        let size = *inbox.size.borrow_and_update();
+        let size = *input.size.borrow_and_update();
         let mut play = Play::new(&start, size, self.shared, &self.ssh_command, self.peer);
         let out = Output::new(session.handle(), start.channel, self.traffic, &self.shared.service.metrics);
         let terminal = start.pty.then(|| (start.client.term.clone(), size));
         // The goodbye is owed unless russh's session has already ended.
         let (reason, goodbye) = tokio::select! {
-            reason = play.run(&out, &mut inbox) => (reason, true),
+            reason = play.run(&out, &mut input) => (reason, true),
             reason = self.timers() => (reason, true),
             ended = &mut session => (session_ended(ended, true), false),
         };
@@ -293,7 +295,7 @@ impl Supervisor<'_> {
         out: &Output<'_>,
         reason: EndReason,
     ) -> EndReason {
-        let deadline = Instant::now() + self.shared.settings.drain_timeout;
+        let deadline = Instant::now() + self.shared.service.settings.drain_timeout;
         if reason != EndReason::ClientClosed {
             let farewell = play.farewell(reason);
             let said = async {
@@ -315,7 +317,7 @@ impl Supervisor<'_> {
     /// Disconnects for `reason` within the drain deadline, and cuts the socket when the
     /// client does not take it (it stopped reading and russh's queues are full).
     async fn disconnect(&self, session: &mut Session, reason: EndReason) -> EndReason {
-        let deadline = Instant::now() + self.shared.settings.drain_timeout;
+        let deadline = Instant::now() + self.shared.service.settings.drain_timeout;
         let handle = session.handle();
         let bye = handle.disconnect(russh::Disconnect::ByApplication, reason.as_str().into(), String::new());
         let _ = tokio::time::timeout_at(deadline, bye).await;

@@ -1,10 +1,10 @@
-//! The owner console's loop, for a visit logged in under the owner's name with one of
-//! the owner's keys: it owns the pure [`Console`] and the input decoder, refreshes the
-//! live figures — the last 24 hours' insights with what is not flushed yet, visitors
-//! online now, the inbox — every `console_refresh`, carries out what the owner asks of
-//! the store, and draws a frame only when what the owner sees changed: never more than
-//! [`MAX_FRAMES_PER_SECOND`], and never while more than [`IN_FLIGHT_BUDGET`] of output
-//! waits for a slow client (which then also stops the refreshes it would be sent).
+//! The owner console, for a visit logged in under the owner's name with one of the
+//! owner's keys, as a [`View`] the [`Screen`](super::screen::Screen) drives: the pure
+//! [`Console`] over the live figures — the last 24 hours' insights with what is not
+//! flushed yet, visitors online now, the inbox — read again every `console_refresh`,
+//! and what the owner asks of the store carried out. The screen draws a frame only when
+//! what the owner sees changed, at its pace and within its output budget (a slow
+//! client also holds back the refreshes it would be sent).
 //!
 //! Without a terminal, the owner gets the report printed once ([`owner_report`]).
 
@@ -14,10 +14,8 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::end_reason::EndReason;
-use super::interactive::screen::{enter_sequence, restore_sequence};
-use super::interactive::{FRAME_INTERVAL, IN_FLIGHT_BUDGET, Inbox};
-use super::keyboard::{Keyboard, sleep_until};
-use super::output::{Closed, Output, crlf};
+use super::output::{Output, crlf};
+use super::screen::{Next, View, enter_sequence, restore_sequence};
 use super::terminal::{self, Modes};
 use crate::insights::range::{Hours, When};
 use crate::insights::render::{self, Layout};
@@ -26,6 +24,7 @@ use crate::service::Service;
 use crate::store::{Store, StoreError, Stored, Which, now_ms};
 use crate::tui::Event;
 use crate::tui::console::{Action, Console, Effect, Letter, MAX_LISTED};
+use crate::tui::input::Reply;
 
 /// Longest the console waits for the store on one refresh or action.
 const STORE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -36,105 +35,21 @@ const REPORT_SPAN: Duration = Duration::from_secs(24 * 3600);
 /// One owner's console.
 pub struct OwnerConsole {
     console: Console,
-    /// What the owner's screen shows (`None`: blank).
-    shown: Option<Console>,
-    /// The input decoder and its timers.
-    keyboard: Keyboard,
-    events: Vec<Event>,
-    last_frame: Option<Instant>,
     service: Arc<Service>,
     refresh: Duration,
-    /// The SGR pen and scroll region the frames left the terminal in.
-    modes: Modes,
+    next_refresh: Instant,
 }
 
 impl OwnerConsole {
     pub fn new(console: Console, service: Arc<Service>, refresh: Duration) -> Self {
-        let (shown, keyboard, events, modes) = (None, Keyboard::new(), Vec::new(), Modes::default());
-        Self { console, shown, keyboard, events, last_frame: None, service, refresh, modes }
+        Self { console, service, refresh, next_refresh: Instant::now() + refresh }
     }
 
-    /// Runs the console until the owner quits or closes the channel.
-    pub async fn run(&mut self, out: &Output<'_>, inbox: &mut Inbox) -> EndReason {
+    /// Reads the live figures once before the first frame, so it shows them.
+    pub async fn open(&mut self) {
         tracing::info!("owner console opened");
-        match self.event_loop(out, inbox).await {
-            Ok(reason) => reason,
-            Err(Closed) => EndReason::ClientClosed,
-        }
-    }
-
-    /// The terminal restored and a goodbye.
-    pub fn farewell(&mut self) -> Vec<u8> {
-        let mut bytes = restore_sequence(&mut self.modes);
-        bytes.extend_from_slice(&crlf("Console closed.\n"));
-        bytes
-    }
-
-    async fn event_loop(&mut self, out: &Output<'_>, inbox: &mut Inbox) -> Result<EndReason, Closed> {
-        out.send(enter_sequence(&mut self.modes)).await?;
         self.refresh_figures().await;
-        let mut next_refresh = Instant::now() + self.refresh;
-        loop {
-            self.draw(out).await?;
-            let typing = self.keyboard.deadline();
-            tokio::select! {
-                chunk = inbox.input.recv() => match chunk {
-                    Some(bytes) => self.feed(&bytes),
-                    None => return Ok(EndReason::ClientClosed),
-                },
-                Ok(()) = inbox.size.changed() => {
-                    let size = *inbox.size.borrow_and_update();
-                    self.events.push(Event::Resize { cols: size.width.into(), rows: size.height.into() });
-                }
-                _ = sleep_until(typing) => self.keyboard.expire(Instant::now(), &mut self.events),
-                _ = tokio::time::sleep_until(next_refresh) => {
-                    self.refresh_figures().await;
-                    next_refresh = Instant::now() + self.refresh;
-                }
-            }
-            while let Ok(bytes) = inbox.input.try_recv() {
-                self.feed(&bytes);
-            }
-            if self.apply_events().await {
-                return Ok(EndReason::Quit);
-            }
-        }
-    }
-
-    /// Applies the queued events; true when the owner quit.
-    async fn apply_events(&mut self) -> bool {
-        for event in std::mem::take(&mut self.events) {
-            match self.console.handle(&event) {
-                Effect::Quit => return true,
-                Effect::Act(action) => self.act(action).await,
-                Effect::Redraw | Effect::None => {}
-            }
-        }
-        false
-    }
-
-    fn feed(&mut self, bytes: &[u8]) {
-        self.keyboard.feed(bytes, &mut self.events);
-        // The console asks the terminal nothing: whatever it answers is dropped.
-        let _ = self.keyboard.take_replies();
-    }
-
-    /// Sends a frame when the screen differs from the console, within the frame rate and
-    /// once the client has taken most of what it was sent.
-    async fn draw(&mut self, out: &Output<'_>) -> Result<(), Closed> {
-        if self.shown.as_ref() == Some(&self.console) {
-            return Ok(());
-        }
-        if let Some(slot) = self.last_frame.map(|sent| sent + FRAME_INTERVAL) {
-            tokio::time::sleep_until(slot).await;
-        }
-        out.traffic().wait_for_room(IN_FLIGHT_BUDGET).await;
-        let before = self.shown.as_ref().map(|shown| (shown, shown.size()));
-        let bytes = terminal::redraw(before, &self.console, self.console.size(), &mut self.modes);
-        out.send(bytes).await?;
-        self.last_frame = Some(Instant::now());
-        self.shown = Some(self.console.clone());
-        Ok(())
+        self.next_refresh = Instant::now() + self.refresh;
     }
 
     /// The store of messages, when this server takes them.
@@ -184,6 +99,70 @@ impl OwnerConsole {
         tracing::info!(action = ?action, ok = done.is_ok(), "owner console");
         self.console.show_status(Some(done.unwrap_or_else(|err| format!("not done: {err}"))));
         self.refresh_figures().await;
+    }
+}
+
+impl View for OwnerConsole {
+    type State = Console;
+    type Work = Action;
+    /// The refresh is due.
+    type Wake = ();
+
+    fn state(&self) -> &Console {
+        &self.console
+    }
+
+    fn handle(&mut self, event: &Event) -> Next<Action> {
+        match self.console.handle(event) {
+            Effect::None => Next::Unchanged,
+            Effect::Redraw => Next::Redraw,
+            Effect::Quit => Next::Quit,
+            Effect::Act(action) => Next::Work(action),
+        }
+    }
+
+    async fn work(&mut self, action: Action) {
+        self.act(action).await;
+    }
+
+    async fn wake(&mut self) {
+        tokio::time::sleep_until(self.next_refresh).await;
+    }
+
+    /// Refreshes the figures; the screen changes only when they did.
+    async fn woken(&mut self, (): ()) -> bool {
+        let before = self.console.clone();
+        self.refresh_figures().await;
+        self.next_refresh = Instant::now() + self.refresh;
+        self.console != before
+    }
+
+    /// The console asks the terminal nothing: whatever it answers is dropped.
+    fn replies(&mut self, _replies: Vec<Reply>) -> bool {
+        false
+    }
+
+    fn frame(&mut self, shown: Option<&Console>, modes: &mut Modes) -> Vec<u8> {
+        let size = self.console.size();
+        match shown {
+            Some(shown) => terminal::redraw(Some((shown, shown.size())), &self.console, size, modes),
+            None => {
+                let mut bytes = enter_sequence(modes);
+                bytes.extend_from_slice(&terminal::redraw(None, &self.console, size, modes));
+                bytes
+            }
+        }
+    }
+
+    fn sent(&mut self, _first: bool, _out: &Output<'_>) -> Option<Vec<u8>> {
+        None
+    }
+
+    /// The terminal restored and a goodbye.
+    fn farewell(&mut self, _reason: EndReason, modes: &mut Modes) -> Vec<u8> {
+        let mut bytes = restore_sequence(modes);
+        bytes.extend_from_slice(&crlf("Console closed.\n"));
+        bytes
     }
 }
 

@@ -15,8 +15,8 @@ use bytes::Bytes;
 
 use super::command::{MessageArgs, message_usage};
 use super::end_reason::EndReason;
-use super::interactive::Inbox;
 use super::output::{Output, crlf};
+use super::screen::Input;
 use crate::messages::{Channel, Draft, MAX_BODY, SendError};
 use crate::service::Service;
 
@@ -49,8 +49,8 @@ enum Stdin {
 
 impl ExecMessage {
     /// Reads, delivers, answers; the exit status is then [`ExecMessage::status`].
-    pub async fn run(&mut self, out: &Output<'_>, inbox: &mut Inbox) -> EndReason {
-        let stdin = read_stdin(inbox, self.pty).await;
+    pub async fn run(&mut self, out: &Output<'_>, input: &mut Input) -> EndReason {
+        let stdin = read_stdin(input, self.pty).await;
         let (line, to_stderr, status) = self.answer(stdin).await;
         self.status = status;
         tracing::debug!(exit_status = status, "message command answered");
@@ -80,14 +80,14 @@ impl ExecMessage {
 }
 
 /// Reads chunks until the input ends (or Ctrl-D on a PTY), at most [`MAX_STDIN`] bytes.
-async fn read_stdin(inbox: &mut Inbox, pty: bool) -> Stdin {
+async fn read_stdin(input: &mut Input, pty: bool) -> Stdin {
     let mut read = Vec::new();
-    while let Some(chunk) = inbox.input.recv().await {
+    while let Some(chunk) = input.keys.recv().await {
         if take(&mut read, &chunk, pty) {
             break;
         }
         if read.len() > MAX_STDIN {
-            inbox.input.close(); // the client's further data is dropped, not queued
+            input.keys.close(); // the client's further data is dropped, not queued
             return Stdin::TooLong;
         }
     }

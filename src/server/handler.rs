@@ -24,9 +24,9 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tracing::debug;
 
 use super::exec_message::MAX_STDIN;
-use super::interactive::{INPUT_QUEUE, Inbox};
 use super::owner::{self, Owner};
 use super::play::Start;
+use super::screen::{INPUT_QUEUE, Input};
 use super::traffic::Traffic;
 use crate::admission::privacy::Redactor;
 use crate::service::Service;
@@ -80,7 +80,7 @@ pub struct Events {
     pub identity: oneshot::Receiver<Identity>,
     /// The shell or exec request; an error means the connection ended before one came.
     pub start: oneshot::Receiver<Start>,
-    pub inbox: Inbox,
+    pub input: Input,
 }
 
 impl VisitorHandler {
@@ -106,7 +106,7 @@ impl VisitorHandler {
             owner,
             is_owner: false,
         };
-        (handler, Events { identity, start, inbox: Inbox { input, size } })
+        (handler, Events { identity, start, input: Input { keys: input, size } })
     }
 
     fn redactor(&self) -> &Redactor {

@@ -1,69 +1,39 @@
-//! The interactive view of one visit: it owns the visitor's `App` and input decoder,
-//! and turns input, resizes and reloads into frames on their channel.
+//! The visitor's full-screen view, as a [`View`] the [`Screen`](super::screen::Screen)
+//! drives: the visitor's `App` over the résumé in service, the questions asked of their
+//! terminal after the first frame ([`Answers`]), the sections they have seen, and
+//! where the "Write to me" form's drafts go.
 //!
-//! The loop draws a frame, sends it as one write and waits for it to be queued, then
-//! waits for the next event. Everything that arrived meanwhile (a burst of keys, several
-//! resizes) is applied before the next frame, so frames never queue up, and at most
-//! [`MAX_FRAMES_PER_SECOND`] are drawn. After the first frame the terminal is asked
-//! about itself ([`Answers`]). The loop ends when the visitor quits or closes the
-//! channel; the connection's supervisor ends it for timers and shutdown by dropping
-//! the future, then asks [`Interactive::farewell`] for the bytes that restore the
-//! visitor's terminal: cursor shown, main screen back, a one-line farewell.
-//!
-//! When the visitor sends the "Write to me" form ([`Effect::Send`]) the loop draws the
-//! form's "Sending…", asks the mailbox to store the draft (which answers within its
-//! time bound, so the visit never waits longer), hands the answer to the app and draws
-//! again; keys typed meanwhile wait in the input queue and are applied after it.
+//! Besides keys it wakes for a reload (SIGHUP: the new résumé, at the reader's place)
+//! and for the end of the wait for the terminal's answers (which may call for another
+//! theme). When the visitor sends the form ([`Effect::Send`] with its draft) the screen
+//! draws "Sending…", then [`View::work`] asks the mailbox to store the draft (which
+//! answers within its time bound, so the visit never waits longer) and hands the
+//! answer to the app.
 
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use bytes::Bytes;
-use ratatui_core::layout::Size;
-use tokio::sync::{mpsc, watch};
-use tokio::time::Instant;
+use tokio::sync::watch;
 
 use super::end_reason::EndReason;
-use super::keyboard::{Keyboard, sleep_until};
-use super::output::{Closed, Output, crlf};
+use super::keyboard::sleep_until;
+use super::output::{Output, crlf};
+use super::screen::{Next, View, restore_sequence};
 use super::terminal::Modes;
 use super::terminal_queries::Answers;
-use crate::messages::{Channel, Receipt, SendError};
+use crate::messages::mailbox::Mailbox;
+use crate::messages::{Channel, Draft, SendError};
 use crate::resume::Loaded;
-use crate::service::Service;
+use crate::tui::input::Reply;
 use crate::tui::{App, Effect, Event};
 
-pub(super) mod screen;
+mod frame;
 
-use screen::{SectionViews, frame, restore_sequence};
+use frame::SectionViews;
 
-/// Input chunks waiting for the visit; beyond this a visitor's keys are dropped (a
-/// paste flood), never buffered without bound.
-pub const INPUT_QUEUE: usize = 64;
-
-/// Output a visit lets wait in russh's buffers before it draws its next frame, in
-/// bytes: the frame after that is drawn from the state at the moment there is room, so
-/// a visitor whose client stopped reading costs at most this plus one frame.
-pub const IN_FLIGHT_BUDGET: u64 = 16 * 1024;
-
-/// Most frames a visit draws in a second, however fast keys and resizes arrive: 60,
-/// a display's refresh rate; the last state is always drawn.
-pub const MAX_FRAMES_PER_SECOND: u32 = 60;
-/// The least time between two frames, from [`MAX_FRAMES_PER_SECOND`].
-pub const FRAME_INTERVAL: std::time::Duration =
-    std::time::Duration::from_micros(1_000_000 / MAX_FRAMES_PER_SECOND as u64);
-
-/// What reaches the visit from the russh handler once it started.
-pub struct Inbox {
-    /// The visitor's input, in chunks of at most one SSH packet's data.
-    pub input: mpsc::Receiver<Bytes>,
-    /// The visitor's terminal size (pty-req, then window-change).
-    pub size: watch::Receiver<Size>,
-}
-
-/// Where the view's messages go: the service's mailbox, and who sends them.
-pub struct Courier {
-    pub service: Arc<Service>,
+/// Where the form's drafts go: the server's mailbox, and who sends them.
+pub struct Sender {
+    pub mailbox: Arc<Mailbox>,
     /// The visitor's address (the PROXY header's where trusted), for the limits.
     pub source: IpAddr,
 }
@@ -71,50 +41,28 @@ pub struct Courier {
 /// One visitor's interactive view.
 pub struct Interactive {
     app: App,
-    /// The input decoder and its timers.
-    keyboard: Keyboard,
-    events: Vec<Event>,
     /// The résumé in service; changes on SIGHUP.
     resume: watch::Receiver<Arc<Loaded>>,
     views: SectionViews,
-    /// The SGR pen and scroll region the frames left the terminal in.
-    modes: Modes,
-    /// When the last frame was sent; `None` before the first.
-    last_frame: Option<Instant>,
     /// What the terminal says about itself after the first frame.
     answers: Answers,
-    courier: Option<Courier>,
+    /// `None` when this server takes no messages.
+    sender: Option<Sender>,
+}
+
+/// What woke the view without the visitor's input.
+pub enum Wake {
+    /// A new résumé is in service.
+    Reloaded,
+    /// The wait for the terminal's answers is over.
+    AnswersDue,
 }
 
 impl Interactive {
     /// `resume` is marked seen: only a later reload redraws.
-    pub fn new(app: App, mut resume: watch::Receiver<Arc<Loaded>>) -> Self {
+    pub fn new(app: App, mut resume: watch::Receiver<Arc<Loaded>>, sender: Option<Sender>) -> Self {
         resume.mark_unchanged();
-        Self {
-            app,
-            keyboard: Keyboard::new(),
-            events: Vec::new(),
-            resume,
-            views: SectionViews::default(),
-            modes: Modes::default(),
-            last_frame: None,
-            answers: Answers::default(),
-            courier: None,
-        }
-    }
-
-    /// Lets the view's form send messages through `courier`.
-    pub fn with_courier(mut self, courier: Courier) -> Self {
-        self.courier = Some(courier);
-        self
-    }
-
-    /// Stores the form's draft through the mailbox (within its time bound).
-    async fn send_draft(&self) -> Result<Receipt, SendError> {
-        let (Some(courier), Some(draft)) = (&self.courier, self.app.draft()) else {
-            return Err(SendError::Disabled);
-        };
-        courier.service.send_message(&draft, courier.source, Channel::View).await
+        Self { app, resume, views: SectionViews::default(), answers: Answers::default(), sender }
     }
 
     /// Distinct sections the visitor has seen.
@@ -132,235 +80,83 @@ impl Interactive {
         &self.app
     }
 
-    /// Runs the view until the visitor quits or closes the channel.
-    pub async fn run(&mut self, out: &Output<'_>, inbox: &mut Inbox) -> EndReason {
-        match self.event_loop(out, inbox).await {
-            Ok(reason) => reason,
-            Err(Closed) => EndReason::ClientClosed,
+    /// Re-themes when the terminal's answers call for it; true when the theme changed.
+    fn retheme(&mut self) -> bool {
+        let profile = self.app.theme().profile;
+        let Some(theme) = self.answers.finish(profile) else { return false };
+        self.app.set_theme(theme);
+        true
+    }
+}
+
+impl View for Interactive {
+    type State = App;
+    type Work = Draft;
+    type Wake = Wake;
+
+    fn state(&self) -> &App {
+        &self.app
+    }
+
+    fn handle(&mut self, event: &Event) -> Next<Draft> {
+        match self.app.handle(event) {
+            Effect::None => Next::Unchanged,
+            Effect::Redraw => Next::Redraw,
+            Effect::Quit => Next::Quit,
+            Effect::Send(draft) => Next::Work(draft),
         }
     }
 
-    /// Restores the terminal (when the full screen was up) and says goodbye, after
+    async fn work(&mut self, draft: Draft) {
+        let outcome = match &self.sender {
+            Some(sender) => sender.mailbox.send(&draft, sender.source, Channel::View).await,
+            None => Err(SendError::Disabled),
+        };
+        self.app.message_outcome(outcome);
+    }
+
+    async fn wake(&mut self) -> Wake {
+        tokio::select! {
+            Ok(()) = self.resume.changed() => Wake::Reloaded,
+            _ = sleep_until(self.answers.deadline()) => Wake::AnswersDue,
+        }
+    }
+
+    async fn woken(&mut self, wake: Wake) -> bool {
+        match wake {
+            Wake::Reloaded => {
+                let reloaded = self.resume.borrow_and_update().clone();
+                self.app.replace_doc(reloaded);
+                true
+            }
+            Wake::AnswersDue => self.retheme(),
+        }
+    }
+
+    fn replies(&mut self, replies: Vec<Reply>) -> bool {
+        self.answers.note(replies) && self.retheme()
+    }
+
+    fn frame(&mut self, shown: Option<&App>, modes: &mut Modes) -> Vec<u8> {
+        frame::frame(shown, &mut self.app, modes)
+    }
+
+    fn sent(&mut self, first: bool, out: &Output<'_>) -> Option<Vec<u8>> {
+        self.views.note(&self.app, out);
+        if !first {
+            return None;
+        }
+        out.metrics().first_frame.observe(out.traffic().age().as_secs_f64());
+        self.answers.ask(self.app.theme().profile, self.app.is_linear())
+    }
+
+    /// The terminal restored (when the full screen was up) and a goodbye, after
     /// whatever the pager still had to print, in the visitor's character set.
-    pub fn farewell(&mut self, reason: EndReason) -> Vec<u8> {
+    fn farewell(&mut self, reason: EndReason, modes: &mut Modes) -> Vec<u8> {
         let linear = self.app.is_linear();
         let text = format!("{}{}\n", self.app.take_linear_output().unwrap_or_default(), reason.farewell());
-        let mut bytes = if linear { Vec::new() } else { restore_sequence(&mut self.modes) };
+        let mut bytes = if linear { Vec::new() } else { restore_sequence(modes) };
         bytes.extend_from_slice(&crlf(&self.app.theme().profile.printable(&text)));
         bytes
     }
-
-    /// Draws, sends, waits for events, applies them all, and draws again, at most
-    /// [`MAX_FRAMES_PER_SECOND`] times a second.
-    async fn event_loop(&mut self, out: &Output<'_>, inbox: &mut Inbox) -> Result<EndReason, Closed> {
-        // What the visitor's screen shows, while it differs from `app`; `None` for blank.
-        let mut shown: Option<Box<App>> = None;
-        let mut sending = false;
-        loop {
-            // A visitor who stops reading holds the next frame back (and, later, this
-            // send); the supervisor can still end the visit meanwhile.
-            out.traffic().wait_for_room(IN_FLIGHT_BUDGET).await;
-            self.send_frame(shown.take().as_deref(), out).await?;
-            if std::mem::take(&mut sending) {
-                let before = Box::new(self.app.clone());
-                let outcome = self.send_draft().await;
-                self.app.message_outcome(outcome);
-                shown = Some(before);
-                continue;
-            }
-            // The app as the frame just sent shows it, copied when the first change comes.
-            let mut before = None;
-            match self.wait_for_change(inbox, &mut before).await {
-                Ok(send) => sending = send,
-                Err(end) => return Ok(end),
-            }
-            if !sending {
-                match self.hold_to_frame_rate(inbox, &mut before).await {
-                    Ok(send) => sending = send,
-                    Err(end) => return Ok(end),
-                }
-            }
-            shown = before;
-        }
-    }
-
-    /// Waits until the events change what the visitor sees (the terminal's answers
-    /// calling for no other theme change nothing); `Ok(true)` when the form's draft is
-    /// to be stored after the frame, `Err` when the visit ends. `before` gets the app
-    /// as it was before the first change.
-    async fn wait_for_change(
-        &mut self,
-        inbox: &mut Inbox,
-        before: &mut Option<Box<App>>,
-    ) -> Result<bool, EndReason> {
-        loop {
-            match self.next_change(inbox, None, before).await {
-                Change::Redraw => return Ok(false),
-                Change::Send => return Ok(true),
-                Change::Quit => return Err(EndReason::Quit),
-                Change::Closed => return Err(EndReason::ClientClosed),
-                Change::Deadline => {}
-            }
-        }
-    }
-
-    /// Within one frame interval of the last frame, more events only change what the
-    /// next frame shows. `Ok(true)` when the form was sent meanwhile (it is stored
-    /// after the frame); `Err` when the visit ends.
-    async fn hold_to_frame_rate(
-        &mut self,
-        inbox: &mut Inbox,
-        before: &mut Option<Box<App>>,
-    ) -> Result<bool, EndReason> {
-        let Some(slot) = self.last_frame.map(|sent| sent + FRAME_INTERVAL) else { return Ok(false) };
-        while Instant::now() < slot {
-            match self.next_change(inbox, Some(slot), before).await {
-                Change::Quit => return Err(EndReason::Quit),
-                Change::Closed => return Err(EndReason::ClientClosed),
-                Change::Send => return Ok(true),
-                Change::Redraw => {}
-                Change::Deadline => break,
-            }
-        }
-        Ok(false)
-    }
-
-    /// Draws and sends the frame that turns `shown` into the app's state; after the
-    /// first one, asks the terminal about itself.
-    async fn send_frame(&mut self, shown: Option<&App>, out: &Output<'_>) -> Result<(), Closed> {
-        let drawing = std::time::Instant::now();
-        let bytes = frame(shown, &mut self.app, &mut self.modes);
-        out.metrics().frame_render.observe(drawing.elapsed().as_secs_f64());
-        out.send(bytes).await?;
-        let first = self.last_frame.replace(Instant::now()).is_none();
-        if first {
-            out.metrics().first_frame.observe(out.traffic().age().as_secs_f64());
-            if let Some(queries) = self.answers.ask(self.app.theme().profile, self.app.is_linear()) {
-                out.send(queries).await?;
-            }
-        }
-        self.views.note(&self.app, out);
-        Ok(())
-    }
-
-    /// Waits for events until one changes what the visitor sees, or until `until`.
-    /// The decoder's timers, the wait for the terminal's answers and `until` share one
-    /// timer: the earliest of them. `before` gets a copy of the app before the first
-    /// event is applied, unless it holds one.
-    async fn next_change(
-        &mut self,
-        inbox: &mut Inbox,
-        until: Option<Instant>,
-        before: &mut Option<Box<App>>,
-    ) -> Change {
-        loop {
-            if let Some(change) = self.apply_queued(before) {
-                return change;
-            }
-            let typing = self.keyboard.deadline();
-            let answers = self.answers.deadline();
-            let wake = [typing, answers, until].into_iter().flatten().min();
-            tokio::select! {
-                chunk = inbox.input.recv() => match chunk {
-                    Some(bytes) => self.feed(&bytes),
-                    None => return Change::Closed,
-                },
-                Ok(()) = inbox.size.changed() => {
-                    let size = *inbox.size.borrow_and_update();
-                    self.events.push(Event::Resize { cols: size.width.into(), rows: size.height.into() });
-                }
-                _ = sleep_until(wake) => {
-                    let now = Instant::now();
-                    self.keyboard.expire(now, &mut self.events);
-                    if answers.is_some_and(|at| at <= now) {
-                        return self.retheme(before);
-                    }
-                    if until.is_some_and(|at| at <= now) {
-                        return Change::Deadline;
-                    }
-                }
-                Ok(()) = self.resume.changed() => {
-                    let reloaded = self.resume.borrow_and_update().clone();
-                    keep_copy(before, &self.app);
-                    self.app.replace_doc(reloaded);
-                    return Change::Redraw;
-                }
-            }
-            while let Ok(bytes) = inbox.input.try_recv() {
-                self.feed(&bytes);
-            }
-            if self.answers.note(self.keyboard.take_replies()) {
-                return self.retheme(before);
-            }
-        }
-    }
-
-    /// Decodes `bytes` into the queued events.
-    fn feed(&mut self, bytes: &[u8]) {
-        self.keyboard.feed(bytes, &mut self.events);
-    }
-
-    /// Applies the queued events; the change, if they made one.
-    fn apply_queued(&mut self, before: &mut Option<Box<App>>) -> Option<Change> {
-        if self.events.is_empty() {
-            return None;
-        }
-        keep_copy(before, &self.app);
-        match apply(&mut self.app, &mut self.events) {
-            Effect::Quit => Some(Change::Quit),
-            Effect::Redraw => Some(Change::Redraw),
-            Effect::Send => Some(Change::Send),
-            Effect::None => None,
-        }
-    }
-
-    /// The wait for the terminal's answers is over: re-theme when they call for it.
-    fn retheme(&mut self, before: &mut Option<Box<App>>) -> Change {
-        let profile = self.app.theme().profile;
-        let Some(theme) = self.answers.finish(profile) else { return Change::Deadline };
-        keep_copy(before, &self.app);
-        self.app.set_theme(theme);
-        Change::Redraw
-    }
-}
-
-/// Copies `app` into `before` unless it holds a copy already: the screen shows the app
-/// as it was before the first change since the last frame, however many follow.
-fn keep_copy(before: &mut Option<Box<App>>, app: &App) {
-    before.get_or_insert_with(|| Box::new(app.clone()));
-}
-
-/// What the events since the last frame did.
-enum Change {
-    /// The screen must change.
-    Redraw,
-    /// Redraw ("Sending…"), then store the form's draft.
-    Send,
-    Quit,
-    /// The visitor closed the channel.
-    Closed,
-    /// The deadline passed with nothing to draw.
-    Deadline,
-}
-
-/// Applies the queued events up to a quit or a send (the rest stay queued for after
-/// the send); says whether to redraw, quit or send.
-fn apply(app: &mut App, events: &mut Vec<Event>) -> Effect {
-    let mut effect = Effect::None;
-    for index in 0..events.len() {
-        match app.handle(&events[index]) {
-            Effect::Quit => {
-                events.clear();
-                return Effect::Quit;
-            }
-            Effect::Send => {
-                events.drain(..=index);
-                return Effect::Send;
-            }
-            Effect::Redraw => effect = Effect::Redraw,
-            Effect::None => {}
-        }
-    }
-    events.clear();
-    effect
 }

@@ -36,6 +36,7 @@ pub mod output;
 pub mod owner;
 pub mod play;
 pub mod proxy;
+pub mod screen;
 pub mod shared;
 pub mod stream;
 pub mod terminal;
@@ -69,8 +70,8 @@ pub async fn run(listeners: Vec<TcpListener>, shared: Arc<Shared>) {
     shared.service.shutdown.cancelled().await;
     shared.tracker.close();
     let open = shared.limiter.open();
-    info!(open, drain_timeout = ?shared.settings.drain_timeout, "draining");
-    let grace = shared.settings.drain_timeout;
+    info!(open, drain_timeout = ?shared.service.settings.drain_timeout, "draining");
+    let grace = shared.service.settings.drain_timeout;
     if tokio::time::timeout(grace, shared.tracker.wait()).await.is_err() {
         warn!(open = shared.limiter.open(), "drain deadline passed; cutting the remaining connections");
         shared.cut_all.cancel();

@@ -19,10 +19,12 @@ use super::command::{self, Request};
 use super::console::{OwnerConsole, owner_report};
 use super::end_reason::EndReason;
 use super::exec_message::{EX_TEMPFAIL, ExecMessage};
-use super::interactive::{Courier, Inbox, Interactive};
+use super::interactive::{Interactive, Sender};
 use super::output::{Output, crlf};
+use super::screen::{Input, Screen};
 use super::shared::Shared;
 use crate::insights::{Kind, Online, Visit, labels};
+use crate::record::Event;
 use crate::resume::export::Format;
 use crate::resume::{Loaded, PrintForm, Printout};
 use crate::service::Service;
@@ -86,13 +88,13 @@ pub struct Summary {
 /// What is played.
 enum Act {
     /// The full-screen view (or its linear pager).
-    Interactive(Box<Interactive>),
+    Interactive(Box<Screen<Interactive>>),
     /// Output printed once (on stderr when `to_stderr`), then exit with `status`.
     Print { bytes: Bytes, to_stderr: bool, status: u32 },
     /// `message`: stdin to the owner's inbox.
     Message(Box<ExecMessage>),
     /// The owner's console.
-    Console(Box<OwnerConsole>),
+    Console(Box<Screen<OwnerConsole>>),
     /// The owner without a terminal: the last day's report, printed.
     OwnerReport { service: Arc<Service>, json: bool, pty: bool, status: u32 },
 }
@@ -115,7 +117,6 @@ impl Play {
         let interactive = start.pty && !start.client.is_dumb();
         let request = command::resolve(command, interactive, &doc.outline, ssh_command);
         let name = command::metric_name(command, &request);
-        shared.service.metrics.exec_command(name);
         tracing::debug!(?request, term = %start.client.term, "starting");
         let deep_link = match &request {
             Request::Interactive { section: Some(index), .. }
@@ -135,6 +136,7 @@ impl Play {
             sections: deep_link.filter(|_| kind == Kind::Exec).into_iter().collect(),
             ..Visit::default()
         };
+        shared.service.record(Event::Started { visit: &opened });
         Self { act, opened: Some(opened), _online: Some(shared.service.insights.arrived()) }
     }
 
@@ -150,7 +152,7 @@ impl Play {
             None | Some("" | "console") if terminal => {
                 let console = Console::new(Theme::new(start.client.profile()), size);
                 let refresh = shared.settings.console_refresh;
-                Act::Console(Box::new(OwnerConsole::new(console, service.clone(), refresh)))
+                Act::Console(Box::new(Screen::new(OwnerConsole::new(console, service.clone(), refresh))))
             }
             None | Some("" | "stats") => report(false),
             Some("stats --json") => report(true),
@@ -195,8 +197,9 @@ impl Play {
                     app.open_linear();
                 }
                 let resume = shared.service.resume.clone();
-                let courier = Courier { service: shared.service.clone(), source: peer };
-                Act::Interactive(Box::new(Interactive::new(app, resume).with_courier(courier)))
+                let mailbox = shared.service.mailbox.clone();
+                let sender = mailbox.map(|mailbox| Sender { mailbox, source: peer });
+                Act::Interactive(Box::new(Screen::new(Interactive::new(app, resume, sender))))
             }
             Request::Print { format: Format::Text, section: Some(index) } => {
                 printout(Printout::Section(index))
@@ -216,15 +219,18 @@ impl Play {
     }
 
     /// Plays until the visitor quits or leaves, or the output is printed.
-    pub async fn run(&mut self, out: &Output<'_>, inbox: &mut Inbox) -> EndReason {
+    pub async fn run(&mut self, out: &Output<'_>, input: &mut Input) -> EndReason {
         match &mut self.act {
-            Act::Interactive(view) => view.run(out, inbox).await,
-            Act::Message(message) => message.run(out, inbox).await,
+            Act::Interactive(screen) => screen.run(out, input).await,
+            Act::Message(message) => message.run(out, input).await,
             Act::Print { bytes, to_stderr, status } => {
                 tracing::debug!(exit_status = *status, "printed");
                 out.print(std::mem::take(bytes), *to_stderr).await
             }
-            Act::Console(console) => console.run(out, inbox).await,
+            Act::Console(screen) => {
+                screen.view_mut().open().await;
+                screen.run(out, input).await
+            }
             Act::OwnerReport { service, json, pty, status } => {
                 let (text, to_stderr) = match owner_report(service, *json).await {
                     Ok(text) => (text, false),
@@ -242,8 +248,8 @@ impl Play {
     /// nothing more for printed output.
     pub fn farewell(&mut self, reason: EndReason) -> Vec<u8> {
         match &mut self.act {
-            Act::Interactive(view) => view.farewell(reason),
-            Act::Console(console) => console.farewell(),
+            Act::Interactive(screen) => screen.farewell(reason),
+            Act::Console(screen) => screen.farewell(reason),
             Act::Print { .. } | Act::Message(_) | Act::OwnerReport { .. } => Vec::new(),
         }
     }
@@ -260,9 +266,10 @@ impl Play {
     /// What the visit was: the start's facts, and for the view what it showed.
     pub fn summary(&self) -> Summary {
         let Some(mut visit) = self.opened.clone() else { return Summary::default() };
-        let Act::Interactive(view) = &self.act else {
+        let Act::Interactive(screen) = &self.act else {
             return Summary { sections_viewed: 0, visit: Some(visit) };
         };
+        let view = screen.view();
         let app = view.app();
         let seen = view.sections_seen();
         let slugs = app.doc().outline.sections.iter().map(|section| section.slug);

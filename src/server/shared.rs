@@ -8,48 +8,31 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use russh::keys::PrivateKey;
-use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::algorithms;
 use super::owner::{Owner, OwnerKeys};
 use super::proxy::ProxyProtocol;
-use crate::admission::limits::{Limiter, Limits, RefusalLog};
-use crate::admission::privacy::PeerLogging;
-use crate::insights::Insights;
-use crate::messages::mailbox::Mailbox;
-use crate::resume::Loaded;
+use crate::admission::limits::{Limiter, RefusalLog};
 use crate::service::Service;
 
-/// Server settings that do not change while it runs.
+/// The SSH door's settings that do not change while it runs; what both doors read
+/// (limits, public host, drain timeout, how peers are logged) is the service's.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// `host[:port]` shown in the help text as what visitors type; by default the
-    /// address each visitor connected to.
-    pub public_host: Option<String>,
-    pub limits: Limits,
     /// Time from TCP accept to a shell or exec request.
     pub login_timeout: Duration,
     /// Time since the visitor's last input.
     pub idle_timeout: Duration,
     /// Longest a session may last.
     pub max_session: Duration,
-    /// On shutdown (and when a timer ends a session), how long the visitor's session
-    /// gets to say goodbye before the connection is cut.
-    pub drain_timeout: Duration,
-    /// How visitors' addresses and user names appear in logs.
-    pub log_peers: PeerLogging,
     /// `Some` behind a load balancer: every connection comes from a trusted proxy and
     /// starts with a PROXY header naming the visitor.
     pub proxy_protocol: Option<ProxyProtocol>,
     /// Keepalive probes to detect dead peers: one every interval, this many missed.
     pub keepalive_interval: Duration,
     pub keepalive_max: usize,
-    /// Where visitors' messages go (the view's form, `ssh host message`); `None`: off.
-    pub mailbox: Option<Arc<Mailbox>>,
-    /// Visit insights, written to a store; `None`: off.
-    pub insights: Option<Arc<Insights>>,
     /// The user name that means the owner: only a key in `owner_keys` logs it in.
     pub owner_user: String,
     /// The owner's keys (none: the owner's name cannot log in).
@@ -67,18 +50,12 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            public_host: None,
-            limits: Limits::default(),
             login_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(600),
             max_session: Duration::from_secs(3600),
-            drain_timeout: Duration::from_secs(5),
-            log_peers: PeerLogging::Hashed,
             proxy_protocol: None,
             keepalive_interval: Duration::from_secs(15),
             keepalive_max: 3,
-            mailbox: None,
-            insights: None,
             owner_user: "owner".to_owned(),
             owner_keys: OwnerKeys::default(),
             owner_auth_delay: Duration::from_secs(1),
@@ -106,28 +83,12 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn new(
-        settings: Settings,
-        resume: watch::Receiver<Arc<Loaded>>,
-        host_key: PrivateKey,
-        shutdown: CancellationToken,
-    ) -> Arc<Self> {
-        let mut service = Service::new(
-            resume,
-            shutdown,
-            settings.log_peers,
-            settings.limits.clone(),
-            settings.public_host.clone(),
-            settings.drain_timeout,
-        );
-        service.mailbox = settings.mailbox.clone();
-        if let Some(insights) = &settings.insights {
-            service.insights = insights.clone();
-        }
+    /// The SSH door over `service`, built once by the caller and shared with the web door.
+    pub fn new(settings: Settings, service: Arc<Service>, host_key: PrivateKey) -> Arc<Self> {
         Arc::new(Self {
-            service: Arc::new(service),
-            ssh_config: Arc::new(algorithms::ssh_config(host_key, &settings)),
-            limiter: Limiter::new(settings.limits.clone()),
+            ssh_config: Arc::new(algorithms::ssh_config(host_key, &settings, service.settings.drain_timeout)),
+            limiter: Limiter::new(service.settings.limits.clone()),
+            service,
             owner: Arc::new(Owner::new(settings.owner_user.clone(), settings.owner_keys.clone())),
             refusals: RefusalLog::new(Duration::from_secs(1)),
             listening: AtomicBool::new(false),

@@ -23,6 +23,7 @@ use super::pager::Pager;
 use super::qr::Qr;
 use super::search::Search;
 use super::theme::Theme;
+use crate::messages::Draft;
 use crate::resume::layout::Row;
 use crate::resume::{Loaded, Outline};
 
@@ -35,15 +36,15 @@ mod writing;
 const WHEEL_LINES: usize = 3;
 
 /// What the session should do after an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Nothing visible changed.
     None,
     Redraw,
     Quit,
-    /// Store the form's draft ([`App::draft`]), then report with [`App::message_outcome`]
-    /// and redraw. The form shows "Sending…" meanwhile.
-    Send,
+    /// Store this draft of the form, then report with [`App::message_outcome`] and
+    /// redraw. The form shows "Sending…" meanwhile.
+    Send(Draft),
 }
 
 /// A box drawn over the résumé (and over an open search); Esc closes it first.
@@ -225,7 +226,7 @@ impl App {
     pub fn handle(&mut self, event: &Event) -> Effect {
         let before = (self.section, self.scroll());
         let effect = self.apply(event);
-        if let (Effect::Quit, Some(pager)) = (effect, self.pager.as_mut()) {
+        if let (Effect::Quit, Some(pager)) = (&effect, self.pager.as_mut()) {
             Arc::make_mut(pager).finish();
         }
         if !matches!(event, Event::Resize { .. }) && before != (self.section, self.scroll()) {

@@ -108,7 +108,7 @@ pub struct Web {
 
 impl Web {
     pub fn new(service: Arc<Service>, settings: WebSettings) -> Arc<Self> {
-        let limiter = Limiter::new(service.limits.clone());
+        let limiter = Limiter::new(service.settings.limits.clone());
         let cache = Cache::new(service.current_resume());
         let refusals = RefusalLog::new(Duration::from_secs(1));
         Arc::new(Self { service, settings, limiter, refusals, cache })
@@ -127,7 +127,7 @@ impl Web {
         }
         let client = forwarded::client_ip(peer.addr.ip(), request.headers(), &self.settings.trusted_proxies);
         let visit = crate::insights::Visit { kind: Some(crate::insights::Kind::Web), ..Default::default() };
-        self.service.record_visit(&visit, client);
+        self.service.record(crate::record::Event::WebVisit { visit: &visit, source: client });
     }
 
     /// Admits a request or connection from `ip`, or counts and logs the refusal.
@@ -170,7 +170,7 @@ pub async fn serve(listener: TcpListener, service: Arc<Service>, settings: WebSe
     }
     drop(listener);
     tracker.close();
-    let drain = web.service.drain_timeout;
+    let drain = web.service.settings.drain_timeout;
     if tokio::time::timeout(drain + Duration::from_secs(1), tracker.wait()).await.is_err() {
         warn!("web connections still open after the drain deadline");
     }
@@ -226,7 +226,7 @@ async fn connection(
         Some(ended) => Some(ended),
         None => {
             conn.as_mut().graceful_shutdown();
-            tokio::time::timeout(web.service.drain_timeout, conn.as_mut()).await.ok()
+            tokio::time::timeout(web.service.settings.drain_timeout, conn.as_mut()).await.ok()
         }
     };
     match ended {

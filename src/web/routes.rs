@@ -284,7 +284,7 @@ fn invite(web: &Web, rendered: &Rendered, request: &Request) -> Invite {
         .map(str::to_owned)
         .or_else(|| peer.map(|p| p.local.to_string()))
         .unwrap_or_else(|| "localhost".to_owned());
-    let ssh_command = match &web.service.public_host {
+    let ssh_command = match &web.service.settings.public_host {
         Some(public) => crate::ssh_command::for_public_host(public),
         None => crate::ssh_command::for_host(host_name(&host), web.settings.ssh_port),
     };

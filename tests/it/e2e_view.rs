@@ -3,8 +3,7 @@
 //! profile, mouse modes, the linear mode, deep links and resizes, all through the
 //! accept loop and a real SSH client.
 
-use crate::common::{TestServer, Visit, Visitor, manifest_path, temp_dir};
-use ssh_resume::server::Settings;
+use crate::common::{Launch, ServiceSettings, TestServer, Visit, Visitor, manifest_path, temp_dir};
 
 /// Every SGR sequence's parameters in `bytes` (`ESC [ params m`).
 fn sgr_params(bytes: &[u8]) -> Vec<String> {
@@ -63,8 +62,10 @@ async fn tour(server: &TestServer, term: &str, env: Vec<(&str, &str)>) -> Visito
 }
 
 async fn fixture_server(name: &str) -> TestServer {
-    let settings = Settings { public_host: Some("cv.example.org:2222".to_owned()), ..Settings::default() };
-    TestServer::start_with(&temp_dir(name), &manifest_path("tests/fixtures/links.toml"), settings).await
+    let service =
+        ServiceSettings { public_host: Some("cv.example.org:2222".to_owned()), ..Default::default() };
+    let resume = manifest_path("tests/fixtures/links.toml");
+    TestServer::launch(&temp_dir(name), Launch { resume, service, ..Launch::default() }).await
 }
 
 #[tokio::test]

@@ -18,7 +18,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use crate::common::{
-    LIVENESS, TestServer, Visit, Visitor, connect_tcp_from, find_log, manifest_path, temp_dir,
+    LIVENESS, Launch, ServiceSettings, TestServer, Visit, Visitor, connect_tcp_from, find_log, manifest_path,
+    temp_dir,
 };
 use ppp::v2;
 use ssh_resume::admission::limits::Limits;
@@ -160,13 +161,13 @@ fn refusals(servers: &[&TestServer]) -> u64 {
 
 /// An instance behind the balancer at 127.0.0.1, with the shared key in `keys`.
 async fn instance(keys: &Path) -> TestServer {
-    let settings = Settings {
+    let ssh = Settings {
         proxy_protocol: Some(ProxyProtocol { trusted: vec!["127.0.0.1".parse().unwrap()] }),
-        limits: Limits { max_per_ip: 1, ..Limits::default() },
-        log_peers: PeerLogging::Full,
         ..Settings::default()
     };
-    TestServer::start_with(keys, &manifest_path("resume.toml"), settings).await
+    let limits = Limits { max_per_ip: 1, ..Limits::default() };
+    let service = ServiceSettings { limits, log_peers: PeerLogging::Full, ..Default::default() };
+    TestServer::launch(keys, Launch { ssh, service, ..Launch::default() }).await
 }
 
 #[test]

@@ -8,12 +8,12 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use crate::common::{
-    LIVENESS, StallingProxy, TestServer, Visit, Visitor, connect_tcp_from, manifest_path, temp_dir,
+    LIVENESS, Launch, ServiceSettings, StallingProxy, TestServer, Visit, Visitor, connect_tcp_from, temp_dir,
 };
 use ssh_resume::admission::limits::Limits;
 use ssh_resume::admission::privacy::PeerLogging;
 use ssh_resume::server::Settings;
-use ssh_resume::server::interactive::IN_FLIGHT_BUDGET;
+use ssh_resume::server::screen::IN_FLIGHT_BUDGET;
 use tokio::io::AsyncWriteExt;
 
 fn loopback(last: u8) -> IpAddr {
@@ -24,8 +24,13 @@ fn no_per_ip_limits() -> Limits {
     Limits { max_per_ip: 0, max_startups_per_ip: 0, rate_per_ip: "0".parse().unwrap(), ..Limits::default() }
 }
 
-async fn start(name: &str, settings: Settings) -> TestServer {
-    TestServer::start_with(&temp_dir(name), &manifest_path("resume.toml"), settings).await
+async fn start(name: &str, ssh: Settings, service: ServiceSettings) -> TestServer {
+    TestServer::launch(&temp_dir(name), Launch { ssh, service, ..Launch::default() }).await
+}
+
+/// A server whose only non-default setting is `limits`.
+async fn start_limited(name: &str, limits: Limits) -> TestServer {
+    start(name, Settings::default(), ServiceSettings { limits, ..ServiceSettings::default() }).await
 }
 
 /// True when the server closed `source`'s fresh connection without a version line.
@@ -39,7 +44,7 @@ async fn refused_before_handshake(server: &TestServer, source: IpAddr) -> bool {
 async fn max_per_ip_refuses_the_next_connection_but_not_other_sources() {
     // --max-per-ip 2, no rate or handshake limit
     let limits = Limits { max_per_ip: 2, ..no_per_ip_limits() };
-    let server = start("max-per-ip", Settings { limits, ..Settings::default() }).await;
+    let server = start_limited("max-per-ip", limits).await;
     let mut first = Visitor::connect(server.addr, Visit::terminal(80, 24)).await;
     let mut second = Visitor::connect(server.addr, Visit::terminal(80, 24)).await;
     first.wait_for_text("Staff Software Engineer").await;
@@ -54,7 +59,7 @@ async fn max_per_ip_refuses_the_next_connection_but_not_other_sources() {
 async fn rate_per_ip_refuses_past_the_bucket() {
     // --rate-per-ip 3/1h
     let limits = Limits { rate_per_ip: "3/1h".parse().unwrap(), ..no_per_ip_limits() };
-    let server = start("rate", Settings { limits, ..Settings::default() }).await;
+    let server = start_limited("rate", limits).await;
     for _ in 0..3 {
         let mut visitor = Visitor::connect_from(server.addr, loopback(3), Visit::no_pty(Some("help"))).await;
         visitor.read_to_end().await;
@@ -70,7 +75,7 @@ async fn rate_per_ip_refuses_past_the_bucket() {
 async fn max_connections_refuses_everyone_past_the_cap() {
     // --max-connections 1
     let limits = Limits { max_connections: 1, ..no_per_ip_limits() };
-    let server = start("max-connections", Settings { limits, ..Settings::default() }).await;
+    let server = start_limited("max-connections", limits).await;
     let mut only = Visitor::connect(server.addr, Visit::terminal(80, 24)).await;
     only.wait_for_text("Staff Software Engineer").await;
     assert!(refused_before_handshake(&server, loopback(5)).await);
@@ -80,7 +85,7 @@ async fn max_connections_refuses_everyone_past_the_cap() {
 #[tokio::test]
 async fn a_conference_room_behind_one_address_gets_in_with_the_defaults() {
     // default limits: 300 visitors from 127.0.0.9, 30 at a time, all stay connected
-    let server = start("room", Settings::default()).await;
+    let server = start("room", Settings::default(), ServiceSettings::default()).await;
     let mut everyone = Vec::new();
     for wave in 0..10 {
         let arriving =
@@ -109,9 +114,9 @@ async fn futures_join_all<F: std::future::Future>(futures: impl Iterator<Item = 
 #[tokio::test]
 async fn silent_sockets_are_closed_at_the_login_timeout_while_visitors_get_in() {
     // --login-timeout 1s, no per-address limits: 200 sockets that never send a version line
-    let settings =
-        Settings { login_timeout: Duration::from_secs(1), limits: no_per_ip_limits(), ..Settings::default() };
-    let server = start("login-timeout", settings).await;
+    let ssh = Settings { login_timeout: Duration::from_secs(1), ..Settings::default() };
+    let service = ServiceSettings { limits: no_per_ip_limits(), ..ServiceSettings::default() };
+    let server = start("login-timeout", ssh, service).await;
     let mut silent = Vec::new();
     let connected = std::time::Instant::now();
     for _ in 0..200 {
@@ -139,7 +144,7 @@ fn assert_stayed_open(connected: std::time::Instant, timeout: Duration) {
 async fn half_a_version_line_is_closed_at_the_login_timeout() {
     // --login-timeout 1s
     let settings = Settings { login_timeout: Duration::from_secs(1), ..Settings::default() };
-    let server = start("half-version", settings).await;
+    let server = start("half-version", settings, ServiceSettings::default()).await;
     let connected = std::time::Instant::now();
     let mut socket = connect_tcp_from(server.addr, loopback(1)).await.unwrap();
     socket.write_all(b"SSH-2.0-hal").await.unwrap();
@@ -153,7 +158,7 @@ async fn half_a_version_line_is_closed_at_the_login_timeout() {
 async fn idle_visitors_get_a_farewell_and_their_terminal_back() {
     // --idle-timeout 1s
     let settings = Settings { idle_timeout: Duration::from_secs(1), ..Settings::default() };
-    let server = start("idle", settings).await;
+    let server = start("idle", settings, ServiceSettings::default()).await;
     let mut visitor = Visitor::connect(server.addr, Visit::terminal(80, 24)).await;
     visitor.wait_for_text("Staff Software Engineer").await;
     visitor.read_to_end().await;
@@ -172,7 +177,7 @@ async fn typing_keeps_a_session_alive_until_the_maximum_session() {
         max_session: Duration::from_secs(2),
         ..Settings::default()
     };
-    let server = start("max-session", settings).await;
+    let server = start("max-session", settings, ServiceSettings::default()).await;
     let mut visitor = Visitor::connect(server.addr, Visit::terminal(80, 24)).await;
     visitor.wait_for_text("Staff Software Engineer").await;
     let started = std::time::Instant::now();
@@ -213,8 +218,12 @@ fn largest_write_to_a_stalled_visitor() -> u64 {
 async fn stalled_visitor(name: &str, settings: Settings, keep_typing: bool, source: u8) -> serde_json::Value {
     common::capture_logs();
     // Full peers in the log, to find this connection's disconnect line by its address.
-    let settings = Settings { log_peers: PeerLogging::Full, ..settings };
-    let server = start(name, settings).await;
+    let service = ServiceSettings {
+        log_peers: PeerLogging::Full,
+        drain_timeout: Duration::from_secs(1),
+        ..ServiceSettings::default()
+    };
+    let server = start(name, settings, service).await;
     let proxy = StallingProxy::start(server.addr, loopback(source)).await;
     let upstream = proxy.upstream.clone();
     let stream = tokio::net::TcpStream::connect(proxy.addr).await.unwrap();
@@ -244,11 +253,7 @@ async fn stalled_visitor(name: &str, settings: Settings, keep_typing: bool, sour
 #[tokio::test]
 async fn a_stalled_visitor_is_ended_by_the_maximum_session() {
     // --max-session 2s, --drain-timeout 1s; keys and resizes keep arriving
-    let settings = Settings {
-        max_session: Duration::from_secs(2),
-        drain_timeout: Duration::from_secs(1),
-        ..Settings::default()
-    };
+    let settings = Settings { max_session: Duration::from_secs(2), ..Settings::default() };
     let line = stalled_visitor("stalled-max", settings, true, 21).await;
     assert_eq!(line["fields"]["reason"], "max-session", "{line}");
     // 400 section changes and 20 resizes, but a frame is drawn only while at most the
@@ -264,18 +269,14 @@ async fn a_stalled_visitor_is_ended_by_the_maximum_session() {
 #[tokio::test]
 async fn a_stalled_silent_visitor_is_ended_by_the_idle_timer() {
     // --idle-timeout 1s, --drain-timeout 1s
-    let settings = Settings {
-        idle_timeout: Duration::from_secs(1),
-        drain_timeout: Duration::from_secs(1),
-        ..Settings::default()
-    };
+    let settings = Settings { idle_timeout: Duration::from_secs(1), ..Settings::default() };
     let line = stalled_visitor("stalled-idle", settings, false, 22).await;
     assert_eq!(line["fields"]["reason"], "idle", "{line}");
 }
 
 #[tokio::test]
 async fn garbage_and_truncated_packets_leave_the_server_serving() {
-    let server = start("garbage", Settings { limits: no_per_ip_limits(), ..Settings::default() }).await;
+    let server = start_limited("garbage", no_per_ip_limits()).await;
     // Random bytes instead of a version line (a fixed pseudo-random sequence).
     let mut state = 0x2545_f491_u32;
     let garbage: Vec<u8> = (0..4096)
@@ -305,7 +306,7 @@ async fn garbage_and_truncated_packets_leave_the_server_serving() {
 #[tokio::test]
 async fn a_panicking_session_leaves_the_others_running() {
     let settings = Settings { panic_command: Some("panic-now".to_owned()), ..Settings::default() };
-    let server = start("panic", settings).await;
+    let server = start("panic", settings, ServiceSettings::default()).await;
     let mut reader = Visitor::connect(server.addr, Visit::terminal(80, 24)).await;
     reader.wait_for_text("Staff Software Engineer").await;
     let mut crasher = Visitor::connect(server.addr, Visit::no_pty(Some("panic-now"))).await;

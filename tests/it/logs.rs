@@ -5,18 +5,17 @@
 
 use std::net::IpAddr;
 
-use crate::common::{TestServer, ThreadLogs, Visit, Visitor, manifest_path, temp_dir};
+use crate::common::{Launch, ServiceSettings, TestServer, ThreadLogs, Visit, Visitor, temp_dir};
 use serde_json::Value;
 use ssh_resume::admission::privacy::PeerLogging;
-use ssh_resume::server::Settings;
 
 const VISITOR: [u8; 4] = [127, 0, 0, 9];
 
 /// Runs one visit from 127.0.0.9 that types a secret and quits; returns the lines it logged.
 async fn visit_with(logs: &ThreadLogs, log_peers: PeerLogging, name: &str) -> Vec<Value> {
     let before = logs.lines().len();
-    let settings = Settings { log_peers, ..Settings::default() };
-    let server = TestServer::start_with(&temp_dir(name), &manifest_path("resume.toml"), settings).await;
+    let service = ServiceSettings { log_peers, ..Default::default() };
+    let server = TestServer::launch(&temp_dir(name), Launch { service, ..Launch::default() }).await;
     let mut visitor =
         Visitor::connect_from(server.addr, IpAddr::from(VISITOR), Visit::terminal(100, 30)).await;
     visitor.wait_for_text("Staff Software Engineer").await;

@@ -8,14 +8,13 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::common::messages::{exec, exec_from, inbox, inbox_json, per_hour, server_with, sqlite, unlimited};
+use crate::common::messages::{
+    exec, exec_from, inbox, inbox_json, mailbox, per_hour, server_with, sqlite, unlimited,
+};
 use crate::common::{Visit, Visitor, capture_logs, logged, temp_dir};
-use ssh_resume::admission::privacy::{PeerLogging, Redactor};
-use ssh_resume::insights::Insights;
 use ssh_resume::messages::limits::MessageRates;
-use ssh_resume::messages::mailbox::{Mailbox, MailboxSettings};
+use ssh_resume::messages::mailbox::MailboxSettings;
 use ssh_resume::messages::{Channel, Draft, MAX_BODY, SendError};
-use ssh_resume::metrics::Metrics;
 use ssh_resume::store::{
     CountRow, InsertLimits, InsightsStore, NewMessage, Store, StoreFuture, Stored, Which,
 };
@@ -201,27 +200,21 @@ impl InsightsStore for Hanging {
 
 #[tokio::test]
 async fn a_visitor_waits_no_longer_than_the_bound_and_ipv6_counts_per_64() {
-    let (metrics, redactor) = (Metrics::new(), Redactor::new(PeerLogging::None));
     let draft =
         |body: &str| Draft { name: String::new(), reply_to: "x@example.org".into(), body: body.into() };
     let timeout = Duration::from_millis(300);
-    let hanging = Mailbox::new(Arc::new(Hanging), MailboxSettings { timeout, ..unlimited() });
+    let (hanging, _) = mailbox(Arc::new(Hanging), MailboxSettings { timeout, ..unlimited() });
     let started = Instant::now();
-    let sent = hanging
-        .send(&draft("hi"), ip("192.0.2.1"), Channel::View, &metrics, &Insights::off(), &redactor)
-        .await;
+    let sent = hanging.send(&draft("hi"), ip("192.0.2.1"), Channel::View).await;
     assert_eq!(sent, Err(SendError::Unavailable));
     assert!(started.elapsed() < timeout + Duration::from_millis(200), "{:?}", started.elapsed());
 
     let dir = temp_dir("per-64");
     let rates = MessageRates { per_address: per_hour(1), global: per_hour(0) };
-    let mailbox = Mailbox::new(sqlite(&dir.join("data")), MailboxSettings { rates, ..unlimited() });
+    let (limited, _) = mailbox(sqlite(&dir.join("data")), MailboxSettings { rates, ..unlimited() });
     let send = |from: &'static str, body: &'static str| {
-        let mailbox = &mailbox;
-        let (metrics, redactor) = (&metrics, &redactor);
-        async move {
-            mailbox.send(&draft(body), ip(from), Channel::Exec, metrics, &Insights::off(), redactor).await
-        }
+        let limited = &limited;
+        async move { limited.send(&draft(body), ip(from), Channel::Exec).await }
     };
     assert!(send("2001:db8::1", "one").await.is_ok());
     assert_eq!(send("2001:db8::ffff", "two").await, Err(SendError::RateLimited { per_address: true }));
@@ -290,14 +283,10 @@ fn the_owner_marks_read_and_deletes() {
     let data = dir.join("data");
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
-        let mailbox = Mailbox::new(sqlite(&data), unlimited());
-        let (metrics, redactor) = (Metrics::new(), Redactor::new(PeerLogging::None));
+        let (mailbox, _) = mailbox(sqlite(&data), unlimited());
         for body in ["first", "second"] {
             let draft = Draft { name: "Ann".into(), reply_to: "ann@example.org".into(), body: body.into() };
-            mailbox
-                .send(&draft, ip("192.0.2.1"), Channel::Web, &metrics, &Insights::off(), &redactor)
-                .await
-                .unwrap();
+            mailbox.send(&draft, ip("192.0.2.1"), Channel::Web).await.unwrap();
         }
     });
     let dir_arg = data.to_str().unwrap();

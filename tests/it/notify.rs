@@ -8,10 +8,8 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::common::messages::{sqlite, unlimited};
+use crate::common::messages::{mailbox_notifying, sqlite, unlimited};
 use crate::common::temp_dir;
-use ssh_resume::admission::privacy::{PeerLogging, Redactor};
-use ssh_resume::insights::Insights;
 use ssh_resume::messages::mailbox::Mailbox;
 use ssh_resume::messages::notify::{Notifier, NotifyCounters, NotifyFormat, NotifySettings};
 use ssh_resume::messages::{Channel, Draft};
@@ -78,15 +76,18 @@ fn settings(url: String, attempts: u32) -> NotifySettings {
     }
 }
 
-async fn send(mailbox: &Mailbox, metrics: &Metrics, body: &str) -> Duration {
+async fn send(mailbox: &Mailbox, body: &str) -> Duration {
     let draft = Draft { name: "Nia".into(), reply_to: "nia@example.org".into(), body: body.into() };
     let started = Instant::now();
-    let redactor = Redactor::new(PeerLogging::None);
-    mailbox
-        .send(&draft, IpAddr::from([192, 0, 2, 1]), Channel::Web, metrics, &Insights::off(), &redactor)
-        .await
-        .unwrap();
+    mailbox.send(&draft, IpAddr::from([192, 0, 2, 1]), Channel::Web).await.unwrap();
     started.elapsed()
+}
+
+/// A mailbox that tells the webhook at `url`, giving up after `attempts`.
+fn notifying(dir: &std::path::Path, url: String, attempts: u32) -> (Mailbox, Arc<Metrics>) {
+    mailbox_notifying(sqlite(&dir.join("data")), unlimited(), |metrics| {
+        Some(Notifier::start(settings(url, attempts), NotifyCounters::of(metrics), CancellationToken::new()))
+    })
 }
 
 async fn until(what: &str, done: impl Fn() -> bool) {
@@ -101,15 +102,9 @@ async fn until(what: &str, done: impl Fn() -> bool) {
 async fn the_webhook_is_retried_until_the_receiver_answers() {
     let dir = temp_dir("notify-retry");
     let (url, bodies) = receiver(2).await;
-    let metrics = Metrics::new();
-    let mailbox = Mailbox::new(sqlite(&dir.join("data")), unlimited());
-    mailbox.notify_with(Notifier::start(
-        settings(url, 8),
-        NotifyCounters::of(&metrics),
-        CancellationToken::new(),
-    ));
+    let (mailbox, metrics) = notifying(&dir, url, 8);
     let long = "word ".repeat(100);
-    send(&mailbox, &metrics, &long).await;
+    send(&mailbox, &long).await;
     until("three posts", || bodies.lock().unwrap().len() == 3).await;
     until("the sent count", || metrics.encode().contains("ssh_resume_notifications_sent_total 1")).await;
     let last: serde_json::Value = serde_json::from_str(&bodies.lock().unwrap()[2]).unwrap();
@@ -122,14 +117,8 @@ async fn the_webhook_is_retried_until_the_receiver_answers() {
 async fn a_failing_webhook_is_given_up_on_without_delaying_anyone() {
     let dir = temp_dir("notify-fail");
     let (url, bodies) = receiver(usize::MAX).await;
-    let metrics = Metrics::new();
-    let mailbox = Mailbox::new(sqlite(&dir.join("data")), unlimited());
-    mailbox.notify_with(Notifier::start(
-        settings(url, 3),
-        NotifyCounters::of(&metrics),
-        CancellationToken::new(),
-    ));
-    let waited = send(&mailbox, &metrics, "hello").await;
+    let (mailbox, metrics) = notifying(&dir, url, 3);
+    let waited = send(&mailbox, "hello").await;
     assert!(waited < Duration::from_millis(500), "the visitor waited {waited:?}");
     until("the failed count", || metrics.encode().contains("ssh_resume_notifications_failed_total 1")).await;
     assert_eq!(bodies.lock().unwrap().len(), 3);

@@ -6,9 +6,10 @@ use crate::common;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use crate::common::{TestServer, Visit, Visitor, connect_tcp_from, http_get, manifest_path, temp_dir};
+use crate::common::{
+    Launch, ServiceSettings, TestServer, Visit, Visitor, connect_tcp_from, http_get, temp_dir,
+};
 use ssh_resume::admission::limits::Limits;
-use ssh_resume::server::Settings;
 
 /// The value of the sample line starting with `series`, or 0 when absent.
 fn sample(metrics: &str, series: &str) -> f64 {
@@ -24,8 +25,8 @@ fn sample(metrics: &str, series: &str) -> f64 {
 async fn metrics_count_a_scripted_visit_and_a_refusal() {
     // --rate-per-ip 1/1h, so a second connection from one address is refused
     let limits = Limits { rate_per_ip: "1/1h".parse().unwrap(), ..Limits::default() };
-    let settings = Settings { limits, ..Settings::default() };
-    let server = TestServer::start_with(&temp_dir("metrics"), &manifest_path("resume.toml"), settings).await;
+    let service = ServiceSettings { limits, ..Default::default() };
+    let server = TestServer::launch(&temp_dir("metrics"), Launch { service, ..Launch::default() }).await;
     let admin = server.start_admin().await;
 
     let mut visitor = Visitor::connect(server.addr, Visit::terminal(80, 24)).await;
@@ -63,8 +64,8 @@ async fn metrics_count_a_scripted_visit_and_a_refusal() {
 #[tokio::test]
 async fn readyz_turns_unready_during_the_drain() {
     // --drain-timeout 2s, with a visitor open so the drain lasts
-    let settings = Settings { drain_timeout: Duration::from_secs(2), ..Settings::default() };
-    let server = TestServer::start_with(&temp_dir("readyz"), &manifest_path("resume.toml"), settings).await;
+    let service = ServiceSettings { drain_timeout: Duration::from_secs(2), ..Default::default() };
+    let server = TestServer::launch(&temp_dir("readyz"), Launch { service, ..Launch::default() }).await;
     let admin = server.start_admin().await;
     assert_eq!(http_get(admin, "/healthz").await, (200, "ok\n".to_owned()));
     assert_eq!(http_get(admin, "/readyz").await, (200, "ready\n".to_owned()));

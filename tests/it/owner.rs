@@ -12,12 +12,11 @@ use std::time::Duration;
 
 use crate::common::messages::{exec_from, unlimited};
 use crate::common::{
-    Client, LIVENESS, TestServer, Visit, Visitor, connect_tcp_from, http, manifest_path, temp_dir,
+    Client, LIVENESS, Launch, Parts, TestServer, Visit, Visitor, connect_tcp_from, http, manifest_path,
+    temp_dir,
 };
 use russh::client::{self, AuthResult, KeyboardInteractiveAuthResponse};
 use russh::keys::{Algorithm, PrivateKey, PrivateKeyWithHashAlg};
-use ssh_resume::insights::Insights;
-use ssh_resume::messages::mailbox::Mailbox;
 use ssh_resume::server::Settings;
 use ssh_resume::server::owner::{self, OwnerKeys};
 use ssh_resume::store::Store;
@@ -35,15 +34,15 @@ fn keys_of(keys: &[&PrivateKey]) -> OwnerKeys {
 /// A server with a store for messages and insights, the owner's `keys`, short waits.
 async fn server(dir: &Path, keys: OwnerKeys) -> (TestServer, Arc<dyn Store>) {
     let store = common::messages::sqlite(&dir.join("data"));
-    let settings = Settings {
-        mailbox: Some(Arc::new(Mailbox::new(store.clone(), unlimited()))),
-        insights: Some(Arc::new(Insights::new(store.clone()))),
+    let ssh = Settings {
         owner_keys: keys,
         owner_auth_delay: Duration::from_millis(20),
         console_refresh: Duration::from_millis(200),
         ..Settings::default()
     };
-    (TestServer::start_with(&dir.join("keys"), &manifest_path("resume.toml"), settings).await, store)
+    let parts =
+        Parts { insights: Some(store.clone()), mailbox: Some((store.clone(), unlimited())), notify: None };
+    (TestServer::launch(&dir.join("keys"), Launch { ssh, parts, ..Launch::default() }).await, store)
 }
 
 /// A connection that has not logged in yet.

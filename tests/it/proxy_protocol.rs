@@ -12,7 +12,9 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use crate::common::{TestServer, Visit, Visitor, connect_tcp_from, find_log, manifest_path, temp_dir};
+use crate::common::{
+    Launch, ServiceSettings, TestServer, Visit, Visitor, connect_tcp_from, find_log, temp_dir,
+};
 use ppp::v2;
 use ssh_resume::admission::limits::Limits;
 use ssh_resume::admission::privacy::PeerLogging;
@@ -38,14 +40,9 @@ fn refused(server: &TestServer, reason: &str) -> u64 {
 /// Only 127.0.0.1 may send headers; peers logged in full; login timeout `login`.
 async fn start(name: &str, limits: Limits, login: Duration) -> TestServer {
     let proxy = ProxyProtocol { trusted: vec!["127.0.0.1".parse().unwrap()] };
-    let settings = Settings {
-        proxy_protocol: Some(proxy),
-        log_peers: PeerLogging::Full,
-        login_timeout: login,
-        limits,
-        ..Settings::default()
-    };
-    TestServer::start_with(&temp_dir(name), &manifest_path("resume.toml"), settings).await
+    let ssh = Settings { proxy_protocol: Some(proxy), login_timeout: login, ..Settings::default() };
+    let service = ServiceSettings { log_peers: PeerLogging::Full, limits, ..Default::default() };
+    TestServer::launch(&temp_dir(name), Launch { ssh, service, ..Launch::default() }).await
 }
 
 fn v2_header(source: &str, destination: SocketAddr) -> Vec<u8> {

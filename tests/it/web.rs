@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 
 use crate::common::http::{HttpResponse, get, request};
 use crate::common::{LIVENESS, TestServer, http_get, manifest_path, read_until_closed, temp_dir};
+use crate::common::{Launch, ServiceSettings};
 use ssh_resume::admission::limits::Limits;
 use ssh_resume::resume::outline::Block;
 use ssh_resume::resume::{Loaded, export, load};
-use ssh_resume::server::Settings;
 use ssh_resume::web::WebSettings;
 use tokio::io::AsyncWriteExt;
 
@@ -19,17 +19,18 @@ use tokio::io::AsyncWriteExt;
 const BROWSER: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,\
                        image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7";
 
-async fn start(name: &str, settings: Settings, web: WebSettings) -> (TestServer, SocketAddr) {
-    start_with(name, "resume.toml", settings, web).await
+async fn start(name: &str, service: ServiceSettings, web: WebSettings) -> (TestServer, SocketAddr) {
+    start_with(name, "resume.toml", service, web).await
 }
 
 async fn start_with(
     name: &str,
     resume: &str,
-    settings: Settings,
+    service: ServiceSettings,
     web: WebSettings,
 ) -> (TestServer, SocketAddr) {
-    let server = TestServer::start_with(&temp_dir(name), &manifest_path(resume), settings).await;
+    let launch = Launch { resume: manifest_path(resume), service, ..Launch::default() };
+    let server = TestServer::launch(&temp_dir(name), launch).await;
     let addr = server.start_web(web).await;
     (server, addr)
 }
@@ -44,7 +45,7 @@ fn browser() -> [(&'static str, &'static str); 1] {
 
 #[tokio::test]
 async fn browsers_get_the_page_and_command_line_clients_text() {
-    let (server, addr) = start("web-negotiate", Settings::default(), WebSettings::default()).await;
+    let (server, addr) = start("web-negotiate", ServiceSettings::default(), WebSettings::default()).await;
     let doc = shipped();
 
     let page = get(addr, "/", &browser()).await;
@@ -87,7 +88,7 @@ async fn browsers_get_the_page_and_command_line_clients_text() {
 
 #[tokio::test]
 async fn every_route_answers_with_its_type_and_body() {
-    let (server, addr) = start("web-routes", Settings::default(), WebSettings::default()).await;
+    let (server, addr) = start("web-routes", ServiceSettings::default(), WebSettings::default()).await;
     let doc = shipped();
     let routes = [
         ("/resume.json", "application/json", export::json_resume(&doc.resume)),
@@ -124,7 +125,8 @@ async fn every_route_answers_with_its_type_and_body() {
 #[tokio::test]
 async fn the_qr_code_carries_the_share_url() {
     let (server, addr) =
-        start_with("web-qr", "tests/fixtures/links.toml", Settings::default(), WebSettings::default()).await;
+        start_with("web-qr", "tests/fixtures/links.toml", ServiceSettings::default(), WebSettings::default())
+            .await;
     let qr = get(addr, "/qr.svg", &[]).await;
     assert_eq!(decode_qr(&qr.text()), "https://ada.example.org/cv");
     let page = get(addr, "/", &browser()).await.text();
@@ -164,7 +166,7 @@ fn decode_qr(svg: &str) -> String {
 
 #[tokio::test]
 async fn head_answers_like_get_without_a_body() {
-    let (server, addr) = start("web-head", Settings::default(), WebSettings::default()).await;
+    let (server, addr) = start("web-head", ServiceSettings::default(), WebSettings::default()).await;
     for (path, accept) in [("/", BROWSER), ("/", "*/*"), ("/resume.json", "*/*"), ("/qr.svg", "*/*")] {
         let full = get(addr, path, &[("Accept", accept)]).await;
         let head = request(addr, "HEAD", path, &[("Accept", accept)]).await;
@@ -188,7 +190,7 @@ async fn raw_exchange(addr: SocketAddr, head: &str) -> String {
 
 #[tokio::test]
 async fn validators_answer_revalidation_with_304() {
-    let (server, addr) = start("web-etag", Settings::default(), WebSettings::default()).await;
+    let (server, addr) = start("web-etag", ServiceSettings::default(), WebSettings::default()).await;
     for (path, accept) in [("/", BROWSER), ("/", "*/*"), ("/resume.json", "*/*"), ("/qr.svg", "*/*")] {
         let first = get(addr, path, &[("Accept", accept)]).await;
         let etag = first.header("etag").unwrap().to_owned();
@@ -214,7 +216,7 @@ async fn validators_answer_revalidation_with_304() {
 
 #[tokio::test]
 async fn answers_are_compressed_when_the_client_accepts_it() {
-    let (server, addr) = start("web-compress", Settings::default(), WebSettings::default()).await;
+    let (server, addr) = start("web-compress", ServiceSettings::default(), WebSettings::default()).await;
     // Kept compressed (the page, the exports, the stylesheet) and compressed on the fly (text).
     for (path, accept) in [("/", BROWSER), ("/resume.json", "*/*"), ("/style.css", "*/*"), ("/", "*/*")] {
         let identity = get(addr, path, &[("Accept", accept)]).await;
@@ -232,7 +234,7 @@ async fn answers_are_compressed_when_the_client_accepts_it() {
 
 #[tokio::test]
 async fn every_answer_carries_the_security_headers() {
-    let (server, addr) = start("web-security", Settings::default(), WebSettings::default()).await;
+    let (server, addr) = start("web-security", ServiceSettings::default(), WebSettings::default()).await;
     let page = get(addr, "/", &browser()).await;
     let answers = [
         get(addr, "/", &browser()).await,
@@ -259,7 +261,7 @@ async fn every_answer_carries_the_security_headers() {
 
 #[tokio::test]
 async fn unknown_paths_get_a_small_404_page() {
-    let (server, addr) = start("web-404", Settings::default(), WebSettings::default()).await;
+    let (server, addr) = start("web-404", ServiceSettings::default(), WebSettings::default()).await;
     let page = get(addr, "/wp-login.php", &browser()).await;
     assert_eq!(page.status, 404);
     assert_eq!(page.header("content-type"), Some("text/html; charset=utf-8"));
@@ -275,7 +277,7 @@ async fn unknown_paths_get_a_small_404_page() {
 #[tokio::test]
 async fn a_client_slow_to_send_its_headers_is_cut_off() {
     let web = WebSettings { header_read_timeout: Duration::from_millis(300), ..WebSettings::default() };
-    let (server, addr) = start("web-slow", Settings::default(), web).await;
+    let (server, addr) = start("web-slow", ServiceSettings::default(), web).await;
     let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
     let started = Instant::now();
     slow.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nUser-Agent: slowloris\r\n").await.unwrap();
@@ -295,7 +297,7 @@ async fn a_client_slow_to_send_its_headers_is_cut_off() {
 
 #[tokio::test]
 async fn request_heads_are_bounded() {
-    let (server, addr) = start("web-head-size", Settings::default(), WebSettings::default()).await;
+    let (server, addr) = start("web-head-size", ServiceSettings::default(), WebSettings::default()).await;
     let big = "a".repeat(20 * 1024);
     let answer = raw_exchange(addr, &format!("GET / HTTP/1.1\r\nHost: x\r\nX-Big: {big}\r\n\r\n")).await;
     assert!(answer.starts_with("HTTP/1.1 431"), "{}", &answer[..answer.len().min(200)]);
@@ -307,7 +309,7 @@ async fn request_heads_are_bounded() {
 
 #[tokio::test]
 async fn a_reload_shows_on_the_next_request() {
-    let (server, addr) = start("web-reload", Settings::default(), WebSettings::default()).await;
+    let (server, addr) = start("web-reload", ServiceSettings::default(), WebSettings::default()).await;
     let before = get(addr, "/", &browser()).await;
     assert!(before.text().contains("<h1>Staff Software Engineer</h1>"));
     let toml = "[basics]\nname = \"Ada Lovelace\"\nlabel = \"Analyst of Engines\"\n";
@@ -324,7 +326,8 @@ async fn a_reload_shows_on_the_next_request() {
 
 #[tokio::test]
 async fn the_ssh_command_names_the_public_host_or_the_host_asked_for() {
-    let settings = Settings { public_host: Some("resume.example.com:2222".into()), ..Settings::default() };
+    let settings =
+        ServiceSettings { public_host: Some("resume.example.com:2222".into()), ..ServiceSettings::default() };
     let (server, addr) = start("web-public-host", settings, WebSettings::default()).await;
     let page = get(addr, "/", &browser()).await.text();
     assert!(page.contains("<code class=\"cmd\">ssh -p 2222 resume.example.com</code>"));
@@ -332,7 +335,7 @@ async fn the_ssh_command_names_the_public_host_or_the_host_asked_for() {
     server.stop().await;
 
     let web = WebSettings { ssh_port: Some(22), ..WebSettings::default() };
-    let (server, addr) = start("web-host-header", Settings::default(), web).await;
+    let (server, addr) = start("web-host-header", ServiceSettings::default(), web).await;
     let page = get(addr, "/", &[("Accept", BROWSER), ("Host", "cv.example.org:8080")]).await.text();
     assert!(page.contains("<code class=\"cmd\">ssh cv.example.org</code>"));
     let odd = get(addr, "/", &[("Accept", BROWSER), ("Host", "<b>x</b>")]).await;
@@ -350,7 +353,7 @@ fn sample(metrics: &str, series: &str) -> f64 {
 async fn direct_clients_are_limited_per_connection_and_counted() {
     // No trusted proxy: loopback is a direct client, and its X-Forwarded-For is ignored.
     let limits = Limits { rate_per_ip: "2/1h".parse().unwrap(), ..Limits::default() };
-    let settings = Settings { limits, ..Settings::default() };
+    let settings = ServiceSettings { limits, ..ServiceSettings::default() };
     let web = WebSettings { trusted_proxies: Vec::new(), ..WebSettings::default() };
     let (server, addr) = start("web-limits", settings, web).await;
     let admin = server.start_admin().await;
@@ -376,7 +379,7 @@ async fn direct_clients_are_limited_per_connection_and_counted() {
 async fn behind_a_trusted_proxy_the_forwarded_address_is_limited() {
     // Loopback is trusted by default: each request counts for the client it forwards.
     let limits = Limits { rate_per_ip: "1/1h".parse().unwrap(), ..Limits::default() };
-    let settings = Settings { limits, ..Settings::default() };
+    let settings = ServiceSettings { limits, ..ServiceSettings::default() };
     let (server, addr) = start("web-proxy", settings, WebSettings::default()).await;
     let from = |client: &'static str| [("Accept", BROWSER), ("X-Forwarded-For", client)];
     assert_eq!(get(addr, "/", &from("203.0.113.7")).await.status, 200);
@@ -392,7 +395,7 @@ async fn behind_a_trusted_proxy_the_forwarded_address_is_limited() {
 
 #[tokio::test]
 async fn the_page_is_valid_html_with_every_role_and_bullet() {
-    let (server, addr) = start("web-html", Settings::default(), WebSettings::default()).await;
+    let (server, addr) = start("web-html", ServiceSettings::default(), WebSettings::default()).await;
     let html = get(addr, "/", &browser()).await.text();
     let doc = shipped();
     let document = scraper::Html::parse_document(&html);
@@ -458,7 +461,7 @@ fn validate_with_tidy(html: &str) {
 
 #[tokio::test]
 async fn the_page_is_small() {
-    let (server, addr) = start("web-size", Settings::default(), WebSettings::default()).await;
+    let (server, addr) = start("web-size", ServiceSettings::default(), WebSettings::default()).await;
     let page = get(addr, "/", &browser()).await;
     let css = get(addr, "/style.css", &[]).await;
     let gzipped = get(addr, "/", &[("Accept", BROWSER), ("Accept-Encoding", "gzip")]).await;

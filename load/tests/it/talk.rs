@@ -5,11 +5,9 @@
 use crate::common;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use crate::common::{LIVENESS, TestServer, temp_dir};
 use serde_json::Value;
-use ssh_resume::server::Settings;
 
 /// The server's own résumé, at the workspace root.
 fn shipped_resume() -> PathBuf {
@@ -33,15 +31,13 @@ async fn load(server: &TestServer, args: &[&str]) -> Value {
 async fn talk_counts_exactly_what_the_servers_insights_recorded() {
     let dir = temp_dir("load-talk");
     let store = common::messages::sqlite(&dir.join("data"));
-    let settings = Settings {
-        mailbox: Some(Arc::new(ssh_resume::messages::mailbox::Mailbox::new(
-            store.clone(),
-            common::messages::unlimited(),
-        ))),
-        insights: Some(Arc::new(ssh_resume::insights::Insights::new(store.clone()))),
-        ..Settings::default()
+    let parts = common::Parts {
+        insights: Some(store.clone()),
+        mailbox: Some((store.clone(), common::messages::unlimited())),
+        notify: None,
     };
-    let server = TestServer::start_with(&dir.join("keys"), &shipped_resume(), settings).await;
+    let launch = common::Launch { resume: shipped_resume(), parts, ..common::Launch::default() };
+    let server = TestServer::launch(&dir.join("keys"), launch).await;
     let web = server.start_web(ssh_resume::web::WebSettings::default()).await.to_string();
     let args = ["talk", "-n", "30", "-d", "1s", "--messages", "3", "--sources", "4", "--web", &web];
     let report = load(&server, &args).await;

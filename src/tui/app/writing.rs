@@ -1,12 +1,12 @@
 //! The "Write to me" form as a layer of the app: `m` opens it (keeping an unsent draft
 //! from before), it takes every key but Ctrl-C while open, a paste lands in its focused
 //! field, and its [`Step`]s become the app's effects. Sending is the server's: the app
-//! says [`Effect::Send`], hands out [`App::draft`], and takes the store's answer in
+//! says [`Effect::Send`] with the draft it carries, and takes the store's answer in
 //! [`App::message_outcome`]. The form's own state and keys are `tui::form`'s.
 
 use super::{App, Effect, Overlay};
-use crate::messages::{Draft, Receipt, SendError};
-use crate::tui::form::{Form, Status, Step};
+use crate::messages::{Receipt, SendError};
+use crate::tui::form::{Form, Step};
 use crate::tui::input::KeyEvent;
 
 impl App {
@@ -43,18 +43,16 @@ impl App {
         match step {
             Step::Stay(true) => Effect::Redraw,
             Step::Stay(false) => Effect::None,
-            Step::Send => Effect::Send,
+            Step::Send => match &self.form {
+                Some(form) => Effect::Send(form.draft()),
+                None => Effect::None,
+            },
             Step::Close => {
                 self.form = None;
                 self.overlay = Overlay::None;
                 Effect::Redraw
             }
         }
-    }
-
-    /// The draft being sent, after [`Effect::Send`].
-    pub fn draft(&self) -> Option<Draft> {
-        self.form.as_ref().filter(|form| *form.status() == Status::Sending).map(|form| form.draft())
     }
 
     /// The store's answer to the last [`Effect::Send`].
@@ -69,6 +67,7 @@ impl App {
 mod tests {
     use super::super::tests::{app, press, type_keys};
     use super::*;
+    use crate::tui::form::Status;
     use crate::tui::input::{Event, KeyCode, KeyModifiers};
 
     #[test]
@@ -89,11 +88,10 @@ mod tests {
         let mut app = app(80, 24).with_messages(true);
         press(&mut app, KeyCode::Char('m'));
         type_keys(&mut app, "Jane\rjane@example.org\rHello");
-        assert_eq!(app.draft(), None, "nothing is sent before Ctrl-S");
         let ctrl_s = Event::Key(KeyEvent::new(KeyCode::Char('s')).modifiers(KeyModifiers::CTRL));
-        assert_eq!(app.handle(&ctrl_s), Effect::Send);
-        let draft = app.draft().unwrap();
+        let Effect::Send(draft) = app.handle(&ctrl_s) else { panic!("Ctrl-S sends the draft") };
         assert_eq!((draft.name.as_str(), draft.body.as_str()), ("Jane", "Hello"));
+        assert_eq!(app.form().map(|f| f.status().clone()), Some(Status::Sending));
         app.message_outcome(Ok(Receipt { id: 3 }));
         assert_eq!(app.form().map(|f| f.status().clone()), Some(Status::Sent { id: 3 }));
         press(&mut app, KeyCode::Esc);

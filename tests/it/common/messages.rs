@@ -8,12 +8,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ssh_resume::admission::limits::Rate;
+use ssh_resume::admission::privacy::{PeerLogging, Redactor};
+use ssh_resume::insights::Insights;
 use ssh_resume::messages::limits::MessageRates;
 use ssh_resume::messages::mailbox::{Mailbox, MailboxSettings};
-use ssh_resume::server::Settings;
+use ssh_resume::messages::notify::Notifier;
+use ssh_resume::metrics::Metrics;
+use ssh_resume::record::Recorder;
 use ssh_resume::store::{self, Location, Store};
 
-use super::{TestServer, Visit, Visitor, manifest_path};
+use super::{Launch, Parts, TestServer, Visit, Visitor};
 
 /// Message limits off: tests that are not about them send as much as they like.
 pub fn unlimited() -> MailboxSettings {
@@ -33,8 +37,30 @@ pub fn sqlite(data_dir: &Path) -> Arc<dyn Store> {
 
 /// A server whose mailbox keeps messages in `store` under `mailbox` settings.
 pub async fn server_with(keys: &Path, store: Arc<dyn Store>, mailbox: MailboxSettings) -> TestServer {
-    let settings = Settings { mailbox: Some(Arc::new(Mailbox::new(store, mailbox))), ..Settings::default() };
-    TestServer::start_with(keys, &manifest_path("resume.toml"), settings).await
+    let parts = Parts { mailbox: Some((store, mailbox)), ..Parts::default() };
+    TestServer::launch(keys, Launch { parts, ..Launch::default() }).await
+}
+
+/// A mailbox over `store` on its own, counting in fresh metrics (returned beside it),
+/// insights off, peers not logged.
+pub fn mailbox(store: Arc<dyn Store>, settings: MailboxSettings) -> (Mailbox, Arc<Metrics>) {
+    mailbox_notifying(store, settings, |_| None)
+}
+
+/// [`mailbox`], telling the owner through the notifier `notify` makes from the metrics.
+pub fn mailbox_notifying(
+    store: Arc<dyn Store>,
+    settings: MailboxSettings,
+    notify: impl FnOnce(&Metrics) -> Option<Notifier>,
+) -> (Mailbox, Arc<Metrics>) {
+    let metrics = Arc::new(Metrics::new());
+    let recorder = Recorder {
+        metrics: metrics.clone(),
+        insights: Arc::new(Insights::off()),
+        redactor: Arc::new(Redactor::new(PeerLogging::None)),
+    };
+    let notifier = notify(&metrics);
+    (Mailbox::new(store, settings, Arc::new(recorder), notifier), metrics)
 }
 
 /// `ssh HOST <command>` from `source` without a PTY, `stdin` sent and closed; the
@@ -84,11 +110,6 @@ pub fn inbox_json(store_flag: &[&str]) -> Vec<serde_json::Value> {
 
 /// A server whose mailbox and visit insights share `store` (messages unlimited).
 pub async fn server_with_insights(keys: &Path, store: Arc<dyn Store>) -> TestServer {
-    let insights = Arc::new(ssh_resume::insights::Insights::new(store.clone()));
-    let settings = Settings {
-        mailbox: Some(Arc::new(Mailbox::new(store, unlimited()))),
-        insights: Some(insights),
-        ..Settings::default()
-    };
-    TestServer::start_with(keys, &manifest_path("resume.toml"), settings).await
+    let parts = Parts { insights: Some(store.clone()), mailbox: Some((store, unlimited())), notify: None };
+    TestServer::launch(keys, Launch { parts, ..Launch::default() }).await
 }

@@ -19,6 +19,8 @@ use russh::keys::{PublicKey, PublicKeyOrCertificate};
 use russh::{Channel, ChannelMsg};
 use ssh_resume::resume::Loaded;
 use ssh_resume::server::{self, Settings, keys};
+use ssh_resume::service::Service;
+pub use ssh_resume::service::{Parts, ServiceSettings};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -48,21 +50,48 @@ pub struct TestServer {
     task: JoinHandle<()>,
 }
 
+/// What a test server is started with: the résumé, the SSH door's settings, what both
+/// doors read, and the service's stores.
+pub struct Launch {
+    pub resume: PathBuf,
+    pub ssh: Settings,
+    pub service: ServiceSettings,
+    pub parts: Parts,
+}
+
+impl Default for Launch {
+    /// The shipped résumé, every setting at its default, no store.
+    fn default() -> Self {
+        Self {
+            resume: manifest_path("resume.toml"),
+            ssh: Settings::default(),
+            service: ServiceSettings::default(),
+            parts: Parts::default(),
+        }
+    }
+}
+
 impl TestServer {
     /// Serves the shipped résumé with a host key in `keys_dir`.
     pub async fn start(keys_dir: &Path) -> Self {
-        Self::start_with(keys_dir, &manifest_path("resume.toml"), Settings::default()).await
+        Self::launch(keys_dir, Launch::default()).await
     }
 
+    /// Serves `resume` under the SSH door's `settings`, the rest at its defaults.
     pub async fn start_with(keys_dir: &Path, resume: &Path, settings: Settings) -> Self {
-        let loaded = Loaded::from_path(resume).unwrap();
+        Self::launch(keys_dir, Launch { resume: resume.to_owned(), ssh: settings, ..Launch::default() }).await
+    }
+
+    pub async fn launch(keys_dir: &Path, launch: Launch) -> Self {
+        let loaded = Loaded::from_path(&launch.resume).unwrap();
         let host_key = keys::load_or_create(keys_dir).unwrap();
         let fingerprint = host_key.fingerprint();
         let listeners = ssh_resume::cli::bind_all(&["127.0.0.1:0".parse().unwrap()]).await.unwrap();
         let addr = listeners[0].local_addr().unwrap();
         let shutdown = CancellationToken::new();
         let (resume_tx, resume_rx) = watch::channel(Arc::new(loaded));
-        let shared = server::Shared::new(settings, resume_rx, host_key.key, shutdown.clone());
+        let service = Service::start(launch.service, resume_rx, shutdown.clone(), launch.parts);
+        let shared = server::Shared::new(launch.ssh, service, host_key.key);
         let task = tokio::spawn(server::run(listeners, shared.clone()));
         Self { addr, shared, fingerprint, shutdown, resume_tx, task }
     }

@@ -1,10 +1,10 @@
-//! What the interactive view sends besides the loop's logic: the frame for a state
-//! (full screen or the linear pager's text), the sequences that enter and leave the
-//! full screen, and which sections the visitor has seen.
+//! The visitor's frames: the bytes for a state (the full screen, or the linear pager's
+//! text), entering and leaving the full screen as the visitor switches, and which
+//! sections the visitor has seen.
 
 use super::super::output::{Output, crlf};
+use super::super::screen::{enter_sequence, restore_sequence};
 use super::super::terminal::{self, Modes};
-use crate::escape;
 use crate::tui::App;
 
 /// Which sections a visitor has seen, for the metrics and the disconnect line.
@@ -49,36 +49,6 @@ pub(super) fn frame(shown: Option<&App>, app: &mut App, modes: &mut Modes) -> Ve
             bytes
         }
     }
-}
-
-/// Alternate screen, pen and scroll region reset, cursor hidden, wheel as arrow keys;
-/// the frame that follows clears the screen.
-pub(crate) fn enter_sequence(modes: &mut Modes) -> Vec<u8> {
-    *modes = Modes::reset();
-    // The alternate screen first: it saves the cursor, which the region's reset homes.
-    [
-        escape::ALTERNATE_SCREEN_ON,
-        escape::SGR_RESET,
-        escape::RESET_SCROLL_REGION,
-        escape::CURSOR_HIDE,
-        escape::ALTERNATE_SCROLL_ON,
-    ]
-    .concat()
-    .into_bytes()
-}
-
-/// Everything `enter_sequence` and the frames changed, undone: the main screen is back.
-pub(crate) fn restore_sequence(modes: &mut Modes) -> Vec<u8> {
-    *modes = Modes::reset();
-    [
-        escape::ALTERNATE_SCROLL_OFF,
-        escape::SGR_RESET,
-        escape::RESET_SCROLL_REGION,
-        escape::CURSOR_SHOW,
-        escape::ALTERNATE_SCREEN_OFF,
-    ]
-    .concat()
-    .into_bytes()
 }
 
 #[cfg(test)]
