@@ -18,6 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ratatui_core::layout::Size;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 use tokio::time::Instant;
@@ -58,6 +59,19 @@ type Session = russh::server::RunningSession<VisitorHandler>;
 
 /// Serves one accepted socket until the visitor leaves or the server ends the visit.
 pub async fn serve(socket: TcpStream, endpoints: Endpoints, admission: Admission, shared: Arc<Shared>) {
+    let _ = socket.set_nodelay(true);
+    // A fixed send buffer bounds what the kernel holds for a client that stopped
+    // reading; a frame or the whole printed résumé fits many times over.
+    let _ = socket2::SockRef::from(&socket).set_send_buffer_size(SOCKET_SEND_BUFFER);
+    serve_stream(socket, endpoints, admission, shared).await
+}
+
+/// Serves one visitor's connection over any byte stream (a socket; in tests an
+/// in-memory pipe on paused time) until they leave or the server ends the visit.
+pub async fn serve_stream<S>(stream: S, endpoints: Endpoints, admission: Admission, shared: Arc<Shared>)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     // Both fields are known now, so the span is formatted once; what is learnt later
     // goes into the one disconnect line.
     let peer = shared.service.redactor.peer(endpoints.peer.ip());
@@ -65,12 +79,8 @@ pub async fn serve(socket: TcpStream, endpoints: Endpoints, admission: Admission
     async move {
         let traffic = Arc::new(Traffic::new(admission.accepted));
         let mut guard = EndGuard::new(&shared, &traffic, endpoints.peer.ip());
-        let _ = socket.set_nodelay(true);
-        // A fixed send buffer bounds what the kernel holds for a client that stopped
-        // reading; a frame or the whole printed résumé fits many times over.
-        let _ = socket2::SockRef::from(&socket).set_send_buffer_size(SOCKET_SEND_BUFFER);
         debug!("connected");
-        let stream = CuttableStream::new(socket, guard.cut.clone(), traffic.socket_meter());
+        let stream = CuttableStream::new(stream, guard.cut.clone(), traffic.socket_meter());
         let ssh_command = match (&shared.service.settings.public_host, endpoints.local) {
             (Some(public), _) => crate::ssh_command::for_public_host(public),
             (None, Some(local)) => crate::ssh_command::for_address(local),
@@ -195,9 +205,9 @@ struct Supervisor<'a> {
 
 impl Supervisor<'_> {
     /// Runs the connection; returns how the visit went.
-    async fn run(
+    async fn run<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
         &self,
-        stream: CuttableStream<TcpStream>,
+        stream: CuttableStream<S>,
         handler: VisitorHandler,
         events: Events,
         admission: Admission,
@@ -263,7 +273,7 @@ impl Supervisor<'_> {
 
     /// When `timeout` after the socket was accepted is.
     fn deadline(&self, timeout: Duration) -> Instant {
-        Instant::from_std(self.traffic.accepted()) + timeout
+        self.traffic.accepted() + timeout
     }
 
     /// Resolves when a timer or the server's shutdown ends the visit.
@@ -272,8 +282,8 @@ impl Supervisor<'_> {
         let idle = async {
             loop {
                 let deadline = self.traffic.idle_deadline(settings.idle_timeout);
-                tokio::time::sleep_until(Instant::from_std(deadline)).await;
-                if std::time::Instant::now() >= self.traffic.idle_deadline(settings.idle_timeout) {
+                tokio::time::sleep_until(deadline).await;
+                if Instant::now() >= self.traffic.idle_deadline(settings.idle_timeout) {
                     return;
                 }
             }

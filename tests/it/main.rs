@@ -29,6 +29,7 @@ mod signals;
 mod stats;
 mod store_suite;
 mod terminal_talks_back;
+mod timers;
 mod view_snapshots;
 mod web;
 mod web_browser;

@@ -71,6 +71,36 @@ impl Default for Launch {
     }
 }
 
+impl Launch {
+    /// The SSH door over its service, listening nowhere, with a fresh host key: for
+    /// connections served over an in-memory stream ([`in_memory`]).
+    pub fn build(
+        self,
+        host_key: russh::keys::PrivateKey,
+    ) -> (Arc<server::Shared>, watch::Sender<Arc<Loaded>>) {
+        let loaded = Loaded::from_path(&self.resume).unwrap();
+        let (resume_tx, resume_rx) = watch::channel(Arc::new(loaded));
+        let service = Service::start(self.service, resume_rx, CancellationToken::new(), self.parts);
+        (server::Shared::new(self.ssh, service, host_key), resume_tx)
+    }
+
+    /// [`Launch::build`] with a host key made for the test.
+    pub fn in_memory(self) -> Arc<server::Shared> {
+        let key = russh::keys::PrivateKey::random(&mut rand::rng(), russh::keys::Algorithm::Ed25519).unwrap();
+        self.build(key).0
+    }
+}
+
+/// A visitor's connection from `source` to `shared`'s SSH door over an in-memory
+/// stream, served by the connection's own task: what a test on paused time talks over.
+pub fn in_memory(shared: &Arc<server::Shared>, source: IpAddr) -> tokio::io::DuplexStream {
+    let (client, served) = tokio::io::duplex(64 * 1024);
+    let admission = shared.limiter.admit(source).expect("admitted");
+    let endpoints = server::connection::Endpoints { peer: SocketAddr::new(source, 40_000), local: None };
+    tokio::spawn(server::connection::serve_stream(served, endpoints, admission, shared.clone()));
+    client
+}
+
 impl TestServer {
     /// Serves the shipped résumé with a host key in `keys_dir`.
     pub async fn start(keys_dir: &Path) -> Self {
@@ -83,15 +113,12 @@ impl TestServer {
     }
 
     pub async fn launch(keys_dir: &Path, launch: Launch) -> Self {
-        let loaded = Loaded::from_path(&launch.resume).unwrap();
         let host_key = keys::load_or_create(keys_dir).unwrap();
         let fingerprint = host_key.fingerprint();
         let listeners = ssh_resume::cli::bind_all(&["127.0.0.1:0".parse().unwrap()]).await.unwrap();
         let addr = listeners[0].local_addr().unwrap();
-        let shutdown = CancellationToken::new();
-        let (resume_tx, resume_rx) = watch::channel(Arc::new(loaded));
-        let service = Service::start(launch.service, resume_rx, shutdown.clone(), launch.parts);
-        let shared = server::Shared::new(launch.ssh, service, host_key.key);
+        let (shared, resume_tx) = launch.build(host_key.key);
+        let shutdown = shared.service.shutdown.clone();
         let task = tokio::spawn(server::run(listeners, shared.clone()));
         Self { addr, shared, fingerprint, shutdown, resume_tx, task }
     }
