@@ -1,14 +1,16 @@
-//! What the web view answers with, rendered once per loaded résumé and kept until the
-//! next reload: the exports, the coloured text, a digest for validators, the time the
-//! résumé was first served (its `Last-Modified`), and the last page and QR code drawn.
-//! What browsers fetch is kept gzip- and brotli-compressed as well ([`Encoded`]), so
-//! compression costs once per résumé instead of once per request.
+//! What the web view answers with, made once per loaded résumé and kept until the
+//! next reload: the exports (the very bytes the SSH side prints, from the résumé's own
+//! printouts, not rendered again), the coloured text, a digest of those bodies for
+//! validators, the time the résumé was first served (its `Last-Modified`), and the last
+//! page, text page and QR code drawn. Every answer is kept gzip- and brotli-compressed
+//! as well ([`Encoded`]), so compression costs once per résumé instead of once per
+//! request, and nothing is compressed on the fly.
 //!
-//! The page and the QR code depend on the request too (the `Host` it names, when no
-//! public host is configured), so each keeps one slot: the last answer and what it was
-//! made for. Every visitor normally asks with the same host and gets the kept copy; a
-//! client sending odd `Host` headers only makes its own answers slower, never the cache
-//! bigger.
+//! The page, the text of `/` and the QR code depend on the request too (the `Host` it
+//! names, when no public host is configured), so each keeps one slot: the last answer
+//! and what it was made for. Every visitor normally asks with the same host and gets
+//! the kept copy; a client sending odd `Host` headers only makes its own answers
+//! slower, never the cache bigger.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -23,11 +25,8 @@ use sha2::{Digest, Sha256};
 use super::ansi;
 use super::negotiate::Encoding;
 use super::page::{self, Invite};
-use crate::resume::Loaded;
-use crate::resume::export;
-
-/// Columns the text forms are wrapped at: what `ssh host text` prints.
-pub const TEXT_WIDTH: usize = 80;
+use crate::resume::export::Format;
+use crate::resume::{Loaded, PRINT_WIDTH, PrintForm, Printout};
 
 /// Pixels per QR module in the SVG's own size; it scales cleanly to any other.
 const QR_MODULE_PIXELS: u32 = 6;
@@ -98,34 +97,63 @@ pub struct Rendered {
     pub loaded: Arc<Loaded>,
     /// When this résumé was first served, to the second (HTTP dates have no finer).
     pub modified: SystemTime,
-    /// A hash of everything the answers are made from.
+    /// A hash of every body below and of what the page is made from.
     digest: [u8; 32],
     pub json: Encoded,
     pub markdown: Encoded,
     pub text: Encoded,
-    pub ansi: Bytes,
+    ansi: Bytes,
     page: Slot<(Invite, String), (Encoded, HeaderValue)>,
+    /// The text of `/` for `curl`, coloured and plain, with the footer for one host.
+    text_page: [Slot<(String, String), Encoded>; 2],
     qr: Slot<String, Result<Encoded, String>>,
+}
+
+/// `format` as the SSH side prints it to a pipe: the résumé's own printout, shared.
+fn printed(loaded: &Loaded, format: Format) -> Bytes {
+    let as_is = |text: &str| text.as_bytes().to_vec();
+    loaded.printout(Printout::Whole(format), PrintForm::AsIs, as_is).unwrap_or_default()
 }
 
 impl Rendered {
     pub fn new(loaded: Arc<Loaded>) -> Self {
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+        let [json, markdown, text] =
+            [Format::Json, Format::Markdown, Format::Text].map(|f| printed(&loaded, f));
+        let ansi = Bytes::from(ansi::text(&loaded.outline, PRINT_WIDTH));
         let mut hasher = Sha256::new();
-        hasher.update(env!("CARGO_PKG_VERSION"));
-        hasher.update(page::STYLE);
-        hasher.update(format!("{:?}", loaded.resume));
+        for part in
+            [env!("CARGO_PKG_VERSION").as_bytes(), page::STYLE.as_bytes(), &json, &markdown, &text, &ansi]
+        {
+            hasher.update(u64::try_from(part.len()).unwrap_or(u64::MAX).to_le_bytes());
+            hasher.update(part);
+        }
         Self {
             modified: UNIX_EPOCH + Duration::from_secs(now.as_secs()),
             digest: hasher.finalize().into(),
-            json: Encoded::new(export::json_resume(&loaded.resume)),
-            markdown: Encoded::new(export::markdown(&loaded.outline)),
-            text: Encoded::new(export::text(&loaded.outline, TEXT_WIDTH)),
-            ansi: ansi::text(&loaded.outline, TEXT_WIDTH).into(),
+            json: Encoded::new(json),
+            markdown: Encoded::new(markdown),
+            text: Encoded::new(text),
+            ansi,
             page: Slot::new(),
+            text_page: [Slot::new(), Slot::new()],
             qr: Slot::new(),
             loaded,
         }
+    }
+
+    /// The text of `/` for a terminal's HTTP client, coloured or plain, with the
+    /// footer naming `ssh_command` and `fingerprint`, and its validator.
+    pub fn text_page(&self, colour: bool, ssh_command: &str, fingerprint: &str) -> (Encoded, HeaderValue) {
+        let kind = if colour { "ansi" } else { "text" };
+        let etag = self.etag(kind, &[ssh_command, fingerprint]);
+        let key = (ssh_command.to_owned(), fingerprint.to_owned());
+        let body = self.text_page[usize::from(colour)].get(key, |(command, fingerprint)| {
+            let text = if colour { &self.ansi } else { self.text.identity() };
+            let footer = ansi::footer(command, fingerprint, colour);
+            Encoded::new([text.as_ref(), footer.as_bytes()].concat())
+        });
+        (body, etag)
     }
 
     /// A weak validator for the answer `kind` made from this résumé and `inputs` (what
@@ -221,6 +249,13 @@ mod tests {
         assert!(Arc::ptr_eq(&first, &cache.get(first.loaded.clone())), "same résumé, same answers");
         let second = cache.get(loaded("Two"));
         assert!(second.text.identity().starts_with(b"Two\n"));
+        let printout =
+            second.loaded.printout(Printout::Whole(Format::Text), PrintForm::AsIs, |_| unreachable!());
+        assert_eq!(
+            second.text.identity().as_ptr(),
+            printout.unwrap().as_ptr(),
+            "the SSH side's bytes, shared"
+        );
         assert_ne!(first.etag("json", &[]), second.etag("json", &[]));
         assert_ne!(second.etag("json", &[]), second.etag("markdown", &[]));
         assert_ne!(second.etag("page", &["ab", "c"]), second.etag("page", &["a", "bc"]));

@@ -7,8 +7,9 @@
 //! for a minute, so a reload reaches readers within one. Every answer, errors included,
 //! carries a CSP that allows no script at all, and the other security headers. Unknown
 //! paths get a small 404 page; `HEAD` is answered by the `GET` routes without a body.
-//! Answers kept compressed ([`Encoded`]) go out in the coding the client accepts best;
-//! the rest (the text of `/`, errors) are compressed on the fly by tower-http.
+//! Every résumé answer is kept compressed ([`Encoded`]) and goes out in the coding the
+//! client accepts best; the few small answers that are not (errors, the 404 page, the
+//! message form's answer) go out as they are. Nothing is compressed per request.
 //!
 //! With `--web-messages` the page carries a form and `POST /message` takes it
 //! (`application/x-www-form-urlencoded`, at most [`MAX_FORM_BYTES`]): a filled honeypot
@@ -28,14 +29,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
-use tower_http::compression::CompressionLayer;
 use tracing::debug;
 
 use super::cache::{Encoded, Rendered};
 use super::message_form::post_message;
 use super::negotiate::{Choice, encoding, negotiate};
 use super::page::{self, Invite};
-use super::{Peer, Web, ansi, forwarded};
+use super::{Peer, Web, forwarded};
 use crate::admission::limits::Refusal;
 
 /// The paths served, which are also the `route` label of the metrics (else `other`).
@@ -96,7 +96,6 @@ pub fn router(web: Arc<Web>) -> Router {
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(web.clone(), limit))
         .layer(middleware::map_response_with_state(web.clone(), security_headers))
-        .layer(CompressionLayer::new())
         .layer(middleware::from_fn_with_state(web.clone(), observe))
         .with_state(web)
 }
@@ -183,11 +182,8 @@ async fn index(State(web): State<Arc<Web>>, request: Request) -> Response {
         }
         Choice::Text { colour } => {
             let colour = colour && !has_flag(request.uri().query(), "nocolor");
-            let (kind, text) =
-                if colour { ("ansi", &rendered.ansi) } else { ("text", rendered.text.identity()) };
-            let footer = ansi::footer(&invite.ssh_command, &invite.fingerprint, colour);
-            let body = Bytes::from([text.as_ref(), footer.as_bytes()].concat());
-            Answer::new(body, TEXT, rendered.etag(kind, &[&invite.ssh_command, &invite.fingerprint]))
+            let (body, etag) = rendered.text_page(colour, &invite.ssh_command, &invite.fingerprint);
+            Answer::encoded(headers, &body, TEXT, etag)
         }
     };
     answer.vary = "Accept, Accept-Encoding";
