@@ -44,6 +44,7 @@
 //! - [`healthcheck`]: the `healthcheck` subcommand's probe: does an address answer with
 //!   an SSH-2.0 version line? Blocking `std::net`, used by the container image.
 
+pub mod accept;
 pub mod admission;
 pub mod cli;
 pub mod config;

@@ -47,81 +47,81 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::pin::Pin;
+
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tracing::{debug, info, warn};
 
+use crate::accept::{self, accept_until};
 use crate::admission::limits::{Refusal, Slot};
 use connection::Endpoints;
 use proxy::{Header, ProxyProtocol};
 pub use shared::{Settings, Shared};
 
-/// Pause after a failed `accept()` (e.g. out of file descriptors) before trying again.
-const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
-
 /// Serves visitors on `listeners` until `shared.shutdown` is cancelled, then gives open
 /// sessions the drain deadline to say goodbye, cuts what is left, and returns.
 pub async fn run(listeners: Vec<TcpListener>, shared: Arc<Shared>) {
     for listener in listeners {
-        shared.tracker.spawn(accept_loop(listener, shared.clone()));
+        let shared_for_loop = shared.clone();
+        let admit = move |socket, peer| admit(socket, peer, &shared_for_loop);
+        let shutdown = shared.service.shutdown.clone();
+        tokio::spawn(accept_until(listener, shutdown, shared.tracker.clone(), "ssh", admit));
     }
     shared.mark_listening();
     tokio::spawn(memory::return_after_crowds(shared.clone()));
     shared.service.shutdown.cancelled().await;
-    shared.tracker.close();
     let open = shared.limiter.open();
-    info!(open, drain_timeout = ?shared.service.settings.drain_timeout, "draining");
     let grace = shared.service.settings.drain_timeout;
-    if tokio::time::timeout(grace, shared.tracker.wait()).await.is_err() {
+    info!(open, drain_timeout = ?grace, "draining");
+    if !accept::drain(&shared.tracker, grace).await {
         warn!(open = shared.limiter.open(), "drain deadline passed; cutting the remaining connections");
         shared.cut_all.cancel();
         let _ = tokio::time::timeout(grace, shared.tracker.wait()).await;
     }
 }
 
-async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
-    loop {
-        let accepted = tokio::select! {
-            _ = shared.service.shutdown.cancelled() => return,
-            accepted = listener.accept() => accepted,
-        };
-        match accepted {
-            Ok((socket, peer)) => match &shared.settings.proxy_protocol {
-                None => admit(socket, peer, &shared),
-                Some(proxy) => admit_proxy(socket, peer, proxy, &shared),
-            },
-            Err(err) => {
-                warn!(error = %err, "accept failed; retrying shortly");
-                tokio::time::sleep(ACCEPT_BACKOFF).await;
-            }
-        }
-    }
-}
+/// A visitor's connection task, whichever way they came in.
+type Connection = Pin<Box<dyn Future<Output = ()> + Send>>;
 
-/// Applies the limits; an admitted socket gets its own task, a refused one is closed
-/// before any SSH work.
-fn admit(socket: TcpStream, peer: SocketAddr, shared: &Arc<Shared>) {
+/// Applies the limits before any SSH work: an admitted socket's task, or `None` for a
+/// refused one (closed as it is dropped).
+fn admit(socket: TcpStream, peer: SocketAddr, shared: &Arc<Shared>) -> Option<Connection> {
+    if let Some(proxy) = &shared.settings.proxy_protocol {
+        return admit_proxy(socket, peer, proxy, shared);
+    }
     match shared.limiter.admit(peer.ip()) {
         Ok(admission) => {
             let endpoints = Endpoints { peer, local: socket.local_addr().ok() };
-            shared.tracker.spawn(connection::serve(socket, endpoints, admission, shared.clone()));
+            Some(Box::pin(connection::serve(socket, endpoints, admission, shared.clone())))
         }
-        Err(refusal) => refuse(shared, refusal, peer, None),
+        Err(refusal) => {
+            refuse(shared, refusal, peer, None);
+            None
+        }
     }
 }
 
 /// Behind a load balancer: only a trusted proxy may connect, and its connection holds a
 /// global slot while its own task reads the header.
-fn admit_proxy(socket: TcpStream, proxy: SocketAddr, trusted: &ProxyProtocol, shared: &Arc<Shared>) {
-    if !trusted.trusts(proxy.ip()) {
-        return refuse(shared, Refusal::UntrustedProxy, proxy, None);
-    }
-    match shared.limiter.slot() {
-        Ok(slot) => {
-            shared.tracker.spawn(serve_proxied(socket, proxy, slot, shared.clone()));
+fn admit_proxy(
+    socket: TcpStream,
+    proxy: SocketAddr,
+    trusted: &ProxyProtocol,
+    shared: &Arc<Shared>,
+) -> Option<Connection> {
+    let slot = match trusted.trusts(proxy.ip()).then(|| shared.limiter.slot()) {
+        Some(Ok(slot)) => slot,
+        Some(Err(refusal)) => {
+            refuse(shared, refusal, proxy, None);
+            return None;
         }
-        Err(refusal) => refuse(shared, refusal, proxy, None),
-    }
+        None => {
+            refuse(shared, Refusal::UntrustedProxy, proxy, None);
+            return None;
+        }
+    };
+    Some(Box::pin(serve_proxied(socket, proxy, slot, shared.clone())))
 }
 
 /// Reads the PROXY header within the login timeout, then admits the visitor it names
@@ -166,7 +166,7 @@ async fn answer_probe(mut socket: TcpStream, slot: Slot, shared: &Shared) {
     drop(slot);
 }
 
-/// Closes a refused socket, counts it, and logs it (throttled per reason).
+/// Counts and logs a refused socket (throttled per reason); dropping it closes it.
 fn refuse(shared: &Shared, refusal: Refusal, peer: SocketAddr, detail: Option<&str>) {
     shared.service.metrics.refused(refusal.as_str());
     if let Some(held_back) = shared.refusals.should_log(refusal) {

@@ -44,6 +44,7 @@ use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
 use tracing::{debug, info, warn};
 
+use crate::accept::{self, accept_until};
 use crate::admission::limits::{Admission, Limiter, Refusal, RefusalLog};
 use crate::service::Service;
 use cache::Cache;
@@ -51,9 +52,6 @@ use forwarded::Cidr;
 
 /// Largest request head (request line and headers); larger gets 431.
 pub const MAX_HEAD_BYTES: usize = 16 * 1024;
-
-/// Pause after a failed `accept()` before trying again.
-const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
 /// The web view's settings; the limits, public host and drain time come from the
 /// [`Service`] both doors share.
@@ -151,27 +149,12 @@ pub async fn serve(listener: TcpListener, service: Arc<Service>, settings: WebSe
         info!(addr = %addr, "web view on http://{addr}/");
     }
     let tracker = TaskTracker::new();
-    loop {
-        let accepted = tokio::select! {
-            _ = web.service.shutdown.cancelled() => break,
-            accepted = listener.accept() => accepted,
-        };
-        match accepted {
-            Ok((socket, addr)) => {
-                if let Some(task) = accept(&web, socket, addr, router.clone()) {
-                    tracker.spawn(task);
-                }
-            }
-            Err(err) => {
-                warn!(error = %err, "web accept failed; retrying shortly");
-                tokio::time::sleep(ACCEPT_BACKOFF).await;
-            }
-        }
-    }
-    drop(listener);
-    tracker.close();
-    let drain = web.service.settings.drain_timeout;
-    if tokio::time::timeout(drain + Duration::from_secs(1), tracker.wait()).await.is_err() {
+    let shutdown = web.service.shutdown.clone();
+    let admit = |socket, addr| accept(&web, socket, addr, router.clone());
+    accept_until(listener, shutdown, tracker.clone(), "web", admit).await;
+    // Each connection ends its response within the drain deadline; a second more for
+    // the answers under way to be written.
+    if !accept::drain(&tracker, web.service.settings.drain_timeout + Duration::from_secs(1)).await {
         warn!("web connections still open after the drain deadline");
     }
 }
