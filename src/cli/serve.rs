@@ -68,10 +68,12 @@ pub(super) fn serve(args: ServeArgs) -> Result<ExitCode> {
         let insights = service.insights.clone();
         tokio::spawn(insights.clone().run_flusher(FLUSH_INTERVAL, shutdown.child_token()));
         tokio::spawn(stop_on_signal(shutdown.clone()));
-        if let Some(path) = args.owner.owner_key.clone() {
-            tokio::spawn(reload_owner_keys_on_hangup(path, shared.owner.clone(), shutdown.clone()));
-        }
-        tokio::spawn(reload_on_hangup(args.resume.clone(), resume_tx, shutdown));
+        let reload = Reload {
+            resume: args.resume.clone(),
+            resume_tx,
+            owner_keys: args.owner.owner_key.clone().map(|path| (path, shared.owner.clone())),
+        };
+        tokio::spawn(reload_on_hangup(reload, shutdown));
         let stop_admin = CancellationToken::new();
         if let Some(listener) = admin {
             tokio::spawn(server::admin::serve(listener, shared.clone(), stop_admin.clone()));
@@ -196,9 +198,20 @@ pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
     TcpListener::from_std(socket.into())
 }
 
-/// SIGHUP re-reads the résumé: a valid file serves every new session from then on; an
-/// invalid one is logged with its line and column and the old résumé stays in service.
-async fn reload_on_hangup(path: PathBuf, resume: watch::Sender<Arc<Loaded>>, shutdown: CancellationToken) {
+/// What SIGHUP reloads.
+struct Reload {
+    resume: PathBuf,
+    resume_tx: watch::Sender<Arc<Loaded>>,
+    /// The owner's keys file and the keys it replaces, when one was given.
+    owner_keys: Option<(PathBuf, Arc<Owner>)>,
+}
+
+/// The one SIGHUP task: each hangup re-reads the résumé and the owner's keys, off the
+/// async threads. A valid résumé serves every new session from then on; an invalid one
+/// is logged with its line and column and the old résumé stays in service. The owner's
+/// keys likewise: a valid file replaces them, an invalid one is logged and the old
+/// keys stay.
+async fn reload_on_hangup(reload: Reload, shutdown: CancellationToken) {
     use tokio::signal::unix::{SignalKind, signal};
     let Ok(mut hangup) = signal(SignalKind::hangup()) else {
         tracing::error!("cannot listen for SIGHUP; reloading is unavailable");
@@ -209,42 +222,39 @@ async fn reload_on_hangup(path: PathBuf, resume: watch::Sender<Arc<Loaded>>, shu
             _ = shutdown.cancelled() => return,
             _ = hangup.recv() => {}
         }
-        let reading = path.clone();
-        match tokio::task::spawn_blocking(move || Loaded::from_path(&reading)).await {
-            Ok(Ok(loaded)) => {
-                log_warnings(&path, &loaded);
-                let sections = loaded.outline.sections.len();
-                resume.send_replace(Arc::new(loaded));
-                info!(resume = %path.display(), sections, "SIGHUP: reloaded the résumé");
-            }
-            Ok(Err(err)) => {
-                tracing::error!("SIGHUP: keeping the résumé in service; the new one is invalid: {err}")
-            }
-            Err(err) => tracing::error!("SIGHUP: reload failed: {err}"),
+        reload_resume(&reload.resume, &reload.resume_tx).await;
+        if let Some((path, owner)) = &reload.owner_keys {
+            reload_owner_keys(path, owner).await;
         }
     }
 }
 
-/// SIGHUP re-reads the owner's keys: a valid file replaces them; an invalid one is
-/// logged with its line and the old keys stay.
-async fn reload_owner_keys_on_hangup(path: PathBuf, owner: Arc<Owner>, shutdown: CancellationToken) {
-    use tokio::signal::unix::{SignalKind, signal};
-    let Ok(mut hangup) = signal(SignalKind::hangup()) else { return };
-    loop {
-        tokio::select! {
-            _ = shutdown.cancelled() => return,
-            _ = hangup.recv() => {}
+async fn reload_resume(path: &Path, resume: &watch::Sender<Arc<Loaded>>) {
+    let reading = path.to_owned();
+    match tokio::task::spawn_blocking(move || Loaded::from_path(&reading)).await {
+        Ok(Ok(loaded)) => {
+            log_warnings(path, &loaded);
+            let sections = loaded.outline.sections.len();
+            resume.send_replace(Arc::new(loaded));
+            info!(resume = %path.display(), sections, "SIGHUP: reloaded the résumé");
         }
-        let reading = path.clone();
-        match tokio::task::spawn_blocking(move || owner::load(&reading)).await {
-            Ok(Ok(keys)) => {
-                let count = keys.len();
-                owner.replace(keys);
-                info!(path = %path.display(), keys = count, "SIGHUP: reloaded the owner's keys");
-            }
-            Ok(Err(err)) => tracing::error!("SIGHUP: keeping the owner's keys; {err}"),
-            Err(err) => tracing::error!("SIGHUP: reloading the owner's keys failed: {err}"),
+        Ok(Err(err)) => {
+            tracing::error!("SIGHUP: keeping the résumé in service; the new one is invalid: {err}")
         }
+        Err(err) => tracing::error!("SIGHUP: reload failed: {err}"),
+    }
+}
+
+async fn reload_owner_keys(path: &Path, owner: &Owner) {
+    let reading = path.to_owned();
+    match tokio::task::spawn_blocking(move || owner::load(&reading)).await {
+        Ok(Ok(keys)) => {
+            let count = keys.len();
+            owner.replace(keys);
+            info!(path = %path.display(), keys = count, "SIGHUP: reloaded the owner's keys");
+        }
+        Ok(Err(err)) => tracing::error!("SIGHUP: keeping the owner's keys; {err}"),
+        Err(err) => tracing::error!("SIGHUP: reloading the owner's keys failed: {err}"),
     }
 }
 
