@@ -1,36 +1,20 @@
 //! Address ranges (`ADDRESS/PREFIX`), as `--trusted-proxy` and `--http-trusted-proxy`
-//! take them: parsed, printed and matched. IPv4-mapped IPv6 addresses count as IPv4, so
-//! `10.0.0.0/8` matches `::ffff:10.1.2.3`. A leaf: imports nothing of ours.
+//! take them: parsed, printed and matched (by the `ipnet` crate). IPv4-mapped IPv6 addresses count as IPv4,
+//! so `10.0.0.0/8` matches `::ffff:10.1.2.3`. A leaf: imports nothing of ours.
 
 use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
 
+use ipnet::IpNet;
+
 /// An address range, `ADDRESS/PREFIX`; a bare address is a range of one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cidr {
-    network: IpAddr,
-    prefix: u8,
-}
-
-/// The address as a number and its width in bits; IPv4-mapped IPv6 counts as IPv4.
-fn bits(ip: IpAddr) -> (u128, u8) {
-    match ip.to_canonical() {
-        IpAddr::V4(v4) => (u128::from(u32::from(v4)), 32),
-        IpAddr::V6(v6) => (u128::from(v6), 128),
-    }
-}
-
-fn mask(prefix: u8, width: u8) -> u128 {
-    let all = if width == 128 { u128::MAX } else { (1u128 << width) - 1 };
-    if prefix == 0 { 0 } else { (all << (width - prefix)) & all }
-}
+pub struct Cidr(IpNet);
 
 impl Cidr {
     pub fn contains(&self, ip: IpAddr) -> bool {
-        let (network, width) = bits(self.network);
-        let (address, address_width) = bits(ip);
-        width == address_width && address & mask(self.prefix, width) == network
+        self.0.contains(&ip.to_canonical())
     }
 }
 
@@ -40,31 +24,26 @@ impl FromStr for Cidr {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let bad = || format!("`{text}` is not an address or CIDR range like 10.0.0.0/8 or 2001:db8::/32");
         let (address, prefix) = text.split_once('/').map_or((text, None), |(a, p)| (a, Some(p)));
-        let network: IpAddr = address.trim().parse().map_err(|_| bad())?;
-        let network = network.to_canonical();
-        let (value, width) = bits(network);
-        let prefix = match prefix {
-            None => width,
-            Some(prefix) => prefix.trim().parse::<u8>().ok().filter(|p| *p <= width).ok_or_else(bad)?,
+        let address: IpAddr = address.trim().parse().map_err(|_| bad())?;
+        let address = address.to_canonical();
+        let net = match prefix {
+            None => IpNet::from(address),
+            Some(prefix) => {
+                let prefix = prefix.trim().parse::<u8>().map_err(|_| bad())?;
+                IpNet::new(address, prefix).map_err(|_| bad())?
+            }
         };
-        if value & !mask(prefix, width) != 0 {
-            let masked = value & mask(prefix, width);
-            let network = if let Ok(v4) = u32::try_from(masked)
-                && width == 32
-            {
-                IpAddr::from(std::net::Ipv4Addr::from(v4))
-            } else {
-                IpAddr::from(std::net::Ipv6Addr::from(masked))
-            };
+        if net.trunc() != net {
+            let (network, prefix) = (net.network(), net.prefix_len());
             return Err(format!("`{text}` has bits set past the /{prefix} prefix: write {network}/{prefix}"));
         }
-        Ok(Self { network, prefix })
+        Ok(Self(net))
     }
 }
 
 impl fmt::Display for Cidr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.network, self.prefix)
+        write!(f, "{}/{}", self.0.addr(), self.0.prefix_len())
     }
 }
 
