@@ -37,8 +37,8 @@
 //! - [`escape`]: every escape sequence written to a terminal, named, in one place (a leaf).
 //! - [`config`]: the optional `--config` TOML file, layered under flags and `SSH_RESUME_*`
 //!   variables as the flags' defaults, and the effective configuration as TOML.
-//! - [`cli`]: command-line flags and the subcommands `main` dispatches to; the only
-//!   module that knows clap.
+//! - [`cli`]: command-line flags and the subcommands `main` dispatches to (clap; the
+//!   exec `message` command's few flags are clap's too, in `server::command`).
 //! - [`diagnostic`]: `PATH:LINE:COLUMN: message` errors with the offending line, shared by
 //!   the résumé and the configuration file (a leaf: it imports nothing of ours).
 //! - [`healthcheck`]: the `healthcheck` subcommand's probe: does an address answer with

@@ -104,84 +104,53 @@ fn unknown(word: &str, outline: &Outline, ssh_command: &str) -> Request {
 /// limits, quoted, fit).
 pub const MAX_MESSAGE_COMMAND: usize = 2048;
 
-/// Splits `text` into words the way a POSIX shell would: single and double quotes and
-/// backslashes; `None` for an unterminated quote.
-fn words(text: &str) -> Option<Vec<String>> {
-    let (mut words, mut word, mut quote, mut any) = (Vec::new(), String::new(), None, false);
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            (None, c) if c.is_whitespace() => {
-                if std::mem::take(&mut any) {
-                    words.push(std::mem::take(&mut word));
-                }
-            }
-            (None, '\'' | '"') => (quote, any) = (Some(c), true),
-            (Some(q), c) if c == q => quote = None,
-            (None | Some('"'), '\\') => {
-                word.extend(chars.next());
-                any = true;
-            }
-            (_, c) => {
-                word.push(c);
-                any = true;
-            }
-        }
-    }
-    if quote.is_some() {
-        return None;
-    }
-    if any {
-        words.push(word);
-    }
-    Some(words)
+/// `message`'s flags as clap reads them. A flag's value may be several words: OpenSSH
+/// joins the words of `ssh HOST message --name Jane Doe` with spaces, unquoted.
+#[derive(Debug, clap::Parser)]
+#[command(name = "message", no_binary_name = true, disable_help_flag = true, disable_version_flag = true)]
+struct MessageFlags {
+    #[arg(short = 'r', long = "reply-to", num_args = 1.., action = clap::ArgAction::Set, required = true)]
+    reply_to: Vec<String>,
+    #[arg(short = 'n', long = "name", num_args = 1.., action = clap::ArgAction::Set)]
+    name: Option<Vec<String>>,
 }
 
-/// Parses `message --reply-to CONTACT [--name NAME]`.
+/// Parses `message --reply-to CONTACT [--name NAME]`: words split as a POSIX shell
+/// would (`shlex`), flags read by clap. The reason for a refusal is one of a fixed set
+/// and never repeats what was sent.
 pub fn parse_message(command: &str) -> Result<MessageArgs, &'static str> {
+    use clap::Parser;
+    use clap::error::ErrorKind;
     if command.len() > MAX_MESSAGE_COMMAND {
         return Err("the command line is too long");
     }
-    let words = words(command).ok_or("a quote is not closed")?;
-    // [--reply-to, --name]: their words, and which one the next plain word belongs to.
-    let mut values: [Option<Vec<String>>; 2] = [None, None];
-    let mut current: Option<usize> = None;
-    for word in words.into_iter().skip(1) {
-        let (flag, inline) = match word.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
-            _ => (word.clone(), None),
-        };
-        let slot = match flag.as_str() {
-            "--reply-to" | "-r" => 0,
-            "--name" | "-n" => 1,
-            _ if word.starts_with("--") || (word.starts_with('-') && current.is_none()) => {
-                return Err("unknown flag");
-            }
-            _ => match current.and_then(|index| values[index].as_mut()) {
-                Some(value) => {
-                    value.push(word);
-                    continue;
-                }
-                None => return Err("unexpected word: give --reply-to CONTACT and optionally --name NAME"),
-            },
-        };
-        if values[slot].is_some() {
-            return Err("a flag is given twice");
+    let words = shlex::split(command).ok_or("a quote is not closed")?;
+    let flags = MessageFlags::try_parse_from(words.into_iter().skip(1)).map_err(|err| match err.kind() {
+        ErrorKind::ArgumentConflict => "a flag is given twice",
+        ErrorKind::MissingRequiredArgument => {
+            "--reply-to CONTACT is required: an e-mail, phone, URL or handle"
         }
-        values[slot] = Some(inline.into_iter().collect());
-        current = Some(slot);
-    }
-    let [reply_to, name] = values;
-    let joined =
-        |value: Option<Vec<String>>| value.map(|words| words.join(" ")).filter(|v| !v.trim().is_empty());
-    let name_given = name.is_some();
-    let name = joined(name);
-    if name_given && name.is_none() {
-        return Err("--name needs a value");
-    }
+        ErrorKind::InvalidValue | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+            "a flag needs a value"
+        }
+        ErrorKind::UnknownArgument if unknown_is_a_flag(&err) => "unknown flag",
+        _ => "unexpected word: give --reply-to CONTACT and optionally --name NAME",
+    })?;
+    let joined = |words: Vec<String>| Some(words.join(" ")).filter(|value| !value.trim().is_empty());
+    let name = match flags.name {
+        Some(words) => Some(joined(words).ok_or("--name needs a value")?),
+        None => None,
+    };
     let reply_to =
-        joined(reply_to).ok_or("--reply-to CONTACT is required: an e-mail, phone, URL or handle")?;
+        joined(flags.reply_to).ok_or("--reply-to CONTACT is required: an e-mail, phone, URL or handle")?;
     Ok(MessageArgs { reply_to, name })
+}
+
+/// Whether clap's unknown argument was written as a flag (`-x`, `--bcc`) rather than
+/// a stray word.
+fn unknown_is_a_flag(err: &clap::Error) -> bool {
+    let unknown = err.get(clap::error::ContextKind::InvalidArg);
+    matches!(unknown, Some(clap::error::ContextValue::String(arg)) if arg.starts_with('-'))
 }
 
 /// `message`'s usage text.
@@ -272,10 +241,11 @@ mod tests {
         assert_eq!(args("message --reply-to @jane").unwrap().name, None);
         assert!(args("message").is_err());
         assert!(args("message --name Jane").is_err(), "reply-to is required");
-        assert!(args("message --reply-to x --reply-to y").is_err());
-        assert!(args("message --reply-to x --bcc y").is_err());
-        assert!(args("message stray --reply-to x").is_err());
-        assert!(args("message --reply-to 'x").is_err());
+        assert_eq!(args("message --reply-to x --reply-to y"), Err("a flag is given twice"));
+        assert_eq!(args("message --reply-to x --bcc y"), Err("unknown flag"));
+        assert!(args("message stray --reply-to x").unwrap_err().starts_with("unexpected word"));
+        assert_eq!(args("message --reply-to 'x"), Err("a quote is not closed"));
+        assert_eq!(args("message --reply-to"), Err("a flag needs a value"));
         assert!(args(&format!("message --reply-to {}", "x".repeat(5000))).is_err());
         assert!(reads_stdin(b"  MESSAGE --reply-to x") && !reads_stdin(b"messages"));
     }
