@@ -18,11 +18,20 @@ impl Cidr {
     }
 }
 
+/// Why a text is not an address range.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CidrError {
+    #[error("`{0}` is not an address or CIDR range like 10.0.0.0/8 or 2001:db8::/32")]
+    NotARange(String),
+    #[error("`{text}` has bits set past the /{prefix} prefix: write {network}/{prefix}")]
+    HostBits { text: String, network: IpAddr, prefix: u8 },
+}
+
 impl FromStr for Cidr {
-    type Err = String;
+    type Err = CidrError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let bad = || format!("`{text}` is not an address or CIDR range like 10.0.0.0/8 or 2001:db8::/32");
+        let bad = || CidrError::NotARange(text.to_owned());
         let (address, prefix) = text.split_once('/').map_or((text, None), |(a, p)| (a, Some(p)));
         let address: IpAddr = address.trim().parse().map_err(|_| bad())?;
         let address = address.to_canonical();
@@ -35,7 +44,7 @@ impl FromStr for Cidr {
         };
         if net.trunc() != net {
             let (network, prefix) = (net.network(), net.prefix_len());
-            return Err(format!("`{text}` has bits set past the /{prefix} prefix: write {network}/{prefix}"));
+            return Err(CidrError::HostBits { text: text.to_owned(), network, prefix });
         }
         Ok(Self(net))
     }
@@ -76,7 +85,7 @@ mod tests {
 
     #[test]
     fn bad_ranges_say_what_to_write() {
-        let err = "10.0.0.1/8".parse::<Cidr>().unwrap_err();
+        let err = "10.0.0.1/8".parse::<Cidr>().unwrap_err().to_string();
         assert!(err.contains("write 10.0.0.0/8"), "{err}");
         assert!("10.0.0.0/33".parse::<Cidr>().is_err());
         assert!("example.com".parse::<Cidr>().is_err());

@@ -113,11 +113,12 @@ pub(super) fn fingerprint(keys_dir: &Path, sshfp: Option<&str>) -> Result<ExitCo
 
 /// A name that fits in one zone-file field: letters, digits, `-`, `_`, `.` (a trailing
 /// dot makes it absolute), `*`, or `@` for the zone's origin. IDNs go in as `xn--…`.
-pub(super) fn parse_hostname(text: &str) -> std::result::Result<String, String> {
+pub(super) fn parse_hostname(text: &str) -> std::result::Result<String, NotAHostname> {
     let valid = !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_.*@".contains(c));
-    if valid {
-        Ok(text.to_owned())
-    } else {
-        Err(format!("`{text}` is not a DNS name like resume.example.com"))
-    }
+    if valid { Ok(text.to_owned()) } else { Err(NotAHostname(text.to_owned())) }
 }
+
+/// A `--hostname` that is not a name a zone file can hold.
+#[derive(Debug, thiserror::Error)]
+#[error("`{0}` is not a DNS name like resume.example.com")]
+pub(super) struct NotAHostname(String);

@@ -201,18 +201,14 @@ pub struct StatsArgs {
     pub store: StoreArgs,
     /// Where the report starts: a duration back from now (10m, 24h, 7d, 30d) or a UTC
     /// time "YYYY-MM-DD HH:MM". Counts are hourly, so the range widens to whole hours.
-    #[arg(long, default_value = "24h", value_parser = parse_when, value_name = "WHEN")]
+    #[arg(long, default_value = "24h", value_parser = When::parse, value_name = "WHEN")]
     pub since: When,
     /// Where it ends (default: now), written like --since.
-    #[arg(long, value_parser = parse_when, value_name = "WHEN")]
+    #[arg(long, value_parser = When::parse, value_name = "WHEN")]
     pub until: Option<When>,
     /// The same figures as JSON, for scripts.
     #[arg(long)]
     pub json: bool,
-}
-
-fn parse_when(text: &str) -> Result<When, String> {
-    When::parse(text).map_err(|err| err.to_string())
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -162,7 +162,7 @@ async fn deliver(client: &reqwest::Client, settings: &NotifySettings, notice: &N
                 info!(id = notice.id, attempt, "notification sent");
                 return true;
             }
-            Err(why) => debug!(id = notice.id, attempt, why, "notification not accepted"),
+            Err(why) => debug!(id = notice.id, attempt, why = %why, "notification not accepted"),
         }
         if attempt < settings.attempts {
             tokio::time::sleep(backoff).await;
@@ -177,7 +177,16 @@ async fn deliver(client: &reqwest::Client, settings: &NotifySettings, notice: &N
     false
 }
 
-async fn post(client: &reqwest::Client, settings: &NotifySettings, notice: &Notice) -> Result<(), String> {
+/// Why one post of a notification failed.
+#[derive(Debug, thiserror::Error)]
+enum PostError {
+    #[error(transparent)]
+    Request(#[from] reqwest::Error),
+    #[error("status {0}")]
+    Status(reqwest::StatusCode),
+}
+
+async fn post(client: &reqwest::Client, settings: &NotifySettings, notice: &Notice) -> Result<(), PostError> {
     let request = client.post(&settings.url);
     let request = match settings.format {
         NotifyFormat::Json => {
@@ -190,9 +199,8 @@ async fn post(client: &reqwest::Client, settings: &NotifySettings, notice: &Noti
             request.header("Title", format!("New message #{}", notice.id)).body(text(notice))
         }
     };
-    let response = request.send().await.map_err(|err| err.to_string())?;
-    let status = response.status();
-    if status.is_success() { Ok(()) } else { Err(format!("status {status}")) }
+    let status = request.send().await?.status();
+    if status.is_success() { Ok(()) } else { Err(PostError::Status(status)) }
 }
 
 fn json_body(notice: &Notice) -> serde_json::Value {

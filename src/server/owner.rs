@@ -52,7 +52,12 @@ pub enum OwnerKeyError {
          `ssh-ed25519 AAAAC3Nz… you@laptop` (the content of ~/.ssh/id_ed25519.pub)",
         path.display()
     )]
-    Line { path: PathBuf, line: usize, why: String },
+    Line {
+        path: PathBuf,
+        line: usize,
+        #[source]
+        why: KeyLineError,
+    },
     #[error("{}: more than {MAX_KEYS} keys", path.display())]
     TooMany { path: PathBuf },
     #[error("{}: no public key in it; add yours (e.g. ~/.ssh/id_ed25519.pub)", path.display())]
@@ -92,15 +97,24 @@ pub fn parse_str(text: &str, path: &Path) -> Result<OwnerKeys, OwnerKeyError> {
     Ok(OwnerKeys(keys))
 }
 
-fn parse_line(line: &str) -> Result<KeyData, String> {
+/// Why a line of the owner's keys file is not a key.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyLineError {
+    #[error("options before the key are not supported here; remove them")]
+    Options,
+    #[error("not a public key")]
+    NotAKey(#[source] russh::keys::ssh_key::Error),
+}
+
+fn parse_line(line: &str) -> Result<KeyData, KeyLineError> {
     match PublicKey::from_openssh(line) {
         Ok(key) => Ok(key.key_data().clone()),
-        Err(_) => {
+        Err(err) => {
             let first = line.split_whitespace().next().unwrap_or("");
             if Algorithm::new(first).is_err() && line.split_whitespace().count() > 2 {
-                Err("options before the key are not supported here; remove them".to_owned())
+                Err(KeyLineError::Options)
             } else {
-                Err("not a public key".to_owned())
+                Err(KeyLineError::NotAKey(err))
             }
         }
     }

@@ -105,9 +105,9 @@ pub enum StoreError {
     #[error("SQLite at {path}: {source}")]
     Sqlite { path: PathBuf, source: rusqlite::Error },
     #[error("SQLite migrations at {path}: {source}")]
-    SqliteMigration { path: PathBuf, source: rusqlite_migration::Error },
-    #[error("PostgreSQL at {url}: {message}")]
-    Postgres { url: String, message: String },
+    SqliteMigration { path: PathBuf, source: refinery::Error },
+    #[error("PostgreSQL at {url}: {source}")]
+    Postgres { url: String, source: postgres::PostgresError },
     #[error("the store's worker has stopped")]
     Stopped,
     #[error("{rows} insight rows in one batch; at most {} are written at once", counts::MAX_BATCH)]

@@ -26,6 +26,30 @@ pub const POOL_SIZE: usize = 16;
 /// The advisory lock key for migrations and for the bounded insert.
 const LOCK_KEY: i64 = 0x7373_685f_6d73_6731; // "ssh_msg1"
 
+/// What went wrong talking to PostgreSQL, with the error it came from.
+#[derive(Debug, thiserror::Error)]
+pub enum PostgresError {
+    #[error("not a PostgreSQL URL: {0}")]
+    Url(#[source] tokio_postgres::Error),
+    #[error("cannot set up the connection pool: {0}")]
+    Pool(#[source] deadpool_postgres::BuildError),
+    #[error("no connection: {0}")]
+    Connect(#[source] deadpool_postgres::PoolError),
+    /// A statement failed: the server's SQLSTATE and message when it sent one.
+    #[error("{}", query_message(.0))]
+    Query(#[source] tokio_postgres::Error),
+    #[error("migrations: {0}")]
+    Migration(#[source] refinery::Error),
+}
+
+/// The server's SQLSTATE code and message, or the client's error.
+fn query_message(err: &tokio_postgres::Error) -> String {
+    match err.as_db_error() {
+        Some(db) => format!("{}: {}", db.code().code(), db.message()),
+        None => err.to_string(),
+    }
+}
+
 /// The PostgreSQL store.
 pub struct PostgresStore {
     pool: Pool,
@@ -39,11 +63,10 @@ impl PostgresStore {
     /// no connection is made until the first call. `timeout` bounds waiting for and
     /// making a connection.
     pub fn new(url: &str, timeout: Duration) -> Result<Self, StoreError> {
-        let config: tokio_postgres::Config =
-            url.parse().map_err(|err: tokio_postgres::Error| StoreError::Postgres {
-                url: "--database-url".into(),
-                message: format!("not a PostgreSQL URL: {err}"),
-            })?;
+        let config: tokio_postgres::Config = url.parse().map_err(|err| StoreError::Postgres {
+            url: "--database-url".into(),
+            source: PostgresError::Url(err),
+        })?;
         let shown = shown(&config);
         let manager =
             Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
@@ -54,39 +77,33 @@ impl PostgresStore {
             .create_timeout(Some(timeout))
             .recycle_timeout(Some(timeout))
             .build()
-            .map_err(|err| StoreError::Postgres { url: shown.clone(), message: err.to_string() })?;
+            .map_err(|err| StoreError::Postgres { url: shown.clone(), source: PostgresError::Pool(err) })?;
         Ok(Self { pool, shown, migrated: OnceCell::new() })
     }
 
-    fn error(&self, err: impl std::fmt::Display) -> StoreError {
-        StoreError::Postgres { url: self.shown.clone(), message: err.to_string() }
+    fn error(&self, source: PostgresError) -> StoreError {
+        StoreError::Postgres { url: self.shown.clone(), source }
     }
 
     fn pg_error(&self, err: tokio_postgres::Error) -> StoreError {
-        match err.as_db_error() {
-            Some(db) => self.error(format!("{}: {}", db.code().code(), db.message())),
-            None => self.error(err),
-        }
+        self.error(PostgresError::Query(err))
     }
 
     /// A pooled connection to a migrated database.
     async fn connection(&self) -> Result<Object, StoreError> {
-        let mut object = self.pool.get().await.map_err(|err| self.error(err))?;
+        let mut object = self.pool.get().await.map_err(|err| self.error(PostgresError::Connect(err)))?;
         self.migrated.get_or_try_init(|| self.migrate(&mut object)).await?;
         Ok(object)
     }
 
     async fn migrate(&self, object: &mut Object) -> Result<(), StoreError> {
-        let list: Result<Vec<_>, _> = migrations::POSTGRES
-            .iter()
-            .map(|(name, sql)| refinery::Migration::unapplied(name, sql))
-            .collect();
-        let list = list.map_err(|err| self.error(err))?;
+        let list = migrations::list(migrations::POSTGRES)
+            .map_err(|err| self.error(PostgresError::Migration(err)))?;
         let client: &mut tokio_postgres::Client = object;
         client.execute("SELECT pg_advisory_lock($1)", &[&LOCK_KEY]).await.map_err(|e| self.pg_error(e))?;
         let ran = refinery::Runner::new(&list).run_async(client).await;
         let _ = client.execute("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY]).await;
-        ran.map(|_| ()).map_err(|err| self.error(format!("migrations: {err}")))
+        ran.map(|_| ()).map_err(|err| self.error(PostgresError::Migration(err)))
     }
 
     async fn insert(&self, new: NewMessage, limits: InsertLimits) -> Result<i64, StoreError> {

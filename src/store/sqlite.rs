@@ -127,12 +127,9 @@ fn open_file(dir: &Path, path: &Path) -> Result<(Connection, FileId), StoreError
     let mode: String =
         connection.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0)).map_err(sqlite)?;
     connection.pragma_update(None, "synchronous", "FULL").map_err(sqlite)?;
-    let migrations = rusqlite_migration::Migrations::new(
-        migrations::SQLITE.iter().map(|sql| rusqlite_migration::M::up(sql)).collect(),
-    );
-    migrations
-        .to_latest(&mut connection)
-        .map_err(|source| StoreError::SqliteMigration { path: path.to_owned(), source })?;
+    let migration = |source| StoreError::SqliteMigration { path: path.to_owned(), source };
+    let list = migrations::list(migrations::SQLITE).map_err(migration)?;
+    refinery::Runner::new(&list).run(&mut connection).map_err(migration)?;
     let id = file_id(path).ok_or(StoreError::Stopped)?;
     info!(path = %path.display(), journal_mode = mode, "opened the message store");
     Ok((connection, id))

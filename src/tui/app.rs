@@ -20,7 +20,7 @@ use super::geometry::sanitize_size;
 use super::help::HelpFit;
 use super::input::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEventKind, ScrollDirection};
 use super::pager::Pager;
-use super::qr::Qr;
+use super::qr::{Qr, QrError};
 use super::search::Search;
 use super::theme::Theme;
 use crate::messages::Draft;
@@ -77,7 +77,7 @@ pub struct App {
     ssh_command: Arc<str>,
     search: Option<Search>,
     /// The share URL's QR code, encoded when the card first opens.
-    qr: Option<Arc<Result<Qr, String>>>,
+    qr: Option<Arc<Result<Qr, QrError>>>,
     /// Linear mode, when on.
     /// Shared until changed, so cloning the app (its state before each frame) does
     /// not copy the pager's text.
@@ -204,7 +204,7 @@ impl App {
     }
 
     /// The share URL's QR code, once the card has been opened.
-    pub(crate) fn qr(&self) -> Option<&Result<Qr, String>> {
+    pub(crate) fn qr(&self) -> Option<&Result<Qr, QrError>> {
         self.qr.as_deref()
     }
 

@@ -8,6 +8,7 @@
 //! way round on the dark background most terminals have (and most scanners read
 //! inverted codes too). Encoding is done once, when the card opens.
 
+pub use qrcode::types::QrError;
 use qrcode::{Color as Module, EcLevel, QrCode};
 use ratatui_core::buffer::Buffer;
 use ratatui_core::layout::{Position, Size};
@@ -28,9 +29,11 @@ pub struct Qr {
 impl Qr {
     /// Encodes `data` with medium error correction (a screen is clean, but a photo of
     /// one can have glare and moiré).
-    pub fn encode(data: &str) -> Result<Self, String> {
-        let code = QrCode::with_error_correction_level(data, EcLevel::M)
-            .map_err(|err| format!("cannot make a QR code of share_url: {err}"))?;
+    ///
+    /// # Errors
+    /// `data` does not fit in a QR code (about 2,300 bytes at this level).
+    pub fn encode(data: &str) -> Result<Self, QrError> {
+        let code = QrCode::with_error_correction_level(data, EcLevel::M)?;
         let dark = code.to_colors().into_iter().map(|m| m == Module::Dark).collect();
         Ok(Self { width: code.width(), dark })
     }

@@ -21,7 +21,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::geometry::{centered, cols};
 use super::hyperlink::link_cells;
-use super::qr::{MIN_QUIET_ZONE, QUIET_ZONE, Qr};
+use super::qr::{MIN_QUIET_ZONE, QUIET_ZONE, Qr, QrError};
 use super::theme::Theme;
 use crate::resume::links::percent_encode;
 
@@ -32,7 +32,7 @@ pub(crate) struct ShareCard<'a> {
     /// The résumé's `share_url`, as written in it.
     pub(crate) share_url: Option<&'a str>,
     /// The share URL's QR code, once encoded.
-    pub(crate) qr: Option<&'a Result<Qr, String>>,
+    pub(crate) qr: Option<&'a Result<Qr, QrError>>,
     /// Whether the card invites the reader to write (`m`).
     pub(crate) messages: bool,
 }
@@ -107,7 +107,7 @@ fn note(card: &ShareCard, room: Size, text_rows: usize) -> Option<String> {
                 format!("Terminal too small for the QR code: enlarge it to {}x{}.", needed.0, needed.1)
             })
         }
-        Some(Err(err)) => Some(err.clone()),
+        Some(Err(err)) => Some(format!("cannot make a QR code of share_url: {err}")),
         None => None,
     }
 }

@@ -19,6 +19,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use axum::http::HeaderValue;
 use bytes::Bytes;
 use qrcode::render::svg;
+use qrcode::types::QrError;
 use qrcode::{EcLevel, QrCode};
 use sha2::{Digest, Sha256};
 
@@ -106,7 +107,7 @@ pub struct Rendered {
     page: Slot<(Invite, String), (Encoded, HeaderValue)>,
     /// The text of `/` for `curl`, coloured and plain, with the footer for one host.
     text_page: [Slot<(String, String), Encoded>; 2],
-    qr: Slot<String, Result<Encoded, String>>,
+    qr: Slot<String, Result<Encoded, QrError>>,
 }
 
 /// `format` as the SSH side prints it to a pipe: the résumé's own printout, shared.
@@ -189,16 +190,18 @@ impl Rendered {
     }
 
     /// The QR code of `url` as SVG, or why there is none (too long to encode).
-    pub fn qr(&self, url: &str) -> Result<Encoded, String> {
+    pub fn qr(&self, url: &str) -> Result<Encoded, QrError> {
         self.qr.get(url.to_owned(), |url| qr_svg(url).map(Encoded::new))
     }
 }
 
 /// `url` as an SVG QR code, black on white with the full quiet zone, medium error
 /// correction (as on the share card).
-pub fn qr_svg(url: &str) -> Result<String, String> {
-    let code = QrCode::with_error_correction_level(url, EcLevel::M)
-        .map_err(|err| format!("cannot make a QR code of {url}: {err}"))?;
+///
+/// # Errors
+/// `url` does not fit in a QR code.
+pub fn qr_svg(url: &str) -> Result<String, QrError> {
+    let code = QrCode::with_error_correction_level(url, EcLevel::M)?;
     Ok(code.render::<svg::Color>().module_dimensions(QR_MODULE_PIXELS, QR_MODULE_PIXELS).build())
 }
 

@@ -227,6 +227,7 @@ async fn qr(State(web): State<Arc<Web>>, request: Request) -> Response {
             respond(request.headers(), &rendered, answer)
         }
         Err(why) => {
+            let why = format!("cannot make a QR code of {url}: {why}");
             (StatusCode::INTERNAL_SERVER_ERROR, [(header::CACHE_CONTROL, "no-store")], why).into_response()
         }
     }
