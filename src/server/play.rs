@@ -110,6 +110,7 @@ impl Play {
             return Self::owner(start, size, shared);
         }
         let command = start.command.as_deref();
+        #[cfg(feature = "test-hooks")]
         if shared.settings.panic_command.as_deref().map(str::as_bytes).is_some_and(|p| Some(p) == command) {
             panic!("test-only panic trigger");
         }

@@ -42,7 +42,9 @@ pub struct Settings {
     pub owner_auth_delay: Duration,
     /// How often the owner console refreshes its live figures.
     pub console_refresh: Duration,
-    /// Test hook: an exec command that makes the visit panic. Never set by the CLI.
+    /// Test hook: an exec command that makes the visit panic. Only in builds with the
+    /// `test-hooks` feature, which the tests turn on and a release build never has.
+    #[cfg(feature = "test-hooks")]
     #[doc(hidden)]
     pub panic_command: Option<String>,
 }
@@ -60,6 +62,7 @@ impl Default for Settings {
             owner_keys: OwnerKeys::default(),
             owner_auth_delay: Duration::from_secs(1),
             console_refresh: Duration::from_secs(3),
+            #[cfg(feature = "test-hooks")]
             panic_command: None,
         }
     }
