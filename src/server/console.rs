@@ -105,8 +105,8 @@ impl OwnerConsole {
 impl View for OwnerConsole {
     type State = Console;
     type Work = Action;
-    /// The refresh is due.
-    type Wake = ();
+    /// Only the refresh timer wakes the console.
+    type Wake = std::convert::Infallible;
 
     fn state(&self) -> &Console {
         &self.console
@@ -125,12 +125,17 @@ impl View for OwnerConsole {
         self.act(action).await;
     }
 
-    async fn wake(&mut self) {
-        tokio::time::sleep_until(self.next_refresh).await;
+    fn deadline(&self) -> Option<Instant> {
+        Some(self.next_refresh)
     }
 
-    /// Refreshes the figures; the screen changes only when they did.
-    async fn woken(&mut self, (): ()) -> bool {
+    async fn wake(&mut self) -> std::convert::Infallible {
+        std::future::pending().await
+    }
+
+    /// The refresh is due: the figures are read again; the screen changes only when
+    /// they did.
+    async fn woken(&mut self, _refresh: Option<std::convert::Infallible>) -> bool {
         let before = self.console.clone();
         self.refresh_figures().await;
         self.next_refresh = Instant::now() + self.refresh;

@@ -14,9 +14,9 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use tokio::sync::watch;
+use tokio::time::Instant;
 
 use super::end_reason::EndReason;
-use super::keyboard::sleep_until;
 use super::output::{Output, crlf};
 use super::screen::{Next, View, restore_sequence};
 use super::terminal::Modes;
@@ -50,13 +50,9 @@ pub struct Interactive {
     sender: Option<Sender>,
 }
 
-/// What woke the view without the visitor's input.
-pub enum Wake {
-    /// A new résumé is in service.
-    Reloaded,
-    /// The wait for the terminal's answers is over.
-    AnswersDue,
-}
+/// A new résumé is in service (what wakes the view besides input and its timer, the
+/// end of the wait for the terminal's answers).
+pub struct Reloaded;
 
 impl Interactive {
     /// `resume` is marked seen: only a later reload redraws.
@@ -92,7 +88,7 @@ impl Interactive {
 impl View for Interactive {
     type State = App;
     type Work = Draft;
-    type Wake = Wake;
+    type Wake = Reloaded;
 
     fn state(&self) -> &App {
         &self.app
@@ -115,21 +111,26 @@ impl View for Interactive {
         self.app.message_outcome(outcome);
     }
 
-    async fn wake(&mut self) -> Wake {
-        tokio::select! {
-            Ok(()) = self.resume.changed() => Wake::Reloaded,
-            _ = sleep_until(self.answers.deadline()) => Wake::AnswersDue,
+    fn deadline(&self) -> Option<Instant> {
+        self.answers.deadline()
+    }
+
+    async fn wake(&mut self) -> Reloaded {
+        match self.resume.changed().await {
+            Ok(()) => Reloaded,
+            // The service outlives every visit; should it not, nothing reloads again.
+            Err(_) => std::future::pending().await,
         }
     }
 
-    async fn woken(&mut self, wake: Wake) -> bool {
+    async fn woken(&mut self, wake: Option<Reloaded>) -> bool {
         match wake {
-            Wake::Reloaded => {
+            Some(Reloaded) => {
                 let reloaded = self.resume.borrow_and_update().clone();
                 self.app.replace_doc(reloaded);
                 true
             }
-            Wake::AnswersDue => self.retheme(),
+            None => self.retheme(),
         }
     }
 

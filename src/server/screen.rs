@@ -90,12 +90,17 @@ pub trait View: Send {
     /// Carries out what an event asked for; the state shows the result.
     fn work(&mut self, work: Self::Work) -> impl Future<Output = ()> + Send;
 
-    /// Resolves when something besides the visitor's input calls on the view (a reload,
-    /// a timer). Cancel-safe: dropped whenever input comes first.
+    /// When the view's own timer runs out (a wait, a refresh), if one runs: it shares
+    /// the screen's one timer with the input decoder's.
+    fn deadline(&self) -> Option<Instant>;
+
+    /// Resolves when something besides the visitor's input and the timer calls on the
+    /// view (a reload). Cancel-safe: dropped whenever input comes first.
     fn wake(&mut self) -> impl Future<Output = Self::Wake> + Send;
 
-    /// Handles what woke the view; `true` when the screen must change.
-    fn woken(&mut self, wake: Self::Wake) -> impl Future<Output = bool> + Send;
+    /// Handles what woke the view — `None` for its timer — `true` when the screen must
+    /// change.
+    fn woken(&mut self, wake: Option<Self::Wake>) -> impl Future<Output = bool> + Send;
 
     /// The terminal's answers to what it was asked; `true` when the screen must change.
     fn replies(&mut self, replies: Vec<Reply>) -> bool;
@@ -235,13 +240,14 @@ impl<V: View> Screen<V> {
     }
 
     /// Waits for events until one changes what the visitor sees, or until `until`. The
-    /// decoder's timers and `until` share one timer: the earlier of them.
+    /// decoder's timers, the view's and `until` share one timer: the earliest of them.
     async fn next_change(&mut self, input: &mut Input, until: Option<Instant>) -> Change<V::Work> {
         loop {
             if let Some(change) = self.apply_queued() {
                 return change;
             }
-            let wake = [self.keyboard.deadline(), until].into_iter().flatten().min();
+            let view_deadline = self.view.deadline();
+            let wake = [self.keyboard.deadline(), view_deadline, until].into_iter().flatten().min();
             tokio::select! {
                 chunk = input.keys.recv() => match chunk {
                     Some(bytes) => self.keyboard.feed(&bytes, &mut self.events),
@@ -254,13 +260,21 @@ impl<V: View> Screen<V> {
                 _ = sleep_until(wake) => {
                     let now = Instant::now();
                     self.keyboard.expire(now, &mut self.events);
+                    if view_deadline.is_some_and(|at| at <= now) {
+                        let fresh = self.keep_copy();
+                        let changed = self.view.woken(None).await;
+                        if self.kept(fresh, changed) {
+                            return Change::Redraw;
+                        }
+                    }
                     if until.is_some_and(|at| at <= now) {
                         return Change::Deadline;
                     }
                 }
                 woke = self.view.wake() => {
-                    self.keep_copy();
-                    if self.view.woken(woke).await {
+                    let fresh = self.keep_copy();
+                    let changed = self.view.woken(Some(woke)).await;
+                    if self.kept(fresh, changed) {
                         return Change::Redraw;
                     }
                 }
@@ -270,8 +284,9 @@ impl<V: View> Screen<V> {
             }
             let replies = self.keyboard.take_replies();
             if !replies.is_empty() {
-                self.keep_copy();
-                if self.view.replies(replies) {
+                let fresh = self.keep_copy();
+                let changed = self.view.replies(replies);
+                if self.kept(fresh, changed) {
                     return Change::Redraw;
                 }
             }
@@ -284,7 +299,7 @@ impl<V: View> Screen<V> {
         if self.events.is_empty() {
             return None;
         }
-        self.keep_copy();
+        let fresh = self.keep_copy();
         let mut redraw = false;
         for index in 0..self.events.len() {
             match self.view.handle(&self.events[index]) {
@@ -301,14 +316,27 @@ impl<V: View> Screen<V> {
             }
         }
         self.events.clear();
-        redraw.then_some(Change::Redraw)
+        self.kept(fresh, redraw).then_some(Change::Redraw)
     }
 
-    /// Copies the state as the screen shows it, unless a copy is kept already.
-    fn keep_copy(&mut self) {
-        if self.shown.is_none() && self.last_frame.is_some() {
+    /// Copies the state as the screen shows it, unless a copy is kept already; `true`
+    /// when it made one.
+    fn keep_copy(&mut self) -> bool {
+        let copy = self.shown.is_none() && self.last_frame.is_some();
+        if copy {
             self.shown = Some(Box::new(self.view.state().clone()));
         }
+        copy
+    }
+
+    /// After a step that `changed` the screen or not: a copy made just for it (`fresh`)
+    /// is dropped when nothing visible changed, so a visitor whose keys or terminal
+    /// answers change nothing holds no second state while idle. Says `changed`.
+    fn kept(&mut self, fresh: bool, changed: bool) -> bool {
+        if fresh && !changed {
+            self.shown = None;
+        }
+        changed
     }
 }
 
