@@ -5,18 +5,12 @@
 //! wrong type alike, carry line, column and JSON path (`serde_path_to_error`). Pure:
 //! text in, résumé out.
 
-use serde::Deserialize;
-
-use super::json_values::{Entries, Plain};
 use super::load::Warning;
 use super::model::Resume;
 
 mod sections;
 
-use sections::{
-    Award, Basics, Certificate, Education, Interest, Language, Meta, Project, Publication, Reference, Skill,
-    Volunteer, Work,
-};
+use sections::JsonResume;
 
 /// Why a JSON Resume file could not be read: the message and where it points.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +54,12 @@ fn error(path: String, err: serde_json::Error) -> JsonError {
     JsonError { path, message, line, column }
 }
 
+/// The résumé in the JSON Resume schema, every field as `sections.rs` writes it
+/// (absent ones as `null`).
+pub fn to_value(resume: &Resume) -> serde_json::Value {
+    serde_json::to_value(JsonResume::from(resume)).unwrap_or_default()
+}
+
 /// `work[0].foo`, as people write JSON paths.
 fn json_path(path: &serde_ignored::Path) -> String {
     use serde_ignored::Path;
@@ -72,48 +72,6 @@ fn json_path(path: &serde_ignored::Path) -> String {
         },
         Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => {
             json_path(parent)
-        }
-    }
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, expecting = "a JSON Resume object (`{ \"basics\": {…}, \"work\": […] }`)")]
-struct JsonResume {
-    #[serde(rename = "$schema")]
-    _schema: Plain,
-    basics: Option<Basics>,
-    work: Entries<Work>,
-    volunteer: Entries<Volunteer>,
-    education: Entries<Education>,
-    awards: Entries<Award>,
-    certificates: Entries<Certificate>,
-    publications: Entries<Publication>,
-    skills: Entries<Skill>,
-    languages: Entries<Language>,
-    interests: Entries<Interest>,
-    references: Entries<Reference>,
-    projects: Entries<Project>,
-    meta: Option<Meta>,
-}
-
-impl JsonResume {
-    fn into_model(self) -> Resume {
-        Resume {
-            basics: self.basics.map(Basics::into_model).unwrap_or_default(),
-            work: self.work.0.into_iter().map(Work::into_model).collect(),
-            open_source: None,
-            community: None,
-            projects: self.projects.0.into_iter().map(Project::into_model).collect(),
-            volunteer: self.volunteer.0.into_iter().map(Volunteer::into_model).collect(),
-            education: self.education.0.into_iter().map(Education::into_model).collect(),
-            certificates: self.certificates.0.into_iter().map(Certificate::into_model).collect(),
-            awards: self.awards.0.into_iter().map(Award::into_model).collect(),
-            publications: self.publications.0.into_iter().map(Publication::into_model).collect(),
-            skills: self.skills.0.into_iter().map(Skill::into_model).collect(),
-            languages: self.languages.0.into_iter().map(Language::into_model).collect(),
-            interests: self.interests.0.into_iter().map(Interest::into_model).collect(),
-            references: self.references.0.into_iter().map(Reference::into_model).collect(),
-            meta: self.meta.map(Meta::into_model),
         }
     }
 }

@@ -5,13 +5,19 @@
 //! plainly mean the same thing (a list given as an object, a number where a list
 //! belongs) is an error, raised while deserialising so that it carries its line, column
 //! and path.
+//!
+//! Each value also writes itself back as JSON Resume wants it (`Serialize`): prose as
+//! markup that reads back as the same text and links ([`markup::to_markup`]), values
+//! that are not prose as they are, dates in ISO form, and what is absent as `null`
+//! (which the export then leaves out).
 
 use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, SeqAccess, Visitor};
+use serde::ser::{Serialize, Serializer};
 
-use super::markup;
+use super::markup::{self, to_markup};
 use super::model::{Date, Text};
 use super::rich::Rich;
 
@@ -123,10 +129,23 @@ impl<'de> de::DeserializeSeed<'de> for EntrySeed {
 }
 
 macro_rules! one_text {
-    ($(#[$doc:meta])* $name:ident, $kind:expr) => {
+    ($(#[$doc:meta])* $name:ident, $kind:expr, $write:expr) => {
         $(#[$doc])*
         #[derive(Debug, Default)]
         pub struct $name(pub Option<Text>);
+
+        impl From<&Option<Text>> for $name {
+            fn from(value: &Option<Text>) -> Self {
+                Self(value.clone())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let write: fn(&Text) -> String = $write;
+                self.0.as_ref().map(write).serialize(serializer)
+            }
+        }
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -139,10 +158,23 @@ macro_rules! one_text {
 }
 
 macro_rules! many_texts {
-    ($(#[$doc:meta])* $name:ident, $kind:expr) => {
+    ($(#[$doc:meta])* $name:ident, $kind:expr, $write:expr) => {
         $(#[$doc])*
         #[derive(Debug, Default)]
         pub struct $name(pub Vec<Text>);
+
+        impl From<&[Text]> for $name {
+            fn from(value: &[Text]) -> Self {
+                Self(value.to_vec())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let write: fn(&[Text], S) -> Result<S::Ok, S::Error> = $write;
+                write(&self.0, serializer)
+            }
+        }
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -153,35 +185,59 @@ macro_rules! many_texts {
 }
 
 one_text!(
-    /// Prose on one line: a name, a title.
+    /// Prose on one line: a name, a title. Written as markup.
     Line,
-    Kind::Line
+    Kind::Line,
+    |text| to_markup(text.rich())
 );
 one_text!(
-    /// A value that is not prose: an address, a phone number, a version.
+    /// A value that is not prose: an address, a phone number, a version. Written as it is.
     Plain,
-    Kind::Plain
+    Kind::Plain,
+    |text| text.as_str().to_owned()
 );
 many_texts!(
     /// Prose in paragraphs: one string (blank lines between paragraphs) or a list.
+    /// Written as one string, a blank line between each two paragraphs.
     Paragraphs,
-    Kind::Paragraphs
+    Kind::Paragraphs,
+    |texts, serializer| joined(texts, "\n\n", |t| to_markup(t.rich())).serialize(serializer)
 );
 many_texts!(
-    /// A list of items, or one string of them.
+    /// A list of items, or one string of them. Written as a list.
     Items,
-    Kind::Items
+    Kind::Items,
+    |texts, serializer| serializer.collect_seq(texts.iter().map(|t| to_markup(t.rich())))
 );
 many_texts!(
     /// Lines of a value that is not prose: one string with line breaks, or a list.
+    /// Written as one string, a line break between each two.
     Lines,
-    Kind::Lines
+    Kind::Lines,
+    |texts, serializer| joined(texts, "\n", |t| t.as_str().to_owned()).serialize(serializer)
 );
 
+/// The texts written by `write` and joined by `separator`; `None` when there are none.
+fn joined(texts: &[Text], separator: &str, write: impl Fn(&Text) -> String) -> Option<String> {
+    (!texts.is_empty()).then(|| texts.iter().map(write).collect::<Vec<_>>().join(separator))
+}
+
 /// A date: any text (shown as written when it is not one we know), a year as a
-/// number, or `null`.
+/// number, or `null`. Written in ISO form, or as it was written when not understood.
 #[derive(Debug, Default)]
 pub struct JsonDate(pub Option<Date>);
+
+impl From<&Option<Date>> for JsonDate {
+    fn from(value: &Option<Date>) -> Self {
+        Self(value.clone())
+    }
+}
+
+impl Serialize for JsonDate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.as_ref().and_then(Date::for_json).serialize(serializer)
+    }
+}
 
 impl<'de> Deserialize<'de> for JsonDate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -193,6 +249,12 @@ impl<'de> Deserialize<'de> for JsonDate {
 /// A section's list of entries; `null` entries are skipped, `null` is an empty list.
 #[derive(Debug)]
 pub struct Entries<T>(pub Vec<T>);
+
+impl<T: Serialize> Serialize for Entries<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
 
 impl<T> Default for Entries<T> {
     fn default() -> Self {

@@ -1,5 +1,6 @@
 //! The résumé: its data model, loading and validation (our TOML, or a JSON Resume file:
-//! `json.rs`, `json_values.rs`, with HTML and Markdown cleaned by `markup.rs` into
+//! `json.rs`, the schema written once in `json/sections.rs` for reading and the export
+//! alike, `json_values.rs`, with HTML and Markdown cleaned by `markup.rs` into
 //! [`rich::Rich`] text), the reading outline shared by every view, width-aware layout,
 //! the parts a laid-out row reads as (which every renderer styles its own way), the
 //! text/Markdown/JSON Resume exports, and the TOML `import` writes (`toml_out.rs`).
