@@ -1,7 +1,9 @@
 //! Dates as résumés write them. Our TOML accepts a few exact forms and refuses anything
-//! else with the forms it accepts ([`Date::from_str`]); a JSON Resume file may hold
-//! anything, and whatever is not a date we know is kept and shown as written
-//! ([`Date::lenient`]), so a date never makes a file fail. Pure.
+//! else ([`Date::from_str`], a [`DateError`] naming the forms it accepts, or the
+//! calendar's reason for a day that does not exist); a JSON Resume file may hold
+//! anything, and whatever is not a date we know (`2000-06-31` included) is kept and
+//! shown as written ([`Date::lenient`]), so a date never makes a file fail. Days are
+//! checked against the Gregorian calendar ([`days_in_month`]). Pure.
 
 use std::fmt;
 
@@ -28,6 +30,57 @@ pub enum Date {
 }
 
 const ONGOING: [&str; 3] = ["now", "current", "present"];
+
+/// Why text in our TOML is not a date.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    #[error(
+        "`{0}` is not a date: write `MM/YYYY`, `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or `now`/`current`/`present`"
+    )]
+    Form(String),
+    /// A day the month does not have (`2025-02-31`).
+    #[error("`{written}` is not a date: {} has {days} days{} (write a day from 01 to {days})", month_year(*.year, *.month), leap_note(*.year, *.month, *.day))]
+    NoSuchDay { written: String, year: u16, month: u8, day: u8, days: u8 },
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn month_year(year: u16, month: u8) -> String {
+    let name = MONTHS.get(usize::from(month).wrapping_sub(1)).copied().unwrap_or("that month");
+    format!("{name} {year}")
+}
+
+/// Why 29 February is missing, when that is the day asked for.
+fn leap_note(year: u16, month: u8, day: u8) -> String {
+    if month == 2 && day == 29 { format!(" ({year} is not a leap year)") } else { String::new() }
+}
+
+/// How many days `month` (1–12) of `year` has in the Gregorian calendar: February has
+/// 29 in years divisible by 4, except centuries not divisible by 400; 0 for a month
+/// that does not exist.
+pub fn days_in_month(year: u16, month: u8) -> u8 {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
 
 impl Date {
     /// The open end a JSON Resume file means by a missing, empty or `null` end date.
@@ -79,8 +132,16 @@ impl Date {
     }
 }
 
-/// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
+/// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`, the day one its month has.
 fn iso(s: &str) -> Option<Date> {
+    match iso_form(s)? {
+        Date::Day { year, month, day } if !(1..=days_in_month(year, month)).contains(&day) => None,
+        date => Some(date),
+    }
+}
+
+/// `YYYY-MM-DD`, `YYYY-MM` or `YYYY` by form alone: any two digits as the day.
+fn iso_form(s: &str) -> Option<Date> {
     let mut parts = s.split('-');
     let year = year(parts.next()?)?;
     let month = match parts.next() {
@@ -89,7 +150,7 @@ fn iso(s: &str) -> Option<Date> {
     };
     let date = match parts.next() {
         None => Date::Month { year, month },
-        Some(d) => Date::Day { year, month, day: two_digits(d).filter(|d| (1..=31).contains(d))? },
+        Some(d) => Date::Day { year, month, day: two_digits(d)? },
     };
     parts.next().is_none().then_some(date)
 }
@@ -113,25 +174,28 @@ impl fmt::Display for Date {
 }
 
 impl std::str::FromStr for Date {
-    type Err = String;
+    type Err = DateError;
 
-    /// The forms our TOML accepts: `MM/YYYY`, `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or an
-    /// open end (`now`, `current`, `present`, in any case).
+    /// The forms our TOML accepts: `MM/YYYY`, `YYYY`, `YYYY-MM`, `YYYY-MM-DD` (a day its
+    /// month has), or an open end (`now`, `current`, `present`, in any case).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         if ONGOING.iter().any(|word| word.eq_ignore_ascii_case(s)) {
             return Ok(Date::Ongoing(s.to_owned()));
         }
-        let bad = || {
-            format!(
-                "`{s}` is not a date: write `MM/YYYY`, `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or `now`/`current`/`present`"
-            )
-        };
-        match s.split_once('/') {
+        let bad = || DateError::Form(s.to_owned());
+        let date = match s.split_once('/') {
             Some((m, y)) => {
                 let month = two_digits(m).filter(|m| (1..=12).contains(m)).ok_or_else(bad)?;
-                Ok(Date::Month { year: year(y).ok_or_else(bad)?, month })
+                Date::Month { year: year(y).ok_or_else(bad)?, month }
             }
-            None => iso(s).ok_or_else(bad),
+            None => iso_form(s).ok_or_else(bad)?,
+        };
+        match date {
+            Date::Day { year, month, day } if !(1..=days_in_month(year, month)).contains(&day) => {
+                let days = days_in_month(year, month);
+                Err(DateError::NoSuchDay { written: s.to_owned(), year, month, day, days })
+            }
+            date => Ok(date),
         }
     }
 }
@@ -194,8 +258,44 @@ mod tests {
     fn malformed_dates_are_refused() {
         for bad in ["7/2025", "13/2025", "2025/07", "25", "yesterday", "", "2025-13", "2025-1-01", "May 2019"]
         {
-            let err = bad.parse::<Date>().unwrap_err();
+            let err = bad.parse::<Date>().unwrap_err().to_string();
             assert!(err.contains("MM/YYYY"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn every_month_length_is_the_calendars() {
+        let lengths = [(1, 31), (2, 28), (3, 31), (4, 30), (5, 31), (6, 30), (7, 31), (8, 31), (9, 30)];
+        let lengths = lengths.into_iter().chain([(10, 31), (11, 30), (12, 31)]);
+        for (month, days) in lengths {
+            let last = format!("2025-{month:02}-{days:02}");
+            assert_eq!(last.parse(), Ok(Date::Day { year: 2025, month, day: days }), "{last}");
+            let past = format!("2025-{month:02}-{:02}", days + 1);
+            assert!(format!("2025-{month:02}-00").parse::<Date>().is_err());
+            let err = past.parse::<Date>().unwrap_err();
+            let days_name = format!("{} 2025 has {days} days", MONTHS[usize::from(month) - 1]);
+            assert!(err.to_string().contains(&days_name), "{past}: {err}");
+            assert!(matches!(err, DateError::NoSuchDay { .. }), "{past}");
+        }
+    }
+
+    #[test]
+    fn the_29th_of_february_is_there_in_leap_years_only() {
+        for leap in [2024, 2000, 1996] {
+            assert!(format!("{leap}-02-29").parse::<Date>().is_ok(), "{leap}");
+        }
+        for common in [2025, 1900, 2100] {
+            let err = format!("{common}-02-29").parse::<Date>().unwrap_err().to_string();
+            let reason = format!("February {common} has 28 days ({common} is not a leap year)");
+            assert!(err.contains(&reason), "{err}");
+        }
+        assert_eq!(days_in_month(2024, 13), 0);
+    }
+
+    #[test]
+    fn an_impossible_json_date_is_kept_as_written() {
+        for raw in ["2000-06-31", "2025-02-29", "2023-04-31T10:00:00"] {
+            assert_eq!(Date::lenient(raw), Some(Date::Written(raw.to_owned())), "{raw}");
         }
     }
 

@@ -189,6 +189,18 @@ mod tests {
     }
 
     #[test]
+    fn a_day_the_month_does_not_have_is_refused_where_it_is_written() {
+        let text = format!("{MINIMAL}[[work]]\ncompany = \"A\"\nstart = \"2025-02-31\"\n");
+        let err = invalid(&text);
+        assert_eq!((err.line, err.column), (5, 9));
+        assert!(
+            err.message.contains("`2025-02-31` is not a date: February 2025 has 28 days"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
     fn escape_sequences_in_text_are_rejected() {
         let err = invalid("[basics]\nlabel = \"\\u001b[2J\"\n");
         assert_eq!(err.line, 2);
