@@ -55,31 +55,24 @@ pub fn section_text(section: &Section, width: usize) -> String {
     out
 }
 
-/// The name, headline and contact lines that open the text.
+/// The name and headline that open the text. The contact lines are the About
+/// section's, so they are printed once, there.
 pub fn title_block(outline: &Outline) -> String {
     let mut out = String::new();
     if let Some(name) = &outline.name {
         out.push_str(&format!("{name}\n"));
     }
     out.push_str(&format!("{}\n", outline.headline));
-    for contact in &outline.contacts {
-        out.push_str(&format!("{contact}\n"));
-    }
     out
 }
 
-/// Markdown: `#` for the headline, `##` per section, `###` per entry.
+/// Markdown: `#` for the headline, `##` per section, `###` per entry; the contact lines
+/// in About, as in the text.
 pub fn markdown(outline: &Outline) -> String {
     let mut out = match &outline.name {
         Some(name) => format!("# {name}\n\n**{}**\n", outline.headline),
         None => format!("# {}\n", outline.headline),
     };
-    if !outline.contacts.is_empty() {
-        out.push('\n');
-        for contact in &outline.contacts {
-            out.push_str(&format!("- {contact}\n"));
-        }
-    }
     for section in &outline.sections {
         out.push_str(&format!("\n## {}\n", section.title));
         markdown_blocks(&mut out, &section.blocks);
