@@ -15,11 +15,11 @@ use tokio_util::sync::CancellationToken;
 use tracing::info;
 
 use super::serve_args::{MessageArgs, ServeArgs};
-use super::{ConfigError, load_resume};
+use super::{ConfigError, load_resume_with};
 use crate::insights::{FLUSH_INTERVAL, Insights};
 use crate::mailbox::Mailbox;
 use crate::notify::{Notifier, NotifyCounters, NotifySettings};
-use crate::resume::Loaded;
+use crate::resume::{Loaded, ReadOptions};
 use crate::server::owner::{self, Owner};
 use crate::server::{self, Settings, keys};
 use crate::store;
@@ -27,7 +27,8 @@ use crate::web;
 
 pub(super) fn serve(args: ServeArgs) -> Result<ExitCode> {
     let settings = args.settings()?;
-    let loaded = load_resume(&args.resume)?;
+    let reading = ReadOptions { strict: false, language: args.resume_language.clone() };
+    let loaded = load_resume_with(&args.resume, &reading)?;
     let host_key = keys::load_or_create(&args.keys_dir).map_err(ConfigError::from)?;
     let fingerprint = host_key.fingerprint();
     if host_key.created {
@@ -66,7 +67,7 @@ pub(super) fn serve(args: ServeArgs) -> Result<ExitCode> {
         if let Some(path) = args.owner.owner_key.clone() {
             tokio::spawn(reload_owner_keys_on_hangup(path, shared.owner.clone(), shutdown.clone()));
         }
-        tokio::spawn(reload_on_hangup(args.resume.clone(), resume_tx, shutdown));
+        tokio::spawn(reload_on_hangup(args.resume.clone(), reading, resume_tx, shutdown));
         let stop_admin = CancellationToken::new();
         if let Some(listener) = admin {
             tokio::spawn(server::admin::serve(listener, shared.clone(), stop_admin.clone()));
@@ -201,7 +202,12 @@ pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
 
 /// SIGHUP re-reads the résumé: a valid file serves every new session from then on; an
 /// invalid one is logged with its line and column and the old résumé stays in service.
-async fn reload_on_hangup(path: PathBuf, resume: watch::Sender<Arc<Loaded>>, shutdown: CancellationToken) {
+async fn reload_on_hangup(
+    path: PathBuf,
+    reading: ReadOptions,
+    resume: watch::Sender<Arc<Loaded>>,
+    shutdown: CancellationToken,
+) {
     use tokio::signal::unix::{SignalKind, signal};
     let Ok(mut hangup) = signal(SignalKind::hangup()) else {
         tracing::error!("cannot listen for SIGHUP; reloading is unavailable");
@@ -212,8 +218,8 @@ async fn reload_on_hangup(path: PathBuf, resume: watch::Sender<Arc<Loaded>>, shu
             _ = shutdown.cancelled() => return,
             _ = hangup.recv() => {}
         }
-        let reading = path.clone();
-        match tokio::task::spawn_blocking(move || Loaded::from_path(&reading)).await {
+        let (at, options) = (path.clone(), reading.clone());
+        match tokio::task::spawn_blocking(move || Loaded::from_path_with(&at, &options)).await {
             Ok(Ok(loaded)) => {
                 log_warnings(&path, &loaded);
                 let sections = loaded.outline.sections.len();

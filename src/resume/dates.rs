@@ -72,7 +72,7 @@ fn leap_note(year: u16, month: u8, day: u8) -> String {
 /// 29 in years divisible by 4, except centuries not divisible by 400; 0 for a month
 /// that does not exist.
 pub fn days_in_month(year: u16, month: u8) -> u8 {
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -117,19 +117,160 @@ impl Date {
         }
     }
 
-    /// A date from a JSON Resume file: one of our forms, an ISO date (a time after it
-    /// ignored), an open end, or anything else as written. `None` for an empty string.
+    /// A date from a JSON Resume file, as [`Date::reading`] reads it: the schema's form,
+    /// one whose meaning is plain, or anything else as written. `None` for an empty
+    /// string.
     pub fn lenient(raw: &str) -> Option<Date> {
         let raw = raw.trim();
-        if raw.is_empty() {
-            return None;
+        match Date::reading(raw) {
+            Reading::Schema => iso(day_part(raw)),
+            Reading::Understood(date) => Some(date),
+            Reading::AsWritten(_) => Some(Date::Written(raw.to_owned())),
         }
-        if let Ok(date) = raw.parse() {
-            return Some(date);
-        }
-        let day_part = raw.split_once(['T', ' ']).map_or(raw, |(day, _)| day);
-        Some(iso(day_part).unwrap_or_else(|| Date::Written(raw.to_owned())))
     }
+
+    /// How a date in a JSON Resume file reads. The schema's form is ISO 8601
+    /// (`2019`, `2019-05`, `2019-05-17`, a time after it ignored). Understood besides:
+    /// an open end (`Present`, `now`, `current`, `today`, `ongoing`, any case), our
+    /// `MM/YYYY`, `DD-MM-YYYY` and `DD.MM.YYYY` (day first, as dashes and dots are
+    /// written), `MM/DD/YYYY` or `DD/MM/YYYY` where a part over 12 says which, `YYYY/MM`,
+    /// a month's name or its English abbreviation beside a year (and a day),
+    /// in English, French, German, Spanish, Italian, Portuguese or Dutch
+    /// (`Février 2017`, `May 17, 2019`, `Jan-2020`), and a trailing separator
+    /// (`1987-01-`). Anything else, an impossible day included, is kept as written.
+    pub fn reading(raw: &str) -> Reading {
+        let raw = raw.trim();
+        if raw.is_empty() || iso(day_part(raw)).is_some() {
+            return Reading::Schema;
+        }
+        if ONGOING_WORDS.iter().any(|word| word.eq_ignore_ascii_case(raw)) {
+            return Reading::Understood(Date::Ongoing(raw.to_owned()));
+        }
+        if let Some(date) = understood(raw) {
+            return Reading::Understood(date);
+        }
+        match iso_form(day_part(raw)).and_then(|date| no_such_day(&date)) {
+            Some(err) => Reading::AsWritten(err),
+            None => Reading::AsWritten("is not a date in a form we read".to_owned()),
+        }
+    }
+}
+
+/// How [`Date::reading`] read a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reading {
+    /// As the schema writes dates (or empty).
+    Schema,
+    /// Another form whose meaning is plain, and what it means.
+    Understood(Date),
+    /// Not understood; why, to be said after the date as written.
+    AsWritten(String),
+}
+
+/// Words for an open end a JSON Resume file may use.
+const ONGOING_WORDS: [&str; 5] = ["present", "now", "current", "today", "ongoing"];
+
+/// The date without a time after it (`2017-12-24T15:53:00`).
+fn day_part(raw: &str) -> &str {
+    raw.split_once(['T', ' ']).map_or(raw, |(day, _)| day)
+}
+
+/// Why an ISO-shaped date is not a day, if it is not.
+fn no_such_day(date: &Date) -> Option<String> {
+    let Date::Day { year, month, day } = *date else { return None };
+    let days = days_in_month(year, month);
+    (!(1..=days).contains(&day)).then(|| {
+        format!("is not a day ({} has {days} days{})", month_year(year, month), leap_note(year, month, day))
+    })
+}
+
+/// A date in one of the other forms [`Date::reading`] understands.
+fn understood(raw: &str) -> Option<Date> {
+    let trimmed = raw.trim_end_matches(['-', '.', '/', ',']).trim_end();
+    if trimmed.len() < raw.len() && !trimmed.is_empty() {
+        return iso(trimmed).or_else(|| understood(trimmed));
+    }
+    numeric(raw).or_else(|| named(raw))
+}
+
+/// `DD-MM-YYYY`, `DD.MM.YYYY`, `MM/DD/YYYY` or `DD/MM/YYYY` (where unambiguous),
+/// `MM/YYYY`, `MM-YYYY`, `YYYY/MM`.
+fn numeric(raw: &str) -> Option<Date> {
+    let separator = raw.chars().find(|c| ['-', '.', '/'].contains(c))?;
+    let parts: Vec<&str> = raw.split(separator).collect();
+    let number = |s: &str| (1..=2).contains(&s.len()).then(|| s.parse::<u8>().ok()).flatten();
+    let date = match parts.as_slice() {
+        [a, b, y] => {
+            let (a, b, year) = (number(a)?, number(b)?, year(y)?);
+            let (day, month) = match separator {
+                '/' if a > 12 => (a, b),
+                '/' if b > 12 => (b, a),
+                '/' if a != b => return None,
+                _ => (a, b),
+            };
+            Date::Day { year, month, day }
+        }
+        [m, y] if y.len() == 4 => Date::Month { year: year(y)?, month: number(m)? },
+        [y, m] if y.len() == 4 => Date::Month { year: year(y)?, month: number(m)? },
+        _ => return None,
+    };
+    exists(date)
+}
+
+/// A month's name beside a year, and perhaps a day: `Février 2017`, `May 17, 2019`,
+/// `17 mai 2019`, `Jan-2020`, `2019 März`.
+fn named(raw: &str) -> Option<Date> {
+    let words: Vec<&str> = raw.split([' ', '-', ',', '.', '/']).filter(|w| !w.is_empty()).collect();
+    let month = words.iter().find_map(|w| month_number(w))?;
+    let years: Vec<u16> = words.iter().filter_map(|w| year(w)).collect();
+    let days: Vec<u8> = words
+        .iter()
+        .filter(|w| (1..=2).contains(&w.len()))
+        .filter_map(|w| w.trim_end_matches(['.']).parse().ok())
+        .collect();
+    let named_words = words.iter().filter(|w| month_number(w).is_some()).count();
+    if years.len() != 1 || named_words != 1 || words.len() != 2 + days.len() || days.len() > 1 {
+        return None;
+    }
+    let year = years[0];
+    exists(match days.first() {
+        Some(&day) => Date::Day { year, month, day },
+        None => Date::Month { year, month },
+    })
+}
+
+/// The date when its month and day exist.
+fn exists(date: Date) -> Option<Date> {
+    match date {
+        Date::Day { year, month, day } if !(1..=days_in_month(year, month)).contains(&day) => None,
+        Date::Month { month, .. } if !(1..=12).contains(&month) => None,
+        date => Some(date),
+    }
+}
+
+/// Months by name, lower case without accents: English, French, German, Spanish,
+/// Italian, Portuguese and Dutch, and the English three-letter abbreviations.
+const MONTH_NAMES: [&[&str]; 12] = [
+    &["january", "jan", "janvier", "januar", "enero", "gennaio", "janeiro", "januari"],
+    &["february", "feb", "fevrier", "februar", "febrero", "febbraio", "fevereiro", "februari"],
+    &["march", "mar", "mars", "marz", "marzo", "marco", "maart"],
+    &["april", "apr", "avril", "abril", "aprile"],
+    &["may", "mai", "mayo", "maggio", "maio", "mei"],
+    &["june", "jun", "juin", "juni", "junio", "giugno", "junho"],
+    &["july", "jul", "juillet", "juli", "julio", "luglio", "julho"],
+    &["august", "aug", "aout", "agosto", "augustus"],
+    &["september", "sep", "sept", "septembre", "septiembre", "setiembre", "settembre", "setembro"],
+    &["october", "oct", "octobre", "oktober", "octubre", "ottobre", "outubro"],
+    &["november", "nov", "novembre", "noviembre", "novembro"],
+    &["december", "dec", "decembre", "dezember", "diciembre", "dicembre", "dezembro"],
+];
+
+/// The month (1–12) a name stands for, in any case and with or without accents.
+pub fn month_number(name: &str) -> Option<u8> {
+    let folded = deunicode::deunicode(name).to_ascii_lowercase();
+    let folded = folded.trim_end_matches('.');
+    let index = MONTH_NAMES.iter().position(|names| names.contains(&folded))?;
+    u8::try_from(index + 1).ok()
 }
 
 /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`, the day one its month has.
@@ -297,6 +438,43 @@ mod tests {
         for raw in ["2000-06-31", "2025-02-29", "2023-04-31T10:00:00"] {
             assert_eq!(Date::lenient(raw), Some(Date::Written(raw.to_owned())), "{raw}");
         }
+    }
+
+    #[test]
+    fn json_dates_in_other_forms_are_understood_where_plain() {
+        let day = |year, month, day| Some(Date::Day { year, month, day });
+        let month = |year, month| Some(Date::Month { year, month });
+        let cases = [
+            ("17-05-2019", day(2019, 5, 17)),
+            ("05.06.2019", day(2019, 6, 5)),
+            ("13/05/2019", day(2019, 5, 13)),
+            ("05/13/2019", day(2019, 5, 13)),
+            ("07/2025", month(2025, 7)),
+            ("2019/05", month(2019, 5)),
+            ("Mar-2019", month(2019, 3)),
+            ("Février 2017", month(2017, 2)),
+            ("März 2020", month(2020, 3)),
+            ("May 17, 2019", day(2019, 5, 17)),
+            ("17 mai 2019", day(2019, 5, 17)),
+            ("1987-01-", month(1987, 1)),
+            ("2019-", Some(Date::Year(2019))),
+            ("Now", Some(Date::Ongoing("Now".into()))),
+            ("current", Some(Date::Ongoing("current".into()))),
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(Date::lenient(raw), expected, "{raw}");
+            assert!(matches!(Date::reading(raw), Reading::Understood(_)), "{raw}");
+        }
+    }
+
+    #[test]
+    fn ambiguous_or_impossible_json_dates_are_kept_as_written() {
+        for raw in ["05/06/2019", "Spring 2019", "2000-06-31", "31-02-2019", "May June 2019", "13-13-2019"] {
+            assert_eq!(Date::lenient(raw), Some(Date::Written(raw.to_owned())), "{raw}");
+        }
+        let Reading::AsWritten(why) = Date::reading("2000-06-31") else { panic!() };
+        assert_eq!(why, "is not a day (June 2000 has 30 days)");
+        assert_eq!(Date::reading("2019-05-17T10:00:00Z"), Reading::Schema);
     }
 
     #[test]

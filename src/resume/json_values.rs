@@ -1,10 +1,12 @@
 //! The values of a JSON Resume file, read the way people write them: `null` anywhere
 //! means absent; a number where text belongs is that text; paragraphs may be one string
 //! or a list of them, and a list of items may be one string; prose is cleaned of its
-//! HTML and Markdown (`markup.rs`); dates never fail (`dates.rs`). A type that does not
-//! plainly mean the same thing (a list given as an object, a number where a list
-//! belongs) is an error, raised while deserialising so that it carries its line, column
-//! and path.
+//! HTML and Markdown (`markup.rs`); dates never fail (`dates.rs`). Each value names
+//! what it holds ([`hint`]) so that the lenient reader (`json/reader.rs`) can make
+//! other shapes into it; read straight from serde_json (`check --strict`), a type that
+//! does not plainly mean the same thing (a list given as an object, a number where a
+//! list belongs) is an error, raised while deserialising so that it carries its line,
+//! column and path.
 //!
 //! Each value also writes itself back as JSON Resume wants it (`Serialize`): prose as
 //! markup that reads back as the same text and links ([`markup::to_markup`]), values
@@ -20,6 +22,49 @@ use serde::ser::{Serialize, Serializer};
 use super::markup::{self, to_markup};
 use super::model::{Date, Text};
 use super::rich::Rich;
+
+/// What each value asks its deserializer for, by name (serde's newtype-struct name): a
+/// deserializer that reads leniently (`json/reader.rs`) makes what the file holds into
+/// it; serde_json ignores the name, so the strict reading is the same as without it.
+pub mod hint {
+    /// One text.
+    pub const TEXT: &str = "ssh_resume::text";
+    /// A list of texts, or one.
+    pub const TEXTS: &str = "ssh_resume::texts";
+    /// A date.
+    pub const DATE: &str = "ssh_resume::date";
+    /// A list of entries.
+    pub const ENTRIES: &str = "ssh_resume::entries";
+}
+
+/// Passes the deserializer a [`hint`] and then reads the value with `V` as it is.
+struct Hinted<V>(V);
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for Hinted<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
+        deserializer.deserialize_any(self.0)
+    }
+}
+
+fn hinted<'de, D: Deserializer<'de>, V: Visitor<'de>>(
+    deserializer: D,
+    hint: &'static str,
+    visitor: V,
+) -> Result<V::Value, D::Error> {
+    deserializer.deserialize_newtype_struct(hint, Hinted(visitor))
+}
+
+/// Prose from a JSON Resume file (HTML and Markdown made clean) as paragraphs of
+/// résumé text; what is left empty is left out.
+pub(crate) fn prose(raw: &str) -> Vec<Text> {
+    texts(raw, Kind::Paragraphs).unwrap_or_default()
+}
 
 /// How a string becomes résumé text.
 #[derive(Clone, Copy)]
@@ -149,7 +194,7 @@ macro_rules! one_text {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let texts = deserializer.deserialize_any(ScalarVisitor($kind))?;
+                let texts = hinted(deserializer, hint::TEXT, ScalarVisitor($kind))?;
                 let joined = Rich::join(texts.iter().map(Text::rich), " ");
                 Ok(Self(Text::from_rich(joined)))
             }
@@ -178,7 +223,7 @@ macro_rules! many_texts {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_any(ManyVisitor($kind)).map(Self)
+                hinted(deserializer, hint::TEXTS, ManyVisitor($kind)).map(Self)
             }
         }
     };
@@ -241,7 +286,7 @@ impl Serialize for JsonDate {
 
 impl<'de> Deserialize<'de> for JsonDate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let texts = deserializer.deserialize_any(ScalarVisitor(Kind::Plain))?;
+        let texts = hinted(deserializer, hint::DATE, ScalarVisitor(Kind::Plain))?;
         Ok(Self(texts.first().and_then(|t| Date::lenient(t.as_str()))))
     }
 }
@@ -281,7 +326,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Entries<T> {
                 Ok(Vec::new())
             }
         }
-        deserializer.deserialize_any(Visit(PhantomData)).map(Self)
+        hinted(deserializer, hint::ENTRIES, Visit(PhantomData)).map(Self)
     }
 }
 

@@ -16,6 +16,78 @@ use super::super::rich::Rich;
 /// The schema the export names in `$schema`.
 const SCHEMA_URL: &str = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json";
 
+/// The name serde gives [`JsonResume`], so the reader knows the top level.
+pub(super) const ROOT: &str = "JsonResume";
+
+/// How a type is read from a file that does not follow the schema to the letter.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Reading {
+    /// Other names people give the type's keys, and the schema's key each means: the
+    /// 0.x schema's (`company`, `website`, `picture`, `bio`, `hobbies`, `gpa`,
+    /// `awardDate`, `state`) and common ones (`experience`, `title` for a publication).
+    pub synonyms: &'static [(&'static str, &'static str)],
+    /// The field a category's list goes into when entries come keyed by category
+    /// (`"skills": {"Languages": ["Rust"]}` → `keywords`); the category is the title.
+    pub items: Option<&'static str>,
+    /// The field that shows, as `Key: text`, what keys outside the schema hold.
+    pub more: Option<&'static str>,
+}
+
+/// How the type serde names `name` is read leniently (`reader.rs`).
+pub(super) fn reading(name: &str) -> Reading {
+    let (synonyms, items, more): (&'static [(&'static str, &'static str)], _, _) = match name {
+        ROOT => (
+            &[
+                ("bio", "basics"),
+                ("experience", "work"),
+                ("volunteers", "volunteer"),
+                ("volunteering", "volunteer"),
+                ("hobbies", "interests"),
+                ("certifications", "certificates"),
+            ],
+            None,
+            None,
+        ),
+        "Basics" => {
+            (&[("picture", "image"), ("website", "url"), ("websites", "profiles")], None, Some("summary"))
+        }
+        "Location" => (&[("state", "region"), ("country", "countryCode")], None, Some("address")),
+        "Profile" => (&[], Some("username"), None),
+        "Work" => (
+            &[("company", "name"), ("website", "url"), ("title", "position")],
+            Some("highlights"),
+            Some("summary"),
+        ),
+        "Volunteer" => (
+            &[("name", "organization"), ("website", "url"), ("description", "summary")],
+            Some("highlights"),
+            Some("summary"),
+        ),
+        "Education" => (
+            &[("gpa", "score"), ("website", "url"), ("degree", "studyType")],
+            Some("courses"),
+            Some("summary"),
+        ),
+        "Award" => (&[("awardDate", "date")], None, Some("summary")),
+        "Certificate" => (&[("website", "url")], None, None),
+        "Publication" => (
+            &[("title", "name"), ("details", "summary"), ("link", "url"), ("website", "url")],
+            None,
+            Some("summary"),
+        ),
+        "Skill" | "Interest" => (&[], Some("keywords"), Some("keywords")),
+        "Language" => (&[("name", "language"), ("level", "fluency")], None, None),
+        "Reference" => (&[], Some("reference"), Some("reference")),
+        "Project" => (
+            &[("title", "name"), ("organization", "entity"), ("summary", "description"), ("website", "url")],
+            Some("highlights"),
+            Some("description"),
+        ),
+        _ => (&[], None, None),
+    };
+    Reading { synonyms, items, more }
+}
+
 /// A whole JSON Resume document, its sections in the order the export writes them.
 #[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(default, expecting = "a JSON Resume object (`{ \"basics\": {…}, \"work\": […] }`)")]
@@ -42,7 +114,7 @@ pub(super) struct JsonResume {
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub(super) enum OrActivity<T> {
-    Activity(Activity),
+    Activity(Box<Activity>),
     Entry(T),
 }
 
@@ -429,6 +501,7 @@ impl JsonResume {
             interests: self.interests.0.into_iter().map(Interest::into_model).collect(),
             references: self.references.0.into_iter().map(Reference::into_model).collect(),
             meta: self.meta.map(Meta::into_model),
+            extra: Vec::new(),
         }
     }
 }
@@ -453,7 +526,7 @@ fn with_activity<'a, M: 'a, T: From<&'a M>>(
     activity: &Option<model::Activity>,
     entries: &'a [M],
 ) -> Entries<OrActivity<T>> {
-    let activity = activity.as_ref().map(|a| OrActivity::Activity(Activity::from((name, a))));
+    let activity = activity.as_ref().map(|a| OrActivity::Activity(Box::new(Activity::from((name, a)))));
     Entries(activity.into_iter().chain(entries.iter().map(|e| OrActivity::Entry(e.into()))).collect())
 }
 
