@@ -252,3 +252,34 @@ pub(super) fn capitalised(key: &str) -> String {
     let mut chars = key.chars();
     chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WORK: &[&str] = &["name", "position", "url", "summary"];
+
+    #[test]
+    fn keys_name_fields_by_the_schema_a_synonym_or_a_language_prefix() {
+        assert!(field_of("Work", WORK, "name") == Some(("name", How::Schema)));
+        assert!(field_of("Work", WORK, "company") == Some(("name", How::Synonym)));
+        assert!(field_of("Work", WORK, "fr_company") == Some(("name", How::Language("fr"))));
+        assert!(field_of("Work", WORK, "en-summary") == Some(("summary", How::Language("en"))));
+        assert!(field_of("Work", WORK, "team").is_none());
+        assert!(field_of("Work", WORK, "xx_").is_none() && field_of("Work", WORK, "EN_name").is_none());
+        assert!(field_of("Award", WORK, "company").is_none(), "synonyms are the type's own");
+    }
+
+    #[test]
+    fn the_last_of_a_key_written_twice_is_read_and_the_earlier_noted() {
+        let text = r#"{"name": "A", "name": "B"}"#;
+        let root = super::super::tree::parse(text).unwrap();
+        let Value::Object(members) = &root.value else { panic!() };
+        let cx = Context::new(text, None);
+        let fields = resolve(&cx, &Path::Root, "Work", WORK, members);
+        assert_eq!(fields.len(), 1);
+        assert_eq!(fields[0].value.text(), Some("B"));
+        let (notes, _) = cx.into_parts();
+        assert_eq!((notes[0].path.as_str(), notes[0].at, notes[0].kept), ("name", Some(1), false));
+    }
+}

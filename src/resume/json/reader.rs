@@ -17,15 +17,19 @@ use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 
-use serde::de::value::{Error, StrDeserializer};
-use serde::de::{self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::value::Error;
+use serde::de::{self, Deserializer, Visitor};
 
-use super::keys::{self, Resolved};
+use super::keys;
 use super::objects::{self, Choice};
 use super::sections;
 use super::tree::{Member, Node, Value};
 use crate::resume::dates::{Date, Reading};
 use crate::resume::json_values::hint;
+
+mod access;
+
+use access::{Empty, FieldsAccess, Items, One, OneOrKeyed};
 
 /// Something read otherwise than the schema says, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -329,102 +333,61 @@ impl<'r, 'de> Reader<'r, 'de> {
         let fields = fields.into_iter().map(keys::Field::owned).collect();
         visitor.visit_map(FieldsAccess { reader: self, fields, next: 0 })
     }
-}
 
-struct FieldsAccess<'r, 'de> {
-    reader: Reader<'r, 'de>,
-    fields: Resolved<'r, 'de>,
-    next: usize,
-}
-
-impl<'r, 'de> MapAccess<'de> for FieldsAccess<'r, 'de> {
-    type Error = Error;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
-        let Some(field) = self.fields.get(self.next) else { return Ok(None) };
-        let key: StrDeserializer<'_, Error> = field.name.into_deserializer();
-        seed.deserialize(key).map(Some)
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
-        let index = self.next;
-        self.next += 1;
-        let Some(field) = self.fields.get(index) else { return seed.deserialize(self.reader.with(&NULL)) };
-        let path = Path::Key(self.reader.path, field.key);
-        let at = field.value.at.or(field.at).or(self.reader.at);
-        let node = &*field.value;
-        seed.deserialize(Reader { node, at, path: &path, cx: self.reader.cx, mode: Mode::Plain })
-    }
-}
-
-/// The elements of a list.
-struct Items<'r, 'de> {
-    reader: Reader<'r, 'de>,
-    items: &'r [Node<'de>],
-    next: usize,
-}
-
-impl<'r, 'de> SeqAccess<'de> for Items<'r, 'de> {
-    type Error = Error;
-
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Error> {
-        let Some(node) = self.items.get(self.next) else { return Ok(None) };
-        let path = Path::Index(self.reader.path, self.next);
-        self.next += 1;
-        let at = node.at.or(self.reader.at);
-        seed.deserialize(Reader { node, at, path: &path, cx: self.reader.cx, mode: Mode::Plain }).map(Some)
-    }
-}
-
-/// One value presented as a list of one.
-struct One<'r, 'de> {
-    reader: Option<Reader<'r, 'de>>,
-}
-
-impl<'r, 'de> SeqAccess<'de> for One<'r, 'de> {
-    type Error = Error;
-
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Error> {
-        match self.reader.take() {
-            Some(reader) => seed.deserialize(Reader { mode: Mode::Plain, ..reader }).map(Some),
-            None => Ok(None),
+    /// The object where a list of entries belongs, as its first entry: the entry itself
+    /// when a key names one of the struct's fields, else the first of entries keyed by
+    /// category (`shape` tells the list which).
+    fn first_of<V: Visitor<'de>>(
+        self,
+        shape: &Cell<Option<Shape>>,
+        name: &'static str,
+        fields: &'static [&'static str],
+        members: &'r [Member<'de>],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        if keys::any_field(name, fields, members) {
+            shape.set(Some(Shape::One));
+            self.note("one entry where a list of entries belongs: read as a list of one");
+            return self.struct_members(name, fields, members, visitor);
         }
+        shape.set(Some(Shape::Keyed));
+        self.note("entries keyed by category: one entry per key, the key its title");
+        let Some(first) = members.first() else { return visitor.visit_map(Empty) };
+        let path = Path::Key(self.path, &first.key);
+        let at = first.at.or(self.at);
+        let entry =
+            Reader { node: &first.value, at, path: &path, cx: self.cx, mode: Mode::Keyed(&first.key) };
+        entry.keyed_entry(&first.key, name, fields, visitor)
     }
-}
 
-/// An object where a list of entries belongs: first the object as an entry, whose
-/// struct decides whether it is one entry or entries keyed by category; then, when
-/// keyed, one entry per further key.
-struct OneOrKeyed<'r, 'de> {
-    reader: Reader<'r, 'de>,
-    members: &'r [Member<'de>],
-    shape: Cell<Option<Shape>>,
-    next: usize,
-}
+    /// A list of objects where one entry belongs: their keys read as one object's.
+    fn merged<V: Visitor<'de>>(
+        self,
+        items: &'r [Node<'de>],
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.note("a list where one entry belongs: its objects are read as one");
+        let merged: Vec<Member<'de>> = items
+            .iter()
+            .flat_map(|i| match &i.value {
+                Value::Object(members) => members.clone(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let fields = keys::resolve(self.cx, self.path, name, fields, &merged);
+        let fields = fields.into_iter().map(keys::Field::owned).collect();
+        visitor.visit_map(FieldsAccess { reader: self, fields, next: 0 })
+    }
 
-impl<'r, 'de> SeqAccess<'de> for OneOrKeyed<'r, 'de> {
-    type Error = Error;
-
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Error> {
-        let index = self.next;
-        self.next += 1;
-        if index == 0 {
-            let first = Reader { mode: Mode::FirstOf(&self.shape), ..self.reader };
-            return seed.deserialize(first).map(Some);
-        }
-        let (Some(Shape::Keyed), Some(member)) = (self.shape.get(), self.members.get(index)) else {
-            return Ok(None);
-        };
-        let path = Path::Key(self.reader.path, &member.key);
-        let at = member.at.or(self.reader.at);
-        let entry = Reader {
-            node: &member.value,
-            at,
-            path: &path,
-            cx: self.reader.cx,
-            mode: Mode::Keyed(&member.key),
-        };
-        seed.deserialize(entry).map(Some)
+    /// A text where an entry belongs: the entry's first field, its title.
+    fn titled<V: Visitor<'de>>(self, fields: &'static [&'static str], visitor: V) -> Result<V::Value, Error> {
+        let title = fields.first().copied().unwrap_or("name");
+        self.note(format!("a text where an entry belongs: read as its `{title}`"));
+        let value = Cow::Borrowed(self.node);
+        let fields = vec![keys::Field { name: title, key: title, value, at: self.at }];
+        visitor.visit_map(FieldsAccess { reader: self, fields, next: 0 })
     }
 }
 
@@ -492,25 +455,7 @@ impl<'r, 'de> Deserializer<'de> for Reader<'r, 'de> {
         match (self.mode, &self.node.value) {
             (Mode::Keyed(key), _) => self.keyed_entry(key, name, fields, visitor),
             (Mode::FirstOf(shape), Value::Object(members)) => {
-                if keys::any_field(name, fields, members) {
-                    shape.set(Some(Shape::One));
-                    self.note("one entry where a list of entries belongs: read as a list of one");
-                    self.struct_members(name, fields, members, visitor)
-                } else {
-                    shape.set(Some(Shape::Keyed));
-                    self.note("entries keyed by category: one entry per key, the key its title");
-                    let Some(first) = members.first() else { return visitor.visit_map(Empty) };
-                    let path = Path::Key(self.path, &first.key);
-                    let at = first.at.or(self.at);
-                    let entry = Reader {
-                        node: &first.value,
-                        at,
-                        path: &path,
-                        cx: self.cx,
-                        mode: Mode::Keyed(&first.key),
-                    };
-                    entry.keyed_entry(&first.key, name, fields, visitor)
-                }
+                self.first_of(shape, name, fields, members, visitor)
             }
             (_, Value::Object(members)) => self.struct_members(name, fields, members, visitor),
             (_, Value::Null) => visitor.visit_map(Empty),
@@ -519,25 +464,9 @@ impl<'r, 'de> Deserializer<'de> for Reader<'r, 'de> {
                 visitor.visit_map(Empty)
             }
             (_, Value::List(items)) if items.iter().all(|i| matches!(i.value, Value::Object(_))) => {
-                self.note("a list where one entry belongs: its objects are read as one");
-                let merged: Vec<Member<'de>> = items
-                    .iter()
-                    .flat_map(|i| match &i.value {
-                        Value::Object(members) => members.clone(),
-                        _ => Vec::new(),
-                    })
-                    .collect();
-                let fields = keys::resolve(self.cx, self.path, name, fields, &merged);
-                let fields = fields.into_iter().map(keys::Field::owned).collect();
-                visitor.visit_map(FieldsAccess { reader: self, fields, next: 0 })
+                self.merged(items, name, fields, visitor)
             }
-            (_, Value::Text(_) | Value::Number(_) | Value::List(_)) => {
-                let title = fields.first().copied().unwrap_or("name");
-                self.note(format!("a text where an entry belongs: read as its `{title}`"));
-                let value = Cow::Borrowed(self.node);
-                let fields = vec![keys::Field { name: title, key: title, value, at: self.at }];
-                visitor.visit_map(FieldsAccess { reader: self, fields, next: 0 })
-            }
+            (_, Value::Text(_) | Value::Number(_) | Value::List(_)) => self.titled(fields, visitor),
         }
     }
 
@@ -548,20 +477,5 @@ impl<'r, 'de> Deserializer<'de> for Reader<'r, 'de> {
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
         unit_struct seq tuple tuple_struct map enum identifier
-    }
-}
-
-/// An object with nothing in it.
-struct Empty;
-
-impl<'de> MapAccess<'de> for Empty {
-    type Error = Error;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, _seed: K) -> Result<Option<K::Value>, Error> {
-        Ok(None)
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, _seed: V) -> Result<V::Value, Error> {
-        Err(de::Error::custom("no value"))
     }
 }
