@@ -217,7 +217,7 @@ fn outside<'r, 'de>(
         }
         (true, _) if member.value.has_text() => {
             cx.extra(&member.key, &member.value);
-            note("not in the JSON Resume schema: shown as a section of its own".to_owned());
+            note("not in the JSON Resume schema: shown as a section of its own (the `json` export keeps to the schema, so it is not there)".to_owned());
         }
         (false, Some(field)) if member.value.has_text() => {
             let Some(text) = objects::line(&member.value, cx.language.as_deref()) else { return };
