@@ -27,6 +27,15 @@ pub struct Cli {
     pub serve: ServeArgs,
 }
 
+/// `--resume-language`, for the commands that read a résumé.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ResumeLanguage {
+    /// A JSON Resume file only: the language to show where a text is given in several
+    /// (e.g. `de`); default: the file's own (`meta.language`), else English.
+    #[arg(long = "resume-language", value_name = "LANG", env = "SSH_RESUME_RESUME_LANGUAGE")]
+    pub language: Option<String>,
+}
+
 /// `--log-format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum LogFormat {
@@ -79,17 +88,26 @@ pub enum Command {
     /// defaults, in that order. Exits 2 if it is not a valid configuration.
     Config(Box<ServeArgs>),
     /// Validate a résumé file (`.toml`, or `.json` in the JSON Resume schema): exit 0,
-    /// with warnings on stderr for what is not shown, or 2 with what is wrong and where.
+    /// with warnings on stderr (`FILE:LINE:COLUMN`) for what was read otherwise than the
+    /// schema says or is not shown, or 2 with what is wrong and where.
     Check {
         /// The résumé to check.
         #[arg(default_value = "resume.toml", env = "SSH_RESUME_RESUME")]
         path: PathBuf,
+        /// Hold a JSON Resume file to the schema's letter: a value of the wrong type, or
+        /// no name and no label, is an error (exit 2), as a validator would say.
+        #[arg(long)]
+        strict: bool,
+        #[command(flatten)]
+        language: ResumeLanguage,
     },
-    /// Convert a JSON Resume file to resume.toml, listing on stderr what could not be
-    /// carried over.
+    /// Convert a JSON Resume file to resume.toml, listing on stderr what was read
+    /// otherwise than the schema says and what could not be carried over.
     Import {
         /// The JSON Resume file.
         path: PathBuf,
+        #[command(flatten)]
+        language: ResumeLanguage,
         /// Write here instead of to stdout.
         #[arg(short, long, value_name = "PATH")]
         output: Option<PathBuf>,
@@ -114,6 +132,8 @@ pub enum Command {
         width: u16,
         #[arg(long, default_value = "resume.toml", env = "SSH_RESUME_RESUME")]
         resume: PathBuf,
+        #[command(flatten)]
+        language: ResumeLanguage,
     },
     /// Print the host key's SHA256 fingerprint, or its SSHFP DNS records.
     Fingerprint {

@@ -8,21 +8,30 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use super::ConfigError;
-use super::load_resume;
+use super::load_resume_with;
 use super::serve_args::{InboxAction, InboxArgs, StatsArgs, StoreArgs};
 use crate::insights::range::Hours;
 use crate::insights::render::{self, Layout};
 use crate::insights::report::Report;
 use crate::messages::inbox;
+use crate::resume::ReadOptions;
 use crate::server::keys;
 use crate::store;
 
-/// `ssh-resume import`: the résumé as TOML, and on stderr what TOML could not hold.
-pub(super) fn import(path: &Path, output: Option<&Path>, force: bool) -> Result<ExitCode> {
-    let loaded = load_resume(path)?;
-    let written = crate::resume::toml_out::to_toml(&loaded.resume, &path.display().to_string());
+/// `ssh-resume import`: the résumé as TOML, and on stderr what was read otherwise than
+/// the schema says (and imported so) and what was not imported.
+pub(super) fn import(
+    path: &Path,
+    options: &ReadOptions,
+    output: Option<&Path>,
+    force: bool,
+) -> Result<ExitCode> {
+    let loaded = load_resume_with(path, options)?;
+    let origin = path.display().to_string();
+    let written = crate::resume::toml_out::to_toml(&loaded.resume, &origin);
     for note in loaded.warnings.iter().chain(&written.unmapped) {
-        eprintln!("not imported: {}: {note}", path.display());
+        let what = if note.kept { "imported as read" } else { "not imported" };
+        eprintln!("{what}: {}", note.located(&origin));
     }
     match output {
         Some(output) => {

@@ -23,7 +23,7 @@ use commands::{fingerprint, import, run_inbox, run_stats, write_file};
 use serve::serve;
 
 use crate::config::{self, FileValues};
-use crate::resume::{LoadError, Loaded};
+use crate::resume::{LoadError, Loaded, ReadOptions};
 use crate::server::keys;
 use crate::store;
 pub use serve::{bind, bind_all};
@@ -145,16 +145,20 @@ fn run(parsed: Parsed) -> Result<ExitCode> {
             args.settings()?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Check { path }) => {
-            let loaded = load_resume(&path)?;
+        Some(Command::Check { path, strict, language }) => {
+            let options = ReadOptions { strict, language: language.language };
+            let loaded = load_resume_with(&path, &options)?;
             for warning in &loaded.warnings {
-                eprintln!("warning: {}: {warning}", path.display());
+                eprintln!("warning: {}", warning.located(&path.display().to_string()));
             }
             let sections = loaded.outline.sections.len();
             println!("{}: ok ({sections} sections, {} roles)", path.display(), loaded.resume.work.len());
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Import { path, output, force }) => import(&path, output.as_deref(), force),
+        Some(Command::Import { path, language, output, force }) => {
+            let options = ReadOptions { strict: false, language: language.language };
+            import(&path, &options, output.as_deref(), force)
+        }
         Some(Command::Init { path, force }) => {
             write_file(&path, crate::resume::STARTER, force)?;
             eprintln!(
@@ -164,8 +168,9 @@ fn run(parsed: Parsed) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Render { format, width, resume }) => {
-            print!("{}", load_resume(&resume)?.render(format.into(), usize::from(width)));
+        Some(Command::Render { format, width, resume, language }) => {
+            let options = ReadOptions { strict: false, language: language.language };
+            print!("{}", load_resume_with(&resume, &options)?.render(format.into(), usize::from(width)));
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Fingerprint { keys_dir, sshfp }) => fingerprint(&keys_dir, sshfp.as_deref()),
@@ -179,6 +184,6 @@ fn run(parsed: Parsed) -> Result<ExitCode> {
     }
 }
 
-pub(super) fn load_resume(path: &Path) -> Result<Loaded> {
-    Loaded::from_path(path).map_err(|err| ConfigError::from(err).into())
+pub(super) fn load_resume_with(path: &Path, options: &ReadOptions) -> Result<Loaded> {
+    Loaded::from_path_with(path, options).map_err(|err| ConfigError::from(err).into())
 }

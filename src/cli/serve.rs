@@ -15,10 +15,10 @@ use tokio_util::sync::CancellationToken;
 use tracing::info;
 
 use super::serve_args::ServeArgs;
-use super::{ConfigError, load_resume};
+use super::{ConfigError, load_resume_with};
 use crate::insights::{FLUSH_INTERVAL, Insights};
 use crate::messages::notify::NotifySettings;
-use crate::resume::Loaded;
+use crate::resume::{Loaded, ReadOptions};
 use crate::server::owner::{self, Owner};
 use crate::server::{self, Settings, keys};
 use crate::service::{Parts, Service};
@@ -27,7 +27,8 @@ use crate::web;
 
 pub(super) fn serve(args: ServeArgs) -> Result<ExitCode> {
     let settings = args.settings()?;
-    let loaded = load_resume(&args.resume)?;
+    let reading = ReadOptions { strict: false, language: args.resume_language.clone() };
+    let loaded = load_resume_with(&args.resume, &reading)?;
     let host_key = keys::load_or_create(&args.keys_dir).map_err(ConfigError::from)?;
     let fingerprint = host_key.fingerprint();
     if host_key.created {
@@ -70,6 +71,7 @@ pub(super) fn serve(args: ServeArgs) -> Result<ExitCode> {
         tokio::spawn(stop_on_signal(shutdown.clone()));
         let reload = Reload {
             resume: args.resume.clone(),
+            reading,
             resume_tx,
             owner_keys: args.owner.owner_key.clone().map(|path| (path, shared.owner.clone())),
         };
@@ -201,6 +203,8 @@ pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
 /// What SIGHUP reloads.
 struct Reload {
     resume: PathBuf,
+    /// How the résumé is read (the language to show, for a JSON Resume file).
+    reading: ReadOptions,
     resume_tx: watch::Sender<Arc<Loaded>>,
     /// The owner's keys file and the keys it replaces, when one was given.
     owner_keys: Option<(PathBuf, Arc<Owner>)>,
@@ -222,16 +226,16 @@ async fn reload_on_hangup(reload: Reload, shutdown: CancellationToken) {
             _ = shutdown.cancelled() => return,
             _ = hangup.recv() => {}
         }
-        reload_resume(&reload.resume, &reload.resume_tx).await;
+        reload_resume(&reload.resume, &reload.reading, &reload.resume_tx).await;
         if let Some((path, owner)) = &reload.owner_keys {
             reload_owner_keys(path, owner).await;
         }
     }
 }
 
-async fn reload_resume(path: &Path, resume: &watch::Sender<Arc<Loaded>>) {
-    let reading = path.to_owned();
-    match tokio::task::spawn_blocking(move || Loaded::from_path(&reading)).await {
+async fn reload_resume(path: &Path, reading: &ReadOptions, resume: &watch::Sender<Arc<Loaded>>) {
+    let (at, options) = (path.to_owned(), reading.clone());
+    match tokio::task::spawn_blocking(move || Loaded::from_path_with(&at, &options)).await {
         Ok(Ok(loaded)) => {
             log_warnings(path, &loaded);
             let sections = loaded.outline.sections.len();

@@ -38,6 +38,10 @@ pub struct ServeArgs {
     /// The résumé to serve.
     #[arg(long, default_value = "resume.toml", env = "SSH_RESUME_RESUME")]
     pub resume: PathBuf,
+    /// A JSON Resume file only: the language to show where a text is given in several
+    /// (e.g. `de`); default: the file's own (`meta.language`), else English.
+    #[arg(long, value_name = "LANG", env = "SSH_RESUME_RESUME_LANGUAGE")]
+    pub resume_language: Option<String>,
     /// Directory holding the host key (created on first start).
     #[arg(long, default_value = "keys", env = "SSH_RESUME_KEYS_DIR")]
     pub keys_dir: PathBuf,

@@ -1,19 +1,70 @@
 //! The values of a JSON Resume file, read the way people write them: `null` anywhere
 //! means absent; a number where text belongs is that text; paragraphs may be one string
 //! or a list of them, and a list of items may be one string; prose is cleaned of its
-//! HTML and Markdown (`markup.rs`); dates never fail (`dates.rs`). A type that does not
-//! plainly mean the same thing (a list given as an object, a number where a list
-//! belongs) is an error, raised while deserialising so that it carries its line, column
-//! and path.
+//! HTML and Markdown (`markup.rs`); dates never fail (`dates.rs`). Each value names
+//! what it holds ([`hint`]) so that the lenient reader (`json/reader.rs`) can make
+//! other shapes into it; read straight from serde_json (`check --strict`), a type that
+//! does not plainly mean the same thing (a list given as an object, a number where a
+//! list belongs) is an error, raised while deserialising so that it carries its line,
+//! column and path.
+//!
+//! Each value also writes itself back as JSON Resume wants it (`Serialize`): prose as
+//! markup that reads back as the same text and links ([`markup::to_markup`]), values
+//! that are not prose as they are, dates in ISO form, and what is absent as `null`
+//! (which the export then leaves out).
 
 use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, SeqAccess, Visitor};
+use serde::ser::{Serialize, Serializer};
 
-use super::markup;
+use super::markup::{self, to_markup};
 use super::model::{Date, Text};
 use super::rich::Rich;
+
+/// What each value asks its deserializer for, by name (serde's newtype-struct name): a
+/// deserializer that reads leniently (`json/reader.rs`) makes what the file holds into
+/// it; serde_json ignores the name, so the strict reading is the same as without it.
+pub mod hint {
+    /// One text.
+    pub const TEXT: &str = "ssh_resume::text";
+    /// A list of texts, or one.
+    pub const TEXTS: &str = "ssh_resume::texts";
+    /// A date.
+    pub const DATE: &str = "ssh_resume::date";
+    /// A list of entries.
+    pub const ENTRIES: &str = "ssh_resume::entries";
+}
+
+/// Passes the deserializer a [`hint`] and then reads the value with `V` as it is.
+struct Hinted<V>(V);
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for Hinted<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
+        deserializer.deserialize_any(self.0)
+    }
+}
+
+fn hinted<'de, D: Deserializer<'de>, V: Visitor<'de>>(
+    deserializer: D,
+    hint: &'static str,
+    visitor: V,
+) -> Result<V::Value, D::Error> {
+    deserializer.deserialize_newtype_struct(hint, Hinted(visitor))
+}
+
+/// Prose from a JSON Resume file (HTML and Markdown made clean) as paragraphs of
+/// résumé text; what is left empty is left out.
+pub(crate) fn prose(raw: &str) -> Vec<Text> {
+    texts(raw, Kind::Paragraphs).unwrap_or_default()
+}
 
 /// How a string becomes résumé text.
 #[derive(Clone, Copy)]
@@ -123,14 +174,27 @@ impl<'de> de::DeserializeSeed<'de> for EntrySeed {
 }
 
 macro_rules! one_text {
-    ($(#[$doc:meta])* $name:ident, $kind:expr) => {
+    ($(#[$doc:meta])* $name:ident, $kind:expr, $write:expr) => {
         $(#[$doc])*
         #[derive(Debug, Default)]
         pub struct $name(pub Option<Text>);
 
+        impl From<&Option<Text>> for $name {
+            fn from(value: &Option<Text>) -> Self {
+                Self(value.clone())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let write: fn(&Text) -> String = $write;
+                self.0.as_ref().map(write).serialize(serializer)
+            }
+        }
+
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let texts = deserializer.deserialize_any(ScalarVisitor($kind))?;
+                let texts = hinted(deserializer, hint::TEXT, ScalarVisitor($kind))?;
                 let joined = Rich::join(texts.iter().map(Text::rich), " ");
                 Ok(Self(Text::from_rich(joined)))
             }
@@ -139,53 +203,90 @@ macro_rules! one_text {
 }
 
 macro_rules! many_texts {
-    ($(#[$doc:meta])* $name:ident, $kind:expr) => {
+    ($(#[$doc:meta])* $name:ident, $kind:expr, $write:expr) => {
         $(#[$doc])*
         #[derive(Debug, Default)]
         pub struct $name(pub Vec<Text>);
 
+        impl From<&[Text]> for $name {
+            fn from(value: &[Text]) -> Self {
+                Self(value.to_vec())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let write: fn(&[Text], S) -> Result<S::Ok, S::Error> = $write;
+                write(&self.0, serializer)
+            }
+        }
+
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_any(ManyVisitor($kind)).map(Self)
+                hinted(deserializer, hint::TEXTS, ManyVisitor($kind)).map(Self)
             }
         }
     };
 }
 
 one_text!(
-    /// Prose on one line: a name, a title.
+    /// Prose on one line: a name, a title. Written as markup.
     Line,
-    Kind::Line
+    Kind::Line,
+    |text| to_markup(text.rich())
 );
 one_text!(
-    /// A value that is not prose: an address, a phone number, a version.
+    /// A value that is not prose: an address, a phone number, a version. Written as it is.
     Plain,
-    Kind::Plain
+    Kind::Plain,
+    |text| text.as_str().to_owned()
 );
 many_texts!(
     /// Prose in paragraphs: one string (blank lines between paragraphs) or a list.
+    /// Written as one string, a blank line between each two paragraphs.
     Paragraphs,
-    Kind::Paragraphs
+    Kind::Paragraphs,
+    |texts, serializer| joined(texts, "\n\n", |t| to_markup(t.rich())).serialize(serializer)
 );
 many_texts!(
-    /// A list of items, or one string of them.
+    /// A list of items, or one string of them. Written as a list.
     Items,
-    Kind::Items
+    Kind::Items,
+    |texts, serializer| serializer.collect_seq(texts.iter().map(|t| to_markup(t.rich())))
 );
 many_texts!(
     /// Lines of a value that is not prose: one string with line breaks, or a list.
+    /// Written as one string, a line break between each two.
     Lines,
-    Kind::Lines
+    Kind::Lines,
+    |texts, serializer| joined(texts, "\n", |t| t.as_str().to_owned()).serialize(serializer)
 );
 
+/// The texts written by `write` and joined by `separator`; `None` when there are none.
+fn joined(texts: &[Text], separator: &str, write: impl Fn(&Text) -> String) -> Option<String> {
+    (!texts.is_empty()).then(|| texts.iter().map(write).collect::<Vec<_>>().join(separator))
+}
+
 /// A date: any text (shown as written when it is not one we know), a year as a
-/// number, or `null`.
+/// number, or `null`. Written in ISO form, or as it was written when not understood.
 #[derive(Debug, Default)]
 pub struct JsonDate(pub Option<Date>);
 
+impl From<&Option<Date>> for JsonDate {
+    fn from(value: &Option<Date>) -> Self {
+        Self(value.clone())
+    }
+}
+
+impl Serialize for JsonDate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.as_ref().and_then(Date::for_json).serialize(serializer)
+    }
+}
+
 impl<'de> Deserialize<'de> for JsonDate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let texts = deserializer.deserialize_any(ScalarVisitor(Kind::Plain))?;
+        let texts = hinted(deserializer, hint::DATE, ScalarVisitor(Kind::Plain))?;
         Ok(Self(texts.first().and_then(|t| Date::lenient(t.as_str()))))
     }
 }
@@ -193,6 +294,12 @@ impl<'de> Deserialize<'de> for JsonDate {
 /// A section's list of entries; `null` entries are skipped, `null` is an empty list.
 #[derive(Debug)]
 pub struct Entries<T>(pub Vec<T>);
+
+impl<T: Serialize> Serialize for Entries<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
 
 impl<T> Default for Entries<T> {
     fn default() -> Self {
@@ -219,7 +326,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Entries<T> {
                 Ok(Vec::new())
             }
         }
-        deserializer.deserialize_any(Visit(PhantomData)).map(Self)
+        hinted(deserializer, hint::ENTRIES, Visit(PhantomData)).map(Self)
     }
 }
 

@@ -26,12 +26,28 @@ pub enum LoadError {
     InvalidJson { located: Box<Located>, path: String },
 }
 
-/// Something in a file that was read but not used, e.g. a key outside the schema.
+/// Something in a file that was read otherwise than its schema says, or not used (a
+/// key outside the schema).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
     /// Where, as a JSON path (`work[0].team`).
     pub path: String,
     pub message: String,
+    /// The 1-based line and column (in characters) in the file, when known.
+    pub at: Option<(usize, usize)>,
+    /// Whether all that is there is still shown and imported (a value read as another
+    /// shape, a key read under its other name); not so for a key that is not shown.
+    pub kept: bool,
+}
+
+impl Warning {
+    /// `ORIGIN:LINE:COLUMN: path: message` (without the position when it is not known).
+    pub fn located(&self, origin: &str) -> String {
+        match self.at {
+            Some((line, column)) => format!("{origin}:{line}:{column}: {self}"),
+            None => format!("{origin}: {self}"),
+        }
+    }
 }
 
 impl fmt::Display for Warning {
@@ -63,6 +79,18 @@ impl SourceFormat {
     }
 }
 
+/// How a résumé file is read. Both settings are for JSON Resume files only; our TOML
+/// is always read to its letter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Read to the JSON Resume schema's letter (`check --strict`): a value of the
+    /// wrong type, or a résumé without a name or a label, is an error.
+    pub strict: bool,
+    /// The language to show where a text is given in several (`--resume-language`,
+    /// e.g. `de`); else the file's own, else English, else the first.
+    pub language: Option<String>,
+}
+
 /// Reads and validates the résumé at `path`.
 pub fn parse(path: &Path) -> Result<Resume, LoadError> {
     read(path).map(|parsed| parsed.resume)
@@ -70,9 +98,14 @@ pub fn parse(path: &Path) -> Result<Resume, LoadError> {
 
 /// Reads and validates the résumé at `path`, with warnings.
 pub fn read(path: &Path) -> Result<Parsed, LoadError> {
+    read_with(path, &ReadOptions::default())
+}
+
+/// [`read`] as `options` say.
+pub fn read_with(path: &Path, options: &ReadOptions) -> Result<Parsed, LoadError> {
     let text =
         std::fs::read_to_string(path).map_err(|source| LoadError::Read { path: path.to_owned(), source })?;
-    read_str(&text, &path.display().to_string())
+    read_str_with(&text, &path.display().to_string(), options)
 }
 
 /// Validates résumé text; `origin` names it in errors (usually the file path) and its
@@ -83,8 +116,13 @@ pub fn parse_str(text: &str, origin: &str) -> Result<Resume, LoadError> {
 
 /// Validates résumé text, with warnings.
 pub fn read_str(text: &str, origin: &str) -> Result<Parsed, LoadError> {
+    read_str_with(text, origin, &ReadOptions::default())
+}
+
+/// [`read_str`] as `options` say.
+pub fn read_str_with(text: &str, origin: &str, options: &ReadOptions) -> Result<Parsed, LoadError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let parsed = match SourceFormat::of(origin) {
+    let mut parsed = match SourceFormat::of(origin) {
         SourceFormat::Toml => {
             toml::from_str(text).map(|resume| Parsed { resume, warnings: Vec::new() }).map_err(|err| {
                 let offset = err.span().map_or(0, |span| span.start);
@@ -92,11 +130,26 @@ pub fn read_str(text: &str, origin: &str) -> Result<Parsed, LoadError> {
             })?
         }
         SourceFormat::Json => {
-            let (resume, warnings) = json::parse_str(text).map_err(|err| json_error(text, origin, err))?;
+            let read = match options.strict {
+                true => json::parse_strict(text),
+                false => json::parse_str(text, options.language.as_deref()),
+            };
+            let (resume, warnings) = read.map_err(|err| json_error(text, origin, err))?;
             Parsed { resume, warnings }
         }
     };
-    has_a_name(&parsed.resume, text, origin)?;
+    let lenient = SourceFormat::of(origin) == SourceFormat::Json && !options.strict;
+    match has_a_name(&parsed.resume, text, origin) {
+        Err(LoadError::InvalidJson { located, .. }) if lenient => {
+            let title = super::outline::neutral_title(&parsed.resume);
+            let message = format!(
+                "no name and no label, so the résumé is titled `{title}` (add `\"name\"` or `\"label\"` to `\"basics\"`)"
+            );
+            let at = Some((located.line, located.column));
+            parsed.warnings.push(Warning { path: "basics".to_owned(), message, at, kept: true });
+        }
+        other => other?,
+    }
     Ok(parsed)
 }
 
@@ -186,6 +239,18 @@ mod tests {
         let err = invalid(&text);
         assert_eq!(err.line, 5);
         assert!(err.message.contains("MM/YYYY"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_day_the_month_does_not_have_is_refused_where_it_is_written() {
+        let text = format!("{MINIMAL}[[work]]\ncompany = \"A\"\nstart = \"2025-02-31\"\n");
+        let err = invalid(&text);
+        assert_eq!((err.line, err.column), (5, 9));
+        assert!(
+            err.message.contains("`2025-02-31` is not a date: February 2025 has 28 days"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The résumé: its data model, loading and validation (our TOML, or a JSON Resume file:
-//! `json.rs`, `json_values.rs`, with HTML and Markdown cleaned by `markup.rs` into
+//! `json.rs`, the schema written once in `json/sections.rs` for reading and the export
+//! alike, read leniently from a tree that keeps positions by `json/reader.rs`,
+//! `json_values.rs`, with HTML and Markdown cleaned by `markup.rs` into
 //! [`rich::Rich`] text), the reading outline shared by every view, width-aware layout,
 //! the parts a laid-out row reads as (which every renderer styles its own way), the
 //! text/Markdown/JSON Resume exports, and the TOML `import` writes (`toml_out.rs`).
@@ -24,7 +26,7 @@ use std::sync::OnceLock;
 
 use bytes::Bytes;
 
-pub use load::{LoadError, Warning};
+pub use load::{LoadError, ReadOptions, Warning};
 pub use model::Resume;
 pub use outline::Outline;
 
@@ -101,7 +103,12 @@ impl Loaded {
 
     /// Reads and validates the file at `path` (`.json`: JSON Resume, else our TOML).
     pub fn from_path(path: &Path) -> Result<Self, LoadError> {
-        let parsed = load::read(path)?;
+        Self::from_path_with(path, &load::ReadOptions::default())
+    }
+
+    /// [`Loaded::from_path`] as `options` say (a JSON Resume file's language, strictness).
+    pub fn from_path_with(path: &Path, options: &load::ReadOptions) -> Result<Self, LoadError> {
+        let parsed = load::read_with(path, options)?;
         Ok(Self { warnings: parsed.warnings, ..Self::from_resume(parsed.resume) })
     }
 

@@ -1,7 +1,8 @@
 //! The résumé as data: every section of the JSON Resume schema (basics, work, volunteer,
 //! education, awards, certificates, publications, skills, languages, interests,
 //! references, projects, meta), plus our own `open_source`, `community`, the basics'
-//! `highlights` and `share_url`. `resume.toml` deserialises into these types directly;
+//! `highlights` and `share_url`, and `extra`: sections outside the schema that a JSON
+//! Resume file holds, each under its own title. `resume.toml` deserialises into these types directly;
 //! a JSON Resume file is mapped into them by `json.rs`.
 //!
 //! Everything a CV may lack is optional, and list fields default to empty. [`Text`]
@@ -49,9 +50,32 @@ pub struct Resume {
     #[serde(default)]
     pub references: Vec<Reference>,
     pub meta: Option<Meta>,
+    /// Sections outside the JSON Resume schema (`[[extra]]`), shown after the others.
+    #[serde(default)]
+    pub extra: Vec<Extra>,
 }
 
-/// Who the résumé is about. A name or a label (the headline) is needed (see `load.rs`).
+/// A section outside the JSON Resume schema, kept under its own title (a JSON Resume
+/// file's own key, such as `hobbies`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Extra {
+    pub title: Text,
+    #[serde(default)]
+    pub items: Vec<ExtraItem>,
+}
+
+/// One entry of an [`Extra`] section: perhaps a title, and its texts in order.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtraItem {
+    pub title: Option<Text>,
+    #[serde(default)]
+    pub texts: Vec<Text>,
+}
+
+/// Who the résumé is about. Our TOML needs a name or a label (the headline, see
+/// `load.rs`); a JSON Resume file without either gets a neutral title (`outline.rs`).
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Basics {

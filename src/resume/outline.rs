@@ -7,8 +7,8 @@
 //! terminals. Sections without content are left out.
 
 use super::model::{
-    Activity, Award, Certificate, Date, Education, Interest, Language, Meta, Project, Publication, Reference,
-    Resume, Role, SkillGroup, Text, Volunteer, period,
+    Activity, Award, Certificate, Date, Education, Extra, Interest, Language, Meta, Project, Publication,
+    Reference, Resume, Role, SkillGroup, Text, Volunteer, period,
 };
 use super::rich::Rich;
 
@@ -17,7 +17,8 @@ use super::rich::Rich;
 pub struct Outline {
     /// The person's name, when the résumé gives one beside a headline.
     pub name: Option<String>,
-    /// The one-line headline (`basics.label`, else the name).
+    /// The one-line headline (`basics.label`, else the name, else
+    /// [`neutral_title`]).
     pub headline: String,
     /// Contact details and profile links, each one line.
     pub contacts: Vec<String>,
@@ -115,13 +116,14 @@ impl Outline {
             bullets("interests", "Interests", resume.interests.iter().filter_map(interest)),
             entries("references", "References", &resume.references, reference),
             resume.meta.as_ref().and_then(colophon),
+            more(&resume.extra),
         ];
         let label = basics.label.as_ref().map(ToString::to_string);
         let name = basics.name.as_ref().map(ToString::to_string);
         let (name, headline) = match (name, label) {
             (name, Some(label)) => (name, label),
             (Some(name), None) => (None, name),
-            (None, None) => (None, String::new()),
+            (None, None) => (None, neutral_title(resume)),
         };
         Self {
             name,
@@ -160,18 +162,29 @@ impl Outline {
     }
 }
 
+/// The title of a résumé that names neither its person nor their role (a JSON Resume
+/// file may not): its first profile, else `Résumé`.
+pub fn neutral_title(resume: &Resume) -> String {
+    resume.basics.profiles.iter().find_map(profile_line).unwrap_or_else(|| "Résumé".to_owned())
+}
+
 fn contacts(resume: &Resume) -> Vec<String> {
     let b = &resume.basics;
     let singles = [&b.email, &b.phone, &b.url].into_iter().flatten().map(ToString::to_string);
-    let mut lines: Vec<String> = singles.chain(b.location.as_ref().and_then(|l| l.shown())).collect();
-    for profile in &b.profiles {
-        let at = profile.url.as_ref().or(profile.username.as_ref());
-        lines.extend(match (&profile.network, at) {
-            (Some(network), Some(at)) => Some(format!("{network}: {at}")),
-            (network, at) => network.as_ref().or(at).map(ToString::to_string),
-        });
+    let lines = singles.chain(b.location.as_ref().and_then(|l| l.shown()));
+    lines.chain(b.profiles.iter().filter_map(profile_line)).collect()
+}
+
+/// `network: url`, the username after it unless the address already holds it.
+fn profile_line(profile: &super::model::Profile) -> Option<String> {
+    let at = match (&profile.url, &profile.username) {
+        (Some(url), Some(user)) if !url.as_str().contains(user.as_str()) => Some(format!("{url} ({user})")),
+        (url, user) => url.as_ref().or(user.as_ref()).map(ToString::to_string),
+    };
+    match (&profile.network, at) {
+        (Some(network), Some(at)) => Some(format!("{network}: {at}")),
+        (network, at) => at.or_else(|| network.as_ref().map(ToString::to_string)),
     }
-    lines
 }
 
 fn about(resume: &Resume) -> Option<Section> {
@@ -328,6 +341,27 @@ fn colophon(meta: &Meta) -> Option<Section> {
         Some(Block::Paragraph(line))
     });
     non_empty("colophon", "Colophon", blocks.collect())
+}
+
+/// The sections outside the schema, each under its own title.
+fn more(extra: &[Extra]) -> Option<Section> {
+    let mut blocks = Vec::new();
+    for section in extra {
+        push_gap(&mut blocks);
+        blocks.push(Block::Label(section.title.rich().clone()));
+        for item in &section.items {
+            match &item.title {
+                Some(title) => {
+                    push_heading(&mut blocks, Some(title.rich().clone()), None, None);
+                    if !item.texts.is_empty() {
+                        blocks.push(Block::Paragraph(Rich::join(item.texts.iter().map(Text::rich), " · ")));
+                    }
+                }
+                None => blocks.extend(item.texts.iter().map(|t| Block::Bullet(t.rich().clone()))),
+            }
+        }
+    }
+    non_empty("more", "More", blocks)
 }
 
 /// The texts that exist, joined (the outline's headings and the web page's alike).

@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 
 use super::load::Warning;
 use super::model::{Activity, Date, Location, Resume, Text};
+use super::outline::neutral_title;
 
 /// The TOML and what it could not hold.
 #[derive(Debug, Default)]
@@ -64,6 +65,8 @@ impl Table<'_> {
                     "`{date}` is not a date resume.toml can hold, so it was left out \
                      (write it as MM/YYYY, YYYY or YYYY-MM-DD)"
                 ),
+                at: None,
+                kept: false,
             }),
         }
         self
@@ -139,6 +142,13 @@ pub fn to_toml(resume: &Resume, origin: &str) -> Written {
     each(&mut out, "references", &resume.references, |t, r| {
         t.text("name", &r.name).paragraphs("reference", &r.reference);
     });
+    for (index, extra) in resume.extra.iter().enumerate() {
+        out.toml.push_str("\n[[extra]]\n");
+        Table { out: &mut out, path: format!("extra[{index}]") }.text("title", &Some(extra.title.clone()));
+        each(&mut out, "extra.items", &extra.items, |t, item| {
+            t.text("title", &item.title).texts("texts", &item.texts);
+        });
+    }
     if let Some(meta) = &resume.meta {
         out.toml.push_str("\n[meta]\n");
         let mut table = Table { out: &mut out, path: "meta".to_owned() };
@@ -152,7 +162,11 @@ fn basics(out: &mut Written, resume: &Resume) {
     let b = &resume.basics;
     out.toml.push_str("[basics]\n");
     let mut table = Table { out, path: "basics".to_owned() };
-    table.text("name", &b.name).text("label", &b.label).text("image", &b.image).text("email", &b.email);
+    let label = match (&b.name, &b.label) {
+        (None, None) => neutral_label(table.out, resume),
+        (_, label) => label.clone(),
+    };
+    table.text("name", &b.name).text("label", &label).text("image", &b.image).text("email", &b.email);
     table.text("phone", &b.phone).text("url", &b.url);
     if let Some(location) = &b.location {
         let _ = writeln!(table.out.toml, "location = {}", location_value(location));
@@ -166,6 +180,21 @@ fn basics(out: &mut Written, resume: &Resume) {
         let mut table = Table { out, path: "basics.profiles".to_owned() };
         table.text("network", &profile.network).text("username", &profile.username).text("url", &profile.url);
     }
+}
+
+/// Our TOML needs a name or a label: a résumé with neither (a JSON Resume file may have
+/// neither) gets the title it is shown with as its label, and a note saying so.
+fn neutral_label(out: &mut Written, resume: &Resume) -> Option<Text> {
+    let title = neutral_title(resume);
+    out.unmapped.push(Warning {
+        path: "basics.label".to_owned(),
+        message: format!(
+            "no name and no label: `{title}`, the title it is shown with, is written as its label"
+        ),
+        at: None,
+        kept: true,
+    });
+    Text::try_from(title).ok()
 }
 
 /// One line as a string, parts as an inline table.

@@ -35,9 +35,7 @@ pub fn text(outline: &Outline, width: usize) -> String {
         }
         None => out.push_str(&format!("{}\n", paint(BOLD, &outline.headline))),
     }
-    for contact in &outline.contacts {
-        out.push_str(&format!("{contact}\n"));
-    }
+    // The contact lines are the About section's: printed once, there.
     for section in &outline.sections {
         let (title, rule) = section_title(section.title);
         out.push_str(&format!("\n{}\n{}\n", paint(TITLE, &title), paint(DIM, &rule)));

@@ -10,7 +10,7 @@ use crate::common::{manifest_path, temp_dir};
 use serde_json::Value;
 use ssh_resume::resume::export::{self, Format};
 use ssh_resume::resume::load::{self, LoadError};
-use ssh_resume::resume::{Loaded, toml_out};
+use ssh_resume::resume::{Loaded, ReadOptions, toml_out};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ssh-resume");
 
@@ -98,6 +98,27 @@ fn json_to_toml_and_back_keeps_every_field() {
     }
 }
 
+/// JSON → TOML → JSON over every fixture, field by field: what the TOML writer leaves
+/// out shows as a difference in the text (which prints every field, links with their
+/// addresses, as TOML keeps them); only what it lists as left out may differ, and that
+/// may only be a date kept as written.
+#[test]
+fn every_fixture_keeps_every_field_through_toml() {
+    for name in GOOD {
+        let loaded = load(name);
+        let written = toml_out::to_toml(&loaded.resume, name);
+        let back = Loaded::from_resume(load::parse_str(&written.toml, "imported.toml").unwrap());
+        for note in &written.unmapped {
+            assert!(note.message.contains("is not a date resume.toml can hold"), "{name}: {note}");
+        }
+        if written.unmapped.is_empty() {
+            assert_eq!(back.render(Format::Text, 80), loaded.render(Format::Text, 80), "{name}");
+            let again = toml_out::to_toml(&back.resume, name);
+            assert_eq!(again.toml, written.toml, "{name}: TOML → TOML is not stable");
+        }
+    }
+}
+
 #[test]
 fn toml_to_json_to_toml_is_stable() {
     let shipped = load::parse(&manifest_path("resume.toml")).unwrap();
@@ -151,10 +172,19 @@ fn nulls_a_byte_order_mark_and_unknown_keys_are_accepted() {
     let paths: Vec<&str> = loaded.warnings.iter().map(|w| w.path.as_str()).collect();
     assert_eq!(
         paths,
-        ["basics.pronouns", "basics.profiles[1].followers", "work[0].team", "work[0].tags", "hobbies"]
+        [
+            "basics.pronouns",
+            "basics.profiles[1].followers",
+            "work[0].team",
+            "work[0].tags",
+            "hobbies",
+            "hobbies[0]"
+        ]
     );
     let text = loaded.render(Format::Text, 80);
     assert!(text.contains("Malmö, SE") && text.contains("GitHub: tove-example"), "{text}");
+    assert!(text.contains("Pronouns: she/her") && text.contains("Team: Platform"), "{text}");
+    assert!(text.contains("INTERESTS\n---------\n- sailing"), "the 0.x schema's hobbies: {text}");
     assert!(text.contains("- Moved nightly batch jobs to streaming\n\nEDUCATION"), "{text}");
 }
 
@@ -213,18 +243,19 @@ fn the_all_sections_fixture_has_every_section_in_order() {
     assert_eq!(slugs, expected);
 }
 
-/// (fixture, line, column, path, what the message says)
-const BROKEN: [(&str, usize, usize, &str, &str); 4] = [
-    ("error-trailing-comma", 4, 53, "work[0]", "trailing comma"),
-    ("error-truncated", 4, 56, "work[0].highlights", "EOF while parsing a list"),
-    ("error-work-object", 3, 12, "work", "invalid type: map, expected a list of entries"),
-    ("error-number-list", 6, 43, "work[2].highlights", "invalid type: integer `42`"),
+/// (fixture, line, column, path, what the message says, whether only `--strict` refuses it)
+const BROKEN: [(&str, usize, usize, &str, &str, bool); 4] = [
+    ("error-trailing-comma", 4, 53, "work[0]", "trailing comma", false),
+    ("error-truncated", 4, 56, "work[0].highlights", "EOF while parsing a list", false),
+    ("error-work-object", 3, 12, "work", "invalid type: map, expected a list of entries", true),
+    ("error-number-list", 6, 43, "work[2].highlights", "invalid type: integer `42`", true),
 ];
 
 #[test]
 fn broken_files_are_refused_with_line_column_and_path() {
-    for (name, line, column, path, message) in BROKEN {
-        match Loaded::from_path(&fixture(name)) {
+    let strict = ReadOptions { strict: true, language: None };
+    for (name, line, column, path, message, only_strict) in BROKEN {
+        match Loaded::from_path_with(&fixture(name), &strict) {
             Err(LoadError::InvalidJson { located, path: found }) => {
                 assert_eq!((located.line, located.column, found.as_str()), (line, column, path), "{name}");
                 assert!(
@@ -235,18 +266,30 @@ fn broken_files_are_refused_with_line_column_and_path() {
             }
             other => panic!("{name}: expected an invalid JSON error, got {other:?}"),
         }
+        let lenient = Loaded::from_path(&fixture(name));
+        match (only_strict, lenient) {
+            (true, Ok(loaded)) => assert!(!loaded.warnings.is_empty(), "{name}: read, and said how"),
+            (false, Err(LoadError::InvalidJson { located, .. })) => {
+                assert_eq!((located.line, located.column), (line, column), "{name}: the same syntax error");
+            }
+            (_, other) => panic!("{name}: {other:?}"),
+        }
     }
 }
 
 #[test]
 fn check_reports_errors_with_exit_status_2_and_warnings_with_0() {
-    for (name, line, column, path, _) in BROKEN {
+    for (name, line, column, path, _, only_strict) in BROKEN {
         let file = format!("tests/fixtures/json/{name}.resume.json");
-        let out = Command::new(BIN).args(["check", &file]).current_dir(manifest_path("")).output().unwrap();
+        let check =
+            |args: &[&str]| Command::new(BIN).args(args).current_dir(manifest_path("")).output().unwrap();
+        let out = check(&["check", "--strict", &file]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
         assert!(stderr.starts_with(&format!("error: {file}:{line}:{column}: {path}: ")), "{stderr}");
         assert!(stderr.contains(&format!("{line} | ")), "the offending line is shown: {stderr}");
+        let lenient = check(&["check", &file]);
+        assert_eq!(lenient.status.code(), Some(if only_strict { 0 } else { 2 }), "{name}");
     }
     let out = Command::new(BIN)
         .args(["check", "tests/fixtures/json/messy.resume.json"])
@@ -257,7 +300,8 @@ fn check_reports_errors_with_exit_status_2_and_warnings_with_0() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
         stderr.contains(
-            "warning: tests/fixtures/json/messy.resume.json: work[0].team: not in the JSON Resume schema"
+            "warning: tests/fixtures/json/messy.resume.json:26:7: work[0].team: not in the JSON Resume schema: \
+             shown in `summary`"
         ),
         "{stderr}"
     );

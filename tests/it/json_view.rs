@@ -1,5 +1,5 @@
 //! JSON Resume files through the real server: every fixture served with `--resume
-//! file.json`, every section read at 80x24 and 40x20 in a `vt100` screen (its top and
+//! file.json` (those the schema would refuse too), every section read at 80x24 and 40x20 in a `vt100` screen (its top and
 //! its end), and the web page. No raw tag and no `null` may show, and the frame (the
 //! rule under the header, the right margin, the scrollbar, the footer) must stay whole
 //! whatever the script.
@@ -12,8 +12,27 @@ use ssh_resume::server::Settings;
 use ssh_resume::tui::geometry::content_size;
 use ssh_resume::web::WebSettings;
 
-const FIXTURES: [&str; 8] =
-    ["sample", "all-sections", "dates", "messy", "markup", "types", "scripts", "long"];
+/// The schema's fixtures, then one per kind of file read otherwise than the schema says
+/// (`json_reading.rs`).
+const FIXTURES: [&str; 17] = [
+    "sample",
+    "all-sections",
+    "dates",
+    "messy",
+    "markup",
+    "types",
+    "scripts",
+    "long",
+    "zero-x",
+    "languages",
+    "shapes",
+    "skills-knowhow",
+    "odd-dates",
+    "duplicates",
+    "nameless",
+    "other-names",
+    "repeated",
+];
 
 const MESS: [&str; 10] =
     ["<strong", "<em", "<br", "<a ", "</", "<script", "&amp;", "&mdash;", "&lt;", "null"];

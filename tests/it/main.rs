@@ -11,6 +11,7 @@ mod e2e_view;
 mod haproxy;
 mod hostile_input;
 mod insights;
+mod json_reading;
 mod json_resume;
 mod json_view;
 mod limits;

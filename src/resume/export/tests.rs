@@ -60,3 +60,16 @@ fn json_resume_maps_dates_and_leaves_out_absent_fields() {
     assert_eq!(value["work"].as_array().unwrap().len(), 8);
     assert_eq!(value["skills"][3]["keywords"][3], "Hiring & Mentoring");
 }
+
+#[test]
+fn contact_lines_are_printed_once_in_about() {
+    let resume = parse_str(include_str!("../../../tests/fixtures/links.toml"), "links.toml").unwrap();
+    let outline = Outline::from_resume(&resume);
+    assert!(!outline.contacts.is_empty());
+    for out in [text(&outline, 80), markdown(&outline)] {
+        for contact in &outline.contacts {
+            let lines = out.lines().filter(|line| line.trim_start_matches("- ") == contact.as_str());
+            assert_eq!(lines.count(), 1, "{contact}:\n{out}");
+        }
+    }
+}
