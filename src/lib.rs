@@ -5,7 +5,8 @@
 //! Imports go downward only: `cli → {server, web} → service → mailbox → {store,
 //! notify, guard, message}`, `service → {resume, insights}`, `mailbox → insights →
 //! {store, guard}`, `server → tui → {resume, message, insights}` (the console draws
-//! the insights' report); `web` and `server` never import each other.
+//! the insights' report), `{server, web} → downloads → resume`; `web` and `server`
+//! never import each other.
 //! - [`resume`]: the data model (every JSON Resume section), loading our TOML or a JSON
 //!   Resume file with line/column errors, HTML and Markdown in text made clean, the
 //!   outline every view walks, width-aware layout, the parts a laid-out row reads as
@@ -47,6 +48,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod downloads;
 pub mod escape;
 pub mod guard;
 pub mod healthcheck;
