@@ -6,3 +6,4 @@
 
 #[cfg(feature = "pdf")]
 pub mod pdf;
+pub mod vcard;
