@@ -71,6 +71,29 @@ impl FileName {
     }
 }
 
+/// How many times each file was downloaded whole, in one session.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Downloads([u64; FileName::ALL.len()]);
+
+impl Downloads {
+    pub fn add(&mut self, name: FileName) {
+        self.0[name as usize] = self.0[name as usize].saturating_add(1);
+    }
+
+    pub fn get(&self, name: FileName) -> u64 {
+        self.0[name as usize]
+    }
+
+    /// The files downloaded at least once, with their counts, in listing order.
+    pub fn iter(&self) -> impl Iterator<Item = (FileName, u64)> + '_ {
+        FileName::ALL.into_iter().map(|name| (name, self.get(name))).filter(|(_, n)| *n > 0)
+    }
+
+    pub fn total(&self) -> u64 {
+        self.0.iter().fold(0, |sum, n| sum.saturating_add(*n))
+    }
+}
+
 /// One file: its bytes and their strong validator.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct File {

@@ -7,4 +7,5 @@
 pub mod files;
 #[cfg(feature = "pdf")]
 pub mod pdf;
+pub mod sftp;
 pub mod vcard;

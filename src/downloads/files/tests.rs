@@ -116,3 +116,13 @@ fn names_parse_exactly_and_have_media_types() {
     assert_eq!(FileName::Pdf.media_type(), "application/pdf");
     assert_eq!(FileName::Vcard.media_type(), "text/vcard; charset=utf-8");
 }
+
+#[test]
+fn downloads_are_counted_per_file() {
+    let mut downloads = Downloads::default();
+    downloads.add(FileName::Pdf);
+    downloads.add(FileName::Vcard);
+    downloads.add(FileName::Pdf);
+    assert_eq!(downloads.iter().collect::<Vec<_>>(), [(FileName::Pdf, 2), (FileName::Vcard, 1)]);
+    assert_eq!((downloads.get(FileName::Json), downloads.total()), (0, 3));
+}
