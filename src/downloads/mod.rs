@@ -7,5 +7,6 @@
 pub mod files;
 #[cfg(feature = "pdf")]
 pub mod pdf;
+pub mod scp;
 pub mod sftp;
 pub mod vcard;
