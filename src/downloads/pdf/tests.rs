@@ -131,13 +131,13 @@ fn outline_texts(resume: &Resume) -> Vec<String> {
     let outline = Outline::from_resume(resume);
     let mut texts = vec![outline.headline.clone()];
     for section in outline.sections.iter().filter(|s| s.slug != "about") {
+        texts.push(section.title.to_owned());
         for block in &section.blocks {
             match block {
                 Block::Heading { title, detail, period } => {
                     // An activity's heading repeats its section's title: printed once.
                     texts.extend((title.as_str() != section.title).then(|| title.to_string()));
-                    // Read as laid out: the period beside the title, the detail under it.
-                    texts.extend(period.iter().chain(detail).cloned());
+                    texts.extend(detail.iter().chain(period).cloned());
                 }
                 Block::Label(text) | Block::Paragraph(text) | Block::Bullet(text) => {
                     texts.push(text.to_string())
