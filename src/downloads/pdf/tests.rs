@@ -210,3 +210,10 @@ fn the_metadata_names_the_resume() {
     }
     assert!(info.contains("Page size:       595.276 x 841.89 pts (A4)"), "{info}");
 }
+
+#[test]
+fn one_typesetter_serves_every_thread() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Typesetter>();
+    shared::<Pdf>();
+}
