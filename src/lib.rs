@@ -5,7 +5,8 @@
 //! Imports go downward only: `cli → {server, web} → service → messages → {store,
 //! admission, insights}`, `service → {resume, insights}`, `insights → {store,
 //! admission}`, `server → tui → {resume, messages::draft, insights}` (the console draws
-//! the insights' report); `web` and `server` never import each other. [`safe_text`]
+//! the insights' report), `{server, web} → downloads → resume`; `web` and `server`
+//! never import each other. [`safe_text`]
 //! says which characters of the résumé and of messages may reach a terminal (a leaf).
 //! - [`resume`]: the data model (every JSON Resume section), loading our TOML or a JSON
 //!   Resume file with line/column errors, HTML and Markdown in text made clean, the
@@ -49,6 +50,7 @@ pub mod admission;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod downloads;
 pub mod escape;
 pub mod healthcheck;
 pub mod insights;
