@@ -17,10 +17,12 @@ use prometheus_client::registry::Registry;
 
 type Labels = [(&'static str, &'static str); 1];
 type RouteStatus = [(&'static str, &'static str); 2];
+type FileDoor = [(&'static str, &'static str); 2];
 type Histograms = Family<Labels, Histogram, fn() -> Histogram>;
 
 /// Exec commands counted by name; anything else counts as `other`.
-pub const KNOWN_COMMANDS: [&str; 7] = ["shell", "text", "markdown", "json", "help", "section", "message"];
+pub const KNOWN_COMMANDS: [&str; 10] =
+    ["shell", "text", "markdown", "json", "help", "section", "message", "pdf", "scp", "sftp"];
 
 /// The web view's status codes, counted by number; any other counts as `other`.
 fn status_label(status: u16) -> &'static str {
@@ -62,6 +64,7 @@ pub struct Metrics {
     pub http_connections_active: Gauge,
     messages_stored: Family<Labels, Counter>,
     messages_refused: Family<Labels, Counter>,
+    downloads: Family<FileDoor, Counter>,
     /// Webhook notifications delivered, given up on, and dropped with a full queue.
     pub notifications_sent: Counter,
     pub notifications_failed: Counter,
@@ -164,6 +167,7 @@ impl Metrics {
                 Family::default(),
             ),
             messages_refused: add(r, "messages_refused", "Messages not stored, by reason", Family::default()),
+            downloads: add(r, "downloads", "Files taken away whole, by file and door", Family::default()),
             notifications_sent: add(
                 r,
                 "notifications_sent",
@@ -198,6 +202,12 @@ impl Metrics {
     pub fn message_stored(&self, channel: &'static str, took: Duration) {
         self.messages_stored.get_or_create(&[("channel", channel)]).inc();
         self.message_store.observe(took.as_secs_f64());
+    }
+
+    /// `count` downloads of `file` (`pdf`, `json`…) through `door` (`ssh`, `scp`,
+    /// `sftp`, `web`): both from fixed sets.
+    pub fn downloaded(&self, file: &'static str, door: &'static str, count: u64) {
+        self.downloads.get_or_create(&[("file", file), ("door", door)]).inc_by(count);
     }
 
     /// `reason` comes from the fixed set of refusal reasons.
@@ -268,6 +278,7 @@ mod tests {
         metrics.message_stored("view", Duration::from_millis(4));
         metrics.message_refused("inbox-full");
         metrics.notifications_failed.inc();
+        metrics.downloaded("pdf", "sftp", 2);
         let text = metrics.encode();
         for expected in [
             "ssh_resume_sessions_active 0",
@@ -286,6 +297,7 @@ mod tests {
             "ssh_resume_messages_stored_total{channel=\"view\"} 1",
             "ssh_resume_messages_refused_total{reason=\"inbox-full\"} 1",
             "ssh_resume_notifications_failed_total 1",
+            "ssh_resume_downloads_total{file=\"pdf\",door=\"sftp\"} 2",
         ] {
             assert!(text.contains(expected), "missing {expected} in\n{text}");
         }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::admission::privacy::Redactor;
+use crate::downloads::files::{Door, FileName};
 use crate::insights::{Insights, Visit};
 use crate::metrics::Metrics;
 
@@ -17,9 +18,11 @@ use crate::metrics::Metrics;
 pub enum Event<'a> {
     /// A visit began what it asked for; `visit` holds its fixed command name.
     Started { visit: &'a Visit },
-    /// A connection ended for `reason` after `duration`; `visit` is what it was, when
-    /// it got as far as a shell or exec request, counted in the insights under `source`.
-    Ended { reason: &'static str, duration: Duration, visit: Option<&'a Visit>, source: IpAddr },
+    /// A connection ended for `reason` after `duration`.
+    ConnectionEnded { reason: &'static str, duration: Duration },
+    /// A visit on it ended (one per session channel that got as far as a shell, exec or
+    /// subsystem request), counted in the insights under `source`.
+    VisitEnded { visit: &'a Visit, source: IpAddr },
     /// A web page was answered, counted as a visit from `source` (the client a trusted
     /// proxy names).
     WebVisit { visit: &'a Visit, source: IpAddr },
@@ -27,6 +30,8 @@ pub enum Event<'a> {
     MessageStored { channel: &'static str, took: Duration },
     /// A message was not stored, for a reason from the fixed set.
     MessageRefused { reason: &'static str },
+    /// `count` whole copies of `file` were taken through `door`.
+    Downloaded { file: FileName, door: Door, count: u64 },
 }
 
 /// Counts events in the metrics and the insights.
@@ -46,18 +51,19 @@ impl Recorder {
                     self.metrics.exec_command(command);
                 }
             }
-            Event::Ended { reason, duration, visit, source } => {
-                self.metrics.session_ended(reason, duration);
-                if let Some(visit) = visit {
-                    self.insights.record(visit, source, &self.redactor);
-                }
+            Event::ConnectionEnded { reason, duration } => self.metrics.session_ended(reason, duration),
+            Event::VisitEnded { visit, source } | Event::WebVisit { visit, source } => {
+                self.insights.record(visit, source, &self.redactor);
             }
-            Event::WebVisit { visit, source } => self.insights.record(visit, source, &self.redactor),
             Event::MessageStored { channel, took } => {
                 self.metrics.message_stored(channel, took);
                 self.insights.message(channel);
             }
             Event::MessageRefused { reason } => self.metrics.message_refused(reason),
+            Event::Downloaded { file, door, count } => {
+                self.metrics.downloaded(file.label(), door.as_str(), count);
+                self.insights.downloaded(file.label(), door.as_str(), count);
+            }
         }
     }
 }
@@ -90,12 +96,8 @@ mod tests {
         let visit = Visit { command: Some("json"), ..Visit::default() };
         recorder.record(Event::Started { visit: &visit });
         let source = IpAddr::from([127, 0, 0, 1]);
-        recorder.record(Event::Ended {
-            reason: "done",
-            duration: Duration::ZERO,
-            visit: Some(&visit),
-            source,
-        });
+        recorder.record(Event::VisitEnded { visit: &visit, source });
+        recorder.record(Event::ConnectionEnded { reason: "done", duration: Duration::ZERO });
         let text = recorder.metrics.encode();
         assert!(text.contains("ssh_resume_exec_commands_total{command=\"json\"} 1"), "{text}");
         assert!(text.contains("ssh_resume_sessions_ended_total{reason=\"done\"} 1"), "{text}");

@@ -1,5 +1,6 @@
 //! What the running service shares between its doors — the SSH server, the web view
-//! and the admin listener: the résumé in service (replaced whole on SIGHUP), the
+//! and the admin listener: the résumé in service and its downloads (replaced whole, the
+//! two together, on SIGHUP: [`Publisher`]), the
 //! shutdown signal, the metrics and the insights with the one [`Recorder`] that feeds
 //! both, the privacy redactor, the mailbox visitors write to the owner through, and the
 //! few settings every door reads. Built once, by [`Service::start`] in `cli::serve`
@@ -16,6 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::admission::limits::Limits;
 use crate::admission::privacy::{PeerLogging, Redactor};
+use crate::downloads::files::Directory;
 use crate::insights::Insights;
 use crate::messages::mailbox::{Mailbox, MailboxSettings};
 use crate::messages::notify::{Notifier, NotifyCounters, NotifySettings};
@@ -62,10 +64,46 @@ pub struct Parts {
     pub notify: Option<NotifySettings>,
 }
 
+/// The résumé in service and its downloads: each replaced whole when a new version is
+/// published.
+pub struct Published {
+    pub resume: watch::Receiver<Arc<Loaded>>,
+    pub downloads: watch::Receiver<Arc<Directory>>,
+}
+
+/// Publishes résumé versions: the sending end of [`Published`].
+pub struct Publisher {
+    resume: watch::Sender<Arc<Loaded>>,
+    downloads: watch::Sender<Arc<Directory>>,
+}
+
+impl Publisher {
+    /// The first version, `loaded` with its `downloads`.
+    pub fn new(loaded: Arc<Loaded>, downloads: Directory) -> (Self, Published) {
+        let (resume, resume_rx) = watch::channel(loaded);
+        let (downloads, downloads_rx) = watch::channel(Arc::new(downloads));
+        (Self { resume, downloads }, Published { resume: resume_rx, downloads: downloads_rx })
+    }
+
+    /// Puts a new version in service: its downloads first, so a visit that sees the
+    /// new résumé finds its files too.
+    pub fn publish(&self, loaded: Arc<Loaded>, downloads: Directory) {
+        self.downloads.send_replace(Arc::new(downloads));
+        self.resume.send_replace(loaded);
+    }
+
+    /// The version in service now.
+    pub fn current(&self) -> Arc<Loaded> {
+        self.resume.borrow().clone()
+    }
+}
+
 /// The state every door reads.
 pub struct Service {
     /// The résumé in service; a reload sends a new one.
     pub resume: watch::Receiver<Arc<Loaded>>,
+    /// What the résumé in service offers to take away: `resume.pdf` and the rest.
+    pub downloads: watch::Receiver<Arc<Directory>>,
     pub metrics: Arc<Metrics>,
     pub redactor: Arc<Redactor>,
     /// Cancelled to start the graceful shutdown.
@@ -83,10 +121,11 @@ impl Service {
     /// the current runtime and stops with `shutdown`.
     pub fn start(
         settings: ServiceSettings,
-        resume: watch::Receiver<Arc<Loaded>>,
+        published: Published,
         shutdown: CancellationToken,
         parts: Parts,
     ) -> Arc<Self> {
+        let Published { resume, downloads } = published;
         let metrics = Arc::new(Metrics::new());
         let redactor = Arc::new(Redactor::new(settings.log_peers));
         let insights = Arc::new(parts.insights.map_or_else(Insights::off, |store| Insights::new(store)));
@@ -101,7 +140,17 @@ impl Service {
         let mailbox = parts
             .mailbox
             .map(|(store, mailbox)| Arc::new(Mailbox::new(store, mailbox, recorder.clone(), notifier)));
-        Arc::new(Self { resume, metrics, redactor, shutdown, settings, mailbox, insights, recorder })
+        Arc::new(Self {
+            resume,
+            downloads,
+            metrics,
+            redactor,
+            shutdown,
+            settings,
+            mailbox,
+            insights,
+            recorder,
+        })
     }
 
     /// Counts `event` in the metrics and the insights.
@@ -123,5 +172,10 @@ impl Service {
     /// The résumé new visits get.
     pub fn current_resume(&self) -> Arc<Loaded> {
         self.resume.borrow().clone()
+    }
+
+    /// The files new downloads get.
+    pub fn current_downloads(&self) -> Arc<Directory> {
+        self.downloads.borrow().clone()
     }
 }

@@ -37,9 +37,35 @@ pub fn for_address(addr: SocketAddr) -> String {
     for_host(&addr.ip().to_string(), Some(addr.port()))
 }
 
+/// The `scp` command that copies `file` from the same server into the current
+/// directory, from an `ssh` command made here: `scp [-P PORT] HOST:FILE .` (scp takes
+/// the port as `-P`). An IPv6 address is bracketed, as scp needs.
+pub fn scp_for(ssh_command: &str, file: &str) -> String {
+    let target = ssh_command.strip_prefix("ssh ").unwrap_or(ssh_command);
+    let (port, host) = match target.strip_prefix("-p ").and_then(|rest| rest.split_once(' ')) {
+        Some((port, host)) => (format!("-P {port} "), host),
+        None => (String::new(), target),
+    };
+    let host = if host.contains(':') { format!("[{host}]") } else { host.to_owned() };
+    format!("scp {port}{host}:{file} .")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scp_takes_the_port_as_capital_p_and_brackets_ipv6() {
+        assert_eq!(
+            scp_for(&for_host("cv.example.org", None), "resume.pdf"),
+            "scp cv.example.org:resume.pdf ."
+        );
+        assert_eq!(
+            scp_for(&for_host("cv.example.org", Some(2222)), "resume.pdf"),
+            "scp -P 2222 cv.example.org:resume.pdf ."
+        );
+        assert_eq!(scp_for(&for_host("2001:db8::7", Some(2222)), "x"), "scp -P 2222 [2001:db8::7]:x .");
+    }
 
     #[test]
     fn port_22_needs_no_flag() {

@@ -9,6 +9,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 
 use super::commands::parse_hostname;
+use super::pdf_args::PdfArgs;
 use super::serve_args::{InboxArgs, ServeArgs, StatsArgs};
 use crate::admission::privacy::PeerLogging;
 use crate::resume::export::Format;
@@ -67,14 +68,18 @@ pub enum RenderFormat {
     Text,
     Markdown,
     Json,
+    /// The typeset PDF (`-o resume.pdf`).
+    Pdf,
 }
 
-impl From<RenderFormat> for Format {
-    fn from(value: RenderFormat) -> Self {
-        match value {
-            RenderFormat::Text => Format::Text,
-            RenderFormat::Markdown => Format::Markdown,
-            RenderFormat::Json => Format::Json,
+impl RenderFormat {
+    /// The text export it names; `None` for the PDF.
+    pub fn text(self) -> Option<Format> {
+        match self {
+            RenderFormat::Text => Some(Format::Text),
+            RenderFormat::Markdown => Some(Format::Markdown),
+            RenderFormat::Json => Some(Format::Json),
+            RenderFormat::Pdf => None,
         }
     }
 }
@@ -100,6 +105,8 @@ pub enum Command {
         strict: bool,
         #[command(flatten)]
         language: ResumeLanguage,
+        #[command(flatten)]
+        pdf: PdfArgs,
     },
     /// Convert a JSON Resume file to resume.toml, listing on stderr what was read
     /// otherwise than the schema says and what could not be carried over.
@@ -134,6 +141,11 @@ pub enum Command {
         resume: PathBuf,
         #[command(flatten)]
         language: ResumeLanguage,
+        /// Write here instead of to stdout (a PDF is never written to a terminal).
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        pdf: PdfArgs,
     },
     /// Print the host key's SHA256 fingerprint, or its SSHFP DNS records.
     Fingerprint {

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 
 mod args;
 mod commands;
+mod pdf_args;
 mod serve;
 mod serve_args;
 use anyhow::Result;
@@ -53,6 +54,10 @@ enum ConfigError {
     Range(#[from] crate::insights::range::RangeError),
     #[error(transparent)]
     OwnerKey(#[from] crate::server::owner::OwnerKeyError),
+    /// The PDF's fonts cannot be set up (a `--pdf-font-dir` that cannot be read).
+    #[cfg(feature = "pdf")]
+    #[error("{0}; check --pdf-font-dir")]
+    Pdf(#[from] crate::downloads::pdf::PdfError),
 }
 
 pub fn main() -> ExitCode {
@@ -145,11 +150,14 @@ fn run(parsed: Parsed) -> Result<ExitCode> {
             args.settings()?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Check { path, strict, language }) => {
+        Some(Command::Check { path, strict, language, pdf }) => {
             let options = ReadOptions { strict, language: language.language };
             let loaded = load_resume_with(&path, &options)?;
             for warning in &loaded.warnings {
                 eprintln!("warning: {}", warning.located(&path.display().to_string()));
+            }
+            for line in pdf_args::check_pdf(&loaded, &pdf) {
+                eprintln!("{}: {line}", path.display());
             }
             let sections = loaded.outline.sections.len();
             println!("{}: ok ({sections} sections, {} roles)", path.display(), loaded.resume.work.len());
@@ -168,9 +176,19 @@ fn run(parsed: Parsed) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Render { format, width, resume, language }) => {
+        Some(Command::Render { format, width, resume, language, output, pdf }) => {
             let options = ReadOptions { strict: false, language: language.language };
-            print!("{}", load_resume_with(&resume, &options)?.render(format.into(), usize::from(width)));
+            let loaded = load_resume_with(&resume, &options)?;
+            match format.text() {
+                Some(text) => {
+                    let rendered = loaded.render(text, usize::from(width));
+                    match output {
+                        Some(path) => write_file(&path, &rendered, true)?,
+                        None => print!("{rendered}"),
+                    }
+                }
+                None => pdf_args::render_pdf(&loaded, &pdf, output.as_deref())?,
+            }
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Fingerprint { keys_dir, sshfp }) => fingerprint(&keys_dir, sshfp.as_deref()),

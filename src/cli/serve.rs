@@ -10,18 +10,18 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use tokio::net::TcpListener;
-use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 use tracing::info;
 
 use super::serve_args::ServeArgs;
 use super::{ConfigError, load_resume_with};
+use crate::downloads::edition::PdfMaker;
 use crate::insights::{FLUSH_INTERVAL, Insights};
 use crate::messages::notify::NotifySettings;
 use crate::resume::{Loaded, ReadOptions};
 use crate::server::owner::{self, Owner};
 use crate::server::{self, Settings, keys};
-use crate::service::{Parts, Service};
+use crate::service::{Parts, Publisher, Service};
 use crate::store;
 use crate::web;
 
@@ -29,6 +29,8 @@ pub(super) fn serve(args: ServeArgs) -> Result<ExitCode> {
     let settings = args.settings()?;
     let reading = ReadOptions { strict: false, language: args.resume_language.clone() };
     let loaded = load_resume_with(&args.resume, &reading)?;
+    let pdf = args.pdf.maker()?;
+    let downloads = pdf.directory(&loaded, modified(&args.resume));
     let host_key = keys::load_or_create(&args.keys_dir).map_err(ConfigError::from)?;
     let fingerprint = host_key.fingerprint();
     if host_key.created {
@@ -61,8 +63,8 @@ pub(super) fn serve(args: ServeArgs) -> Result<ExitCode> {
                 .map(|url| NotifySettings::new(url, args.messages.notify_format)),
         };
         let shutdown = CancellationToken::new();
-        let (resume_tx, resume_rx) = watch::channel(Arc::new(loaded));
-        let service = Service::start(args.service_settings(), resume_rx, shutdown.clone(), parts);
+        let (publisher, published) = Publisher::new(Arc::new(loaded), downloads);
+        let service = Service::start(args.service_settings(), published, shutdown.clone(), parts);
         log_start(&args, &listeners, admin.as_ref(), &fingerprint, &service, &settings);
         log_warnings(&args.resume, &service.current_resume());
         let shared = server::Shared::new(settings, service.clone(), host_key.key);
@@ -72,7 +74,8 @@ pub(super) fn serve(args: ServeArgs) -> Result<ExitCode> {
         let reload = Reload {
             resume: args.resume.clone(),
             reading,
-            resume_tx,
+            publisher,
+            pdf,
             owner_keys: args.owner.owner_key.clone().map(|path| (path, shared.owner.clone())),
         };
         tokio::spawn(reload_on_hangup(reload, shutdown));
@@ -200,12 +203,21 @@ pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
     TcpListener::from_std(socket.into())
 }
 
+/// When the résumé file was last changed: the date of its downloads (now, when the file
+/// system cannot say).
+fn modified(path: &Path) -> std::time::SystemTime {
+    std::fs::metadata(path).and_then(|meta| meta.modified()).unwrap_or_else(|_| std::time::SystemTime::now())
+}
+
 /// What SIGHUP reloads.
 struct Reload {
     resume: PathBuf,
     /// How the résumé is read (the language to show, for a JSON Resume file).
     reading: ReadOptions,
-    resume_tx: watch::Sender<Arc<Loaded>>,
+    /// Puts each new version and its downloads in service.
+    publisher: Publisher,
+    /// Typesets each version's PDF.
+    pdf: PdfMaker,
     /// The owner's keys file and the keys it replaces, when one was given.
     owner_keys: Option<(PathBuf, Arc<Owner>)>,
 }
@@ -226,21 +238,30 @@ async fn reload_on_hangup(reload: Reload, shutdown: CancellationToken) {
             _ = shutdown.cancelled() => return,
             _ = hangup.recv() => {}
         }
-        reload_resume(&reload.resume, &reload.reading, &reload.resume_tx).await;
+        reload_resume(&reload).await;
         if let Some((path, owner)) = &reload.owner_keys {
             reload_owner_keys(path, owner).await;
         }
     }
 }
 
-async fn reload_resume(path: &Path, reading: &ReadOptions, resume: &watch::Sender<Arc<Loaded>>) {
-    let (at, options) = (path.to_owned(), reading.clone());
-    match tokio::task::spawn_blocking(move || Loaded::from_path_with(&at, &options)).await {
-        Ok(Ok(loaded)) => {
+/// Reads the résumé again and typesets its PDF, off the async threads; a valid one is
+/// published with its downloads.
+async fn reload_resume(reload: &Reload) {
+    let path = &reload.resume;
+    let (at, options, pdf) = (path.clone(), reload.reading.clone(), reload.pdf.clone());
+    let made = tokio::task::spawn_blocking(move || {
+        let loaded = Loaded::from_path_with(&at, &options)?;
+        let downloads = pdf.directory(&loaded, modified(&at));
+        Ok::<_, crate::resume::LoadError>((loaded, downloads))
+    });
+    match made.await {
+        Ok(Ok((loaded, downloads))) => {
             log_warnings(path, &loaded);
             let sections = loaded.outline.sections.len();
-            resume.send_replace(Arc::new(loaded));
-            info!(resume = %path.display(), sections, "SIGHUP: reloaded the résumé");
+            let pdf = downloads.get(crate::downloads::files::FileName::Pdf).is_some();
+            reload.publisher.publish(Arc::new(loaded), downloads);
+            info!(resume = %path.display(), sections, pdf, "SIGHUP: reloaded the résumé");
         }
         Ok(Err(err)) => {
             tracing::error!("SIGHUP: keeping the résumé in service; the new one is invalid: {err}")

@@ -12,6 +12,7 @@ use tokio::net::TcpListener;
 
 use super::ConfigError;
 use super::args::LogPeers;
+use super::pdf_args::PdfArgs;
 use crate::admission::cidr::Cidr;
 use crate::admission::limits::{Limits, Rate};
 use crate::insights::range::When;
@@ -74,6 +75,8 @@ pub struct ServeArgs {
     pub proxy: ProxyArgs,
     #[command(flatten)]
     pub messages: MessageArgs,
+    #[command(flatten)]
+    pub pdf: PdfArgs,
     /// Count visits for `ssh-resume stats` and the owner console, in the same store as
     /// messages: hourly aggregates only, never an address or user name. Counts are
     /// written every 10 s and at shutdown; a crash loses at most those 10 s.

@@ -71,6 +71,30 @@ impl FileName {
     }
 }
 
+/// The way a file was taken: `ssh HOST pdf`, legacy `scp -f`, the `sftp` subsystem
+/// (OpenSSH 9's `scp` too), or the web door.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Door {
+    Ssh,
+    Scp,
+    Sftp,
+    Web,
+}
+
+impl Door {
+    pub const ALL: [Door; 4] = [Door::Ssh, Door::Scp, Door::Sftp, Door::Web];
+
+    /// Its label in metrics and insights.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Door::Ssh => "ssh",
+            Door::Scp => "scp",
+            Door::Sftp => "sftp",
+            Door::Web => "web",
+        }
+    }
+}
+
 /// How many times each file was downloaded whole, in one session.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Downloads([u64; FileName::ALL.len()]);

@@ -4,6 +4,7 @@
 //! the server's disk on a visitor's behalf: every file is bytes made from one résumé
 //! version. Imports `resume` only; the SSH and web doors import this.
 
+pub mod edition;
 pub mod files;
 #[cfg(feature = "pdf")]
 pub mod pdf;

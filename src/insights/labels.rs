@@ -34,10 +34,14 @@ pub enum Dimension {
     Search,
     /// Messages stored, by the door they came through.
     Message,
+    /// Files taken away whole, by file (`pdf`, `json`, `md`, `txt`, `vcf`).
+    Download,
+    /// Files taken away whole, by door (`ssh`, `scp`, `sftp`, `web`).
+    DownloadDoor,
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 12] = [
+    pub const ALL: [Dimension; 14] = [
         Dimension::Visit,
         Dimension::Visitors,
         Dimension::Section,
@@ -50,6 +54,8 @@ impl Dimension {
         Dimension::DeepLink,
         Dimension::Search,
         Dimension::Message,
+        Dimension::Download,
+        Dimension::DownloadDoor,
     ];
 
     /// The name stored in the `dimension` column.
@@ -67,6 +73,8 @@ impl Dimension {
             Dimension::DeepLink => "deep-link",
             Dimension::Search => "search",
             Dimension::Message => "message",
+            Dimension::Download => "download",
+            Dimension::DownloadDoor => "download-door",
         }
     }
 

@@ -101,6 +101,15 @@ impl Insights {
         }
     }
 
+    /// Counts `count` downloads of `file` through `door` (fixed labels).
+    pub fn downloaded(&self, file: &'static str, door: &'static str, count: u64) {
+        if self.is_on() {
+            let (mut tally, hour) = (self.tally(), current_hour());
+            tally.add(hour, super::labels::Dimension::Download, file, count);
+            tally.add(hour, super::labels::Dimension::DownloadDoor, door, count);
+        }
+    }
+
     /// Counts a visitor as online until the guard is dropped.
     pub fn arrived(self: &Arc<Self>) -> Online {
         self.online.fetch_add(1, Ordering::Relaxed);

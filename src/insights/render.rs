@@ -156,6 +156,7 @@ fn headline(report: &Report, layout: Layout) -> Vec<Line> {
         out.push(figure_line(duration(median), "median time", detail, layout));
     }
     out.push(figure_line(report.messages.received.to_string(), "messages", messages_detail(report), layout));
+    out.push(figure_line(report.downloads.total.to_string(), "downloads", downloads_detail(report), layout));
     if let Some(online) = report.online {
         out.push(figure_line(online.to_string(), "online now", "in an SSH visit".into(), layout));
     }
@@ -169,6 +170,18 @@ fn messages_detail(report: &Report) -> String {
         parts.push(format!("{unread} unread in the inbox"));
     }
     parts.join(" · ")
+}
+
+fn downloads_detail(report: &Report) -> String {
+    let downloads = &report.downloads;
+    let shown = |counts: &[Count]| {
+        counts.iter().map(|c| format!("{} {}", c.count, c.label)).collect::<Vec<_>>().join(" · ")
+    };
+    match (downloads.by_file.is_empty(), downloads.by_door.is_empty()) {
+        (true, _) => "files taken away (pdf, json, md, txt, vcf)".to_owned(),
+        (false, true) => shown(&downloads.by_file),
+        (false, false) => format!("{} — via {}", shown(&downloads.by_file), shown(&downloads.by_door)),
+    }
 }
 
 /// Seconds as people say them: `42 s`, `12 min`, `1.5 h`.

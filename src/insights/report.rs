@@ -70,6 +70,14 @@ pub struct Messages {
     pub unread: Option<u64>,
 }
 
+/// Files taken away whole in the range, by file and by door.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Downloads {
+    pub total: u64,
+    pub by_file: Vec<Count>,
+    pub by_door: Vec<Count>,
+}
+
 /// Everything a report shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
@@ -92,6 +100,7 @@ pub struct Report {
     pub deep_links: Vec<Count>,
     pub searches: u64,
     pub messages: Messages,
+    pub downloads: Downloads,
     /// Visitors in an SSH visit now (the owner console only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub online: Option<u64>,
@@ -157,6 +166,7 @@ impl Report {
         let busiest_hour =
             per_hour.iter().filter(|h| h.visits > 0).max_by_key(|h| (h.visits, -h.hour)).copied();
         let messages = sums.ranked(Dimension::Message);
+        let by_file = sums.ranked(Dimension::Download);
         Report {
             from: Start(hours.from),
             to: Start(hours.to),
@@ -178,6 +188,11 @@ impl Report {
                 received: messages.iter().map(|c| c.count).sum(),
                 by_channel: messages,
                 unread: None,
+            },
+            downloads: Downloads {
+                total: by_file.iter().map(|c| c.count).sum(),
+                by_file,
+                by_door: sums.ranked(Dimension::DownloadDoor),
             },
             online: None,
         }

@@ -28,6 +28,9 @@ pub enum Request {
     Unknown { message: String },
     /// `message`: read a message to the owner from stdin.
     Message(MessageArgs),
+    /// `pdf`: the typeset PDF, as bytes for a pipe (a line on how to save it when a PTY
+    /// came with it).
+    Pdf,
 }
 
 /// `message`'s flags.
@@ -63,6 +66,7 @@ pub fn resolve(command: Option<&[u8]>, interactive: bool, outline: &Outline, ssh
         "text" | "txt" | "plain" => print_text(None),
         "markdown" | "md" => Request::Print { format: Format::Markdown, section: None },
         "json" => Request::Print { format: Format::Json, section: None },
+        "pdf" => Request::Pdf,
         "help" | "--help" | "-h" => Request::Help,
         _ if word.len() > MAX_COMMAND || word.contains(char::is_whitespace) => {
             unknown(word, outline, ssh_command)
@@ -87,6 +91,7 @@ pub fn metric_name(command: Option<&[u8]>, request: &Request) -> &'static str {
         (_, Request::Help) => "help",
         (_, Request::Unknown { .. }) => "other",
         (_, Request::Message(_)) => "message",
+        (_, Request::Pdf) => "pdf",
     }
 }
 
@@ -174,10 +179,13 @@ pub fn usage(ssh_command: &str, outline: &Outline) -> String {
            plain      with ssh -t: the résumé as a pager, for screen readers\n  \
            markdown   the résumé as Markdown\n  \
            json       the résumé as JSON Resume\n  \
+           pdf        the résumé as a typeset PDF: {ssh_command} pdf > resume.pdf\n  \
            help       this text\n  \
            message    --reply-to CONTACT [--name NAME] < text: write to the owner\n  \
-           SECTION    open on (or print) one section: {}\n",
-        outline.slugs().join(", ")
+           SECTION    open on (or print) one section: {}\n\n\
+         Files to keep (read-only, also over sftp): {}\n",
+        outline.slugs().join(", "),
+        crate::ssh_command::scp_for(ssh_command, "resume.pdf")
     )
 }
 

@@ -1,40 +1,46 @@
 //! One visitor's connection from TCP accept to close, owned by one task: the
 //! supervisor in [`serve`].
 //!
-//! The supervisor runs russh's handshake within the login timeout, then waits for the
-//! visitor's shell or exec request, plays what they asked for ([`Play`]) and, in the
-//! same `select!`, fires every timer: login grace (accept to shell or exec), idle (time
-//! since the visitor's last *input*, not our output), the maximum session length and
-//! server shutdown. Keepalive probes are russh's (its `Handle` cannot send them); a
-//! peer that stops answering ends russh's session, which the supervisor reads as
-//! `dead-peer`. Whatever ended the visit comes back *by value* as an [`EndReason`]:
-//! the supervisor then says goodbye within the drain deadline — farewell, exit status,
-//! and for the server's own reasons a disconnect — and cuts the socket, which works
-//! even when the client stopped reading and russh's queues are full. Should the visit
-//! panic, a drop guard cuts the socket and logs the end all the same.
+//! The supervisor runs russh's handshake within the login timeout, then plays every
+//! session channel the client opens as a visit of its own ([`visit`]: OpenSSH's
+//! connection multiplexing opens several), and in the same `select!` fires the
+//! connection's timers: login grace (accept to the first shell, exec or subsystem
+//! request), idle (time since the visitor's last *input* on any channel, not our
+//! output), the maximum session length and server shutdown. Keepalive probes are
+//! russh's (its `Handle` cannot send them); a peer that stops answering ends russh's
+//! session, which the supervisor reads as `dead-peer`. Each visit says its own goodbye
+//! when it ends by itself — farewell, exit status, EOF, close — and when the server
+//! ends the connection every visit still playing is told why and says goodbye within
+//! the drain deadline, then the client is disconnected. Once no channel is open the
+//! client normally hangs up at once; the socket is cut after [`CLOSE_LINGER`] if it
+//! does not, which works even when the client stopped reading and russh's queues are
+//! full. Should a visit panic, a drop guard cuts the socket and logs the end all the
+//! same.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ratatui_core::layout::Size;
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, debug, error, info, info_span};
 
 use super::end_reason::EndReason;
-use super::handler::{Events, Identity, VisitorHandler};
-use super::output::Output;
-use super::play::{Play, Start, Summary};
-use super::screen::Input;
+use super::handler::{Events, Identity, Visit, VisitorHandler};
 use super::shared::Shared;
 use super::stream::CuttableStream;
 use super::traffic::Traffic;
 use crate::admission::limits::Admission;
 use crate::record::Event;
+
+mod visit;
+
+use visit::{Played, Started};
 
 /// Who connected and the address they reached: the socket's own, or what a load
 /// balancer's PROXY header says.
@@ -48,9 +54,10 @@ pub struct Endpoints {
 /// Kernel send buffer per connection, in bytes.
 pub const SOCKET_SEND_BUFFER: usize = 64 * 1024;
 
-/// How long a client may keep the connection open after its only channel closed; it
-/// normally hangs up at once (as OpenSSH does), and the server closes it after this.
-const CLOSE_LINGER: Duration = Duration::from_secs(2);
+/// How long a client may keep the connection open once no channel is open; it
+/// normally hangs up at once (as OpenSSH does, unless a multiplexing master opens the
+/// next session meanwhile), and the server closes it after this.
+pub const CLOSE_LINGER: Duration = Duration::from_secs(2);
 
 /// How long russh's loop gets to notice a cut socket.
 const CUT_GRACE: Duration = Duration::from_secs(1);
@@ -122,34 +129,41 @@ impl<'a> EndGuard<'a> {
         Self { shared, traffic, cut: shared.cut_all.child_token(), logged: false, peer }
     }
 
-    /// Counts and logs the end of the visit: the insights, and the disconnect line, the
-    /// one line a visit logs at `info`, with everything learnt about it.
+    /// Counts and logs the end of the connection: each visit in the insights, and the
+    /// disconnect line, the one line a connection logs at `info`, with everything learnt
+    /// about it (its first visit's terminal and exit status, every visit's sections).
     fn ended(&mut self, outcome: Outcome) {
         self.logged = true;
         let duration = self.traffic.age();
         let reason = outcome.reason.as_str();
-        let sections_viewed = outcome.summary.sections_viewed;
-        let visit = outcome.summary.visit.map(|mut visit| {
-            visit.end = Some(reason);
-            visit.spent = (visit.kind == Some(crate::insights::Kind::Interactive)).then_some(duration);
-            visit
-        });
-        let source = self.peer;
-        self.shared.service.record(Event::Ended { reason, duration, visit: visit.as_ref(), source });
+        self.shared.service.record(Event::ConnectionEnded { reason, duration });
+        for played in &outcome.played {
+            if let Some(mut visit) = played.summary.visit.clone() {
+                visit.end = Some(played.reason.as_str());
+                let interactive = visit.kind == Some(crate::insights::Kind::Interactive);
+                visit.spent = interactive.then_some(played.duration);
+                self.shared.service.record(Event::VisitEnded { visit: &visit, source: self.peer });
+            }
+        }
+        let sections_viewed: u32 = outcome.played.iter().map(|played| played.summary.sections_viewed).sum();
+        let first = outcome.played.first();
         let user = outcome.identity.as_ref().and_then(|identity| identity.user.as_deref());
         let client = outcome.identity.as_ref().map(|identity| identity.client.as_str());
-        let (term, size) = match &outcome.terminal {
+        let terminal = outcome.played.iter().find_map(|played| played.terminal.as_ref());
+        let (term, size) = match terminal {
             Some((term, size)) => (Some(term.as_str()), Some(size)),
             None => (None, None),
         };
         info!(
             duration_ms = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX),
-            bytes_sent = self.traffic.bytes_sent(),
+            bytes_sent = self.traffic.bytes_written(),
+            bytes_queued = self.traffic.bytes_sent(),
             bytes_received = self.traffic.bytes_received(),
+            sessions = outcome.played.len(),
             sections_viewed,
             peak_buffered = self.traffic.peak_unflushed(),
             reason,
-            exit_status = outcome.exit_status,
+            exit_status = first.and_then(|played| played.exit_status),
             user,
             client,
             term,
@@ -172,26 +186,22 @@ impl Drop for EndGuard<'_> {
     }
 }
 
-/// How a visit went, for the disconnect line, the metrics and the insights.
+/// How a connection went, for the disconnect line, the metrics and the insights.
 struct Outcome {
     reason: EndReason,
-    /// What the visit showed; the default when it never started.
-    summary: Summary,
+    /// Each visit that started, in the order they ended.
+    played: Vec<Played>,
     /// `None` when authentication never succeeded.
     identity: Option<Identity>,
-    /// The pty-req's terminal name and size; `None` without a PTY or a start.
-    terminal: Option<(String, Size)>,
-    /// The channel's exit status; `None` when the visit never started.
-    exit_status: Option<u32>,
 }
 
 impl Outcome {
     fn new(reason: EndReason) -> Self {
-        Self { reason, summary: Summary::default(), identity: None, terminal: None, exit_status: None }
+        Self { reason, played: Vec::new(), identity: None }
     }
 }
 
-/// The one owner of a connection's visit, its timers and its goodbye.
+/// The one owner of a connection's visits, its timers and its goodbye.
 struct Supervisor<'a> {
     shared: &'a Shared,
     traffic: &'a Traffic,
@@ -203,8 +213,18 @@ struct Supervisor<'a> {
     peer: std::net::IpAddr,
 }
 
+/// How the supervisor's loop ended.
+enum End {
+    /// The server ends the connection: timers, shutdown.
+    Server(EndReason),
+    /// russh's session ended by itself: the client left or stopped answering.
+    Gone(EndReason),
+    /// Every visit ended and the client did not hang up within [`CLOSE_LINGER`].
+    Lingered,
+}
+
 impl Supervisor<'_> {
-    /// Runs the connection; returns how the visit went.
+    /// Runs the connection; returns how it went.
     async fn run<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
         &self,
         stream: CuttableStream<S>,
@@ -215,9 +235,9 @@ impl Supervisor<'_> {
         // What is left of the login timeout (a PROXY header may have used some of it).
         let login = self.shared.settings.login_timeout.saturating_sub(self.traffic.age());
         let handshake = russh::server::run_stream(self.shared.ssh_config.clone(), stream, handler);
-        let Events { mut identity, start, input } = events;
+        let Events { mut identity, visits } = events;
         let mut outcome = match tokio::time::timeout(login, handshake).await {
-            Ok(Ok(session)) => self.supervise(session, start, input, admission).await,
+            Ok(Ok(session)) => self.supervise(session, visits, admission).await,
             Ok(Err(err)) => Outcome::new(session_ended(Err(err), false)),
             Err(_) => {
                 debug!("no SSH version line within the login timeout");
@@ -228,47 +248,67 @@ impl Supervisor<'_> {
         outcome
     }
 
-    /// Waits for the shell or exec request, plays it while the timers run, says goodbye.
+    /// Plays every session channel as its own visit while the connection's timers run;
+    /// at the end tells the visits still playing why, lets them say goodbye, and
+    /// disconnects when the server ended it.
     async fn supervise(
         &self,
         mut session: Session,
-        start: oneshot::Receiver<Start>,
-        mut input: Input,
+        mut visits: mpsc::Receiver<Visit>,
         mut admission: Admission,
     ) -> Outcome {
+        let (ending_tx, ending) = watch::channel(None);
+        let started = Started::default();
+        let handle = session.handle();
+        let mut playing = FuturesUnordered::new();
+        let mut played = Vec::new();
+        let mut waiting_for_first = true;
+        let mut linger: Option<Instant> = None;
         let login_deadline = self.deadline(self.shared.settings.login_timeout);
-        let shutdown = &self.shared.service.shutdown;
-        let start = tokio::select! {
-            ended = &mut session => return Outcome::new(session_ended(ended, false)),
-            start = start => match start {
-                Ok(start) => start,
-                Err(_) => return Outcome::new(session_ended((&mut session).await, false)),
-            },
-            _ = tokio::time::sleep_until(login_deadline) => {
-                return Outcome::new(self.disconnect(&mut session, EndReason::LoginTimeout).await);
+        let end = loop {
+            tokio::select! {
+                ended = &mut session => break End::Gone(session_ended(ended, !waiting_for_first)),
+                Some(visit) = visits.recv() => {
+                    linger = None;
+                    playing.push(self.visit(visit, handle.clone(), ending.clone(), &started));
+                }
+                Some(done) = playing.next() => {
+                    played.extend(done);
+                    if playing.is_empty() {
+                        linger = Some(Instant::now() + CLOSE_LINGER);
+                    }
+                }
+                () = started.wait(), if waiting_for_first => {
+                    waiting_for_first = false;
+                    admission.handshake_done();
+                    self.shared.service.metrics.handshake.observe(self.traffic.age().as_secs_f64());
+                }
+                _ = tokio::time::sleep_until(login_deadline), if waiting_for_first => {
+                    break End::Server(EndReason::LoginTimeout);
+                }
+                reason = self.timers() => break End::Server(reason),
+                _ = super::keyboard::sleep_until(linger) => break End::Lingered,
             }
-            _ = shutdown.cancelled() => return Outcome::new(self.disconnect(&mut session, EndReason::Shutdown).await),
         };
-        admission.handshake_done();
-        self.shared.service.metrics.handshake.observe(self.traffic.age().as_secs_f64());
-        let size = *input.size.borrow_and_update();
-        let mut play = Play::new(&start, size, self.shared, &self.ssh_command, self.peer);
-        let out = Output::new(session.handle(), start.channel, self.traffic, &self.shared.service.metrics);
-        let terminal = start.pty.then(|| (start.client.term.clone(), size));
-        // The goodbye is owed unless russh's session has already ended.
-        let (reason, goodbye) = tokio::select! {
-            reason = play.run(&out, &mut input) => (reason, true),
-            reason = self.timers() => (reason, true),
-            ended = &mut session => (session_ended(ended, true), false),
+        let told = match end {
+            End::Server(reason) => reason,
+            End::Gone(_) | End::Lingered => EndReason::ClientClosed,
         };
-        let reason = if goodbye { self.goodbye(&mut session, &mut play, &out, reason).await } else { reason };
-        Outcome {
-            reason,
-            summary: play.summary(),
-            identity: None,
-            terminal,
-            exit_status: Some(play.exit_status()),
+        ending_tx.send_replace(Some(told));
+        let deadline = Instant::now() + self.shared.service.settings.drain_timeout;
+        while let Ok(Some(done)) = tokio::time::timeout_at(deadline, playing.next()).await {
+            played.extend(done);
         }
+        drop(playing);
+        let last = played.last().map(|played: &Played| played.reason);
+        let reason = match end {
+            End::Server(reason) => self.disconnect(&mut session, reason).await,
+            // The client hung up once its visits ended: they say why it came to an end.
+            End::Gone(EndReason::ClientClosed) => last.unwrap_or(EndReason::ClientClosed),
+            End::Gone(reason) => reason,
+            End::Lingered => last.unwrap_or(EndReason::ClientClosed),
+        };
+        Outcome { reason, played, identity: None }
     }
 
     /// When `timeout` after the socket was accepted is.
@@ -276,7 +316,7 @@ impl Supervisor<'_> {
         self.traffic.accepted() + timeout
     }
 
-    /// Resolves when a timer or the server's shutdown ends the visit.
+    /// Resolves when a connection timer or the server's shutdown ends the connection.
     async fn timers(&self) -> EndReason {
         let settings = &self.shared.settings;
         let idle = async {
@@ -293,35 +333,6 @@ impl Supervisor<'_> {
             _ = tokio::time::sleep_until(self.deadline(settings.max_session)) => EndReason::MaxSession,
             _ = idle => EndReason::Idle,
         }
-    }
-
-    /// Ends the visit for `reason`: the farewell and exit status (unless the visitor
-    /// closed the channel), then a disconnect when the server ended it, or a short wait
-    /// for the client to hang up when the visitor did; the socket is cut in the end.
-    async fn goodbye(
-        &self,
-        session: &mut Session,
-        play: &mut Play,
-        out: &Output<'_>,
-        reason: EndReason,
-    ) -> EndReason {
-        let deadline = Instant::now() + self.shared.service.settings.drain_timeout;
-        if reason != EndReason::ClientClosed {
-            let farewell = play.farewell(reason);
-            let said = async {
-                let _ = out.send(farewell).await;
-                out.finish(play.exit_status()).await;
-            };
-            if tokio::time::timeout_at(deadline, said).await.is_err() {
-                debug!("the client did not take the farewell before the drain deadline");
-            }
-        }
-        if reason.by_server() {
-            return self.disconnect(session, reason).await;
-        }
-        // The channel is closed; the client normally hangs up at once.
-        let _ = tokio::time::timeout(CLOSE_LINGER, &mut *session).await;
-        reason
     }
 
     /// Disconnects for `reason` within the drain deadline, and cuts the socket when the

@@ -7,6 +7,9 @@
 pub enum EndReason {
     /// The visitor pressed `q` (or Esc, Ctrl-C, Ctrl-D).
     Quit,
+    /// The client ended its input (EOF: `ssh -tt HOST </dev/null`, a script done
+    /// typing) after the keys it sent: the view left as `q` does.
+    InputEnded,
     /// An exec request that printed its output.
     Done,
     /// No input for the idle timeout.
@@ -30,6 +33,7 @@ impl EndReason {
         match self {
             EndReason::ClientClosed => "client-closed",
             EndReason::Quit => "quit",
+            EndReason::InputEnded => "input-ended",
             EndReason::Done => "done",
             EndReason::Idle => "idle",
             EndReason::MaxSession => "max-session",

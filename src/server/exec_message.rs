@@ -15,8 +15,8 @@ use bytes::Bytes;
 
 use super::command::{MessageArgs, message_usage};
 use super::end_reason::EndReason;
+use super::input::Input;
 use super::output::{Output, crlf};
-use super::screen::Input;
 use crate::messages::{Channel, Draft, MAX_BODY, SendError};
 use crate::service::Service;
 

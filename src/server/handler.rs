@@ -1,44 +1,57 @@
 //! The russh `Handler` for one connection: a thin adapter that answers every request
-//! and turns what the visitor sends into events for the connection's visit.
+//! and turns what the visitor sends into events for the connection's visits.
 //!
 //! Every visitor is welcome, whatever user name and credentials their client sends —
 //! except under the owner's name, which only a listed public key logs in (see
-//! [`owner`](super::owner)); such a visit is marked as the owner's. It opens one
-//! session channel, answers every channel request (an unanswered one
-//! hangs the client), remembers the PTY and the terminal-describing environment, and on
-//! the first shell or exec request hands a [`Start`] to the visit. Callbacks never
-//! block: input goes to the visit through a bounded queue with `try_send` (dropped when
-//! full), sizes through a watch channel. The one exception is `message`, whose visit
-//! reads stdin to EOF and must lose none of it: its input waits for room in the queue
-//! (russh then stops reading the connection, which is the backpressure), its EOF ends
-//! the visit's input, and the visit closes the queue once it has read enough. Subsystems, X11, agent and port forwarding are
-//! refused. Deciding what to show and building the view happen in the visit, not here.
+//! [`owner`](super::owner)); such a visit is marked as the owner's. Each session
+//! channel is a visit of its own (OpenSSH's connection multiplexing opens several on one
+//! connection), at most [`MAX_SESSIONS`] at once. For each, the handler answers every
+//! channel request (an unanswered one hangs the client), remembers the PTY and the
+//! terminal-describing environment, and on its first shell, exec or subsystem request
+//! hands a [`Start`] to the visit. Callbacks never block: input goes to the visit
+//! through a queue bounded in bytes that never waits and never drops a packet silently
+//! ([`super::input`]), sizes through a watch channel, and the input's end (EOF or close)
+//! is marked on the queue.
+//!
+//! A channel's `Channel` object is kept until its first request: a `sftp` subsystem and
+//! an exec of `scp -f` read and write it as a byte stream; every other visit reads its
+//! input from the callbacks, so the object is dropped at once (left unread, its queue
+//! would fill and stall the connection). The subsystem is taken only on a channel that
+//! asked for nothing else; X11, agent and port forwarding are refused. Deciding what to
+//! show and building the view happen in the visit, not here.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use bytes::Bytes;
 use ratatui_core::layout::Size;
 use russh::server::{Auth, ChannelOpenHandle, Msg, PublicKeyOffer, Session, VerifiedPublicKey};
-use russh::{Channel, ChannelId};
+use russh::{Channel, ChannelId, ChannelStream};
 use tokio::sync::{mpsc, oneshot, watch};
 use tracing::debug;
 
-use super::exec_message::MAX_STDIN;
+use super::input::{Input, InputEnd, KeysSender, keys};
 use super::owner::{self, Owner};
-use super::play::Start;
-use super::screen::{INPUT_QUEUE, Input};
 use super::traffic::Traffic;
 use crate::admission::privacy::Redactor;
 use crate::service::Service;
 use crate::tui::ClientTerminal;
 use crate::tui::geometry::{DEFAULT_SIZE, sanitize_size};
 
-/// Most bytes of one input packet passed on: keys are a few bytes each, and a huge
-/// paste means nothing to a résumé viewer, so the rest is dropped.
-pub const MAX_INPUT_CHUNK: usize = 1024;
+/// Most session channels open at once on one connection: OpenSSH's own `MaxSessions`
+/// default (sshd_config(5)) is 10; a multiplexing client rarely needs more than a few.
+pub const MAX_SESSIONS: usize = 10;
 
 /// Longest terminal name (pty-req `TERM`) kept, in characters.
 const MAX_TERM: usize = 64;
+
+/// Environment requests a channel may send while its `Channel` object is still kept
+/// (OpenSSH's `scp` and `sftp` send `LANG` and `LC_*` before their subsystem); past
+/// this the object is dropped, so its unread queue never grows near russh's bound of
+/// 100 messages.
+const MAX_ENV_BEFORE_SETTLING: usize = 16;
+
+/// The one subsystem served: the read-only download directory.
+pub const SFTP: &str = "sftp";
 
 /// Per-connection protocol state.
 pub struct VisitorHandler {
@@ -48,21 +61,32 @@ pub struct VisitorHandler {
     user: Option<String>,
     /// Taken when authentication succeeds.
     identity: Option<oneshot::Sender<Identity>>,
-    channel: Option<ChannelId>,
-    pty: bool,
-    client: ClientTerminal,
-    /// Taken by the first shell or exec request.
-    start: Option<oneshot::Sender<Start>>,
-    /// Dropped when the channel closes: the visit sees its input end.
-    input: Option<mpsc::Sender<Bytes>>,
-    /// The exec command is `message`: stdin is read whole, to EOF.
-    reads_stdin: bool,
-    size: watch::Sender<Size>,
+    /// The session channels open now, at most [`MAX_SESSIONS`].
+    opened: HashMap<ChannelId, Opened>,
+    /// Each new session channel, to the connection's supervisor.
+    visits: mpsc::Sender<Visit>,
     /// The client's family, known once it has logged in.
     client_family: &'static str,
     owner: Arc<Owner>,
     /// Logged in as the owner, with one of the owner's keys.
     is_owner: bool,
+}
+
+/// One session channel as the handler knows it.
+struct Opened {
+    pty: bool,
+    client: ClientTerminal,
+    /// Taken by the first shell, exec or subsystem request.
+    start: Option<oneshot::Sender<Start>>,
+    keys: KeysSender,
+    size: watch::Sender<Size>,
+    /// Until the first request: kept for a byte-stream visit, else dropped.
+    channel: Option<Channel<Msg>>,
+    /// The visit reads the channel as a stream: the callbacks' copy of its data is not
+    /// queued.
+    streamed: bool,
+    /// Environment requests so far.
+    env_requests: usize,
 }
 
 /// Who the visitor says they are, for the disconnect line: the user name as the
@@ -74,39 +98,68 @@ pub struct Identity {
     pub client: String,
 }
 
-/// The receiving ends of a handler's events, for the visit.
-pub struct Events {
-    /// Sent once authentication succeeds; an error means it never did.
-    pub identity: oneshot::Receiver<Identity>,
-    /// The shell or exec request; an error means the connection ended before one came.
+/// A session channel, for the supervisor to play.
+pub struct Visit {
+    pub channel: ChannelId,
+    /// The channel's shell, exec or subsystem request; an error means it closed first.
     pub start: oneshot::Receiver<Start>,
     pub input: Input,
 }
 
+/// A shell, exec or subsystem request on a visitor's channel, with what the client told
+/// us about its terminal before it.
+pub struct Start {
+    pub channel: ChannelId,
+    /// The exec command, as sent (at most one SSH packet); `None` for a shell or a
+    /// subsystem.
+    pub command: Option<Vec<u8>>,
+    /// The channel as a byte stream, for the `sftp` subsystem and `scp -f`.
+    pub stream: Option<ChannelStream<Msg>>,
+    /// Whether a PTY was requested.
+    pub pty: bool,
+    pub client: ClientTerminal,
+    /// The client's family, from its version string ([`crate::insights::labels::client_family`]).
+    pub client_family: &'static str,
+    /// Logged in as the owner with one of the owner's keys.
+    pub owner: bool,
+}
+
+impl std::fmt::Debug for Start {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Start")
+            .field("channel", &self.channel)
+            .field("command", &self.command.as_deref().map(String::from_utf8_lossy))
+            .field("stream", &self.stream.is_some())
+            .field("pty", &self.pty)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The receiving ends of a handler's events, for the supervisor.
+pub struct Events {
+    /// Sent once authentication succeeds; an error means it never did.
+    pub identity: oneshot::Receiver<Identity>,
+    /// Every session channel the client opens.
+    pub visits: mpsc::Receiver<Visit>,
+}
+
 impl VisitorHandler {
-    /// A handler for one connection, and the events it will send the visit.
+    /// A handler for one connection, and the events it will send its supervisor.
     pub fn new(service: Arc<Service>, traffic: Arc<Traffic>, owner: Arc<Owner>) -> (Self, Events) {
         let (identity_tx, identity) = oneshot::channel();
-        let (start_tx, start) = oneshot::channel();
-        let (input_tx, input) = mpsc::channel(INPUT_QUEUE);
-        let (size_tx, size) = watch::channel(DEFAULT_SIZE);
+        let (visits_tx, visits) = mpsc::channel(MAX_SESSIONS);
         let handler = Self {
             service,
             traffic,
             user: None,
             identity: Some(identity_tx),
-            channel: None,
-            pty: false,
-            client: ClientTerminal::default(),
-            start: Some(start_tx),
-            input: Some(input_tx),
-            reads_stdin: false,
-            size: size_tx,
+            opened: HashMap::new(),
+            visits: visits_tx,
             client_family: "other",
             owner,
             is_owner: false,
         };
-        (handler, Events { identity, start, input: Input { keys: input, size } })
+        (handler, Events { identity, visits })
     }
 
     fn redactor(&self) -> &Redactor {
@@ -124,12 +177,9 @@ impl VisitorHandler {
         if self.owner.is_owner(user) { owner::key_only() } else { self.accept(user) }
     }
 
-    fn is_ours(&self, channel: ChannelId) -> bool {
-        self.channel == Some(channel)
-    }
-
-    fn started(&self) -> bool {
-        self.start.is_none()
+    /// The channel, while it has not started yet.
+    fn before_start(&mut self, channel: ChannelId) -> Option<&mut Opened> {
+        self.opened.get_mut(&channel).filter(|opened| opened.start.is_some())
     }
 
     /// Replies to a channel request: success when `ok`, failure otherwise.
@@ -137,23 +187,33 @@ impl VisitorHandler {
         if ok { session.channel_success(channel) } else { session.channel_failure(channel) }
     }
 
-    /// Hands the shell or exec request on `channel` to the visit; false if one came
-    /// already or the channel is not ours.
-    fn start(&mut self, channel: ChannelId, command: Option<&[u8]>) -> bool {
-        if !self.is_ours(channel) {
-            return false;
-        }
-        let Some(start) = self.start.take() else { return false };
+    /// Hands the request on `channel` to its visit: an exec `command`, a subsystem
+    /// (`stream` set: the channel read as bytes), or a shell; false if the channel is
+    /// not ours or started already.
+    fn start(&mut self, channel: ChannelId, command: Option<&[u8]>, stream: bool) -> bool {
+        let (client_family, owner) = (self.client_family, self.is_owner);
+        let Some(opened) = self.opened.get_mut(&channel) else { return false };
+        let Some(start) = opened.start.take() else { return false };
+        let object = opened.channel.take();
+        opened.streamed = stream;
         let request = Start {
             channel,
             command: command.map(<[u8]>::to_vec),
-            pty: self.pty,
-            client: std::mem::take(&mut self.client),
-            client_family: self.client_family,
-            owner: self.is_owner,
+            stream: object.filter(|_| stream).map(Channel::into_stream),
+            pty: opened.pty,
+            client: std::mem::take(&mut opened.client),
+            client_family,
+            owner,
         };
         // The visit is gone only when the connection is ending anyway.
         start.send(request).is_ok()
+    }
+
+    /// A request that settles the channel as one read through the callbacks.
+    fn settle(&mut self, channel: ChannelId) {
+        if let Some(opened) = self.before_start(channel) {
+            opened.channel = None;
+        }
     }
 }
 
@@ -222,14 +282,29 @@ impl russh::server::Handler for VisitorHandler {
         reply: ChannelOpenHandle,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        if self.channel.is_some() {
-            debug!("refused a second session channel");
+        if self.opened.len() >= MAX_SESSIONS {
+            debug!(max = MAX_SESSIONS, "refused a session channel past the connection's maximum");
             return Ok(()); // dropping `reply` refuses the channel
         }
-        // Events reach us through the callbacks; the channel object is not read, so it
-        // is dropped rather than left to fill up and stall the connection.
-        self.channel = Some(channel.id());
-        drop(channel);
+        let id = channel.id();
+        let (keys_tx, keys_rx) = keys();
+        let (size_tx, size) = watch::channel(DEFAULT_SIZE);
+        let (start_tx, start) = oneshot::channel();
+        let visit = Visit { channel: id, start, input: Input { keys: keys_rx, size } };
+        if self.visits.try_send(visit).is_err() {
+            return Ok(()); // the supervisor has not taken the last ones yet, or is gone
+        }
+        let opened = Opened {
+            pty: false,
+            client: ClientTerminal::default(),
+            start: Some(start_tx),
+            keys: keys_tx,
+            size: size_tx,
+            channel: Some(channel),
+            streamed: false,
+            env_requests: 0,
+        };
+        self.opened.insert(id, opened);
         reply.accept().await;
         Ok(())
     }
@@ -245,12 +320,13 @@ impl russh::server::Handler for VisitorHandler {
         _modes: &[(russh::Pty, u32)],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let ok = self.is_ours(channel) && !self.started();
-        if ok {
-            let size = sanitize_size(cols, rows);
-            self.pty = true;
-            self.size.send_replace(size);
-            self.client.term = term.chars().filter(|c| c.is_ascii_graphic()).take(MAX_TERM).collect();
+        self.settle(channel);
+        let opened = self.before_start(channel);
+        let ok = opened.is_some();
+        if let Some(opened) = opened {
+            opened.pty = true;
+            opened.size.send_replace(sanitize_size(cols, rows));
+            opened.client.term = term.chars().filter(|c| c.is_ascii_graphic()).take(MAX_TERM).collect();
         }
         Self::reply(channel, ok, session)
     }
@@ -262,15 +338,21 @@ impl russh::server::Handler for VisitorHandler {
         value: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let ok = self.is_ours(channel) && !self.started();
-        if ok {
-            self.client.set_env(name, value);
+        let opened = self.before_start(channel);
+        let ok = opened.is_some();
+        if let Some(opened) = opened {
+            opened.client.set_env(name, value);
+            opened.env_requests += 1;
+            if opened.env_requests > MAX_ENV_BEFORE_SETTLING {
+                opened.channel = None;
+            }
         }
         Self::reply(channel, ok, session)
     }
 
     async fn shell_request(&mut self, channel: ChannelId, session: &mut Session) -> Result<(), Self::Error> {
-        let ok = self.start(channel, None);
+        self.settle(channel);
+        let ok = self.start(channel, None, false);
         Self::reply(channel, ok, session)
     }
 
@@ -280,18 +362,28 @@ impl russh::server::Handler for VisitorHandler {
         data: &[u8],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let ok = self.start(channel, Some(data));
-        self.reads_stdin = ok && super::command::reads_stdin(data);
+        let streamed = crate::downloads::scp::Command::parse(&String::from_utf8_lossy(data)).is_some();
+        if !streamed {
+            self.settle(channel);
+        }
+        let ok = self.start(channel, Some(data), streamed);
         Self::reply(channel, ok, session)
     }
 
     async fn subsystem_request(
         &mut self,
         channel: ChannelId,
-        _name: &str,
+        name: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        session.channel_failure(channel)
+        // Only on a channel that asked for nothing else: its object is still kept.
+        let untouched =
+            self.before_start(channel).is_some_and(|opened| opened.channel.is_some() && !opened.pty);
+        let ok = name == SFTP && untouched && self.start(channel, None, true);
+        if !ok {
+            debug!(sftp = name == SFTP, "refused a subsystem request");
+        }
+        Self::reply(channel, ok, session)
     }
 
     async fn x11_request(
@@ -303,6 +395,7 @@ impl russh::server::Handler for VisitorHandler {
         _x11_screen_number: u32,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
+        self.settle(channel);
         session.channel_failure(channel)
     }
 
@@ -315,10 +408,11 @@ impl russh::server::Handler for VisitorHandler {
         _pix_height: u32,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        if self.is_ours(channel) && self.pty {
-            self.size.send_replace(sanitize_size(cols, rows));
+        let opened = self.opened.get(&channel);
+        if let Some(opened) = opened.filter(|opened| opened.pty) {
+            opened.size.send_replace(sanitize_size(cols, rows));
         }
-        Self::reply(channel, self.is_ours(channel), session)
+        Self::reply(channel, opened.is_some(), session)
     }
 
     async fn data(
@@ -327,36 +421,25 @@ impl russh::server::Handler for VisitorHandler {
         data: &[u8],
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        if !self.is_ours(channel) {
-            return Ok(());
-        }
+        let Some(opened) = self.opened.get(&channel) else { return Ok(()) };
         self.traffic.note_input(data.len());
-        let Some(input) = self.input.as_ref().filter(|_| self.started()) else { return Ok(()) };
-        if self.reads_stdin {
-            // Waits for room (a closed queue answers at once): nothing of it is lost. A
-            // chunk longer than a whole message is too long anyway, so the queue holds at
-            // most INPUT_QUEUE × MAX_STDIN bytes.
-            let input = input.clone();
-            let chunk = &data[..data.len().min(MAX_STDIN + 1)];
-            let _ = input.send(Bytes::copy_from_slice(chunk)).await;
-        } else {
-            // A full queue means the visitor types faster than we draw: drop the excess.
-            let chunk = &data[..data.len().min(MAX_INPUT_CHUNK)];
-            let _ = input.try_send(Bytes::copy_from_slice(chunk));
+        // Before its start a channel's input waits in its queue; a stream reads its own.
+        if !opened.streamed {
+            opened.keys.push(data);
         }
         Ok(())
     }
 
     async fn channel_eof(&mut self, channel: ChannelId, _session: &mut Session) -> Result<(), Self::Error> {
-        if self.is_ours(channel) && self.reads_stdin {
-            self.input = None; // `message` has read the whole of stdin
+        if let Some(opened) = self.opened.get(&channel) {
+            opened.keys.end(InputEnd::Eof);
         }
         Ok(())
     }
 
     async fn channel_close(&mut self, channel: ChannelId, _session: &mut Session) -> Result<(), Self::Error> {
-        if self.is_ours(channel) {
-            self.input = None; // the visit sees its input end and stops
+        if let Some(opened) = self.opened.remove(&channel) {
+            opened.keys.end(InputEnd::Closed); // the visit sees its input end and stops
         }
         Ok(())
     }

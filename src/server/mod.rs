@@ -28,6 +28,7 @@ pub mod console;
 pub mod end_reason;
 pub mod exec_message;
 pub mod handler;
+pub mod input;
 pub mod interactive;
 pub mod keyboard;
 pub mod keys;

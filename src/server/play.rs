@@ -13,16 +13,22 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use ratatui_core::layout::Size;
-use russh::ChannelId;
 
 use super::command::{self, Request};
 use super::console::{OwnerConsole, owner_report};
 use super::end_reason::EndReason;
 use super::exec_message::{EX_TEMPFAIL, ExecMessage};
+use super::handler::Start;
+use super::input::Input;
 use super::interactive::{Interactive, Sender};
 use super::output::{Output, crlf};
-use super::screen::{Input, Screen};
+use super::screen::Screen;
 use super::shared::Shared;
+use russh::ChannelStream;
+use russh::server::Msg;
+
+use crate::downloads::files::{Directory, Door, FileName};
+use crate::downloads::{scp, sftp};
 use crate::insights::{Kind, Online, Visit, labels};
 use crate::record::Event;
 use crate::resume::export::Format;
@@ -30,23 +36,7 @@ use crate::resume::{Loaded, PrintForm, Printout};
 use crate::service::Service;
 use crate::tui::console::Console;
 use crate::tui::profile::Charset;
-use crate::tui::{App, ClientTerminal, Profile, Theme};
-
-/// A shell or exec request on the visitor's channel, with what the client told us
-/// about its terminal before it.
-#[derive(Debug)]
-pub struct Start {
-    pub channel: ChannelId,
-    /// The exec command, as sent (at most one SSH packet); `None` for a shell.
-    pub command: Option<Vec<u8>>,
-    /// Whether a PTY was requested.
-    pub pty: bool,
-    pub client: ClientTerminal,
-    /// The client's family, from its version string ([`labels::client_family`]).
-    pub client_family: &'static str,
-    /// Logged in as the owner with one of the owner's keys.
-    pub owner: bool,
-}
+use crate::tui::{App, Profile, Theme};
 
 /// `what` as the visitor's channel takes it, made once per résumé: with a terminal in
 /// its character set with CRLF line endings, without one (a pipe, a script) as it is. A
@@ -97,6 +87,71 @@ enum Act {
     Console(Box<Screen<OwnerConsole>>),
     /// The owner without a terminal: the last day's report, printed.
     OwnerReport { service: Arc<Service>, json: bool, pty: bool, status: u32 },
+    /// A file to take away, over the channel as a byte stream: the `sftp` subsystem, or
+    /// legacy `scp -f`.
+    Download(Box<Download>),
+}
+
+/// A download visit: the channel as a stream, and the files of the résumé in service.
+struct Download {
+    stream: ChannelStream<Msg>,
+    /// `None`: the `sftp` subsystem.
+    scp: Option<scp::Command>,
+    directory: Arc<Directory>,
+    service: Arc<Service>,
+    status: u32,
+}
+
+impl Download {
+    /// Serves the files until the client is done; counts what it took whole.
+    async fn run(&mut self) -> EndReason {
+        let directory = self.directory.clone();
+        let (downloads, door) = match &self.scp {
+            None => {
+                let summary = sftp::serve(&mut self.stream, directory).await;
+                if !matches!(summary.end, sftp::End::Eof) {
+                    tracing::warn!(end = ?summary.end, requests = summary.requests, "sftp session ended early");
+                }
+                (summary.downloads, Door::Sftp)
+            }
+            Some(command) => {
+                let outcome = scp::serve(&mut self.stream, command, directory).await;
+                self.status = outcome.exit_status;
+                (outcome.downloads, Door::Scp)
+            }
+        };
+        for (file, count) in downloads.iter() {
+            self.service.record(Event::Downloaded { file, door, count });
+        }
+        EndReason::Done
+    }
+}
+
+/// `ssh HOST pdf`: the typeset PDF's bytes for a pipe, counted as a download; with a
+/// PTY (which would turn its line feeds into CRLF and fill the terminal with binary)
+/// one line on how to save it instead; while there is no PDF, why, exit 1.
+fn pdf(start: &Start, shared: &Shared, ssh_command: &str) -> Act {
+    let scp = crate::ssh_command::scp_for(ssh_command, FileName::Pdf.as_str());
+    let directory = shared.service.current_downloads();
+    let line = |text: String, status| {
+        let bytes =
+            if start.pty { crlf(&start.client.profile().printable(&text)) } else { text.into_bytes() };
+        Act::Print { bytes: Bytes::from(bytes), to_stderr: true, status }
+    };
+    match directory.get(FileName::Pdf) {
+        _ if start.pty => {
+            line(format!("The PDF is binary: save it with `{ssh_command} pdf > resume.pdf` or `{scp}`\n"), 0)
+        }
+        Some(file) => {
+            shared.service.record(Event::Downloaded { file: FileName::Pdf, door: Door::Ssh, count: 1 });
+            Act::Print { bytes: file.bytes.clone(), to_stderr: false, status: 0 }
+        }
+        None => line(
+            "the PDF is not available right now; the text is: ssh HOST text\n"
+                .replace("ssh HOST", ssh_command),
+            1,
+        ),
+    }
 }
 
 /// What the owner may run without a terminal.
@@ -105,9 +160,12 @@ const OWNER_USAGE: &str = "usage: ssh -t OWNER@HOST for the console, or ssh OWNE
 impl Play {
     /// Resolves what `start` asks for; `size` is the visitor's terminal, `ssh_command`
     /// what they type to get here, `peer` who they are (for the message limits).
-    pub fn new(start: &Start, size: Size, shared: &Shared, ssh_command: &str, peer: IpAddr) -> Self {
+    pub fn new(mut start: Start, size: Size, shared: &Shared, ssh_command: &str, peer: IpAddr) -> Self {
+        if let Some(stream) = start.stream.take() {
+            return Self::download(&start, stream, shared);
+        }
         if start.owner {
-            return Self::owner(start, size, shared);
+            return Self::owner(&start, size, shared);
         }
         let command = start.command.as_deref();
         #[cfg(feature = "test-hooks")]
@@ -126,7 +184,7 @@ impl Play {
             }
             _ => None,
         };
-        let act = Self::act(start, size, shared, ssh_command, peer, request, doc);
+        let act = Self::act(&start, size, shared, ssh_command, peer, request, doc);
         let kind = if matches!(act, Act::Interactive(_)) { Kind::Interactive } else { Kind::Exec };
         let opened = Visit {
             kind: Some(kind),
@@ -139,6 +197,28 @@ impl Play {
         };
         shared.service.record(Event::Started { visit: &opened });
         Self { act, opened: Some(opened), _online: Some(shared.service.insights.arrived()) }
+    }
+
+    /// A visit that takes files away over the channel as a stream: the `sftp` subsystem
+    /// (no command) or legacy `scp -f` (the command). Counted in the insights as an
+    /// exec visit under `sftp` or `scp`.
+    fn download(start: &Start, stream: ChannelStream<Msg>, shared: &Shared) -> Self {
+        let command = start.command.as_deref().map(String::from_utf8_lossy);
+        let scp = command.as_deref().and_then(scp::Command::parse);
+        let name = if scp.is_some() { "scp" } else { "sftp" };
+        tracing::debug!(download = name, "starting");
+        let service = shared.service.clone();
+        let directory = service.current_downloads();
+        let opened = Visit {
+            kind: Some(Kind::Exec),
+            command: Some(name),
+            client: Some(start.client_family),
+            ..Visit::default()
+        };
+        shared.service.record(Event::Started { visit: &opened });
+        let download = Download { stream, scp, directory, service, status: 0 };
+        let online = shared.service.insights.arrived();
+        Self { act: Act::Download(Box::new(download)), opened: Some(opened), _online: Some(online) }
     }
 
     /// The owner's visit: the console with a terminal, else the report printed once.
@@ -208,6 +288,7 @@ impl Play {
             Request::Print { format, .. } => printout(Printout::Whole(format)),
             Request::Help => print(command::usage(ssh_command, &doc.outline), false, 0),
             Request::Unknown { message } => print(message, true, 2),
+            Request::Pdf => pdf(start, shared, ssh_command),
             Request::Message(args) => Act::Message(Box::new(ExecMessage {
                 args,
                 service: shared.service.clone(),
@@ -232,6 +313,7 @@ impl Play {
                 screen.view_mut().open().await;
                 screen.run(out, input).await
             }
+            Act::Download(download) => download.run().await,
             Act::OwnerReport { service, json, pty, status } => {
                 let (text, to_stderr) = match owner_report(service, *json).await {
                     Ok(text) => (text, false),
@@ -251,7 +333,7 @@ impl Play {
         match &mut self.act {
             Act::Interactive(screen) => screen.farewell(reason),
             Act::Console(screen) => screen.farewell(reason),
-            Act::Print { .. } | Act::Message(_) | Act::OwnerReport { .. } => Vec::new(),
+            Act::Print { .. } | Act::Message(_) | Act::OwnerReport { .. } | Act::Download(_) => Vec::new(),
         }
     }
 
@@ -261,6 +343,7 @@ impl Play {
             Act::Interactive(_) | Act::Console(_) => 0,
             Act::Print { status, .. } | Act::OwnerReport { status, .. } => *status,
             Act::Message(message) => message.status,
+            Act::Download(download) => download.status,
         }
     }
 

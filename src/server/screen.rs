@@ -24,22 +24,16 @@
 
 use std::time::Duration;
 
-use bytes::Bytes;
-use ratatui_core::layout::Size;
-use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 use super::end_reason::EndReason;
+use super::input::{Input, InputEnd};
 use super::keyboard::{Keyboard, sleep_until};
 use super::output::{Closed, Output};
 use super::terminal::Modes;
 use crate::escape;
 use crate::tui::Event;
 use crate::tui::input::Reply;
-
-/// Input chunks waiting for the visit; beyond this a visitor's keys are dropped (a
-/// paste flood), never buffered without bound.
-pub const INPUT_QUEUE: usize = 64;
 
 /// Output a visit lets wait in russh's buffers before it draws its next frame, in
 /// bytes: the frame after that is drawn from the state at the moment there is room, so
@@ -52,14 +46,6 @@ pub const MAX_FRAMES_PER_SECOND: u32 = 60;
 
 /// The least time between two frames, from [`MAX_FRAMES_PER_SECOND`].
 pub const FRAME_INTERVAL: Duration = Duration::from_micros(1_000_000 / MAX_FRAMES_PER_SECOND as u64);
-
-/// What reaches a visit from the russh handler once it started.
-pub struct Input {
-    /// The visitor's input, in chunks of at most one SSH packet's data.
-    pub keys: mpsc::Receiver<Bytes>,
-    /// The visitor's terminal size (pty-req, then window-change).
-    pub size: watch::Receiver<Size>,
-}
 
 /// What an event asks of the loop.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -251,7 +237,9 @@ impl<V: View> Screen<V> {
             tokio::select! {
                 chunk = input.keys.recv() => match chunk {
                     Some(bytes) => self.keyboard.feed(&bytes, &mut self.events),
-                    None => return Change::End(EndReason::ClientClosed),
+                    None if self.events.is_empty() => return Change::End(ended(input)),
+                    // The keys that came before the end are applied first.
+                    None => {}
                 },
                 Ok(()) = input.size.changed() => {
                     let size = *input.size.borrow_and_update();
@@ -279,7 +267,7 @@ impl<V: View> Screen<V> {
                     }
                 }
             }
-            while let Ok(bytes) = input.keys.try_recv() {
+            while let Some(bytes) = input.keys.try_recv() {
                 self.keyboard.feed(&bytes, &mut self.events);
             }
             let replies = self.keyboard.take_replies();
@@ -337,6 +325,15 @@ impl<V: View> Screen<V> {
             self.shown = None;
         }
         changed
+    }
+}
+
+/// Why the visit ends when its input did: after the client's EOF it leaves as `q`
+/// does (farewell, exit 0); a closed channel takes nothing more.
+fn ended(input: &Input) -> EndReason {
+    match input.keys.end() {
+        Some(InputEnd::Eof) => EndReason::InputEnded,
+        _ => EndReason::ClientClosed,
     }
 }
 

@@ -75,6 +75,12 @@ impl Traffic {
         self.peak_unflushed.fetch_max(self.unflushed(), Ordering::Relaxed);
     }
 
+    /// Bytes that reached the socket (SSH framing included): what left the server,
+    /// whatever was queued for a client that closed before taking it.
+    pub fn bytes_written(&self) -> u64 {
+        self.socket.written()
+    }
+
     pub fn bytes_sent(&self) -> u64 {
         self.sent.load(Ordering::Relaxed)
     }

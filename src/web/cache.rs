@@ -183,6 +183,9 @@ impl Rendered {
                     &invite.share_url,
                     href,
                     if invite.messages { "m" } else { "" },
+                    if invite.pdf { "p" } else { "" },
+                    if invite.vcard { "v" } else { "" },
+                    &invite.scp_command,
                 ],
             );
             (Encoded::new(page::page(&self.loaded, invite, href)), etag)
@@ -241,6 +244,9 @@ mod tests {
             fingerprint: "SHA256:x".into(),
             share_url: host.into(),
             messages: false,
+            pdf: false,
+            vcard: false,
+            scp_command: String::new(),
         }
     }
 

@@ -29,6 +29,12 @@ pub struct Invite {
     pub share_url: String,
     /// Whether the page carries the "Write to me" form (`--web-messages`).
     pub messages: bool,
+    /// Whether `/resume.pdf` is there to link (it typeset).
+    pub pdf: bool,
+    /// Whether `/resume.vcf` is there (a name and a way to reach them).
+    pub vcard: bool,
+    /// `scp …:resume.pdf .`, for the terminal box.
+    pub scp_command: String,
 }
 
 /// `&`, `<`, `>`, `"` and `'` as character references: safe in text and quoted attributes.
@@ -92,6 +98,7 @@ pub fn page(loaded: &Loaded, invite: &Invite, style_href: &str) -> String {
         }
         out.push_str("</ul>\n");
     }
+    downloads(&mut out, invite);
     out.push_str("</header>\n");
     ssh_box(&mut out, invite);
     nav(&mut out, &outline.sections);
@@ -130,16 +137,37 @@ fn head(out: &mut String, title: &str, description: &str, style_href: &str) {
     );
 }
 
-/// The invitation to the terminal view: the command, selectable in one tap, and the key.
+/// The files to keep, under the name: the PDF when it typeset, the contact card when
+/// there is one.
+fn downloads(out: &mut String, invite: &Invite) {
+    let links: Vec<&str> = [
+        invite.pdf.then_some("<a href=\"/resume.pdf\" type=\"application/pdf\">Download PDF</a>"),
+        invite.vcard.then_some("<a href=\"/resume.vcf\" type=\"text/vcard\">Add to contacts</a>"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !links.is_empty() {
+        let _ = writeln!(out, "<p class=\"downloads\">{}</p>", links.join(" · "));
+    }
+}
+
+/// The invitation to the terminal view: the command, selectable in one tap, the key,
+/// and how to copy the PDF from there.
 fn ssh_box(out: &mut String, invite: &Invite) {
     let _ = write!(
         out,
         "<aside class=\"ssh\" aria-labelledby=\"ssh-title\">\n<h2 id=\"ssh-title\">Read it in a terminal</h2>\n\
          <p><code class=\"cmd\">{}</code></p>\n\
-         <p class=\"fp\">Host key fingerprint: <code>{}</code></p>\n</aside>\n",
+         <p class=\"fp\">Host key fingerprint: <code>{}</code></p>\n",
         escape(&invite.ssh_command),
         escape(&invite.fingerprint),
     );
+    if invite.pdf {
+        let _ =
+            writeln!(out, "<p class=\"fp\">Copy the PDF: <code>{}</code></p>", escape(&invite.scp_command));
+    }
+    out.push_str("</aside>\n");
 }
 
 /// The "Write to me" form: plain HTML posted to `/message`, no script. The `website`
@@ -190,12 +218,13 @@ fn nav(out: &mut String, sections: &[Section]) {
 fn footer(out: &mut String, invite: &Invite) {
     let _ = write!(
         out,
-        "<footer>\n<p>Also as <a href=\"/resume.json\">JSON Resume</a>, <a href=\"/resume.md\">Markdown</a> \
+        "<footer>\n<p>Also as {pdf}<a href=\"/resume.json\">JSON Resume</a>, <a href=\"/resume.md\">Markdown</a> \
          and <a href=\"/resume.txt\">plain text</a>.</p>\n\
          <figure class=\"qr\">\n<img src=\"/qr.svg\" width=\"160\" height=\"160\" alt=\"QR code of {url}\">\n\
          <figcaption>{shown}</figcaption>\n</figure>\n</footer>\n",
         url = escape(&invite.share_url),
         shown = linked(&invite.share_url),
+        pdf = if invite.pdf { "<a href=\"/resume.pdf\">PDF</a>, " } else { "" },
     );
 }
 

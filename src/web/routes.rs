@@ -37,10 +37,21 @@ use super::negotiate::{Choice, encoding, negotiate};
 use super::page::{self, Invite};
 use super::{Peer, Web, forwarded};
 use crate::admission::limits::Refusal;
+use crate::downloads::files::{Door, FileName};
+use crate::record::Event;
 
 /// The paths served, which are also the `route` label of the metrics (else `other`).
-pub const ROUTES: [&str; 7] =
-    ["/", "/style.css", "/resume.json", "/resume.md", "/resume.txt", "/qr.svg", "/message"];
+pub const ROUTES: [&str; 9] = [
+    "/",
+    "/style.css",
+    "/resume.json",
+    "/resume.md",
+    "/resume.txt",
+    "/resume.pdf",
+    "/resume.vcf",
+    "/qr.svg",
+    "/message",
+];
 
 /// Largest `POST /message` body: every field at its limit, each character
 /// percent-encoded UTF-8 (12 bytes), with room for the names.
@@ -92,6 +103,8 @@ pub fn router(web: Arc<Web>) -> Router {
         .route("/resume.json", get(json))
         .route("/resume.md", get(markdown))
         .route("/resume.txt", get(text))
+        .route("/resume.pdf", get(|state, request| file(state, request, FileName::Pdf)))
+        .route("/resume.vcf", get(|state, request| file(state, request, FileName::Vcard)))
         .route("/qr.svg", get(qr))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(web.clone(), limit))
@@ -233,6 +246,73 @@ async fn qr(State(web): State<Arc<Web>>, request: Request) -> Response {
     }
 }
 
+/// A file to keep, as the download doors serve it: its bytes as they are (a PDF is
+/// compressed inside already), a strong validator (the bytes' hash: the same file has
+/// the same bytes from every instance), named after the person when known. Counted as a
+/// download when its bytes are sent; a PDF that did not typeset is 503 "not available"
+/// until a reload fixes it.
+async fn file(State(web): State<Arc<Web>>, request: Request, name: FileName) -> Response {
+    let directory = web.service.current_downloads();
+    let Some(file) = directory.get(name) else {
+        let (status, why) = match name {
+            FileName::Pdf => {
+                (StatusCode::SERVICE_UNAVAILABLE, "the PDF is not available right now; /resume.txt is\n")
+            }
+            _ => (StatusCode::NOT_FOUND, "no contact card: the résumé has no name or no way to reach them\n"),
+        };
+        return (status, [(header::CONTENT_TYPE, TEXT), (header::CACHE_CONTROL, "no-store")], why)
+            .into_response();
+    };
+    let etag = HeaderValue::from_str(&file.etag).unwrap_or(HeaderValue::from_static("\"0\""));
+    let strong = request.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
+    let current = match strong {
+        Some(tags) => tags.split(',').any(|tag| tag.trim() == "*" || tag.trim() == file.etag),
+        None => is_current(request.headers(), &etag, Some(directory.modified)),
+    };
+    let mut response = if current {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        if request.method() == axum::http::Method::GET {
+            web.service.record(Event::Downloaded { file: name, door: Door::Web, count: 1 });
+        }
+        let disposition = disposition(name, web.service.current_resume().outline.name.as_deref());
+        let headers = [
+            (header::CONTENT_TYPE, HeaderValue::from_static(name.media_type())),
+            (header::CONTENT_DISPOSITION, disposition),
+        ];
+        (headers, file.bytes.clone()).into_response()
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::ETAG, etag);
+    if let Ok(date) = HeaderValue::from_str(&httpdate::fmt_http_date(directory.modified)) {
+        headers.insert(header::LAST_MODIFIED, date);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(RESUME_CACHING));
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    response
+}
+
+/// `inline; filename="…"` (RFC 6266): the person's name and the file's kind when the
+/// résumé has a name (`Jane Doe - résumé.pdf`), else the file's own name; the plain
+/// `filename` in ASCII for old clients, `filename*` in UTF-8 (RFC 8187) beside it.
+fn disposition(name: FileName, person: Option<&str>) -> HeaderValue {
+    let extension = name.label();
+    let person: Option<String> = person
+        .map(|person| person.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '\\' | '/')).collect())
+        .filter(|person: &String| !person.trim().is_empty());
+    let value = match person {
+        Some(person) => {
+            let utf8 = format!("{} - résumé.{extension}", person.trim());
+            let ascii = deunicode::deunicode(&utf8).replace(['"', '\\'], "");
+            let encoded: String =
+                form_urlencoded::byte_serialize(utf8.as_bytes()).collect::<String>().replace('+', "%20");
+            format!("inline; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+        }
+        None => format!("inline; filename=\"{}\"", name.as_str()),
+    };
+    HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("inline"))
+}
+
 /// The stylesheet; kept for a year when asked for by the version the page links.
 async fn style(request: Request) -> Response {
     let versioned = request.uri().query() == Some(&format!("v={}", STYLE.version));
@@ -295,7 +375,19 @@ fn invite(web: &Web, rendered: &Rendered, request: &Request) -> Invite {
         }
     };
     let messages = web.settings.messages && web.service.mailbox.is_some();
-    Invite { ssh_command, fingerprint: web.settings.fingerprint.clone(), share_url, messages }
+    let downloads = web.service.current_downloads();
+    let pdf = downloads.get(FileName::Pdf).is_some();
+    let vcard = downloads.get(FileName::Vcard).is_some();
+    let scp_command = crate::ssh_command::scp_for(&ssh_command, FileName::Pdf.as_str());
+    Invite {
+        ssh_command,
+        fingerprint: web.settings.fingerprint.clone(),
+        share_url,
+        messages,
+        pdf,
+        vcard,
+        scp_command,
+    }
 }
 
 /// The `Host` header when it is a host name or address with an optional port, nothing else.

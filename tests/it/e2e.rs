@@ -128,21 +128,24 @@ async fn unknown_command_prints_usage_to_stderr_and_exits_2() {
 }
 
 #[tokio::test]
-async fn subsystem_and_port_forwarding_are_refused() {
+async fn port_forwarding_and_other_subsystems_are_refused() {
     let server = TestServer::start(&temp_dir("refuse")).await;
     let visitor = Visitor::connect(server.addr, Visit::no_pty(Some("help"))).await;
     let forward = visitor.session.channel_open_direct_tcpip("127.0.0.1", 22, "127.0.0.1", 5000).await;
     assert!(forward.is_err(), "direct-tcpip must be refused");
     let remote = visitor.session.tcpip_forward("127.0.0.1", 0).await;
     assert!(remote.is_err(), "remote forwarding must be refused");
-    assert!(visitor.session.channel_open_session().await.is_err(), "a second session channel is refused");
-    // The subsystem on a connection's first (and only) channel reaches the handler.
-    let stream = common::connect_tcp_from(server.addr, std::net::IpAddr::from([127, 0, 0, 1])).await.unwrap();
-    let (session, _) = common::login_over(stream).await.unwrap();
-    let mut channel = session.channel_open_session().await.unwrap();
-    channel.request_subsystem(true, "sftp").await.unwrap();
+    // Only the download directory's `sftp` is a subsystem here.
+    let mut channel = visitor.session.channel_open_session().await.unwrap();
+    channel.request_subsystem(true, "netconf").await.unwrap();
     let reply = tokio::time::timeout(common::LIVENESS, channel.wait()).await.unwrap();
-    assert!(matches!(reply, Some(ChannelMsg::Failure)), "sftp must be refused: {reply:?}");
+    assert!(matches!(reply, Some(ChannelMsg::Failure)), "netconf must be refused: {reply:?}");
+    // Nor sftp on a channel that asked for a terminal first.
+    let mut channel = visitor.session.channel_open_session().await.unwrap();
+    channel.request_pty(true, "xterm", 80, 24, 0, 0, &[]).await.unwrap();
+    channel.request_subsystem(true, "sftp").await.unwrap();
+    let replies = [channel.wait().await, channel.wait().await];
+    assert!(matches!(replies[1], Some(ChannelMsg::Failure)), "sftp after a pty-req: {replies:?}");
     server.stop().await;
 }
 

@@ -10,6 +10,7 @@ use crate::common::http::{HttpResponse, get, request};
 use crate::common::{LIVENESS, TestServer, http_get, manifest_path, read_until_closed, temp_dir};
 use crate::common::{Launch, ServiceSettings};
 use ssh_resume::admission::limits::Limits;
+use ssh_resume::downloads::files::Directory;
 use ssh_resume::resume::outline::Block;
 use ssh_resume::resume::{Loaded, export, load};
 use ssh_resume::web::WebSettings;
@@ -314,7 +315,8 @@ async fn a_reload_shows_on_the_next_request() {
     assert!(before.text().contains("<h1>Staff Software Engineer</h1>"));
     let toml = "[basics]\nname = \"Ada Lovelace\"\nlabel = \"Analyst of Engines\"\n";
     let reloaded = Loaded::from_resume(load::parse_str(toml, "reloaded.toml").unwrap());
-    server.resume_tx.send(Arc::new(reloaded)).unwrap();
+    let downloads = Directory::new(&reloaded, None, std::time::SystemTime::now());
+    server.publisher.publish(Arc::new(reloaded), downloads);
     let etag = before.header("etag").unwrap();
     let after = get(addr, "/", &[("Accept", BROWSER), ("If-None-Match", etag)]).await;
     assert_eq!(after.status, 200, "the old validator no longer matches");

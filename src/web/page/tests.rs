@@ -9,6 +9,9 @@ fn invite() -> Invite {
         fingerprint: "SHA256:abc".into(),
         share_url: "https://example.org/cv".into(),
         messages: false,
+        pdf: false,
+        vcard: false,
+        scp_command: String::new(),
     }
 }
 

@@ -17,11 +17,12 @@ use std::time::Duration;
 use russh::client::{self, Msg};
 use russh::keys::{PublicKey, PublicKeyOrCertificate};
 use russh::{Channel, ChannelMsg};
+use ssh_resume::downloads::edition::PdfMaker;
+use ssh_resume::downloads::files::Directory;
 use ssh_resume::resume::Loaded;
 use ssh_resume::server::{self, Settings, keys};
-use ssh_resume::service::Service;
 pub use ssh_resume::service::{Parts, ServiceSettings};
-use tokio::sync::watch;
+use ssh_resume::service::{Publisher, Service};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -46,7 +47,8 @@ pub struct TestServer {
     pub shared: Arc<server::Shared>,
     pub fingerprint: String,
     pub shutdown: CancellationToken,
-    pub resume_tx: watch::Sender<Arc<Loaded>>,
+    /// Puts a new résumé version (and its downloads) in service, as SIGHUP does.
+    pub publisher: Publisher,
     task: JoinHandle<()>,
 }
 
@@ -57,6 +59,9 @@ pub struct Launch {
     pub ssh: Settings,
     pub service: ServiceSettings,
     pub parts: Parts,
+    /// Typeset the résumé's PDF for the downloads (once per résumé file in this test
+    /// binary: a debug build takes most of a second).
+    pub pdf: bool,
 }
 
 impl Default for Launch {
@@ -67,21 +72,33 @@ impl Default for Launch {
             ssh: Settings::default(),
             service: ServiceSettings::default(),
             parts: Parts::default(),
+            pdf: false,
         }
     }
+}
+
+/// The PDF of the résumé at `path`, typeset once per file for the whole test binary.
+pub fn typeset(path: &Path, loaded: &Loaded) -> Option<bytes::Bytes> {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static MADE: Mutex<Option<HashMap<PathBuf, Option<bytes::Bytes>>>> = Mutex::new(None);
+    let mut made = MADE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let made = made.get_or_insert_with(HashMap::new);
+    made.entry(path.to_owned())
+        .or_insert_with(|| PdfMaker::shipped().make(loaded, std::time::SystemTime::UNIX_EPOCH))
+        .clone()
 }
 
 impl Launch {
     /// The SSH door over its service, listening nowhere, with a fresh host key: for
     /// connections served over an in-memory stream ([`in_memory`]).
-    pub fn build(
-        self,
-        host_key: russh::keys::PrivateKey,
-    ) -> (Arc<server::Shared>, watch::Sender<Arc<Loaded>>) {
+    pub fn build(self, host_key: russh::keys::PrivateKey) -> (Arc<server::Shared>, Publisher) {
         let loaded = Loaded::from_path(&self.resume).unwrap();
-        let (resume_tx, resume_rx) = watch::channel(Arc::new(loaded));
-        let service = Service::start(self.service, resume_rx, CancellationToken::new(), self.parts);
-        (server::Shared::new(self.ssh, service, host_key), resume_tx)
+        let pdf = self.pdf.then(|| typeset(&self.resume, &loaded)).flatten();
+        let downloads = Directory::new(&loaded, pdf, std::time::SystemTime::UNIX_EPOCH);
+        let (publisher, published) = Publisher::new(Arc::new(loaded), downloads);
+        let service = Service::start(self.service, published, CancellationToken::new(), self.parts);
+        (server::Shared::new(self.ssh, service, host_key), publisher)
     }
 
     /// [`Launch::build`] with a host key made for the test.
@@ -117,10 +134,10 @@ impl TestServer {
         let fingerprint = host_key.fingerprint();
         let listeners = ssh_resume::cli::bind_all(&["127.0.0.1:0".parse().unwrap()]).await.unwrap();
         let addr = listeners[0].local_addr().unwrap();
-        let (shared, resume_tx) = launch.build(host_key.key);
+        let (shared, publisher) = launch.build(host_key.key);
         let shutdown = shared.service.shutdown.clone();
         let task = tokio::spawn(server::run(listeners, shared.clone()));
-        Self { addr, shared, fingerprint, shutdown, resume_tx, task }
+        Self { addr, shared, fingerprint, shutdown, publisher, task }
     }
 
     /// Waits until no connection is open (each ended and gave its slot back).
