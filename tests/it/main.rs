@@ -6,6 +6,7 @@ mod common;
 
 mod config;
 mod deploy;
+mod downloads;
 mod e2e;
 mod e2e_view;
 mod haproxy;

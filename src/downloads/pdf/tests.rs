@@ -217,3 +217,22 @@ fn one_typesetter_serves_every_thread() {
     shared::<Typesetter>();
     shared::<Pdf>();
 }
+
+#[test]
+fn every_json_resume_fixture_typesets() {
+    let fixtures = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/json"));
+    let mut typeset = 0;
+    for entry in std::fs::read_dir(fixtures).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        // The fixtures of refused files (under --strict) are read leniently too.
+        if !name.ends_with(".json") {
+            continue;
+        }
+        let Ok(read) = load::read(&path) else { continue };
+        let pdf = typesetter().render(&read.resume, DATE).unwrap_or_else(|err| panic!("{name}: {err}"));
+        assert!(pdf.bytes.starts_with(b"%PDF-") && pdf.pages >= 1, "{name}");
+        typeset += 1;
+    }
+    assert!(typeset >= 10, "only {typeset} fixtures typeset");
+}

@@ -615,3 +615,19 @@ pub fn wait_for_line(lines: &std::sync::mpsc::Receiver<String>, needle: &str) ->
         seen.push('\n');
     }
 }
+
+/// Whether the outside program `program` runs here (`--version` or the like is not
+/// needed: it is looked up on `PATH`). Skips with a message naming the Debian
+/// `package` for a newcomer; under `CI=true` a missing program is a failure, since
+/// `.ci/run` installs it.
+pub fn tool(program: &str, package: &str) -> bool {
+    let found = std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !found {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true but `{program}` is not installed");
+        eprintln!("skipping: `{program}` is not installed (apt-get install {package})");
+    }
+    found
+}
