@@ -183,6 +183,13 @@ impl<V: View> Screen<V> {
             match self.next_step(input).await {
                 Step::Draw => {}
                 Step::Work(asked) => work = Some(asked),
+                // The keys before the client's EOF are shown before the farewell (a
+                // script that typed them reads their screen).
+                Step::End(EndReason::InputEnded) if self.shown.is_some() => {
+                    out.traffic().wait_for_room(IN_FLIGHT_BUDGET).await;
+                    self.send_frame(out).await?;
+                    return Ok(EndReason::InputEnded);
+                }
                 Step::End(reason) => return Ok(reason),
             }
         }

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod arrival;
 mod config;
 mod deploy;
 mod downloads;
