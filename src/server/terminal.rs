@@ -2,9 +2,10 @@
 //! what changed as escape sequences.
 //!
 //! No `ratatui::Terminal` lives between frames. Its two full cell buffers per visitor
-//! (about 8 MB at 500x200) would dominate the memory of every idle visitor; instead the
-//! previous frame is re-rendered from the previous state when the next one is drawn, and
-//! both buffers are dropped once the bytes are produced. Nothing here asks the server's
+//! (megabytes at the largest sizes; BENCHMARKS.md has the figures) would dominate the
+//! memory of every idle visitor; instead the previous frame is re-rendered from the
+//! previous state when the next one is drawn, and both buffers are dropped once the
+//! bytes are produced. Nothing here asks the server's
 //! own terminal for anything (ratatui's crossterm backend would, for the size).
 //!
 //! Cells become bytes in [`encode`] (its own file), written exactly as the visitor's

@@ -2,11 +2,10 @@
 //! walks: a vendored template (`template.typ`), the résumé handed to it as JSON data,
 //! Inter shipped in the binary and the owner's or the system's fonts for other scripts.
 //!
-//! A render is CPU work: 42 ms median for the shipped résumé in a release build on a
-//! busy 2-vCPU machine (`benches/pdf.rs`), most of a second in a debug build. The
-//! caller runs it off the async threads, once per résumé version, and serves the bytes
-//! it keeps. Each
-//! render empties typst's process-wide memo caches when it ends, failed or not, so the
+//! A render is CPU work (tens of milliseconds in a release build, most of a second in a
+//! debug one; measured by `benches/pdf.rs`, figures in BENCHMARKS.md). The caller runs
+//! it off the async threads, once per résumé version, and serves the bytes it keeps.
+//! Each render empties typst's process-wide memo caches when it ends, failed or not, so the
 //! memory it used does not pile up across reloads (Relacibo/typst-as-lib#8). Output is
 //! PDF/A-2a and PDF/UA-1 (archivable, tagged for screen readers) when typst can certify
 //! it; a résumé it cannot certify (a character no font has) still gets a tagged PDF.
