@@ -81,7 +81,7 @@ enum Kind {
     Lines,
 }
 
-fn texts(raw: &str, kind: Kind) -> Result<Vec<Text>, String> {
+fn texts(raw: &str, kind: Kind) -> Result<Vec<Text>, markup::ControlChar> {
     let riches = match kind {
         Kind::Line => markup::line(raw)?.into_iter().collect(),
         Kind::Plain => markup::plain(raw)?.map(Rich::from).into_iter().collect(),

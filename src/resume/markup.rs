@@ -30,26 +30,27 @@ pub struct Piece {
     pub item: Option<String>,
 }
 
-/// The message for a control character in résumé text.
-pub fn control_message(c: char) -> String {
-    format!(
-        "control character U+{:04X} is not allowed in résumé text \
-         (split paragraphs into separate list entries instead of using line breaks)",
-        u32::from(c)
-    )
-}
+/// A control character in résumé text (other than line breaks and tabs, which are
+/// space here): refused, with where to put the break instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "control character U+{:04X} is not allowed in résumé text \
+     (split paragraphs into separate list entries instead of using line breaks)",
+    u32::from(*.0)
+)]
+pub struct ControlChar(pub char);
 
 /// Refuses control characters other than line breaks and tabs (which are space here).
-fn check_controls(raw: &str) -> Result<(), String> {
+fn check_controls(raw: &str) -> Result<(), ControlChar> {
     match raw.chars().find(|c| c.is_control() && !c.is_whitespace()) {
-        Some(c) => Err(control_message(c)),
+        Some(c) => Err(ControlChar(c)),
         None => Ok(()),
     }
 }
 
 /// A value that is not prose (an address, a phone number, a date): hidden characters
 /// dropped, runs of space made one, trimmed; `None` when nothing is left.
-pub fn plain(raw: &str) -> Result<Option<String>, String> {
+pub fn plain(raw: &str) -> Result<Option<String>, ControlChar> {
     check_controls(raw)?;
     let mut out = String::with_capacity(raw.len());
     for word in raw.split(char::is_whitespace).filter(|w| !w.is_empty()) {
@@ -65,7 +66,7 @@ pub fn plain(raw: &str) -> Result<Option<String>, String> {
 }
 
 /// Prose in paragraphs and list items.
-pub fn pieces(raw: &str) -> Result<Vec<Piece>, String> {
+pub fn pieces(raw: &str) -> Result<Vec<Piece>, ControlChar> {
     check_controls(raw)?;
     if is_plain(raw) {
         let text = plain(raw)?;
@@ -78,7 +79,7 @@ pub fn pieces(raw: &str) -> Result<Vec<Piece>, String> {
 }
 
 /// Prose as paragraphs; list items keep their marker (`• item`).
-pub fn paragraphs(raw: &str) -> Result<Vec<Rich>, String> {
+pub fn paragraphs(raw: &str) -> Result<Vec<Rich>, ControlChar> {
     let pieces = pieces(raw)?;
     Ok(pieces
         .into_iter()
@@ -94,12 +95,12 @@ pub fn paragraphs(raw: &str) -> Result<Vec<Rich>, String> {
 }
 
 /// Prose as list entries: each paragraph or item one entry, without its marker.
-pub fn items(raw: &str) -> Result<Vec<Rich>, String> {
+pub fn items(raw: &str) -> Result<Vec<Rich>, ControlChar> {
     Ok(pieces(raw)?.into_iter().map(|piece| piece.rich).collect())
 }
 
 /// Prose on one line: paragraphs joined by a space.
-pub fn line(raw: &str) -> Result<Option<Rich>, String> {
+pub fn line(raw: &str) -> Result<Option<Rich>, ControlChar> {
     let parts = paragraphs(raw)?;
     Ok((!parts.is_empty()).then(|| Rich::join(&parts, " ")))
 }

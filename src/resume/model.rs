@@ -16,7 +16,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, de};
 
 pub use super::dates::{Date, period};
-use super::markup::{control_message, is_hidden};
+use super::markup::{ControlChar, is_hidden};
 use super::rich::Rich;
 
 /// The whole résumé. Unknown keys anywhere are rejected.
@@ -357,14 +357,23 @@ impl fmt::Display for Text {
     }
 }
 
+/// Why a TOML string is not résumé text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    #[error(transparent)]
+    Control(#[from] ControlChar),
+    #[error("text must not be empty")]
+    Empty,
+}
+
 impl TryFrom<String> for Text {
-    type Error = String;
+    type Error = TextError;
 
     /// Text as written in our TOML: hidden characters dropped, control characters and
     /// blank text refused.
     fn try_from(value: String) -> Result<Self, Self::Error> {
         if let Some(c) = value.chars().find(|c| c.is_control()) {
-            return Err(control_message(c));
+            return Err(ControlChar(c).into());
         }
         let value = if value.chars().any(is_hidden) {
             value.chars().filter(|c| !is_hidden(*c)).collect()
@@ -372,7 +381,7 @@ impl TryFrom<String> for Text {
             value
         };
         if value.trim().is_empty() {
-            return Err("text must not be empty".to_owned());
+            return Err(TextError::Empty);
         }
         Ok(Self(Rich::from(value)))
     }
