@@ -526,6 +526,13 @@ impl ThreadLogs {
             .with_env_filter("info")
             .with_writer(move || sink.clone())
             .finish();
+        // tracing-core decides a callsite's interest from the one registered dispatcher
+        // alone when there is just one, on whichever thread first reaches it: another
+        // test's thread, with no subscriber, would then switch the callsite off for
+        // this one too. A second dispatcher, kept for the binary's life, makes it ask
+        // every registered dispatcher instead.
+        static SECOND: std::sync::OnceLock<tracing::Dispatch> = std::sync::OnceLock::new();
+        SECOND.get_or_init(|| tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default()));
         Self { lines, _scope: tracing::subscriber::set_default(subscriber) }
     }
 
