@@ -11,7 +11,8 @@
 //! form ──→ input, theme (and `crate::messages`)
 //! help ──→ geometry, theme        share ──→ geometry, hyperlink, qr, theme
 //! rows ──→ theme                  pager ──→ input
-//! geometry, hyperlink, input, qr, search, theme: leaves (nothing of ours in `tui`)
+//! search ──→ line ──→ input
+//! geometry, hyperlink, input, qr, theme: leaves (nothing of ours in `tui`)
 //! ```
 //! [`geometry`] says where things go for a size and `rows` how a résumé row reads;
 //! both the app and the view use them. The `help` and `share` boxes draw from plain
@@ -28,6 +29,7 @@ pub mod geometry;
 mod help;
 pub mod hyperlink;
 pub mod input;
+pub mod line;
 pub mod pager;
 pub mod palette;
 pub mod profile;
