@@ -92,19 +92,26 @@ pub enum IntakeError {
 impl Draft {
     /// The draft made safe and checked against the limits.
     pub fn validate(&self) -> Result<Message, IntakeError> {
-        let name = one_line(&self.name);
-        let reply_to = one_line(&self.reply_to);
+        let (name, reply_to) = self.sender()?;
         let body = multi_line(&self.body);
-        check_length("your name", &name, MAX_NAME)?;
-        check_length("how to reach you", &reply_to, MAX_REPLY_TO)?;
         check_length("the message", &body, MAX_BODY)?;
-        if is_blank_text(&reply_to) {
-            return Err(IntakeError::NoReplyTo);
-        }
         if is_blank_text(&body) {
             return Err(IntakeError::NoBody);
         }
-        Ok(Message { name: (!is_blank_text(&name)).then_some(name), reply_to, body })
+        Ok(Message { name, reply_to, body })
+    }
+
+    /// The name (`None` when none shows) and the contact as they will be stored,
+    /// checked: what can be known before the message is written.
+    pub fn sender(&self) -> Result<(Option<String>, String), IntakeError> {
+        let name = one_line(&self.name);
+        let reply_to = one_line(&self.reply_to);
+        check_length("your name", &name, MAX_NAME)?;
+        check_length("how to reach you", &reply_to, MAX_REPLY_TO)?;
+        if is_blank_text(&reply_to) {
+            return Err(IntakeError::NoReplyTo);
+        }
+        Ok(((!is_blank_text(&name)).then_some(name), reply_to))
     }
 
     /// Whether nothing that shows was typed into any field (Esc then closes without

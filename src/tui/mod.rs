@@ -11,7 +11,7 @@
 //! form ──→ input, theme (and `crate::messages`)
 //! help ──→ geometry, theme        share ──→ geometry, hyperlink, qr, theme
 //! rows ──→ theme                  pager ──→ input
-//! search ──→ line ──→ input
+//! search ──→ line ──→ input        compose ──→ line, input, profile (and `crate::escape`)
 //! geometry, hyperlink, input, qr, theme: leaves (nothing of ours in `tui`)
 //! ```
 //! [`geometry`] says where things go for a size and `rows` how a résumé row reads;
@@ -23,6 +23,7 @@
 //! imported.
 
 pub mod app;
+pub mod compose;
 pub mod console;
 pub mod form;
 pub mod geometry;
