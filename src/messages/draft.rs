@@ -163,6 +163,13 @@ pub fn terminal_safe(text: &str, lines: bool) -> String {
     without_stray_tags(&shown).into_owned()
 }
 
+/// A stored name as it is shown to the owner ([`terminal_safe`], on one line); `None`
+/// when none was given or nothing of it shows (a row stored before such a name counted
+/// as none).
+pub fn shown_name(name: Option<&str>) -> Option<String> {
+    name.map(|name| terminal_safe(name, false)).filter(|name| !is_blank_text(name))
+}
+
 /// A stored message's id and the size the logs mention: what a visitor is told once the
 /// store has committed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -280,6 +287,8 @@ mod tests {
         assert_eq!(message.body, format!("Ann {scotland}"));
         assert_eq!(terminal_safe(&format!("x\u{E0041}{scotland}"), true), format!("x{scotland}"));
         assert_eq!(terminal_safe(scotland, false), "\u{1F3F4}", "a stored one-line field shows no tags");
+        assert_eq!(shown_name(Some("\u{3164}\u{E0041}")), None, "a blank name stored before shows as none");
+        assert_eq!(shown_name(Some("Ann\u{200F}")).as_deref(), Some("Ann"));
     }
 
     #[test]
