@@ -4,14 +4,14 @@
 //!
 //! Tab and Shift-Tab move between the fields and the button; Enter moves on from a
 //! one-line field, adds a line in the message and sends on the button; Ctrl-S sends from
-//! anywhere. Editing is the text area's (cursor keys, Home/End, Backspace/Delete, Ctrl-W,
-//! wide and combining characters), with Ctrl-U deleting to the start of the line as in
-//! a shell; a paste lands in the focused field. Each field holds at most its limit in
-//! characters ([`crate::messages`]), and no control character is ever put in one. Esc
-//! closes an empty form at once and asks before throwing a draft away. The editing
-//! keys are those of every line of the view ([`super::line`], Readline's): Ctrl-A/E/B/F,
-//! Alt-B/F, Backspace (DEL or ^H), Delete/Ctrl-D, Ctrl-K/U/W, Alt-D, Alt-Backspace, and
-//! Ctrl-Y putting back what one of them cut, in any field.
+//! anywhere. Editing is the text area's (wide and combining characters, lines) with the
+//! keys of every line of the view ([`super::line`], Readline's): Ctrl-A/E/B/F and Home/
+//! End, Alt-B/F, Backspace (DEL or ^H), Delete/Ctrl-D, Ctrl-K, Ctrl-U to the start of the
+//! line as in a shell, Ctrl-W, Alt-D and Alt-Backspace by the line's word rule, and Ctrl-Y
+//! putting back what one of them cut, in any field. A paste lands in the focused field.
+//! Each field holds at most its limit in characters ([`crate::messages`]), and no control
+//! character is ever put in one. Esc closes an empty form at once and asks before
+//! throwing a draft away.
 //!
 //! Sending is not done here: [`Form::on_key`] says [`Step::Send`], the server stores the
 //! [`Form::draft`] and hands the result to [`Form::outcome`]; only a stored message

@@ -8,7 +8,7 @@
 //! ```text
 //! view ──→ app, help, share, rows, geometry, hyperlink, search, form   (view/nav, view/footer, view/form: app, geometry, search, theme, form)
 //! app  ──→ help (HelpFit only), pager, search, rows, geometry, input, qr, theme, form   (app/reading, app/find, app/layers, app/writing)
-//! form ──→ input, theme (and `crate::messages`)
+//! form ──→ input, line, theme (and `crate::messages`)
 //! help ──→ geometry, theme        share ──→ geometry, hyperlink, qr, theme
 //! rows ──→ theme                  pager ──→ input
 //! search ──→ line ──→ input        compose ──→ line, input, profile (and `crate::escape`)
