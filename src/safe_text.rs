@@ -138,9 +138,20 @@ mod tests {
     #[test]
     fn text_of_only_invisible_characters_is_blank() {
         let invisible = [
-            "", " \t\n", "\u{200B}", "\u{200F}", "\u{3164}", "\u{FFA0}", "\u{115F}\u{1160}", "\u{2800}",
-            "\u{E0041}\u{E0042}", "\u{FE0F}", "\u{00A0}\u{3000}\u{2028}", "\u{180E}\u{2060}\u{FEFF}",
-            "\u{1D173}", "\u{E0100}",
+            "",
+            " \t\n",
+            "\u{200B}",
+            "\u{200F}",
+            "\u{3164}",
+            "\u{FFA0}",
+            "\u{115F}\u{1160}",
+            "\u{2800}",
+            "\u{E0041}\u{E0042}",
+            "\u{FE0F}",
+            "\u{00A0}\u{3000}\u{2028}",
+            "\u{180E}\u{2060}\u{FEFF}",
+            "\u{1D173}",
+            "\u{E0100}",
         ];
         for text in invisible {
             assert!(is_blank_text(text), "{text:?}");

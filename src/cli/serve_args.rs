@@ -411,7 +411,8 @@ mod tests {
 
     #[test]
     fn stats_takes_its_store_flags_anywhere() {
-        let cli = Cli::try_parse_from(["ssh-resume", "stats", "--json", "--data-dir", "d", "--since", "7d"]).unwrap();
+        let cli = Cli::try_parse_from(["ssh-resume", "stats", "--json", "--data-dir", "d", "--since", "7d"])
+            .unwrap();
         let Some(Command::Stats(stats)) = cli.command else { panic!("not stats") };
         assert_eq!(stats.store.data_dir, std::path::Path::new("d"));
     }

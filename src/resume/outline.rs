@@ -104,7 +104,10 @@ impl Outline {
         let basics = &resume.basics;
         let sections = [
             about(resume),
-            bullets(("highlights", "Highlights", "highlights"), basics.highlights.iter().map(Text::rich).cloned()),
+            bullets(
+                ("highlights", "Highlights", "highlights"),
+                basics.highlights.iter().map(Text::rich).cloned(),
+            ),
             entries(("experience", "Experience", "work"), &resume.work, role),
             resume.open_source.as_ref().map(|a| activity(("open-source", "Open Source", "open_source"), a)),
             entries(("projects", "Projects", "projects"), &resume.projects, project),
@@ -229,11 +232,7 @@ fn bullets(names: Names, items: impl Iterator<Item = Rich>) -> Option<Section> {
 }
 
 /// A section of entries, a gap between each two.
-fn entries<T>(
-    names: Names,
-    items: &[T],
-    entry: impl Fn(&mut Vec<Block>, &T),
-) -> Option<Section> {
+fn entries<T>(names: Names, items: &[T], entry: impl Fn(&mut Vec<Block>, &T)) -> Option<Section> {
     let mut blocks = Vec::new();
     for item in items {
         push_gap(&mut blocks);

@@ -111,7 +111,6 @@ fn unknown(typed: &str, outline: &Outline, ssh_command: &str) -> Request {
     Request::Unknown { message }
 }
 
-
 /// Longest `message` command line considered, in bytes (name and contact at their
 /// limits, quoted, fit).
 pub const MAX_MESSAGE_COMMAND: usize = 2048;

@@ -271,7 +271,8 @@ impl App {
         let writing = self.form.is_some() && self.overlay == Overlay::Form;
         let finding = self.pager.is_none() && self.search.as_ref().is_some_and(Search::editing);
         let typing = writing || finding;
-        let (ctrl, alt) = (key.modifiers.contains(KeyModifiers::CTRL), key.modifiers.contains(KeyModifiers::ALT));
+        let (ctrl, alt) =
+            (key.modifiers.contains(KeyModifiers::CTRL), key.modifiers.contains(KeyModifiers::ALT));
         // Alt-modified characters are nobody's command here (a terminal sends them as
         // ESC and the key, and a stray ESC before a key must not make it one); in a
         // line being typed they are its word keys.

@@ -111,7 +111,12 @@ impl Text {
 
     /// Applies `change`, with `killed` as what Ctrl-Y puts back (and what the change
     /// cut, after it); kept only if the text stays within `max` characters.
-    fn apply(&mut self, max: usize, killed: &mut String, change: impl FnOnce(&mut TextArea<'static>)) -> bool {
+    fn apply(
+        &mut self,
+        max: usize,
+        killed: &mut String,
+        change: impl FnOnce(&mut TextArea<'static>),
+    ) -> bool {
         let mut area = self.editor(Style::new(), Style::new());
         // One line takes a line break put back as a space, as it takes a paste.
         area.set_yank_text(if self.wrap { killed.clone() } else { killed.replace('\n', " ") });

@@ -318,7 +318,12 @@ mod tests {
         line.on_key(&ctrl('y'));
         line.on_key(&ctrl('y'));
         assert_eq!(line.text(), "abc", "a yank fills the room left, no more");
-        for key in [KeyEvent::new(KeyCode::Enter), KeyEvent::new(KeyCode::Esc), KeyEvent::new(KeyCode::Tab), ctrl('l')] {
+        for key in [
+            KeyEvent::new(KeyCode::Enter),
+            KeyEvent::new(KeyCode::Esc),
+            KeyEvent::new(KeyCode::Tab),
+            ctrl('l'),
+        ] {
             assert_eq!(line.on_key(&key), Edit::NotMine, "{key:?}");
         }
     }

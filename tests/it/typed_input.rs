@@ -11,7 +11,9 @@ use std::sync::{Arc, Mutex};
 use crate::common::http::send;
 use crate::common::messages::{inbox, inbox_json, server_with, sqlite, unlimited};
 use crate::common::{LIVENESS, Launch, Parts, TestServer, Visit, Visitor, in_memory, temp_dir};
-use ssh_resume::store::{CountRow, InsertLimits, InsightsStore, NewMessage, Store, StoreFuture, Stored, Which};
+use ssh_resume::store::{
+    CountRow, InsertLimits, InsightsStore, NewMessage, Store, StoreFuture, Stored, Which,
+};
 use ssh_resume::web::WebSettings;
 
 const FORM: (&str, &str) = ("Content-Type", "application/x-www-form-urlencoded");
@@ -33,8 +35,13 @@ async fn ssh_t_message_echoes_and_edits_and_stores_what_the_screen_shows() {
     let dir = temp_dir("typed-message");
     let data = dir.join("data");
     let server = server_with(&dir.join("keys"), sqlite(&data), unlimited()).await;
-    let mut visitor = typing(server.addr, "message --reply-to jane@example.org --name Jane", Vec::new()).await;
-    assert!(visitor.contents().contains("A message from Jane to the owner, who will reply to jane@example.org."), "{}", visitor.contents());
+    let mut visitor =
+        typing(server.addr, "message --reply-to jane@example.org --name Jane", Vec::new()).await;
+    assert!(
+        visitor.contents().contains("A message from Jane to the owner, who will reply to jane@example.org."),
+        "{}",
+        visitor.contents()
+    );
     // DEL, then ^H as PuTTY sends it, Ctrl-W and Ctrl-U.
     visitor.send(b"Hellp\x7fo world\rtypo\x08\x08\x08\x08from PuTTY oops\x17\r").await;
     visitor.send(b"gone\x15kept").await;
@@ -48,7 +55,10 @@ async fn ssh_t_message_echoes_and_edits_and_stores_what_the_screen_shows() {
     assert_eq!(visitor.exit_status, Some(0), "{}", stderr_of(&visitor));
     assert!(visitor.contents().contains("sent — thank you (message #1)"));
     let stored = inbox_json(&["--data-dir", data.to_str().unwrap()]);
-    assert_eq!(stored[0]["body"], "Hello world\nfrom PuTTY \nkept", "as typed, the space before the cut word too");
+    assert_eq!(
+        stored[0]["body"], "Hello world\nfrom PuTTY \nkept",
+        "as typed, the space before the cut word too"
+    );
     assert_eq!((stored[0]["name"].as_str(), stored[0]["channel"].as_str()), (Some("Jane"), Some("exec")));
     // The store's flags after the action, as after `inbox` itself.
     let (code, shown, err) = inbox(&["show", "1", "--data-dir", data.to_str().unwrap()]);
@@ -80,7 +90,8 @@ async fn ssh_t_message_cancels_with_ctrl_c_and_refuses_a_contact_that_shows_noth
 async fn a_lang_c_visitor_reads_the_prompt_and_the_answer_in_ascii() {
     let dir = temp_dir("lang-c");
     let server = server_with(&dir.join("keys"), sqlite(&dir.join("data")), unlimited()).await;
-    let visit = Visit { pty: None, env: vec![("LANG", "C")], command: Some("message --reply-to x@example.org") };
+    let visit =
+        Visit { pty: None, env: vec![("LANG", "C")], command: Some("message --reply-to x@example.org") };
     let mut piped = Visitor::connect(server.addr, visit).await;
     piped.channel.data(&b"piped"[..]).await.unwrap();
     piped.channel.eof().await.unwrap();
@@ -90,7 +101,10 @@ async fn a_lang_c_visitor_reads_the_prompt_and_the_answer_in_ascii() {
     typed.send("typed é\x04".as_bytes()).await;
     typed.read_to_end().await;
     assert!(typed.stdout.is_ascii(), "{}", typed.stdout_text());
-    assert!(typed.contents().contains("who will reply to zoe@example.org") && typed.contents().contains("typed e"));
+    assert!(
+        typed.contents().contains("who will reply to zoe@example.org")
+            && typed.contents().contains("typed e")
+    );
     assert!(typed.contents().contains("sent -- thank you (message #2)"), "{}", typed.contents());
     let stored = inbox_json(&["--data-dir", dir.join("data").to_str().unwrap()]);
     assert_eq!(stored[0]["body"], "typed é", "the message keeps what was typed");
@@ -153,7 +167,9 @@ async fn backspace_as_ctrl_h_and_the_line_keys_edit_the_find_line() {
     visitor.send(b"/elixx\x08ir\x01\x0bXelixir\x1bb\x04").await;
     visitor.wait_for_text("/▏elixir").await;
     visitor.send(b"\r").await;
-    visitor.wait_for("the first match", |s| s.contents().contains("/elixir") && s.contents().contains("1/")).await;
+    visitor
+        .wait_for("the first match", |s| s.contents().contains("/elixir") && s.contents().contains("1/"))
+        .await;
     server.stop().await;
 }
 

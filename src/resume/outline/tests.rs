@@ -30,7 +30,9 @@ fn sections_are_found_by_slug_or_unambiguous_prefix() {
 #[test]
 fn sections_are_found_as_the_view_shows_them_and_by_their_key() {
     let outline = shipped();
-    for name in ["open-source", "Open Source", "open source", "OPEN_SOURCE", " open  source ", "open_source", "4"] {
+    for name in
+        ["open-source", "Open Source", "open source", "OPEN_SOURCE", " open  source ", "open_source", "4"]
+    {
         assert_eq!(outline.find_section(name), Ok(3), "{name:?}");
     }
     assert_eq!(outline.find_section("work"), Ok(2), "the résumé file's key");

@@ -6,12 +6,12 @@
 //! a row shows is `rows`'. This module decides what the reader sees of them.
 
 use super::{App, Effect, Overlay};
+use crate::safe_text::is_unsafe;
 use crate::tui::geometry::content_size;
 use crate::tui::input::{KeyCode, KeyEvent, KeyModifiers};
 use crate::tui::line::Edit;
 use crate::tui::rows::row_text;
 use crate::tui::search::{Hit, Search, find_all};
-use crate::safe_text::is_unsafe;
 
 /// Lines kept above a search match that is scrolled to.
 const MATCH_CONTEXT: usize = 2;
@@ -166,7 +166,11 @@ mod tests {
         assert_eq!(app.handle(&with(KeyCode::Char('d'), ctrl)), Effect::Redraw, "Ctrl-D deletes forward");
         assert_eq!(app.search().unwrap().query(), "Helloworld");
         app.handle(&with(KeyCode::Char('e'), ctrl));
-        assert_eq!(app.handle(&with(KeyCode::Char('d'), ctrl)), Effect::None, "at the end: nothing to delete");
+        assert_eq!(
+            app.handle(&with(KeyCode::Char('d'), ctrl)),
+            Effect::None,
+            "at the end: nothing to delete"
+        );
         app.handle(&with(KeyCode::Char('u'), ctrl));
         assert_eq!(app.handle(&with(KeyCode::Char('d'), ctrl)), Effect::Redraw);
         assert!(app.search().is_none(), "Ctrl-D on an empty query closes it, as Backspace does");
