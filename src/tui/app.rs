@@ -300,8 +300,15 @@ impl App {
         if finding && let Some(effect) = self.on_query_key(key) {
             return effect;
         }
+        if alt {
+            return Effect::None;
+        }
+        self.on_command_key(key, ctrl)
+    }
+
+    /// A key over the résumé (and its boxes), nothing being typed.
+    fn on_command_key(&mut self, key: &KeyEvent, ctrl: bool) -> Effect {
         match key.code {
-            _ if alt => Effect::None,
             KeyCode::Esc => self.close_top_layer(),
             _ if ctrl => match screen_alias(key.code) {
                 Some(code) => self.move_key(&KeyEvent::new(code)),
