@@ -19,6 +19,10 @@ pub const ST: &str = "\x1b\\";
 pub const SGR_RESET: &str = "\x1b[0m";
 /// ED 2: erase the whole screen.
 pub const ERASE_SCREEN: &str = "\x1b[2J";
+/// ED 0: erase from the cursor to the end of the screen (ECMA-48 §8.3.39).
+pub const ERASE_BELOW: &str = "\x1b[J";
+/// BEL: the terminal's bell, for a key that can do nothing.
+pub const BELL: &str = "\x07";
 /// DECSTBM with no parameters: the scroll region is the whole screen again.
 pub const RESET_SCROLL_REGION: &str = "\x1b[r";
 /// RI: cursor up one line, scrolling the region down when on its top line.
@@ -146,6 +150,13 @@ pub fn cursor_to(out: &mut impl Sink, row: u32, column: u32) {
         out.push_number(column);
     }
     out.push(b"H");
+}
+
+/// CUU: moves the cursor `rows` up in its column (ECMA-48 §8.3.22).
+pub fn cursor_up(out: &mut impl Sink, rows: u32) {
+    out.push(CSI.as_bytes());
+    out.push_number(rows);
+    out.push(b"A");
 }
 
 /// CUF: moves the cursor `columns` to the right on its row (ECMA-48 §8.3.20).

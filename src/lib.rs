@@ -14,8 +14,9 @@
 //!   (styled by the view, the web view and the text export alike), the exports and the
 //!   TOML `import` writes. No I/O beyond reading the file.
 //! - [`tui`]: the pure interactive core: `App` state, `handle(event)`, the view, the
-//!   geometry and row styling those two share, the input decoder and the colour themes;
-//!   the owner console's state and view. No tokio, no russh; tested with `TestBackend`.
+//!   geometry and row styling those two share, the input decoder, the line editors
+//!   (the find line's and the form's keys; the composer of `ssh -t host message`) and
+//!   the colour themes; the owner console's state and view. No tokio, no russh; tested with `TestBackend`.
 //! - [`server`]: the SSH door: host key, accept loop, the russh handler, and one task
 //!   per connection that owns the visitor's `App`, its timers and its goodbye; the
 //!   owner's key-only login and the owner console's loop.

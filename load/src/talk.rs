@@ -107,14 +107,26 @@ impl Counts {
     }
 }
 
-/// The section names, from `ssh host help` (itself an exec visit, counted).
+/// The section names, from `ssh host help` (itself an exec visit, counted): the slugs
+/// listed under its SECTION line, one a line after the section's number.
 async fn section_names(target: &Target, counts: &mut Counts) -> Result<Vec<String>> {
     let printed = exec(target, "help", b"").await.context("`help` to learn the section names")?;
     count_exec(counts, "help", None);
     let text = String::from_utf8_lossy(&printed.stdout);
-    let line = text.lines().find(|line| line.contains("SECTION")).context("no SECTION line in `help`")?;
-    let names = line.rsplit(": ").next().unwrap_or("");
-    Ok(names.split(", ").map(|name| name.trim().to_owned()).filter(|name| !name.is_empty()).collect())
+    let names = listed_sections(&text);
+    anyhow::ensure!(!names.is_empty(), "no sections listed under SECTION in `help`");
+    Ok(names)
+}
+
+/// The slugs of the lines `  N  slug  Title` that follow the usage's SECTION line.
+fn listed_sections(usage: &str) -> Vec<String> {
+    let listed = usage.lines().skip_while(|line| !line.contains("SECTION")).skip(1);
+    let slug = |line: &str| {
+        let mut words = line.split_whitespace();
+        words.next()?.parse::<usize>().ok()?;
+        words.next().map(str::to_owned)
+    };
+    listed.map_while(slug).collect()
 }
 
 fn count_exec(counts: &mut Counts, command: &str, section: Option<&str>) {
@@ -284,5 +296,14 @@ mod tests {
                 assert!(digits.windows(2).all(|pair| pair[0] != pair[1]), "each press changes the screen");
             }
         }
+    }
+
+    #[test]
+    fn the_sections_are_read_from_the_usage_list() {
+        let usage = "commands:\n  help       this text\n  SECTION    open on (or print) one section, by number, \
+                     name or title:\n              1  about        About\n             12  open-source  Open \
+                     Source\n\nmore text 3 x\n";
+        assert_eq!(listed_sections(usage), ["about", "open-source"]);
+        assert!(listed_sections("no list here\n").is_empty());
     }
 }

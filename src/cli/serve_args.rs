@@ -189,8 +189,10 @@ impl MessageArgs {
     }
 }
 
-/// `inbox`.
+/// `inbox`. The store's flags are global to its actions, as `--json` is, so they may
+/// come after one too (`inbox show 2 --data-dir DIR`).
 #[derive(Debug, Clone, Args)]
+#[command(mut_arg("data_dir", |arg| arg.global(true)), mut_arg("database_url", |arg| arg.global(true)))]
 pub struct InboxArgs {
     #[command(flatten)]
     pub store: StoreArgs,
@@ -380,5 +382,41 @@ impl ServeArgs {
             messages: self.messages.messages && self.messages.web_messages,
             ..WebSettings::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::super::args::{Cli, Command};
+
+    fn inbox(args: &[&str]) -> super::InboxArgs {
+        let cli = Cli::try_parse_from(["ssh-resume", "inbox"].iter().chain(args)).unwrap();
+        let Some(Command::Inbox(inbox)) = cli.command else { panic!("not inbox: {args:?}") };
+        *inbox
+    }
+
+    #[test]
+    fn the_store_flags_go_before_or_after_an_inbox_action() {
+        for args in [
+            &["--data-dir", "d", "show", "2"][..],
+            &["show", "2", "--data-dir", "d"],
+            &["mark-read", "--all", "--data-dir", "d", "--json"],
+            &["delete", "--data-dir=d", "7"],
+        ] {
+            assert_eq!(inbox(args).store.data_dir, std::path::Path::new("d"), "{args:?}");
+        }
+        let url = inbox(&["show", "2", "--database-url", "postgres://x/y"]).store.database_url;
+        assert_eq!(url.as_deref(), Some("postgres://x/y"));
+        assert_eq!(inbox(&["show", "2"]).store.data_dir, std::path::Path::new("data"), "the default stays");
+    }
+
+    #[test]
+    fn stats_takes_its_store_flags_anywhere() {
+        let cli = Cli::try_parse_from(["ssh-resume", "stats", "--json", "--data-dir", "d", "--since", "7d"])
+            .unwrap();
+        let Some(Command::Stats(stats)) = cli.command else { panic!("not stats") };
+        assert_eq!(stats.store.data_dir, std::path::Path::new("d"));
     }
 }

@@ -8,10 +8,15 @@
 //! ([`crate::safe_text`]): every C0 and C1 control character except newline and tab (in
 //! the message; none at all in the one-line fields), ESC with them, and the characters
 //! that reorder or hide text (bidi embeddings, overrides, isolates and marks, zero-width
-//! spaces, the byte-order mark) are removed, line ends become `\n`, and the text is
-//! stored as NFC. Limits are in characters (Unicode scalar values) after that.
+//! spaces, the byte-order mark) are removed, and so are tag characters (all of them in
+//! the one-line fields; in the message those outside an emoji flag). Line ends become
+//! `\n`, and the text is stored as NFC. A field of characters that show nothing
+//! ([`is_blank_text`]: spaces, Hangul fillers, the blank Braille pattern…) counts as
+//! empty. Limits are in characters (Unicode scalar values) after that.
 
 use unicode_normalization::UnicodeNormalization;
+
+use crate::safe_text::{is_blank_text, is_tag, without_stray_tags};
 
 /// Longest *Your name*, in characters.
 pub const MAX_NAME: usize = 100;
@@ -87,24 +92,32 @@ pub enum IntakeError {
 impl Draft {
     /// The draft made safe and checked against the limits.
     pub fn validate(&self) -> Result<Message, IntakeError> {
-        let name = one_line(&self.name);
-        let reply_to = one_line(&self.reply_to);
+        let (name, reply_to) = self.sender()?;
         let body = multi_line(&self.body);
-        check_length("your name", &name, MAX_NAME)?;
-        check_length("how to reach you", &reply_to, MAX_REPLY_TO)?;
         check_length("the message", &body, MAX_BODY)?;
-        if reply_to.is_empty() {
-            return Err(IntakeError::NoReplyTo);
-        }
-        if body.trim().is_empty() {
+        if is_blank_text(&body) {
             return Err(IntakeError::NoBody);
         }
-        Ok(Message { name: (!name.is_empty()).then_some(name), reply_to, body })
+        Ok(Message { name, reply_to, body })
     }
 
-    /// Whether nothing was typed into any field (Esc then closes without asking).
+    /// The name (`None` when none shows) and the contact as they will be stored,
+    /// checked: what can be known before the message is written.
+    pub fn sender(&self) -> Result<(Option<String>, String), IntakeError> {
+        let name = one_line(&self.name);
+        let reply_to = one_line(&self.reply_to);
+        check_length("your name", &name, MAX_NAME)?;
+        check_length("how to reach you", &reply_to, MAX_REPLY_TO)?;
+        if is_blank_text(&reply_to) {
+            return Err(IntakeError::NoReplyTo);
+        }
+        Ok(((!is_blank_text(&name)).then_some(name), reply_to))
+    }
+
+    /// Whether nothing that shows was typed into any field (Esc then closes without
+    /// asking).
     pub fn is_blank(&self) -> bool {
-        [&self.name, &self.reply_to, &self.body].iter().all(|field| field.trim().is_empty())
+        [&self.name, &self.reply_to, &self.body].iter().all(|field| is_blank_text(field))
     }
 }
 
@@ -115,33 +128,46 @@ fn check_length(field: &'static str, text: &str, max: usize) -> Result<(), Intak
 
 pub use crate::safe_text::is_unsafe;
 
-/// Text for the owner's terminal: unsafe characters removed, line ends as `\n` (tabs
-/// and newlines kept), NFC; trailing whitespace of the whole text trimmed.
+/// Text for the owner's terminal: unsafe characters and stray tags removed, line ends
+/// as `\n` (tabs and newlines kept), NFC; trailing whitespace of the whole text trimmed.
 pub fn multi_line(text: &str) -> String {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let kept: String = text.chars().filter(|&c| c == '\n' || c == '\t' || !is_unsafe(c)).collect();
-    kept.nfc().collect::<String>().trim_end().to_owned()
+    without_stray_tags(&kept).nfc().collect::<String>().trim_end().to_owned()
 }
 
-/// A one-line field: like [`multi_line`], with line ends and tabs as spaces, trimmed.
+/// A one-line field: like [`multi_line`], with line ends and tabs as spaces and every
+/// tag character removed, trimmed.
 pub fn one_line(text: &str) -> String {
-    let spaced: String =
-        text.chars().map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c }).collect();
+    let spaced: String = text
+        .chars()
+        .filter(|&c| !is_tag(c))
+        .map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c })
+        .collect();
     multi_line(&spaced).trim().to_owned()
 }
 
 /// A stored text as it is shown to the owner, whatever the store holds: nothing that
-/// could drive a terminal ([`is_unsafe`]); newlines kept when `lines`, else spaces, as
-/// tabs are. Used by `ssh-resume inbox` and the owner console alike.
+/// could drive a terminal ([`is_unsafe`]) and no tag characters but an emoji flag's
+/// (none at all on one line); newlines kept when `lines`, else spaces, as tabs are. Used by `ssh-resume inbox` and the owner console alike.
 pub fn terminal_safe(text: &str, lines: bool) -> String {
-    text.chars()
+    let shown: String = text
+        .chars()
         .filter_map(|c| match c {
             '\n' if lines => Some('\n'),
             '\n' | '\t' => Some(' '),
-            c if is_unsafe(c) => None,
+            c if is_unsafe(c) || (!lines && is_tag(c)) => None,
             c => Some(c),
         })
-        .collect()
+        .collect();
+    without_stray_tags(&shown).into_owned()
+}
+
+/// A stored name as it is shown to the owner ([`terminal_safe`], on one line); `None`
+/// when none was given or nothing of it shows (a row stored before such a name counted
+/// as none).
+pub fn shown_name(name: Option<&str>) -> Option<String> {
+    name.map(|name| terminal_safe(name, false)).filter(|name| !is_blank_text(name))
 }
 
 /// A stored message's id and the size the logs mention: what a visitor is told once the
@@ -238,6 +264,31 @@ mod tests {
             assert_eq!(text, "abcdefg");
         }
         assert_eq!(terminal_safe("x\u{200F}y\u{FEFF}", false), "xy", "nor are they shown when stored before");
+    }
+
+    #[test]
+    fn a_field_of_invisible_characters_counts_as_empty() {
+        for blank in ["\u{200B}", "\u{3164}\u{3164}", "\u{2800}", "\u{E0068}\u{E0069}", "\u{FFA0} \u{115F}"] {
+            assert_eq!(draft("Jane", blank, "hi").validate(), Err(IntakeError::NoReplyTo), "{blank:?}");
+            assert_eq!(draft("Jane", "j@x.org", blank).validate(), Err(IntakeError::NoBody), "{blank:?}");
+            assert_eq!(draft(blank, "j@x.org", "hi").validate().map(|m| m.name), Ok(None), "{blank:?}");
+            assert!(draft(blank, blank, blank).is_blank());
+        }
+        assert_eq!(draft("\u{200F}", "j@x.org", "hi").validate().map(|m| m.name), Ok(None));
+    }
+
+    #[test]
+    fn tags_leave_one_line_fields_and_stay_only_in_a_flag_of_the_message() {
+        let scotland = "\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}";
+        let text = format!("Ann\u{E0041}\u{200E} {scotland}");
+        let message = draft(&text, &text, &text).validate().unwrap();
+        assert_eq!(message.name.as_deref(), Some("Ann \u{1F3F4}"));
+        assert_eq!(message.reply_to, "Ann \u{1F3F4}");
+        assert_eq!(message.body, format!("Ann {scotland}"));
+        assert_eq!(terminal_safe(&format!("x\u{E0041}{scotland}"), true), format!("x{scotland}"));
+        assert_eq!(terminal_safe(scotland, false), "\u{1F3F4}", "a stored one-line field shows no tags");
+        assert_eq!(shown_name(Some("\u{3164}\u{E0041}")), None, "a blank name stored before shows as none");
+        assert_eq!(shown_name(Some("Ann\u{200F}")).as_deref(), Some("Ann"));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use serde_json::json;
 use unicode_width::UnicodeWidthStr;
 
-use crate::messages::terminal_safe;
+use crate::messages::{shown_name, terminal_safe};
 use crate::store::{Store, StoreError, Stored, Which};
 
 /// What the owner asked for.
@@ -85,7 +85,7 @@ fn table(messages: &[Stored]) -> String {
         "ID", "RECEIVED", "NAME", "REPLY TO", "STATE", "FIRST LINE"
     );
     for message in messages {
-        let name = terminal_safe(message.name.as_deref().unwrap_or("-"), false);
+        let name = shown_name(message.name.as_deref()).unwrap_or_else(|| "-".to_owned());
         let _ = writeln!(
             out,
             "{:>5}  {:<16}  {}  {}  {:<6}  {}",
@@ -107,7 +107,7 @@ fn shown(message: &Stored) -> String {
         message.id,
         local_time(message.received_ms),
         message.channel.as_str(),
-        terminal_safe(message.name.as_deref().unwrap_or("-"), false),
+        shown_name(message.name.as_deref()).unwrap_or_else(|| "-".to_owned()),
         terminal_safe(&message.reply_to, false),
         if message.read { "read" } else { "unread" },
         terminal_safe(&message.body, true),
@@ -121,7 +121,7 @@ fn json_of(message: &Stored) -> serde_json::Value {
         "id": message.id,
         "received": received,
         "channel": message.channel.as_str(),
-        "name": message.name.as_deref().map(|name| terminal_safe(name, false)),
+        "name": shown_name(message.name.as_deref()),
         "reply_to": terminal_safe(&message.reply_to, false),
         "body": terminal_safe(&message.body, true),
         "read": message.read,

@@ -18,5 +18,5 @@ pub mod notify;
 
 pub use draft::{
     Channel, Draft, IntakeError, MAX_BODY, MAX_NAME, MAX_REPLY_TO, Message, REFUSAL_REASONS, Receipt,
-    SendError, UNAVAILABLE_LINE, is_unsafe, multi_line, one_line, terminal_safe,
+    SendError, UNAVAILABLE_LINE, is_unsafe, multi_line, one_line, shown_name, terminal_safe,
 };

@@ -218,7 +218,7 @@ mod tests {
     use super::*;
 
     fn section(blocks: Vec<Block>) -> Section {
-        Section { slug: "t", title: "T", blocks }
+        Section { slug: "t", title: "T", key: "t", blocks }
     }
 
     fn heading_block() -> Block {

@@ -31,6 +31,9 @@ pub struct Section {
     /// Stable lower-case name used on the command line (`ssh host experience`).
     pub slug: &'static str,
     pub title: &'static str,
+    /// The résumé file's key it is read from (`work`, `open_source`; `basics` for
+    /// About, `meta` for the colophon, `extra` for More), which names it too.
+    pub key: &'static str,
     pub blocks: Vec<Block>,
 }
 
@@ -101,20 +104,23 @@ impl Outline {
         let basics = &resume.basics;
         let sections = [
             about(resume),
-            bullets("highlights", "Highlights", basics.highlights.iter().map(Text::rich).cloned()),
-            entries("experience", "Experience", &resume.work, role),
-            resume.open_source.as_ref().map(|a| activity("open-source", "Open Source", a)),
-            entries("projects", "Projects", &resume.projects, project),
-            resume.community.as_ref().map(|a| activity("community", "Community", a)),
-            entries("volunteer", "Volunteering", &resume.volunteer, volunteer),
-            entries("education", "Education", &resume.education, education),
-            entries("certificates", "Certificates", &resume.certificates, certificate),
-            entries("awards", "Awards", &resume.awards, award),
-            entries("publications", "Publications", &resume.publications, publication),
-            entries("skills", "Skills", &resume.skills, skill_group),
-            bullets("languages", "Languages", resume.languages.iter().filter_map(language)),
-            bullets("interests", "Interests", resume.interests.iter().filter_map(interest)),
-            entries("references", "References", &resume.references, reference),
+            bullets(
+                ("highlights", "Highlights", "highlights"),
+                basics.highlights.iter().map(Text::rich).cloned(),
+            ),
+            entries(("experience", "Experience", "work"), &resume.work, role),
+            resume.open_source.as_ref().map(|a| activity(("open-source", "Open Source", "open_source"), a)),
+            entries(("projects", "Projects", "projects"), &resume.projects, project),
+            resume.community.as_ref().map(|a| activity(("community", "Community", "community"), a)),
+            entries(("volunteer", "Volunteering", "volunteer"), &resume.volunteer, volunteer),
+            entries(("education", "Education", "education"), &resume.education, education),
+            entries(("certificates", "Certificates", "certificates"), &resume.certificates, certificate),
+            entries(("awards", "Awards", "awards"), &resume.awards, award),
+            entries(("publications", "Publications", "publications"), &resume.publications, publication),
+            entries(("skills", "Skills", "skills"), &resume.skills, skill_group),
+            bullets(("languages", "Languages", "languages"), resume.languages.iter().filter_map(language)),
+            bullets(("interests", "Interests", "interests"), resume.interests.iter().filter_map(interest)),
+            entries(("references", "References", "references"), &resume.references, reference),
             resume.meta.as_ref().and_then(colophon),
             more(&resume.extra),
         ];
@@ -133,16 +139,28 @@ impl Outline {
         }
     }
 
-    /// The section whose slug is `name`, or the only one it is a prefix of
-    /// (case-insensitive). `Err` lists every slug.
+    /// The section a visitor names: by its number as the view shows it (1 for the
+    /// first), its slug, its title as shown or its key in the résumé file, in any case
+    /// and with spaces or `_` for `-` (`Open Source`, `open source`, `open_source`);
+    /// else the only section one of those names starts with. `Err` lists every slug.
     pub fn find_section(&self, name: &str) -> Result<usize, String> {
-        let wanted = name.to_ascii_lowercase();
-        let exact = self.sections.iter().position(|s| s.slug == wanted);
-        let mut prefixed = self.sections.iter().enumerate().filter(|(_, s)| s.slug.starts_with(&wanted));
+        let wanted = spoken(name);
+        let listed = || self.slugs().join(", ");
+        if let Ok(number) = wanted.parse::<usize>() {
+            let index = number.checked_sub(1).filter(|index| *index < self.sections.len());
+            return index.ok_or_else(listed);
+        }
+        let names = |section: &Section| [section.slug.to_owned(), spoken(section.title), spoken(section.key)];
+        let exact = self.sections.iter().position(|s| names(s).contains(&wanted));
+        let mut prefixed = self
+            .sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| names(s).iter().any(|name| name.starts_with(&wanted)));
         match (exact, prefixed.next(), prefixed.next()) {
             (Some(index), _, _) => Ok(index),
             (None, Some((index, _)), None) if !wanted.is_empty() => Ok(index),
-            _ => Err(self.slugs().join(", ")),
+            _ => Err(listed()),
         }
     }
 
@@ -160,6 +178,14 @@ impl Outline {
     pub fn slugs(&self) -> Vec<&'static str> {
         self.sections.iter().map(|s| s.slug).collect()
     }
+}
+
+/// A section's name as a visitor may type it, written the way slugs are: lower case,
+/// its words joined by single `-`s whether typed with spaces, `_` or `-` (`ssh host
+/// open source` arrives as one string, OpenSSH joining the words with spaces).
+fn spoken(name: &str) -> String {
+    let words = name.split(|c: char| c.is_whitespace() || c == '_' || c == '-');
+    words.filter(|word| !word.is_empty()).map(str::to_lowercase).collect::<Vec<_>>().join("-")
 }
 
 /// The title of a résumé that names neither its person nor their role (a JSON Resume
@@ -198,20 +224,15 @@ fn about(resume: &Resume) -> Option<Section> {
         push_gap(&mut blocks);
         blocks.extend(contacts.into_iter().map(|line| Block::Paragraph(line.into())));
     }
-    non_empty("about", "About", blocks)
+    non_empty(("about", "About", "basics"), blocks)
 }
 
-fn bullets(slug: &'static str, title: &'static str, items: impl Iterator<Item = Rich>) -> Option<Section> {
-    non_empty(slug, title, items.map(Block::Bullet).collect())
+fn bullets(names: Names, items: impl Iterator<Item = Rich>) -> Option<Section> {
+    non_empty(names, items.map(Block::Bullet).collect())
 }
 
 /// A section of entries, a gap between each two.
-fn entries<T>(
-    slug: &'static str,
-    title: &'static str,
-    items: &[T],
-    entry: impl Fn(&mut Vec<Block>, &T),
-) -> Option<Section> {
+fn entries<T>(names: Names, items: &[T], entry: impl Fn(&mut Vec<Block>, &T)) -> Option<Section> {
     let mut blocks = Vec::new();
     for item in items {
         push_gap(&mut blocks);
@@ -220,7 +241,7 @@ fn entries<T>(
     if blocks.last() == Some(&Block::Gap) {
         blocks.pop();
     }
-    non_empty(slug, title, blocks)
+    non_empty(names, blocks)
 }
 
 fn role(blocks: &mut Vec<Block>, role: &Role) {
@@ -232,14 +253,15 @@ fn role(blocks: &mut Vec<Block>, role: &Role) {
     blocks.extend(role.highlights.iter().map(|h| Block::Bullet(h.rich().clone())));
 }
 
-fn activity(slug: &'static str, title: &'static str, activity: &Activity) -> Section {
+fn activity(names: Names, activity: &Activity) -> Section {
+    let (slug, title, key) = names;
     let mut blocks = Vec::new();
     if let Some(period) = period(activity.start.as_ref(), activity.end.as_ref()) {
         blocks.push(Block::Heading { title: title.into(), detail: None, period: Some(period) });
     }
     paragraphs(&mut blocks, activity.summary.iter());
     blocks.extend(activity.highlights.iter().map(|h| Block::Bullet(h.rich().clone())));
-    Section { slug, title, blocks }
+    Section { slug, title, key, blocks }
 }
 
 fn project(blocks: &mut Vec<Block>, project: &Project) {
@@ -340,7 +362,7 @@ fn colophon(meta: &Meta) -> Option<Section> {
         line.push(value.as_ref()?.rich());
         Some(Block::Paragraph(line))
     });
-    non_empty("colophon", "Colophon", blocks.collect())
+    non_empty(("colophon", "Colophon", "meta"), blocks.collect())
 }
 
 /// The sections outside the schema, each under its own title.
@@ -361,7 +383,7 @@ fn more(extra: &[Extra]) -> Option<Section> {
             }
         }
     }
-    non_empty("more", "More", blocks)
+    non_empty(("more", "More", "extra"), blocks)
 }
 
 /// The texts that exist, joined (the outline's headings and the web page's alike).
@@ -407,8 +429,11 @@ fn push_gap(blocks: &mut Vec<Block>) {
     }
 }
 
-fn non_empty(slug: &'static str, title: &'static str, blocks: Vec<Block>) -> Option<Section> {
-    (!blocks.is_empty()).then_some(Section { slug, title, blocks })
+/// A section's names: its slug, its title and its key in the résumé file.
+type Names = (&'static str, &'static str, &'static str);
+
+fn non_empty((slug, title, key): Names, blocks: Vec<Block>) -> Option<Section> {
+    (!blocks.is_empty()).then_some(Section { slug, title, key, blocks })
 }
 
 #[cfg(test)]

@@ -86,7 +86,7 @@ mod tests {
     use crate::resume::outline::{Block, Section};
 
     fn rows(block: Block, width: usize) -> Vec<Row> {
-        layout(&Section { slug: "t", title: "T", blocks: vec![block] }, width)
+        layout(&Section { slug: "t", title: "T", key: "t", blocks: vec![block] }, width)
     }
 
     fn heading(title: &str) -> Block {

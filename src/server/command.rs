@@ -10,8 +10,10 @@
 
 use crate::resume::Outline;
 use crate::resume::export::Format;
+use crate::safe_text::{is_blank, is_unsafe};
 
-/// Longest exec command considered; longer ones are unknown (and never echoed whole).
+/// Longest exec command considered, in bytes; longer ones are unknown, and repeated
+/// back cut at this many characters.
 pub const MAX_COMMAND: usize = 64;
 
 /// The visitor's request, resolved against the résumé's sections.
@@ -56,11 +58,11 @@ pub fn resolve(command: Option<&[u8]>, interactive: bool, outline: &Outline, ssh
             Err(why) => Request::Unknown { message: format!("{why}\n\n{}", message_usage(ssh_command)) },
         };
     }
-    let text = command.map(|bytes| String::from_utf8_lossy(bytes).trim().to_ascii_lowercase());
-    let word = text.as_deref().unwrap_or("");
+    let text = command.map(|bytes| String::from_utf8_lossy(bytes).trim().to_owned());
+    let typed = text.as_deref().unwrap_or("");
     let whole =
         if interactive { Request::Interactive { section: None, linear: false } } else { print_text(None) };
-    match word {
+    match typed.to_ascii_lowercase().as_str() {
         "" => whole,
         "plain" if interactive => Request::Interactive { section: None, linear: true },
         "text" | "txt" | "plain" => print_text(None),
@@ -68,13 +70,13 @@ pub fn resolve(command: Option<&[u8]>, interactive: bool, outline: &Outline, ssh
         "json" => Request::Print { format: Format::Json, section: None },
         "pdf" => Request::Pdf,
         "help" | "--help" | "-h" => Request::Help,
-        _ if word.len() > MAX_COMMAND || word.contains(char::is_whitespace) => {
-            unknown(word, outline, ssh_command)
-        }
-        _ => match outline.find_section(word) {
+        _ if typed.len() > MAX_COMMAND => unknown(typed, outline, ssh_command),
+        // A section as the view shows it: `open source` (OpenSSH joins the words of
+        // `ssh host open source`), `Open Source`, `open_source`, `4`.
+        word => match outline.find_section(word) {
             Ok(index) if interactive => Request::Interactive { section: Some(index), linear: false },
             Ok(index) => print_text(Some(index)),
-            Err(_) => unknown(word, outline, ssh_command),
+            Err(_) => unknown(typed, outline, ssh_command),
         },
     }
 }
@@ -99,9 +101,18 @@ fn print_text(section: Option<usize>) -> Request {
     Request::Print { format: Format::Text, section }
 }
 
-fn unknown(word: &str, outline: &Outline, ssh_command: &str) -> Request {
-    let shown: String = word.chars().take(MAX_COMMAND).filter(|c| !c.is_control()).collect();
-    let message = format!("unknown command `{shown}`\n\n{}", usage(ssh_command, outline));
+/// "unknown command", repeating what was typed as typed, but never a character that
+/// could drive the terminal or that shows nothing ([`is_unsafe`], [`is_blank`]; runs
+/// of white space as one space), and at most [`MAX_COMMAND`] characters of it.
+fn unknown(typed: &str, outline: &Outline, ssh_command: &str) -> Request {
+    let words = typed.split_whitespace().map(|word| word.chars().filter(|&c| !is_unsafe(c) && !is_blank(c)));
+    let shown: Vec<String> = words.map(Iterator::collect).filter(|word: &String| !word.is_empty()).collect();
+    let shown = shown.join(" ");
+    let cut = match shown.char_indices().nth(MAX_COMMAND) {
+        Some((end, _)) => format!("{}…", &shown[..end]),
+        None => shown,
+    };
+    let message = format!("unknown command `{cut}`\n\n{}", usage(ssh_command, outline));
     Request::Unknown { message }
 }
 
@@ -182,11 +193,23 @@ pub fn usage(ssh_command: &str, outline: &Outline) -> String {
            pdf        the résumé as a typeset PDF: {ssh_command} pdf > resume.pdf\n  \
            help       this text\n  \
            message    --reply-to CONTACT [--name NAME] < text: write to the owner\n  \
-           SECTION    open on (or print) one section: {}\n\n\
-         Files to keep (read-only, also over sftp): {}\n",
-        outline.slugs().join(", "),
+           SECTION    open on (or print) one section, by number, name or title:
+{}
+\
+         Files to keep (read-only, also over sftp): {}
+",
+        section_list(outline),
         crate::ssh_command::scp_for(ssh_command, "resume.pdf")
     )
+}
+
+/// The sections for the usage text, one a line: number, slug, title.
+fn section_list(outline: &Outline) -> String {
+    let width = outline.sections.iter().map(|section| section.slug.len()).max().unwrap_or(0);
+    let lines = outline.sections.iter().enumerate().map(|(index, section)| {
+        format!("             {:>2}  {:<width$}  {}\n", index + 1, section.slug, section.title)
+    });
+    lines.collect()
 }
 
 #[cfg(test)]
@@ -267,6 +290,34 @@ mod tests {
             !message.contains("evil") && !message.contains('\x1b') && message.contains("usage:"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn a_section_is_named_as_the_view_shows_it() {
+        let outline = outline();
+        for command in ["open source", "Open Source", "open_source", "OPEN-SOURCE", "4"] {
+            let open = Request::Interactive { section: Some(3), linear: false };
+            assert_eq!(resolve(Some(command.as_bytes()), true, &outline, "ssh HOST"), open, "{command}");
+            let printed = resolve(Some(command.as_bytes()), false, &outline, "ssh HOST");
+            assert_eq!(printed, print_text(Some(3)), "{command}");
+        }
+        assert_eq!(resolve(Some(b"work"), false, &outline, "ssh HOST"), print_text(Some(2)));
+        let usage = usage("ssh HOST", &outline);
+        assert!(usage.contains(" 4  open-source  Open Source\n"), "{usage}");
+    }
+
+    #[test]
+    fn an_unknown_command_is_repeated_as_typed_but_never_invisible_or_long() {
+        let outline = outline();
+        let said = |command: &str| match resolve(Some(command.as_bytes()), false, &outline, "ssh HOST") {
+            Request::Unknown { message } => message.lines().next().unwrap_or("").to_owned(),
+            other => panic!("{command:?} is {other:?}"),
+        };
+        assert_eq!(said("Foo"), "unknown command `Foo`");
+        assert_eq!(said("Foo  \u{200B}\u{3164} Bar\u{202E}\u{E0041}\u{2800}"), "unknown command `Foo Bar`");
+        assert_eq!(said("\x1b[2Jx\u{9b}y"), "unknown command `[2Jxy`");
+        let long = format!("x{}", "é".repeat(200));
+        assert_eq!(said(&long), format!("unknown command `x{}…`", "é".repeat(MAX_COMMAND - 1)));
     }
 
     #[test]

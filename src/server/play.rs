@@ -294,6 +294,7 @@ impl Play {
                 service: shared.service.clone(),
                 source: peer,
                 pty: start.pty,
+                profile,
                 ssh_command: ssh_command.to_owned(),
                 status: EX_TEMPFAIL,
             })),

@@ -35,6 +35,18 @@ mod writing;
 /// Lines moved by one mouse-wheel notch.
 const WHEEL_LINES: usize = 3;
 
+/// The Ctrl keys that move through the résumé, as the keys they stand for: Ctrl-N and
+/// Ctrl-P a line, Ctrl-F and Ctrl-B a page (emacs, and less's own aliases).
+fn screen_alias(code: KeyCode) -> Option<KeyCode> {
+    match code {
+        KeyCode::Char('n') => Some(KeyCode::Down),
+        KeyCode::Char('p') => Some(KeyCode::Up),
+        KeyCode::Char('f') => Some(KeyCode::PageDown),
+        KeyCode::Char('b') => Some(KeyCode::PageUp),
+        _ => None,
+    }
+}
+
 /// What the session should do after an event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
@@ -95,6 +107,8 @@ pub struct App {
     form: Option<Box<Form>>,
     /// Searches made (a query confirmed with Enter), for the insights: a count only.
     searches: u32,
+    /// Ctrl-L presses, wrapping: see [`App::repaints`].
+    repaints: u32,
 }
 
 impl App {
@@ -121,6 +135,7 @@ impl App {
             messages: false,
             form: None,
             searches: 0,
+            repaints: 0,
         };
         app.relayout();
         app
@@ -254,33 +269,51 @@ impl App {
 
     fn on_key(&mut self, key: &KeyEvent) -> Effect {
         let writing = self.form.is_some() && self.overlay == Overlay::Form;
+        let finding = self.pager.is_none() && self.search.as_ref().is_some_and(Search::editing);
+        let typing = writing || finding;
+        let (ctrl, alt) =
+            (key.modifiers.contains(KeyModifiers::CTRL), key.modifiers.contains(KeyModifiers::ALT));
         // Alt-modified characters are nobody's command here (a terminal sends them as
-        // ESC and the key, and a stray ESC before a key must not make it one); in the
-        // form they are the text box's word keys.
-        if key.modifiers.contains(KeyModifiers::ALT) && !writing {
+        // ESC and the key, and a stray ESC before a key must not make it one); in a
+        // line being typed they are its word keys.
+        if alt && !typing {
             return Effect::None;
         }
         if !matches!(key.code, KeyCode::Char('0'..='9')) {
             self.first_digit = None;
         }
-        let ctrl = key.modifiers.contains(KeyModifiers::CTRL);
-        // In the form Ctrl-D deletes the next character, as in a text box.
-        if ctrl && (key.code == KeyCode::Char('c') || (key.code == KeyCode::Char('d') && !writing)) {
-            return Effect::Quit;
+        // In a line being typed Ctrl-D deletes the next character, as in Readline.
+        match key.code {
+            KeyCode::Char('c') if ctrl => return Effect::Quit,
+            KeyCode::Char('d') if ctrl && !typing => return Effect::Quit,
+            _ => {}
         }
         if self.pager.is_some() {
             return self.on_pager_key(key);
         }
+        if ctrl && key.code == KeyCode::Char('l') {
+            return self.repaint();
+        }
         if writing {
             return self.on_form_key(key);
         }
-        if self.search.as_ref().is_some_and(Search::editing)
-            && let Some(effect) = self.on_query_key(key, ctrl)
-        {
+        if finding && let Some(effect) = self.on_query_key(key) {
             return effect;
         }
+        if alt {
+            return Effect::None;
+        }
+        self.on_command_key(key, ctrl)
+    }
+
+    /// A key over the résumé (and its boxes), nothing being typed.
+    fn on_command_key(&mut self, key: &KeyEvent, ctrl: bool) -> Effect {
         match key.code {
             KeyCode::Esc => self.close_top_layer(),
+            _ if ctrl => match screen_alias(key.code) {
+                Some(code) => self.move_key(&KeyEvent::new(code)),
+                None => Effect::None,
+            },
             KeyCode::Char('q') => Effect::Quit,
             KeyCode::Char('?') => self.toggle(Overlay::Help),
             KeyCode::Char('s') => self.toggle(Overlay::Share),
@@ -290,16 +323,35 @@ impl App {
                 self.open_linear();
                 Effect::Redraw
             }
-            _ if ctrl => Effect::None,
-            _ if self.overlay == Overlay::Help && self.help_fit.scrolls() => self.on_help_key(key),
-            _ => {
-                let closed = std::mem::replace(&mut self.overlay, Overlay::None) != Overlay::None;
-                match self.navigate(key) {
-                    Effect::None if closed => Effect::Redraw,
-                    effect => effect,
-                }
-            }
+            _ => self.move_key(key),
         }
+    }
+
+    /// A key that moves: the help box's text when it does not fit, else the résumé
+    /// (closing a box over it).
+    fn move_key(&mut self, key: &KeyEvent) -> Effect {
+        if self.overlay == Overlay::Help && self.help_fit.scrolls() {
+            return self.on_help_key(key);
+        }
+        let closed = std::mem::replace(&mut self.overlay, Overlay::None) != Overlay::None;
+        match self.navigate(key) {
+            Effect::None if closed => Effect::Redraw,
+            effect => effect,
+        }
+    }
+
+    /// Ctrl-L: the whole screen drawn again from blank, for a terminal whose screen
+    /// was garbled (a line-noise burst, a `write` from another user), as in less, vi
+    /// and every curses program.
+    fn repaint(&mut self) -> Effect {
+        self.repaints = self.repaints.wrapping_add(1);
+        Effect::Redraw
+    }
+
+    /// How many times the visitor asked for the whole screen again ([`App::repaint`]):
+    /// a frame drawn for a different count starts from a blank screen.
+    pub fn repaints(&self) -> u32 {
+        self.repaints
     }
 
     /// Keys that move through the résumé.
@@ -357,5 +409,40 @@ mod tests {
         assert_eq!(press(&mut app, KeyCode::Char('q')), Effect::Quit);
         let ctrl_c = Event::Key(KeyEvent::new(KeyCode::Char('c')).modifiers(KeyModifiers::CTRL));
         assert_eq!(app.handle(&ctrl_c), Effect::Quit);
+    }
+
+    fn ctrl(app: &mut App, c: char) -> Effect {
+        app.handle(&Event::Key(KeyEvent::new(KeyCode::Char(c)).modifiers(KeyModifiers::CTRL)))
+    }
+
+    #[test]
+    fn ctrl_n_p_f_b_move_as_down_up_page_down_page_up() {
+        let mut app = app(80, 24);
+        press(&mut app, KeyCode::Char('3'));
+        assert_eq!(ctrl(&mut app, 'n'), Effect::Redraw);
+        assert_eq!(app.scroll(), 1);
+        ctrl(&mut app, 'p');
+        assert_eq!(app.scroll(), 0);
+        ctrl(&mut app, 'f');
+        assert_eq!(app.scroll(), usize::try_from(app.page()).unwrap());
+        ctrl(&mut app, 'b');
+        assert_eq!(app.scroll(), 0);
+        assert!(!app.is_linear(), "Ctrl-P is not p");
+        assert_eq!(ctrl(&mut app, 's'), Effect::None, "nor Ctrl-S s");
+        assert_eq!(app.overlay(), Overlay::None);
+    }
+
+    #[test]
+    fn ctrl_l_asks_for_the_whole_screen_from_anywhere() {
+        let mut app = app(80, 24).with_messages(true);
+        for open in [None, Some('/'), Some('m'), Some('?')] {
+            if let Some(key) = open {
+                press(&mut app, KeyCode::Char(key));
+            }
+            let before = app.repaints();
+            assert_eq!(ctrl(&mut app, 'l'), Effect::Redraw);
+            assert_eq!(app.repaints(), before.wrapping_add(1), "{open:?}");
+            press(&mut app, KeyCode::Esc);
+        }
     }
 }

@@ -4,11 +4,14 @@
 //!
 //! Tab and Shift-Tab move between the fields and the button; Enter moves on from a
 //! one-line field, adds a line in the message and sends on the button; Ctrl-S sends from
-//! anywhere. Editing is the text area's (cursor keys, Home/End, Backspace/Delete, Ctrl-W,
-//! wide and combining characters), with Ctrl-U deleting to the start of the line as in
-//! a shell; a paste lands in the focused field. Each field holds at most its limit in
-//! characters ([`crate::messages`]), and no control character is ever put in one. Esc
-//! closes an empty form at once and asks before throwing a draft away.
+//! anywhere. Editing is the text area's (wide and combining characters, lines) with the
+//! keys of every line of the view ([`super::line`], Readline's): Ctrl-A/E/B/F and Home/
+//! End, Alt-B/F, Backspace (DEL or ^H), Delete/Ctrl-D, Ctrl-K, Ctrl-U to the start of the
+//! line as in a shell, Ctrl-W, Alt-D and Alt-Backspace by the line's word rule, and Ctrl-Y
+//! putting back what one of them cut, in any field. A paste lands in the focused field.
+//! Each field holds at most its limit in characters ([`crate::messages`]), and no control
+//! character is ever put in one. Esc closes an empty form at once and asks before
+//! throwing a draft away.
 //!
 //! Sending is not done here: [`Form::on_key`] says [`Step::Send`], the server stores the
 //! [`Form::draft`] and hands the result to [`Form::outcome`]; only a stored message
@@ -18,6 +21,7 @@ use ratatui_core::style::Style;
 use ratatui_textarea::{CursorMove, Input, Key, TextArea, WrapMode};
 
 use super::input::{KeyCode, KeyEvent, KeyModifiers};
+use super::line::WordKey;
 use super::theme::Theme;
 use crate::messages::{self, Draft, MAX_BODY, MAX_NAME, MAX_REPLY_TO, Receipt, SendError, is_unsafe};
 
@@ -105,13 +109,22 @@ impl Text {
         area
     }
 
-    /// Applies `change`; kept only if the text stays within `max` characters.
-    fn apply(&mut self, max: usize, change: impl FnOnce(&mut TextArea<'static>)) -> bool {
+    /// Applies `change`, with `killed` as what Ctrl-Y puts back (and what the change
+    /// cut, after it); kept only if the text stays within `max` characters.
+    fn apply(
+        &mut self,
+        max: usize,
+        killed: &mut String,
+        change: impl FnOnce(&mut TextArea<'static>),
+    ) -> bool {
         let mut area = self.editor(Style::new(), Style::new());
+        // One line takes a line break put back as a space, as it takes a paste.
+        area.set_yank_text(if self.wrap { killed.clone() } else { killed.replace('\n', " ") });
         change(&mut area);
         if chars(&area) > max {
             return false;
         }
+        *killed = area.yank_text();
         let cursor = area.cursor();
         self.lines = area.into_lines();
         self.cursor = (cursor.0, cursor.1);
@@ -135,6 +148,9 @@ pub struct Form {
     body: Text,
     focus: Field,
     status: Status,
+    /// What the last kill key cut (Ctrl-K, Ctrl-U, Ctrl-W, Alt-D…), in any field, for
+    /// Ctrl-Y; at most a field's text.
+    killed: String,
     /// Styles of a field, and of the cursor in the focused one.
     pub field_style: Style,
     pub cursor_style: Style,
@@ -154,6 +170,7 @@ impl Form {
             body: Text::new(true),
             focus: Field::Name,
             status: Status::Editing,
+            killed: String::new(),
             field_style: theme.form_field,
             cursor_style: theme.form_cursor,
         }
@@ -253,6 +270,7 @@ impl Form {
             KeyCode::Char('u') if ctrl => self.edit(|area| {
                 area.delete_line_by_head();
             }),
+            _ if WordKey::of(key).is_some() => self.on_word_key(key),
             _ => match to_input(key) {
                 Some(input) => self.edit(|area| {
                     area.input(input);
@@ -268,11 +286,40 @@ impl Form {
     fn on_alt_key(&mut self, key: &KeyEvent) -> Step {
         let editing = matches!(self.status, Status::Editing | Status::Problem(_));
         match to_input(key) {
-            Some(input) if editing => self.edit(|area| {
+            _ if !editing => Step::Stay(false),
+            _ if WordKey::of(key).is_some() => self.on_word_key(key),
+            Some(input) => self.edit(|area| {
                 area.input(input);
             }),
-            _ => Step::Stay(false),
+            None => Step::Stay(false),
         }
+    }
+
+    /// A word key, by the rule every line of the view follows ([`WordKey`]), within
+    /// the cursor's line.
+    fn on_word_key(&mut self, key: &KeyEvent) -> Step {
+        let Some(word) = WordKey::of(key) else { return Step::Stay(false) };
+        self.edit(|area| {
+            let cursor = area.cursor();
+            let (row, col) = (cursor.0, cursor.1);
+            let Some(line) = area.lines().get(row) else { return };
+            let at = line.char_indices().nth(col).map_or(line.len(), |(at, _)| at);
+            let to = line[..word.target(line, at)].chars().count();
+            let jump = |area: &mut TextArea<'_>, col: usize| {
+                let clamp = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+                area.move_cursor(CursorMove::Jump(clamp(row), clamp(col)));
+            };
+            match word {
+                WordKey::Back | WordKey::Forward => jump(area, to),
+                WordKey::CutForward => {
+                    area.delete_str(to.saturating_sub(col));
+                }
+                WordKey::CutBack | WordKey::CutToSpace => {
+                    jump(area, to);
+                    area.delete_str(col.saturating_sub(to));
+                }
+            }
+        })
     }
 
     fn move_focus(&mut self, field: Field) -> Step {
@@ -298,8 +345,11 @@ impl Form {
     /// limit.
     fn edit(&mut self, change: impl FnOnce(&mut TextArea<'static>)) -> Step {
         let max = self.limit();
+        let mut killed = std::mem::take(&mut self.killed);
         let Some(text) = self.text_mut(self.focus) else { return Step::Stay(false) };
-        if !text.apply(max, change) {
+        let applied = text.apply(max, &mut killed, change);
+        self.killed = killed;
+        if !applied {
             return Step::Stay(false);
         }
         if matches!(self.status, Status::Problem(_)) {

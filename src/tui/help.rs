@@ -1,7 +1,7 @@
 //! The `?` overlay: every key, and what to type to read the résumé elsewhere.
 //!
 //! Keys and actions stand in two columns where the box is wide enough, and stack (keys,
-//! then the action indented) on narrow terminals. When the list is taller than the
+//! then the action indented, each wrapped) on narrow terminals. When the list is taller than the
 //! screen the box scrolls with the arrow keys and says so in its bottom border.
 //!
 //! [`HelpFit`] is how the box fits a terminal (lines visible, how far it scrolls), a
@@ -20,12 +20,13 @@ use unicode_width::UnicodeWidthStr;
 use super::geometry::{centered, cols};
 use super::theme::{Charset, Theme};
 
-/// Every key the view knows: (keys, what they do).
-const KEYS: [(&str, &str); 13] = [
+/// Every key the view knows: (keys, what they do). The Ctrl aliases are emacs's and
+/// less's; Ctrl-L is every curses program's redraw.
+const KEYS: [(&str, &str); 14] = [
     ("← → h l Tab", "previous / next section"),
     ("1 … 9", "jump to a section"),
-    ("↑ ↓ j k Enter", "scroll a line"),
-    ("PgUp PgDn b Space", "scroll a page"),
+    ("↑ ↓ j k Enter Ctrl-P Ctrl-N", "scroll a line"),
+    ("PgUp PgDn b Space Ctrl-B Ctrl-F", "scroll a page"),
     ("g G Home End", "top / bottom"),
     ("mouse wheel", "scroll"),
     ("/", "find in the whole résumé"),
@@ -33,18 +34,33 @@ const KEYS: [(&str, &str); 13] = [
     ("s", "share card with QR code"),
     ("p", "plain text, for screen readers"),
     ("?", "this help"),
+    ("Ctrl-L", "draw the screen again"),
     ("Esc", "close the top box, or quit"),
     ("q Ctrl-C Ctrl-D", "quit"),
+];
+
+/// What every line a visitor types in takes (the find line, the form's fields):
+/// Readline's emacs keys ([`super::line`]).
+const TYPING_HEADING: [&str; 2] = ["While typing a search:", "While typing a search or in the form:"];
+const TYPING_KEYS: [(&str, &str); 7] = [
+    ("← → Ctrl-B Ctrl-F", "a character back / on"),
+    ("Alt-B Alt-F Ctrl-← Ctrl-→", "a word back / on"),
+    ("Home End Ctrl-A Ctrl-E", "start / end of the line"),
+    ("Backspace Ctrl-H Del Ctrl-D", "delete a character back / on"),
+    ("Ctrl-W Alt-Backspace Alt-D", "delete a word back / on"),
+    ("Ctrl-U Ctrl-K", "delete to the start / end"),
+    ("Ctrl-Y", "put back what was deleted"),
 ];
 
 /// The key that opens the "Write to me" form, listed when the server takes messages.
 const WRITE_KEY: (&str, &str) = ("m", "write to me (the owner)");
 
-/// The keys listed: all of [`KEYS`], with `m` after `p` when messages are on.
+/// The keys listed: all of [`KEYS`], with `m` before `?` when messages are on.
 fn keys(messages: bool) -> Vec<(&'static str, &'static str)> {
     let mut keys = KEYS.to_vec();
     if messages {
-        keys.insert(10, WRITE_KEY);
+        let help = keys.iter().position(|(key, _)| *key == "?").unwrap_or(keys.len());
+        keys.insert(help, WRITE_KEY);
     }
     keys
 }
@@ -148,19 +164,26 @@ fn text(charset: Charset, ssh_command: &str, inner: usize, sections: usize, mess
         .into_iter()
         .map(|entry| if sections >= 10 && entry.0 == KEYS[1].0 { TWO_DIGITS } else { entry })
         .collect();
-    let action_width = listed.iter().map(|(_, a)| a.width()).max().unwrap_or(0);
-    let key_column = listed.iter().map(|(k, _)| shown(charset, k).width()).max().unwrap_or(0) + 1;
+    let all = || listed.iter().chain(TYPING_KEYS.iter());
+    let action_width = all().map(|(_, a)| a.width()).max().unwrap_or(0);
+    let key_column = all().map(|(k, _)| shown(charset, k).width()).max().unwrap_or(0) + 1;
     let two_columns = inner >= 1 + key_column + action_width;
-    let mut lines = Vec::with_capacity(listed.len() * 2 + 2);
-    for (keys, action) in listed {
-        let (keys, action) = (shown(charset, keys), shown(charset, action));
-        if two_columns {
-            lines.push(vec![(Look::Key, format!(" {keys:<key_column$}")), (Look::Plain, action)]);
-        } else {
-            lines.push(vec![(Look::Key, format!(" {keys}"))]);
-            lines.extend(wrapped(&action, 3, inner, Look::Plain));
+    let mut lines = Vec::with_capacity((listed.len() + TYPING_KEYS.len()) * 2 + 5);
+    let list = |entries: &[(&str, &str)], lines: &mut Vec<TextLine>| {
+        for (keys, action) in entries {
+            let (keys, action) = (shown(charset, keys), shown(charset, action));
+            if two_columns {
+                lines.push(vec![(Look::Key, format!(" {keys:<key_column$}")), (Look::Plain, action)]);
+            } else {
+                lines.extend(wrapped(&keys, 1, inner, Look::Key));
+                lines.extend(wrapped(&action, 3, inner, Look::Plain));
+            }
         }
-    }
+    };
+    list(&listed, &mut lines);
+    lines.push(Vec::new());
+    lines.extend(wrapped(TYPING_HEADING[usize::from(messages)], 1, inner, Look::Plain));
+    list(&TYPING_KEYS, &mut lines);
     lines.push(Vec::new());
     lines.extend(wrapped(&shown(charset, "Read it anywhere:"), 1, inner, Look::Plain));
     lines.extend(wrapped(ssh_command, 1, inner, Look::Key));
@@ -171,7 +194,9 @@ fn text(charset: Charset, ssh_command: &str, inner: usize, sections: usize, mess
 fn wrapped(text: &str, indent: usize, inner: usize, look: Look) -> Vec<TextLine> {
     let pad = " ".repeat(indent);
     let width = inner.saturating_sub(indent + 1).max(1);
-    textwrap::wrap(text, width).into_iter().map(|l| vec![(look, format!("{pad}{l}"))]).collect()
+    // Not at hyphens: `Ctrl-N` is one key.
+    let options = textwrap::Options::new(width).word_splitter(textwrap::WordSplitter::NoHyphenation);
+    textwrap::wrap(text, options).into_iter().map(|l| vec![(look, format!("{pad}{l}"))]).collect()
 }
 
 fn styled(line: TextLine, theme: &Theme) -> Line<'static> {

@@ -11,7 +11,8 @@
 //! (`CSI 200 ~` … `CSI 201 ~`) is one [`Event::Paste`] of at most [`MAX_PASTE`] bytes.
 //! Only what is left can be a key: the parsing of each key's bytes is `terminput`'s
 //! (crossterm's parser). Replies become [`Reply`] values; unasked-for reports are
-//! dropped. Enter arrives as CR, LF or CR LF and is one Enter. A lone ESC is the Esc key
+//! dropped. Enter arrives as CR, LF or CR LF and is one Enter; Backspace as DEL or
+//! BS. A lone ESC is the Esc key
 //! when nothing follows it within [`LONE_ESC_DELAY`]; a string or paste left open for
 //! [`OPEN_STRING_DEADLINE`] is given up. The caller owns both timers. Pure: no clock,
 //! no I/O.
@@ -368,9 +369,22 @@ impl Decoder {
 }
 
 /// A complete key token, parsed by terminput; anything it does not know is dropped.
+/// BS (0x08, which terminput reads as Ctrl-H) is the Backspace key: what PuTTY's
+/// "Backspace sends ^H", the Windows console's OpenSSH and VT220-style keyboards send
+/// for it (xterm's `backarrowKey` resource); ESC BS is Alt-Backspace.
 fn key(token: &[u8], events: &mut Vec<Event>) {
-    if let Ok(Some(event @ Event::Key(_))) = Event::parse_from(token) {
-        events.push(event);
+    if let Ok(Some(Event::Key(key))) = Event::parse_from(token) {
+        events.push(Event::Key(backspace_from_bs(key)));
+    }
+}
+
+/// Ctrl-H, as BS is parsed, made the Backspace key it stands for.
+fn backspace_from_bs(key: KeyEvent) -> KeyEvent {
+    match key.code {
+        KeyCode::Char('h') if key.modifiers.contains(KeyModifiers::CTRL) => {
+            KeyEvent::new(KeyCode::Backspace).modifiers(key.modifiers - KeyModifiers::CTRL)
+        }
+        _ => key,
     }
 }
 

@@ -8,10 +8,11 @@
 //! ```text
 //! view ──→ app, help, share, rows, geometry, hyperlink, search, form   (view/nav, view/footer, view/form: app, geometry, search, theme, form)
 //! app  ──→ help (HelpFit only), pager, search, rows, geometry, input, qr, theme, form   (app/reading, app/find, app/layers, app/writing)
-//! form ──→ input, theme (and `crate::messages`)
+//! form ──→ input, line, theme (and `crate::messages`)
 //! help ──→ geometry, theme        share ──→ geometry, hyperlink, qr, theme
 //! rows ──→ theme                  pager ──→ input
-//! geometry, hyperlink, input, qr, search, theme: leaves (nothing of ours in `tui`)
+//! search ──→ line ──→ input        compose ──→ line, input, profile (and `crate::escape`)
+//! geometry, hyperlink, input, qr, theme: leaves (nothing of ours in `tui`)
 //! ```
 //! [`geometry`] says where things go for a size and `rows` how a résumé row reads;
 //! both the app and the view use them. The `help` and `share` boxes draw from plain
@@ -22,12 +23,14 @@
 //! imported.
 
 pub mod app;
+pub mod compose;
 pub mod console;
 pub mod form;
 pub mod geometry;
 mod help;
 pub mod hyperlink;
 pub mod input;
+pub mod line;
 pub mod pager;
 pub mod palette;
 pub mod profile;

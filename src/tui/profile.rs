@@ -134,10 +134,10 @@ fn is_utf8_locale(locale: &str) -> bool {
 
 impl Profile {
     /// `text` as this terminal can show it: unchanged for UTF-8, transliterated to
-    /// ASCII (`—` → `--`, `é` → `e`) for ASCII terminals.
+    /// ASCII (`—` → `--`, `é` → `e`) for ASCII terminals, its line breaks and tabs kept.
     pub fn printable<'a>(&self, text: &'a str) -> Cow<'a, str> {
         match self.charset {
-            Charset::Ascii if !text.is_ascii() => Cow::Owned(deunicode::deunicode(text)),
+            Charset::Ascii if !text.is_ascii() => Cow::Owned(transliterated(text)),
             _ => Cow::Borrowed(text),
         }
     }
@@ -174,6 +174,22 @@ impl Profile {
     }
 }
 
+/// `text` in ASCII. `deunicode` drops every ASCII control character after the first
+/// character it transliterates (line breaks and tabs among them), so it is given the
+/// runs between them.
+fn transliterated(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for run in text.split_inclusive(|c: char| c.is_ascii_control()) {
+        let (words, control) = match run.char_indices().next_back() {
+            Some((at, c)) if c.is_ascii_control() => (&run[..at], Some(c)),
+            _ => (run, None),
+        };
+        out.push_str(&deunicode::deunicode(words));
+        out.extend(control);
+    }
+    out
+}
+
 /// Terminals whose XTVERSION answer names them, that draw `38;2;R;G;B` in 24 bits:
 /// kitty, WezTerm, iTerm2, foot, Ghostty, contour and mintty, and xterm from patch 331
 /// on (xterm's "direct colour", its ctlseqs). tmux is left out: it passes 24-bit colour
@@ -198,6 +214,15 @@ mod tests {
             client.set_env(name, value);
         }
         client
+    }
+
+    #[test]
+    fn ascii_text_keeps_its_line_breaks_and_tabs() {
+        let ascii = Profile::new(ColorDepth::None, Charset::Ascii);
+        assert_eq!(ascii.printable("sent — thank you\n"), "sent -- thank you\n");
+        assert_eq!(ascii.printable("résumé\r\n\tcafé\n\nend"), "resume\r\n\tcafe\n\nend");
+        let utf8 = Profile::new(ColorDepth::None, Charset::Utf8);
+        assert!(matches!(utf8.printable("é\n"), Cow::Borrowed("é\n")));
     }
 
     #[test]

@@ -143,7 +143,7 @@ mod tests {
         let title = "Éducation · 教育";
         let block =
             Block::Heading { title: title.into(), detail: None, period: Some("2019 — 2021".into()) };
-        let rows = layout(&Section { slug: "t", title: "Éducation", blocks: vec![block] }, 40);
+        let rows = layout(&Section { slug: "t", title: "Éducation", key: "t", blocks: vec![block] }, 40);
         let text = row_text(&rows[0], &theme(Charset::Utf8), 40);
         assert_eq!(text.width(), 40, "{text}");
         assert!(text.starts_with(title) && text.ends_with(" 2019 — 2021"), "{text}");
@@ -153,7 +153,7 @@ mod tests {
     fn bullets_and_details_take_the_themes_glyphs() {
         let bullet = Block::Bullet("Shipped 3 releases".into());
         let heading = Block::Heading { title: "Acme".into(), detail: Some("Berlin".into()), period: None };
-        let rows = layout(&Section { slug: "t", title: "T", blocks: vec![bullet, heading] }, 40);
+        let rows = layout(&Section { slug: "t", title: "T", key: "t", blocks: vec![bullet, heading] }, 40);
         let shown = |charset| rows.iter().map(|r| row_text(r, &theme(charset), 40)).collect::<Vec<_>>();
         assert_eq!(shown(Charset::Utf8), ["• Shipped 3 releases", "Acme · Berlin"]);
         assert_eq!(shown(Charset::Ascii), ["- Shipped 3 releases", "Acme - Berlin"]);

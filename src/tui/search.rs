@@ -1,5 +1,6 @@
-//! Find across the whole résumé: the query being typed, the matches on the laid-out
-//! rows of every section, and which one `n`/`N` last jumped to.
+//! Find across the whole résumé: the query being typed (a [`LineInput`], edited with
+//! the keys every line of the view takes), the matches on the laid-out rows of every
+//! section, and which one `n`/`N` last jumped to.
 //!
 //! Matching is case-insensitive, per character, on the text a row shows (heading detail
 //! and dates included), so what is highlighted is exactly what was found. The query is
@@ -7,6 +8,9 @@
 //! computes the matches (it knows the layout); this module only keeps and walks them.
 
 use std::ops::Range;
+
+use super::input::KeyEvent;
+use super::line::{Edit, LineInput};
 
 /// Longest query a visitor can type; further characters are ignored.
 pub const MAX_QUERY: usize = 64;
@@ -24,7 +28,7 @@ pub struct Hit {
 /// An open search: being typed (`editing`) or confirmed.
 #[derive(Debug, Clone, Default)]
 pub struct Search {
-    query: String,
+    query: LineInput,
     editing: bool,
     /// Shared, so cloning a search (the app's state before each frame) copies no hits.
     hits: std::sync::Arc<[Hit]>,
@@ -34,10 +38,15 @@ pub struct Search {
 impl Search {
     /// A new, empty query being typed.
     pub fn new() -> Self {
-        Self { editing: true, ..Self::default() }
+        Self { query: LineInput::new(MAX_QUERY), editing: true, ..Self::default() }
     }
 
     pub fn query(&self) -> &str {
+        self.query.text()
+    }
+
+    /// The query with its cursor, for drawing it.
+    pub fn line(&self) -> &LineInput {
         &self.query
     }
 
@@ -55,18 +64,15 @@ impl Search {
         self.hits.get(index).map(|hit| (index, hit))
     }
 
-    /// Adds a typed character; false when the query is full or `c` is not printable.
+    /// Adds a character at the cursor; false when the query is full or `c` may not
+    /// reach a terminal ([`crate::safe_text::is_unsafe`]).
     pub fn push(&mut self, c: char) -> bool {
-        if c.is_control() || self.query.chars().count() >= MAX_QUERY {
-            return false;
-        }
-        self.query.push(c);
-        true
+        self.query.push(c)
     }
 
-    /// Removes the last character; false when the query was empty.
-    pub fn pop(&mut self) -> bool {
-        self.query.pop().is_some()
+    /// An editing key applied to the query.
+    pub fn edit(&mut self, key: &KeyEvent) -> Edit {
+        self.query.on_key(key)
     }
 
     /// Replaces the matches (after the query or the layout changed).
@@ -159,8 +165,8 @@ mod tests {
         assert!(!search.push('j'));
         assert_eq!(search.query().len(), MAX_QUERY);
         let mut search = Search::new();
-        assert!(!search.push('\u{1b}'));
-        assert!(!search.pop());
+        assert!(!search.push('\u{1b}') && !search.push('\u{202E}') && !search.push('\u{200F}'));
+        assert!(search.query().is_empty());
     }
 
     #[test]

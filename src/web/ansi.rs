@@ -122,7 +122,8 @@ mod tests {
     fn a_non_ascii_title_is_underlined_to_its_width() {
         use crate::resume::outline::{Block, Section};
         let mut outline = shipped();
-        outline.sections = vec![Section { slug: "t", title: "Проекты", blocks: vec![Block::Gap] }];
+        outline.sections =
+            vec![Section { slug: "t", title: "Проекты", key: "t", blocks: vec![Block::Gap] }];
         let coloured = text(&outline, 80);
         assert!(coloured.contains(&format!("{TITLE}ПРОЕКТЫ{RESET}\n{DIM}-------{RESET}\n")), "{coloured}");
         assert_eq!(strip(&coloured), export::text(&outline, 80));

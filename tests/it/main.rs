@@ -33,6 +33,7 @@ mod stats;
 mod store_suite;
 mod terminal_talks_back;
 mod timers;
+mod typed_input;
 mod view_snapshots;
 mod web;
 mod web_browser;

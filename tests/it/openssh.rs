@@ -129,3 +129,102 @@ async fn clients_offering_only_excluded_algorithms_are_refused_at_key_exchange()
     }
     server.stop().await;
 }
+
+#[tokio::test]
+async fn openssh_joins_the_words_of_a_section_named_as_the_view_shows_it() {
+    if !openssh_available() {
+        return;
+    }
+    let server = TestServer::start(&temp_dir("openssh-words")).await;
+    let printed = |words: &'static [&'static str]| {
+        let output = ssh(server.addr.port()).arg("127.0.0.1").args(words).stdin(Stdio::null()).output();
+        async move { tokio::time::timeout(LIVENESS, output).await.unwrap().unwrap() }
+    };
+    let slug = printed(&["open-source"]).await;
+    assert!(String::from_utf8_lossy(&slug.stdout).contains("OPEN SOURCE"));
+    for words in [&["open", "source"][..], &["Open", "Source"], &["open_source"]] {
+        let output = printed(words).await;
+        assert_eq!(output.status.code(), Some(0), "{words:?}: {}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(output.stdout, slug.stdout, "{words:?}");
+    }
+    server.stop().await;
+}
+
+/// A terminal multiplexer on a socket of its own: a real terminal for OpenSSH's `-t`.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// `command` in a new 80x24 window, kept on screen after it exits.
+    fn start(name: &str, command: &str) -> Self {
+        let tmux = Self { socket: format!("ssh-resume-test-{name}-{}", std::process::id()) };
+        tmux.run(&["-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "80", "-y", "24", command]);
+        tmux.run(&["set-option", "-t", "t", "remain-on-exit", "on"]);
+        tmux
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let output = std::process::Command::new("tmux").args(["-u", "-L", &self.socket]).args(args).output();
+        let output = output.expect("tmux runs");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Keys as tmux names them (`BSpace`, `C-h`, `C-d`) or literal text.
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "t"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    /// What the window shows, once it shows `text`; panics after [`LIVENESS`].
+    async fn wait_for(&self, text: &str) -> String {
+        let deadline = tokio::time::Instant::now() + LIVENESS;
+        loop {
+            let pane = self.run(&["capture-pane", "-p", "-t", "t"]);
+            if pane.contains(text) {
+                return pane;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "no {text:?} in:\n{pane}");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.run(&["kill-server"]);
+    }
+}
+
+#[tokio::test]
+async fn openssh_in_a_real_terminal_types_a_message_with_backspace_and_ctrl_h() {
+    use crate::common::messages::{inbox_json, server_with, sqlite, unlimited};
+    if !openssh_available() || std::process::Command::new("tmux").arg("-V").output().is_err() {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true but tmux is not installed");
+        return;
+    }
+    let dir = temp_dir("openssh-tmux");
+    let data = dir.join("data");
+    let server = server_with(&dir.join("keys"), sqlite(&data), unlimited()).await;
+    let command = format!(
+        "ssh -t -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+         -o LogLevel=ERROR -p {} 127.0.0.1 message --reply-to tmux@example.org",
+        server.addr.port()
+    );
+    let tmux = Tmux::start("message", &command);
+    tmux.wait_for("Ctrl-D sends").await;
+    // Backspace as the terminal sends it (DEL), then ^H as PuTTY's setting does.
+    tmux.keys(&["-l", "Hellp"]);
+    tmux.keys(&["BSpace"]);
+    tmux.keys(&["-l", "o wor"]);
+    tmux.keys(&["C-h"]);
+    tmux.keys(&["-l", "rld"]);
+    let pane = tmux.wait_for("Hello world").await;
+    assert!(!pane.contains("Hellp"), "{pane}");
+    tmux.keys(&["C-d"]);
+    tmux.wait_for("sent — thank you (message #1)").await;
+    let stored = inbox_json(&["--data-dir", data.to_str().unwrap()]);
+    assert_eq!(stored[0]["body"], "Hello world");
+    server.stop().await;
+}

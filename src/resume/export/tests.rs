@@ -30,7 +30,7 @@ fn text_right_aligns_periods() {
 #[test]
 fn a_non_ascii_title_is_underlined_to_its_width() {
     for (title, columns) in [("Éducation", 9), ("Проекты", 7), ("職歴", 4)] {
-        let section = Section { slug: "t", title, blocks: vec![Block::Paragraph("x".into())] };
+        let section = Section { slug: "t", title, key: "t", blocks: vec![Block::Paragraph("x".into())] };
         let text = section_text(&section, 80);
         let rule = text.lines().nth(1).unwrap();
         assert_eq!(rule, "-".repeat(columns), "{title}");

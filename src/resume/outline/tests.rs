@@ -28,6 +28,22 @@ fn sections_are_found_by_slug_or_unambiguous_prefix() {
 }
 
 #[test]
+fn sections_are_found_as_the_view_shows_them_and_by_their_key() {
+    let outline = shipped();
+    for name in
+        ["open-source", "Open Source", "open source", "OPEN_SOURCE", " open  source ", "open_source", "4"]
+    {
+        assert_eq!(outline.find_section(name), Ok(3), "{name:?}");
+    }
+    assert_eq!(outline.find_section("work"), Ok(2), "the résumé file's key");
+    assert_eq!(outline.find_section("basics"), Ok(0));
+    assert_eq!(outline.find_section("7"), Ok(6));
+    for name in ["0", "8", "99999999999999999999999", "open sauce"] {
+        assert!(outline.find_section(name).unwrap_err().contains("open-source"), "{name:?}");
+    }
+}
+
+#[test]
 fn ascii_copy_is_ascii() {
     let ascii = shipped().to_ascii();
     assert!(format!("{ascii:?}").is_ascii());

@@ -32,7 +32,8 @@ impl SectionViews {
 
 /// The next frame: what changed since `shown` (the screen the visitor has; `None`
 /// before the first frame), or in linear mode the text the pager produced, switching
-/// between the full screen and the linear mode when the visitor did. `modes` are what
+/// between the full screen and the linear mode when the visitor did; the whole screen
+/// when the visitor asked for it again (Ctrl-L). `modes` are what
 /// the terminal was left set to, and are kept up to date.
 pub(super) fn frame(shown: Option<&App>, app: &mut App, modes: &mut Modes) -> Vec<u8> {
     let full_screen_up = shown.is_some_and(|shown| !shown.is_linear());
@@ -42,7 +43,10 @@ pub(super) fn frame(shown: Option<&App>, app: &mut App, modes: &mut Modes) -> Ve
         return bytes;
     }
     match shown {
-        Some(shown) if !shown.is_linear() => terminal::frame(Some(shown), app, modes),
+        // Ctrl-L since: from blank, every mode set again, as on entering.
+        Some(shown) if !shown.is_linear() && shown.repaints() == app.repaints() => {
+            terminal::frame(Some(shown), app, modes)
+        }
         _ => {
             let mut bytes = enter_sequence(modes);
             bytes.extend_from_slice(&terminal::frame(None, app, modes));
@@ -87,5 +91,24 @@ mod tests {
         // The scroll region is the whole screen again: a line feed on the last row scrolls it all.
         terminal.process(b"\x1b[24H\n");
         assert_eq!(terminal.screen().rows(0, 80).next().unwrap(), "prompt$ Goodbye");
+    }
+
+    #[test]
+    fn ctrl_l_draws_a_garbled_screen_whole_again() {
+        let resume = load::parse_str(include_str!("../../../resume.toml"), "resume.toml").unwrap();
+        let theme = Theme::new(Profile::new(ColorDepth::Ansi256, Charset::Utf8));
+        let mut app = App::new(Arc::new(Loaded::from_resume(resume)), theme, Size::new(80, 24));
+        let mut terminal = vt100::Parser::new(NonZeroU16::new(24).unwrap(), NonZeroU16::new(80).unwrap(), 0);
+        let mut modes = Modes::default();
+        terminal.process(&frame(None, &mut app, &mut modes));
+        let drawn = terminal.screen().contents();
+        terminal.process(b"\x1b[3;1Hline noise\x1b[1;31m");
+        let before = app.clone();
+        let ctrl_l = KeyEvent::new(KeyCode::Char('l')).modifiers(crate::tui::input::KeyModifiers::CTRL);
+        app.handle(&Event::Key(ctrl_l));
+        terminal.process(&frame(Some(&before), &mut app, &mut modes));
+        assert_eq!(terminal.screen().contents(), drawn);
+        let again = app.clone();
+        assert_eq!(frame(Some(&again), &mut app, &mut modes), b"", "once drawn, nothing more to send");
     }
 }

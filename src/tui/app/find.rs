@@ -6,8 +6,10 @@
 //! a row shows is `rows`'. This module decides what the reader sees of them.
 
 use super::{App, Effect, Overlay};
+use crate::safe_text::is_unsafe;
 use crate::tui::geometry::content_size;
-use crate::tui::input::{KeyCode, KeyEvent};
+use crate::tui::input::{KeyCode, KeyEvent, KeyModifiers};
+use crate::tui::line::Edit;
 use crate::tui::rows::row_text;
 use crate::tui::search::{Hit, Search, find_all};
 
@@ -21,10 +23,15 @@ impl App {
         Effect::Redraw
     }
 
-    /// Typing a query: printable keys go into it; `None` lets other keys through.
-    pub(super) fn on_query_key(&mut self, key: &KeyEvent, ctrl: bool) -> Option<Effect> {
+    /// Typing a query: printable keys and the line's editing keys ([`LineInput`]) go
+    /// into it; Backspace or Ctrl-D on an empty query closes it, as Esc does; `None`
+    /// lets other keys through.
+    ///
+    /// [`LineInput`]: crate::tui::line::LineInput
+    pub(super) fn on_query_key(&mut self, key: &KeyEvent) -> Option<Effect> {
         let (section, row) = (self.section, self.scroll());
         let search = self.search.as_mut()?;
+        let ctrl = key.modifiers.contains(KeyModifiers::CTRL);
         match key.code {
             KeyCode::Enter if search.query().is_empty() => self.search = None,
             KeyCode::Enter => {
@@ -36,29 +43,30 @@ impl App {
                 }
             }
             KeyCode::Backspace if search.query().is_empty() => self.search = None,
-            KeyCode::Backspace => {
-                search.pop();
-                self.refresh_hits();
-            }
-            KeyCode::Char(c) if !ctrl => {
-                if !search.push(c) {
-                    return Some(Effect::None);
+            KeyCode::Char('d') if ctrl && search.query().is_empty() => self.search = None,
+            _ => {
+                let before = search.query().to_owned();
+                match search.edit(key) {
+                    // A moved cursor finds nothing new.
+                    Edit::Changed if search.query() == before => {}
+                    Edit::Changed => self.refresh_hits(),
+                    Edit::Unchanged => return Some(Effect::None),
+                    Edit::NotMine => return None,
                 }
-                self.refresh_hits();
             }
-            _ => return None,
         }
         Some(Effect::Redraw)
     }
 
-    /// A paste while the query is being typed goes into it (line breaks as spaces,
-    /// other control characters dropped, up to the query's bound); elsewhere it is
-    /// ignored.
+    /// A paste while the query is being typed goes into it at the cursor (line breaks
+    /// as spaces, what may not reach a terminal dropped, up to the query's bound);
+    /// elsewhere it is ignored.
     pub(super) fn paste_into_query(&mut self, text: &str) -> Effect {
         let Some(search) = self.search.as_mut().filter(|s| s.editing()) else { return Effect::None };
         let typed = text.chars().map(|c| if c == '\r' || c == '\n' { ' ' } else { c });
-        // Controls are left out first, so the first refusal means the query is full.
-        let pushed = typed.filter(|c| !c.is_control()).take_while(|&c| search.push(c)).count();
+        // What may not be typed is left out first, so the first refusal means the query
+        // is full.
+        let pushed = typed.filter(|&c| !is_unsafe(c)).take_while(|&c| search.push(c)).count();
         if pushed == 0 {
             return Effect::None;
         }
@@ -136,6 +144,37 @@ mod tests {
         assert_eq!((app.section(), app.overlay(), app.is_linear()), (0, Overlay::None, false));
         press(&mut app, KeyCode::Backspace);
         assert_eq!(app.search().unwrap().query(), "qj3?sp");
+    }
+
+    fn with(code: KeyCode, modifiers: crate::tui::input::KeyModifiers) -> crate::tui::Event {
+        crate::tui::Event::Key(KeyEvent::new(code).modifiers(modifiers))
+    }
+
+    #[test]
+    fn the_query_takes_the_line_editing_keys_and_ctrl_d_quits_only_outside_it() {
+        use crate::tui::input::{Decoder, KeyModifiers};
+        let mut app = app(80, 24);
+        let mut events = Vec::new();
+        // PuTTY's "Backspace sends ^H": BS deletes as DEL does.
+        Decoder::new().feed(b"/Hellp\x08o rust!\x1b\x7fworld\x1bb\x02", &mut events);
+        for event in &events {
+            app.handle(event);
+        }
+        assert_eq!(app.search().unwrap().query(), "Hello world", "^H, Alt-Backspace");
+        assert_eq!(app.search().unwrap().line().split(), ("Hello", " world"), "Alt-B, Ctrl-B");
+        let ctrl = KeyModifiers::CTRL;
+        assert_eq!(app.handle(&with(KeyCode::Char('d'), ctrl)), Effect::Redraw, "Ctrl-D deletes forward");
+        assert_eq!(app.search().unwrap().query(), "Helloworld");
+        app.handle(&with(KeyCode::Char('e'), ctrl));
+        assert_eq!(
+            app.handle(&with(KeyCode::Char('d'), ctrl)),
+            Effect::None,
+            "at the end: nothing to delete"
+        );
+        app.handle(&with(KeyCode::Char('u'), ctrl));
+        assert_eq!(app.handle(&with(KeyCode::Char('d'), ctrl)), Effect::Redraw);
+        assert!(app.search().is_none(), "Ctrl-D on an empty query closes it, as Backspace does");
+        assert_eq!(app.handle(&with(KeyCode::Char('d'), ctrl)), Effect::Quit, "outside a line it quits");
     }
 
     #[test]

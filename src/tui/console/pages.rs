@@ -8,7 +8,7 @@ use ratatui_core::layout::Size;
 use super::Letter;
 use crate::insights::render::{self, Layout, Line};
 use crate::insights::report::Report;
-use crate::messages::terminal_safe;
+use crate::messages::{shown_name, terminal_safe};
 
 /// Rows above and below the body: the header, its rule and the footer.
 pub(super) const CHROME_ROWS: u16 = 3;
@@ -25,7 +25,7 @@ pub(crate) fn report_lines(report: &Report, width: u16, ascii: bool) -> Vec<Line
 
 /// A message's fields and its body wrapped to `width` columns.
 pub(crate) fn letter_lines(letter: &Letter, width: u16) -> Vec<String> {
-    let name = letter.name.as_deref().map_or_else(|| "-".to_owned(), |name| terminal_safe(name, false));
+    let name = shown_name(letter.name.as_deref()).unwrap_or_else(|| "-".to_owned());
     let mut out = vec![
         format!("From:     {name}"),
         format!("Reply to: {}", terminal_safe(&letter.reply_to, false)),

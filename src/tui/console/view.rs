@@ -110,10 +110,7 @@ fn render_list(console: &Console, area: Rect, buf: &mut Buffer) {
     let first = console.selected().saturating_sub(height.saturating_sub(1));
     let unread_mark = if theme.ascii() { "*" } else { "●" };
     for (row, (index, letter)) in letters.iter().enumerate().skip(first).take(height).enumerate() {
-        let name = letter
-            .name
-            .as_deref()
-            .map_or_else(|| "-".to_owned(), |n| crate::messages::terminal_safe(n, false));
+        let name = crate::messages::shown_name(letter.name.as_deref()).unwrap_or_else(|| "-".to_owned());
         let mark = if letter.read { " " } else { unread_mark };
         let text = format!(
             " {mark} #{:<5} {}  {}  {}",

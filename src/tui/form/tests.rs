@@ -135,3 +135,40 @@ fn alt_keys_are_word_keys_while_editing_and_nothing_else() {
     assert_eq!(form.on_key(&alt('y')), Step::Stay(false), "a stray ESC before y keeps the draft");
     assert_eq!(form.status(), &Status::ConfirmDiscard);
 }
+
+/// The form's one-line fields and the find line ([`crate::tui::line::LineInput`]) take
+/// the same editing keys: each run of keys leaves both with the same text and cursor.
+#[test]
+fn every_line_of_the_view_takes_the_same_editing_keys() {
+    use crate::tui::line::LineInput;
+    let alt = |code| KeyEvent::new(code).modifiers(KeyModifiers::ALT);
+    let ctrl_arrow = |code| KeyEvent::new(code).modifiers(KeyModifiers::CTRL);
+    let runs: Vec<Vec<KeyEvent>> = vec![
+        vec![ctrl('a'), ctrl('f'), ctrl('f'), key(KeyCode::Right), ctrl('d'), key(KeyCode::Delete)],
+        vec![ctrl('b'), key(KeyCode::Left), key(KeyCode::Backspace), ctrl('h')],
+        vec![key(KeyCode::Home), alt(KeyCode::Char('f')), alt(KeyCode::Char('f')), alt(KeyCode::Char('b'))],
+        vec![ctrl_arrow(KeyCode::Left), ctrl_arrow(KeyCode::Left), ctrl_arrow(KeyCode::Right)],
+        vec![ctrl('w'), ctrl('w')],
+        vec![alt(KeyCode::Backspace), alt(KeyCode::Backspace)],
+        vec![ctrl('a'), alt(KeyCode::Char('d')), alt(KeyCode::Char('d'))],
+        vec![ctrl('a'), ctrl('f'), ctrl('f'), ctrl('k'), ctrl('e'), ctrl('y')],
+        vec![ctrl('b'), ctrl('b'), ctrl('u'), key(KeyCode::End), ctrl('y')],
+        vec![ctrl('w'), key(KeyCode::Home), ctrl('y'), ctrl('e'), ctrl('y')],
+    ];
+    for run in runs {
+        let mut form = form();
+        let mut line = LineInput::new(MAX_NAME);
+        for c in "grep -r foo.bar baz".chars() {
+            form.on_key(&key(KeyCode::Char(c)));
+            line.on_key(&key(KeyCode::Char(c)));
+        }
+        for pressed in &run {
+            form.on_key(pressed);
+            line.on_key(pressed);
+        }
+        let name = form.text(Field::Name).unwrap();
+        let (before, _) = line.split();
+        assert_eq!(name.lines, [line.text()], "{run:?}");
+        assert_eq!(name.cursor, (0, before.chars().count()), "{run:?}: {:?}", line.text());
+    }
+}

@@ -78,6 +78,14 @@ fn ctrl_keys_keep_their_modifier() {
 }
 
 #[test]
+fn backspace_is_del_or_bs_and_alt_backspace_either_after_esc() {
+    let backspace = key(KeyCode::Backspace);
+    assert_eq!(decode(&[b"\x7f\x08"]), [backspace.clone(), backspace]);
+    let alt_backspace = Event::Key(KeyEvent::new(KeyCode::Backspace).modifiers(KeyModifiers::ALT));
+    assert_eq!(decode(&[b"\x1b\x7f\x1b\x08"]), [alt_backspace.clone(), alt_backspace]);
+}
+
+#[test]
 fn alt_modified_characters_carry_alt() {
     let alt = |c| Event::Key(KeyEvent::new(KeyCode::Char(c)).modifiers(KeyModifiers::ALT));
     assert_eq!(decode(&[b"\x1bq\x1b4"]), [alt('q'), alt('4')]);

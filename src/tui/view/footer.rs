@@ -123,7 +123,8 @@ fn form_keys_line(theme: &Theme) -> Line<'static> {
     Line::from(std::iter::once(Span::raw(" ")).chain(spans).collect::<Vec<_>>())
 }
 
-/// The query being typed (with a cursor) or the confirmed one with its hit count.
+/// The query being typed (with a cursor where it is) or the confirmed one with its
+/// hit count.
 fn search_line(search: &Search, theme: &Theme, room: usize) -> Line<'static> {
     let cursor = if theme.ascii() { "_" } else { "▏" };
     let count = match (search.hits().len(), search.current()) {
@@ -132,11 +133,12 @@ fn search_line(search: &Search, theme: &Theme, room: usize) -> Line<'static> {
         (total, Some((index, _))) => format!("{}/{total}", index + 1),
         (total, None) => format!("{total} found"),
     };
-    let query = if theme.ascii() { deunicode::deunicode(search.query()) } else { search.query().to_owned() };
+    let shown = |text: &str| if theme.ascii() { deunicode::deunicode(text) } else { text.to_owned() };
+    let (before, after) = search.line().split();
     let (prompt, keys) = if search.editing() {
-        (format!(" /{query}{cursor} "), "Enter go  Esc cancel")
+        (format!(" /{}{cursor}{} ", shown(before), shown(after)), "Enter go  Esc cancel")
     } else {
-        (format!(" /{query} "), "n next  N previous  Esc close")
+        (format!(" /{} ", shown(search.query())), "n next  N previous  Esc close")
     };
     let mut spans = vec![Span::styled(prompt, theme.footer_key), Span::styled(count, theme.footer)];
     let used: usize = spans.iter().map(|s| s.content.width()).sum();

@@ -85,6 +85,7 @@ fn unknown_sections_fall_back_to_the_outline() {
     let section = Section {
         slug: "extra",
         title: "Extra",
+        key: "extra",
         blocks: vec![Block::Label("L".into()), Block::Bullet("a".into()), Block::Paragraph("p".into())],
     };
     let mut out = String::new();
