@@ -147,6 +147,11 @@ impl View for OwnerConsole {
         false
     }
 
+    fn input_lost(&mut self, bytes: u64) -> bool {
+        self.console.show_status(Some(format!("{bytes} bytes of input came too fast and were dropped")));
+        true
+    }
+
     fn frame(&mut self, shown: Option<&Console>, modes: &mut Modes) -> Vec<u8> {
         let size = self.console.size();
         match shown {

@@ -147,7 +147,8 @@ async fn read_stdin(input: &mut Input) -> Written {
     let mut read = Vec::new();
     while let Some(chunk) = input.keys.recv().await {
         take(&mut read, &chunk);
-        if read.len() > MAX_STDIN {
+        // Input is lost only past a queue far larger than a message: too long either way.
+        if read.len() > MAX_STDIN || input.keys.take_lost() > 0 {
             input.keys.close(); // the client's further data is dropped, not queued
             return Written::TooLong;
         }

@@ -138,6 +138,11 @@ impl View for Interactive {
         self.answers.note(replies) && self.retheme()
     }
 
+    fn input_lost(&mut self, bytes: u64) -> bool {
+        tracing::debug!(bytes, "input came faster than the view reads; the visitor was told");
+        self.app.input_lost(bytes) == Effect::Redraw
+    }
+
     fn frame(&mut self, shown: Option<&App>, modes: &mut Modes) -> Vec<u8> {
         frame::frame(shown, &mut self.app, modes)
     }

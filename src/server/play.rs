@@ -268,9 +268,11 @@ impl Play {
             Request::Interactive { section, linear } => {
                 let theme = Theme::new(start.client.profile());
                 let messages = shared.service.mailbox.is_some();
+                let downloads = shared.service.current_downloads().get(FileName::Pdf).is_some();
                 let mut app = App::new(doc, theme, size)
                     .with_ssh_command(ssh_command.to_owned())
-                    .with_messages(messages);
+                    .with_messages(messages)
+                    .with_downloads(downloads);
                 if let Some(index) = section {
                     app.select_section(index);
                 }

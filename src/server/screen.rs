@@ -91,6 +91,10 @@ pub trait View: Send {
     /// The terminal's answers to what it was asked; `true` when the screen must change.
     fn replies(&mut self, replies: Vec<Reply>) -> bool;
 
+    /// `bytes` of input came faster than the visit reads and were dropped: the view
+    /// says so (`true`: the screen changes to show it), so nothing is lost silently.
+    fn input_lost(&mut self, bytes: u64) -> bool;
+
     /// The bytes that turn a screen showing `shown` (`None`: whatever the terminal had
     /// before the view) into one showing the state, from the terminal `modes` the last
     /// frame left (updated to what this one leaves).
@@ -276,6 +280,14 @@ impl<V: View> Screen<V> {
             }
             while let Some(bytes) = input.keys.try_recv() {
                 self.keyboard.feed(&bytes, &mut self.events);
+            }
+            let lost = input.keys.take_lost();
+            if lost > 0 {
+                let fresh = self.keep_copy();
+                let changed = self.view.input_lost(lost);
+                if self.kept(fresh, changed) {
+                    return Change::Redraw;
+                }
             }
             let replies = self.keyboard.take_replies();
             if !replies.is_empty() {

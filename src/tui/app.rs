@@ -17,7 +17,7 @@ use ratatui_core::layout::Size;
 
 use super::form::Form;
 use super::geometry::sanitize_size;
-use super::help::HelpFit;
+use super::help::{HelpFit, Lists};
 use super::input::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEventKind, ScrollDirection};
 use super::pager::Pager;
 use super::qr::{Qr, QrError};
@@ -103,9 +103,15 @@ pub struct App {
     first_digit: Option<usize>,
     /// Whether this server takes messages: `m`, its hints and the form.
     messages: bool,
+    /// Whether the PDF is there to take away (the help and share card say how).
+    downloads: bool,
     /// The form's state while it is open (a draft survives closing it only by sending).
     form: Option<Box<Form>>,
     /// Searches made (a query confirmed with Enter), for the insights: a count only.
+    /// A line for the footer about what the last key or paste could not do (a paste
+    /// cut at a field's bound, input that came too fast): shown until the next key, so
+    /// nothing typed is dropped without a word.
+    notice: Option<String>,
     searches: u32,
     /// Ctrl-L presses, wrapping: see [`App::repaints`].
     repaints: u32,
@@ -115,7 +121,7 @@ impl App {
     pub fn new(doc: Arc<Loaded>, theme: Theme, size: Size) -> Self {
         let sections = doc.outline.sections.len(); // the ASCII outline has the same sections
         let ssh_command: Arc<str> = Arc::from("ssh HOST");
-        let help_fit = HelpFit::new(size, theme.profile.charset, &ssh_command, sections, false);
+        let help_fit = HelpFit::new(size, theme.profile.charset, &ssh_command, sections, Lists::default());
         let mut app = Self {
             doc,
             theme,
@@ -133,8 +139,10 @@ impl App {
             place: None,
             first_digit: None,
             messages: false,
+            downloads: false,
             form: None,
             searches: 0,
+            notice: None,
             repaints: 0,
         };
         app.relayout();
@@ -158,6 +166,19 @@ impl App {
 
     pub(crate) fn messages(&self) -> bool {
         self.messages
+    }
+
+    /// Lets the help and the share card say how to take the PDF away (the server has
+    /// one to give).
+    pub fn with_downloads(mut self, on: bool) -> Self {
+        self.downloads = on;
+        self.refit_help();
+        self
+    }
+
+    /// What the help lists beyond every visitor's keys.
+    pub(crate) fn lists(&self) -> Lists {
+        Lists { messages: self.messages, downloads: self.downloads }
     }
 
     pub(crate) fn doc(&self) -> &Loaded {
@@ -238,9 +259,29 @@ impl App {
         }
     }
 
+    /// The footer's notice, if one is up.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    /// Says `text` in the footer until the next key.
+    pub(crate) fn notify(&mut self, text: String) -> Effect {
+        self.notice = Some(text);
+        Effect::Redraw
+    }
+
+    /// `bytes` of the visitor's input came faster than the view takes them and were
+    /// dropped (the server's input queue is bounded): said, never silently.
+    pub fn input_lost(&mut self, bytes: u64) -> Effect {
+        self.notify(format!("{bytes} bytes of input came too fast and were dropped — type or paste again"))
+    }
+
     pub fn handle(&mut self, event: &Event) -> Effect {
         let before = (self.section, self.scroll());
+        // A notice lasts until the next key or paste, which may make one of its own.
+        let noticed = matches!(event, Event::Key(_) | Event::Paste(_)).then(|| self.notice.take()).flatten();
         let effect = self.apply(event);
+        let effect = if noticed.is_some() && effect == Effect::None { Effect::Redraw } else { effect };
         if let (Effect::Quit, Some(pager)) = (&effect, self.pager.as_mut()) {
             Arc::make_mut(pager).finish();
         }

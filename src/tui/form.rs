@@ -35,6 +35,15 @@ pub enum Field {
 }
 
 impl Field {
+    /// The field as the visitor's messages name it.
+    fn label(self) -> &'static str {
+        match self {
+            Field::Name => "your name",
+            Field::ReplyTo => "how to reach you",
+            Field::Body | Field::Send => "the message",
+        }
+    }
+
     fn next(self) -> Self {
         match self {
             Field::Name => Field::ReplyTo,
@@ -350,7 +359,10 @@ impl Form {
         let applied = text.apply(max, &mut killed, change);
         self.killed = killed;
         if !applied {
-            return Step::Stay(false);
+            // A key that would take the field past its bound is refused, and says so.
+            self.status =
+                Status::Problem(format!("{} is full: at most {max} characters", self.focus.label()));
+            return Step::Stay(true);
         }
         if matches!(self.status, Status::Problem(_)) {
             self.status = Status::Editing;
@@ -378,10 +390,19 @@ impl Form {
         };
         let safe: String = text.chars().filter(|&c| c == '\n' || !is_unsafe(c)).collect();
         let room = self.limit().saturating_sub(self.text(self.focus).map_or(0, Text::chars));
+        let wanted = safe.chars().count();
         let fitting: String = safe.chars().take(room).collect();
-        self.edit(|area| {
+        let step = self.edit(|area| {
             area.insert_str(fitting);
-        })
+        });
+        if wanted <= room {
+            return step;
+        }
+        // What did not fit is said before anything is sent.
+        let (field, max) = (self.focus.label(), self.limit());
+        self.status =
+            Status::Problem(format!("pasted text cut at {room} characters: {field} takes at most {max}"));
+        Step::Stay(true)
     }
 }
 

@@ -75,6 +75,15 @@ enum Look {
 /// One line of help: its pieces in order.
 type TextLine = Vec<(Look, String)>;
 
+/// What the help lists beyond the keys every visitor has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Lists {
+    /// `m`: the server takes messages.
+    pub(crate) messages: bool,
+    /// The PDF is there to take away (`ssh … pdf`, `scp`).
+    pub(crate) downloads: bool,
+}
+
 /// How the help box fits a terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct HelpFit {
@@ -86,16 +95,17 @@ pub(crate) struct HelpFit {
 
 impl HelpFit {
     /// The fit on a terminal of `size` showing `charset`, for `ssh_command`, a résumé of
-    /// `sections` sections, listing `m` when `messages` are on.
+    /// `sections` sections, listing `m` when `messages` are on and how to take the PDF
+    /// away when `downloads` are.
     pub(crate) fn new(
         size: Size,
         charset: Charset,
         ssh_command: &str,
         sections: usize,
-        messages: bool,
+        lists: Lists,
     ) -> Self {
         let area = Rect::new(0, 0, size.width, size.height);
-        place(&text(charset, ssh_command, inner_width(area), sections, messages), area).1
+        place(&text(charset, ssh_command, inner_width(area), sections, lists), area).1
     }
 
     /// Whether the box is too short for its text, so scroll keys move it.
@@ -112,15 +122,15 @@ pub(crate) struct HelpBox<'a> {
     pub(crate) scroll: usize,
     /// How many sections the résumé has (ten or more take two digits).
     pub(crate) sections: usize,
-    /// Whether `m` (write to me) is listed.
-    pub(crate) messages: bool,
+    /// What is listed beyond the keys every visitor has.
+    pub(crate) lists: Lists,
 }
 
 impl Widget for HelpBox<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let theme = self.theme;
         let text =
-            text(theme.profile.charset, self.ssh_command, inner_width(area), self.sections, self.messages);
+            text(theme.profile.charset, self.ssh_command, inner_width(area), self.sections, self.lists);
         let (popup, fit) = place(&text, area);
         let scroll = self.scroll.min(fit.max_scroll);
         let more = match (scroll > 0, scroll < fit.max_scroll) {
@@ -159,7 +169,8 @@ fn place(text: &[TextLine], area: Rect) -> (Rect, HelpFit) {
 const TWO_DIGITS: (&str, &str) = ("1 … 9, 10 …", "a section; 1 2 is the 12th");
 
 /// The help text's lines for a box whose inside is `inner` columns wide.
-fn text(charset: Charset, ssh_command: &str, inner: usize, sections: usize, messages: bool) -> Vec<TextLine> {
+fn text(charset: Charset, ssh_command: &str, inner: usize, sections: usize, lists: Lists) -> Vec<TextLine> {
+    let messages = lists.messages;
     let listed: Vec<(&str, &str)> = keys(messages)
         .into_iter()
         .map(|entry| if sections >= 10 && entry.0 == KEYS[1].0 { TWO_DIGITS } else { entry })
@@ -187,7 +198,19 @@ fn text(charset: Charset, ssh_command: &str, inner: usize, sections: usize, mess
     lines.push(Vec::new());
     lines.extend(wrapped(&shown(charset, "Read it anywhere:"), 1, inner, Look::Plain));
     lines.extend(wrapped(ssh_command, 1, inner, Look::Key));
+    if lists.downloads {
+        lines.push(Vec::new());
+        lines.extend(wrapped(&shown(charset, "Take it with you (a PDF):"), 1, inner, Look::Plain));
+        for command in take_away(ssh_command) {
+            lines.extend(wrapped(&command, 1, inner, Look::Key));
+        }
+    }
     lines
+}
+
+/// The commands that copy the PDF from here: `ssh … pdf > resume.pdf` and `scp`.
+pub(crate) fn take_away(ssh_command: &str) -> [String; 2] {
+    [format!("{ssh_command} pdf > resume.pdf"), crate::ssh_command::scp_for(ssh_command, "resume.pdf")]
 }
 
 /// `text` wrapped to fit `inner` columns after `indent` spaces.
@@ -224,8 +247,14 @@ mod tests {
         let theme = Theme::new(Profile::new(ColorDepth::None, charset));
         let area = Rect::new(0, 0, size.width, size.height);
         let mut buf = Buffer::empty(area);
-        HelpBox { theme: &theme, ssh_command: SSH, scroll, sections: 7, messages: true }
-            .render(area, &mut buf);
+        HelpBox {
+            theme: &theme,
+            ssh_command: SSH,
+            scroll,
+            sections: 7,
+            lists: Lists { messages: true, downloads: false },
+        }
+        .render(area, &mut buf);
         buf.content.iter().map(|cell| cell.symbol()).collect()
     }
 
@@ -234,7 +263,7 @@ mod tests {
         for (width, height) in [(30, 10), (40, 20), (80, 24), (120, 40), (200, 60)] {
             for charset in [Charset::Utf8, Charset::Ascii] {
                 let size = Size::new(width, height);
-                let fit = HelpFit::new(size, charset, SSH, 7, true);
+                let fit = HelpFit::new(size, charset, SSH, 7, Lists { messages: true, downloads: false });
                 assert_eq!(fit.scrolls(), fit.max_scroll > 0);
                 assert!(drawn(size, charset, fit.max_scroll).contains(SSH), "{size:?} {charset:?}");
                 if fit.scrolls() {
@@ -249,7 +278,7 @@ mod tests {
     #[test]
     fn ten_or_more_sections_are_listed_with_two_digits() {
         let text = |sections| {
-            let lines = text(Charset::Utf8, SSH, 78, sections, false);
+            let lines = text(Charset::Utf8, SSH, 78, sections, Lists::default());
             lines.iter().flat_map(|line| line.iter().map(|(_, piece)| piece.clone())).collect::<String>()
         };
         assert!(text(7).contains("1 … 9") && !text(7).contains("10 …"));
@@ -258,14 +287,43 @@ mod tests {
 
     #[test]
     fn the_fit_depends_on_size_and_command() {
-        let small = HelpFit::new(Size::new(30, 10), Charset::Utf8, SSH, 7, false);
+        let small = HelpFit::new(
+            Size::new(30, 10),
+            Charset::Utf8,
+            SSH,
+            7,
+            Lists { messages: false, downloads: false },
+        );
         assert!(small.scrolls() && small.visible == 8);
-        assert!(!HelpFit::new(Size::new(200, 60), Charset::Utf8, SSH, 7, false).scrolls());
+        assert!(
+            !HelpFit::new(
+                Size::new(200, 60),
+                Charset::Utf8,
+                SSH,
+                7,
+                Lists { messages: false, downloads: false }
+            )
+            .scrolls()
+        );
         let long = format!("{SSH} {}", "x".repeat(200));
         assert!(
-            HelpFit::new(Size::new(30, 10), Charset::Utf8, &long, 7, false).max_scroll > small.max_scroll
+            HelpFit::new(
+                Size::new(30, 10),
+                Charset::Utf8,
+                &long,
+                7,
+                Lists { messages: false, downloads: false }
+            )
+            .max_scroll
+                > small.max_scroll
         );
-        let writing = HelpFit::new(Size::new(30, 10), Charset::Utf8, SSH, 7, true);
+        let writing = HelpFit::new(
+            Size::new(30, 10),
+            Charset::Utf8,
+            SSH,
+            7,
+            Lists { messages: true, downloads: false },
+        );
         assert!(writing.max_scroll > small.max_scroll, "m adds a line");
     }
 }

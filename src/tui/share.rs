@@ -6,7 +6,8 @@
 //! says how large the terminal must be. ASCII terminals cannot draw half blocks, so
 //! they get the URL and a note instead of the code.
 //!
-//! When the server takes messages the card ends with "Press m to write to me".
+//! When the server has the PDF to give, the card says how to copy it (`scp`); when it
+//! takes messages the card ends with "Press m to write to me".
 //!
 //! It draws a [`ShareCard`] of plain values the view takes from the app (theme,
 //! command, URL, code); it neither knows the app nor encodes the code.
@@ -35,6 +36,8 @@ pub(crate) struct ShareCard<'a> {
     pub(crate) qr: Option<&'a Result<Qr, QrError>>,
     /// Whether the card invites the reader to write (`m`).
     pub(crate) messages: bool,
+    /// Whether it says how to take the PDF away.
+    pub(crate) downloads: bool,
 }
 
 /// One line of the card's text.
@@ -70,6 +73,11 @@ fn text(card: &ShareCard, width: usize) -> Vec<Item> {
         ),
     }
     items.extend(wrap(card.ssh_command, width).into_iter().map(|l| Item::new(l, theme.footer_key)));
+    if card.downloads {
+        items.push(Item::new(shown(theme, "the PDF:"), theme.period));
+        let [_, scp] = super::help::take_away(card.ssh_command);
+        items.extend(wrap(&scp, width).into_iter().map(|l| Item::new(l, theme.footer_key)));
+    }
     if card.messages {
         items.extend(wrap("Press m to write to me", width).into_iter().map(|l| Item::new(l, theme.period)));
     }

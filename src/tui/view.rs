@@ -74,7 +74,7 @@ fn help_box(app: &App) -> HelpBox<'_> {
         ssh_command: app.ssh_command(),
         scroll: app.help_scroll(),
         sections: app.outline().sections.len(),
-        messages: app.messages(),
+        lists: app.lists(),
     }
 }
 
@@ -86,6 +86,7 @@ fn share_card(app: &App) -> ShareCard<'_> {
         share_url: app.doc().resume.basics.share_url.as_ref().map(|url| url.as_str()),
         qr: app.qr(),
         messages: app.messages(),
+        downloads: app.lists().downloads,
     }
 }
 

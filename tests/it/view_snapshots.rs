@@ -78,6 +78,29 @@ fn search_at_every_size() {
     snapshot_all(State::Search);
 }
 
+/// With the PDF to take away, the help and the share card say how (`ssh … pdf`,
+/// `scp`); a paste cut at the query's bound is said in the footer.
+#[test]
+fn the_help_and_the_share_card_say_how_to_take_the_pdf() {
+    for size in [(40, 20), (80, 24)] {
+        let mut help = app_with(shipped(), size, ColorDepth::None, Charset::Utf8).with_downloads(true);
+        press(&mut help, KeyCode::Char('?'));
+        for _ in 0..40 {
+            press(&mut help, KeyCode::Down);
+        }
+        let shown = text(&render(&help));
+        insta::assert_snapshot!(format!("help_downloads_{}x{}", size.0, size.1), shown);
+        let mut share = app_with(fixture(), size, ColorDepth::None, Charset::Utf8).with_downloads(true);
+        press(&mut share, KeyCode::Char('s'));
+        insta::assert_snapshot!(format!("share_downloads_{}x{}", size.0, size.1), text(&render(&share)));
+    }
+    let mut app = app_with(shipped(), (80, 24), ColorDepth::None, Charset::Utf8);
+    press(&mut app, KeyCode::Char('/'));
+    app.handle(&ssh_resume::tui::Event::Paste("elixir ".repeat(20)));
+    let footer = text(&render(&app));
+    assert!(footer.contains("pasted text cut at 64 characters"), "{footer}");
+}
+
 /// The "Write to me" form with a draft, at the sizes that matter most (a phone, a small
 /// window, a standard terminal), in UTF-8 and ASCII without colour, and its styles at
 /// 80x24 with 256 colours.

@@ -11,10 +11,15 @@ use crate::tui::geometry::content_size;
 use crate::tui::input::{KeyCode, KeyEvent, KeyModifiers};
 use crate::tui::line::Edit;
 use crate::tui::rows::row_text;
-use crate::tui::search::{Hit, Search, find_all};
+use crate::tui::search::{Hit, MAX_QUERY, Search, find_all};
 
 /// Lines kept above a search match that is scrolled to.
 const MATCH_CONTEXT: usize = 2;
+
+/// A key that types a character (not a command).
+fn is_typed(key: &KeyEvent) -> bool {
+    matches!(key.code, KeyCode::Char(_)) && !key.modifiers.intersects(KeyModifiers::CTRL | KeyModifiers::ALT)
+}
 
 impl App {
     pub(super) fn start_search(&mut self) -> Effect {
@@ -50,6 +55,9 @@ impl App {
                     // A moved cursor finds nothing new.
                     Edit::Changed if search.query() == before => {}
                     Edit::Changed => self.refresh_hits(),
+                    Edit::Unchanged if is_typed(key) && search.query().chars().count() >= MAX_QUERY => {
+                        return Some(self.notify(format!("a search takes at most {MAX_QUERY} characters")));
+                    }
                     Edit::Unchanged => return Some(Effect::None),
                     Edit::NotMine => return None,
                 }
@@ -66,12 +74,18 @@ impl App {
         let typed = text.chars().map(|c| if c == '\r' || c == '\n' { ' ' } else { c });
         // What may not be typed is left out first, so the first refusal means the query
         // is full.
+        let wanted = text.chars().filter(|&c| !is_unsafe(c)).count();
         let pushed = typed.filter(|&c| !is_unsafe(c)).take_while(|&c| search.push(c)).count();
-        if pushed == 0 {
-            return Effect::None;
+        let cut = pushed < wanted;
+        if pushed > 0 {
+            self.refresh_hits();
         }
-        self.refresh_hits();
-        Effect::Redraw
+        if cut {
+            return self.notify(format!(
+                "pasted text cut at {pushed} characters: a search takes at most {MAX_QUERY}"
+            ));
+        }
+        if pushed == 0 { Effect::None } else { Effect::Redraw }
     }
 
     pub(super) fn next_match(&mut self, forward: bool) -> Effect {
@@ -132,6 +146,7 @@ mod tests {
     use crate::resume::Loaded;
     use crate::resume::load::parse_str;
     use crate::tui::Overlay;
+    use crate::tui::input::Event;
     use crate::tui::theme::{Charset, ColorDepth, Profile, Theme};
 
     #[test]
@@ -236,5 +251,31 @@ mod tests {
         assert_eq!(app.search().unwrap().hits().len(), 1, "`→` is looked for as `->`");
         type_keys(&mut app, "\r");
         assert_eq!(app.section(), 2);
+    }
+
+    #[test]
+    fn a_paste_or_a_key_past_the_querys_bound_is_said_in_the_footer() {
+        let mut app = app(80, 24);
+        press(&mut app, KeyCode::Char('/'));
+        let long = "y".repeat(MAX_QUERY + 10);
+        assert_eq!(app.handle(&Event::Paste(long)), Effect::Redraw);
+        assert_eq!(app.search().unwrap().query().chars().count(), MAX_QUERY);
+        let said = format!("pasted text cut at {MAX_QUERY} characters: a search takes at most {MAX_QUERY}");
+        assert_eq!(app.notice(), Some(said.as_str()));
+        assert_eq!(press(&mut app, KeyCode::Char('z')), Effect::Redraw);
+        let full = format!("a search takes at most {MAX_QUERY} characters");
+        assert_eq!(app.notice(), Some(full.as_str()));
+        press(&mut app, KeyCode::Backspace);
+        assert_eq!(app.notice(), None, "the next key clears it");
+    }
+
+    #[test]
+    fn input_that_came_too_fast_is_said_until_the_next_key() {
+        let mut app = app(80, 24);
+        assert_eq!(app.input_lost(4096), Effect::Redraw);
+        assert!(app.notice().unwrap().starts_with("4096 bytes of input came too fast"));
+        assert_eq!(press(&mut app, KeyCode::Down), Effect::Redraw);
+        assert_eq!(app.notice(), None);
+        assert_eq!(press(&mut app, KeyCode::Char('x')), Effect::None, "no notice, nothing to clear");
     }
 }

@@ -39,8 +39,9 @@ impl App {
     /// change rather than on every key.
     pub(super) fn refit_help(&mut self) {
         let sections = self.outline().sections.len();
-        let (charset, messages) = (self.theme.profile.charset, self.messages);
-        self.help_fit = HelpFit::new(self.size, charset, &self.ssh_command, sections, messages);
+        let lists = self.lists();
+        self.help_fit =
+            HelpFit::new(self.size, self.theme.profile.charset, &self.ssh_command, sections, lists);
         self.help_scroll = self.help_scroll.min(self.help_fit.max_scroll);
     }
 
@@ -98,6 +99,7 @@ mod tests {
     use super::*;
     use ratatui_core::layout::Size;
 
+    use crate::tui::help::Lists;
     use crate::tui::input::Event;
     use crate::tui::theme::Charset;
 
@@ -154,7 +156,7 @@ mod tests {
 
     #[test]
     fn the_help_fit_is_kept_for_the_size_and_command() {
-        let fit = |size, command: &str| HelpFit::new(size, Charset::Utf8, command, 7, false);
+        let fit = |size, command: &str| HelpFit::new(size, Charset::Utf8, command, 7, Lists::default());
         let mut app = app(30, 10);
         assert_eq!(app.help_fit(), fit(Size::new(30, 10), "ssh HOST"));
         app = app.with_ssh_command("ssh -p 2222 a-rather-long-host-name.example.org".to_owned());

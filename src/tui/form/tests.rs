@@ -172,3 +172,30 @@ fn every_line_of_the_view_takes_the_same_editing_keys() {
         assert_eq!(name.cursor, (0, before.chars().count()), "{run:?}: {:?}", line.text());
     }
 }
+
+#[test]
+fn a_paste_longer_than_the_room_left_is_cut_and_says_so() {
+    let mut form = form();
+    form.on_key(&key(KeyCode::Tab));
+    form.on_key(&key(KeyCode::Tab)); // the message
+    type_text(&mut form, "Hi ");
+    let long = "x".repeat(MAX_BODY);
+    assert_eq!(form.paste(&long), Step::Stay(true));
+    assert_eq!(form.draft().body.chars().count(), MAX_BODY);
+    let room = MAX_BODY - 3;
+    let said = format!("pasted text cut at {room} characters: the message takes at most {MAX_BODY}");
+    assert_eq!(form.status(), &Status::Problem(said));
+}
+
+#[test]
+fn a_key_past_a_fields_bound_is_refused_with_a_word() {
+    let mut form = form();
+    form.paste(&"n".repeat(MAX_NAME));
+    assert_eq!(form.status(), &Status::Editing, "a paste that fits says nothing");
+    assert_eq!(form.on_key(&key(KeyCode::Char('z'))), Step::Stay(true));
+    assert_eq!(form.draft().name.chars().count(), MAX_NAME);
+    let said = format!("your name is full: at most {MAX_NAME} characters");
+    assert_eq!(form.status(), &Status::Problem(said));
+    form.on_key(&key(KeyCode::Backspace));
+    assert_eq!(form.status(), &Status::Editing, "editing again clears it");
+}

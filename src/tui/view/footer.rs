@@ -105,6 +105,12 @@ pub(super) fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     let room = usize::from(area.width).saturating_sub(position.width() + 3);
     match app.search() {
         _ if app.form().is_some() => buf.set_line(area.x, area.y, &form_keys_line(theme), area.width),
+        _ if app.notice().is_some() => {
+            let notice = app.notice().unwrap_or_default();
+            let shown = if theme.ascii() { deunicode::deunicode(notice) } else { notice.to_owned() };
+            let line = Line::from(Span::styled(format!(" {shown}"), theme.footer_key));
+            buf.set_line(area.x, area.y, &line, area.width)
+        }
         Some(search) => buf.set_line(area.x, area.y, &search_line(search, theme, room), area.width),
         None => {
             let chosen = chosen_hints(theme, room, app.messages());
