@@ -13,7 +13,7 @@ use russh::keys::{Algorithm, PrivateKey};
 use russh::server::Config;
 use russh::{MethodKind, MethodSet, Preferred, SshId, cipher, compression, kex, mac};
 
-use super::shared::Settings;
+use super::settings::Settings;
 
 /// What the server says it is: no library name or version for scanners to match.
 pub const SERVER_ID: &str = "SSH-2.0-ssh-resume";

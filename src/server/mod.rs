@@ -38,6 +38,7 @@ pub mod owner;
 pub mod play;
 pub mod proxy;
 pub mod screen;
+pub mod settings;
 pub mod shared;
 pub mod stream;
 pub mod terminal;
@@ -58,7 +59,8 @@ use crate::accept::{self, accept_until};
 use crate::admission::limits::{Refusal, Slot};
 use connection::Endpoints;
 use proxy::{Header, ProxyProtocol};
-pub use shared::{Settings, Shared};
+pub use settings::Settings;
+pub use shared::Shared;
 
 /// Serves visitors on `listeners` until `shared.shutdown` is cancelled, then gives open
 /// sessions the drain deadline to say goodbye, cuts what is left, and returns.
