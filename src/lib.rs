@@ -2,12 +2,14 @@
 //! visitors with a PTY, and plain text, Markdown or JSON Resume for everyone else.
 //!
 //! # Layout
-//! Imports go downward only: `cli → {server, web} → service → messages → {store,
-//! admission, insights}`, `service → {resume, insights}`, `insights → {store,
-//! admission}`, `server → tui → {resume, messages::draft, insights}` (the console draws
-//! the insights' report), `{server, web} → downloads → resume`; `web` and `server`
-//! never import each other. [`safe_text`]
-//! says which characters of the résumé and of messages may reach a terminal (a leaf).
+//! Imports go downward only: `cli → {server, web} → service → {messages, record,
+//! downloads, resume}`, `messages → {store, record, admission}`, `record → {metrics,
+//! insights}`, `insights → {store, admission}`, `server → tui → {resume,
+//! messages::draft, insights}` (the console draws the insights' report), `{server, web}
+//! → {downloads, accept}`, `downloads → resume`; `web` and `server` never import each
+//! other. [`safe_text`] says which characters of the résumé and of messages may reach a
+//! terminal, [`record`] is the one place an event is counted (metrics and insights fan
+//! out from it), [`accept`] the one accept loop both doors run.
 //! - [`resume`]: the data model (every JSON Resume section), loading our TOML or a JSON
 //!   Resume file with line/column errors, HTML and Markdown in text made clean, the
 //!   outline every view walks, width-aware layout, the parts a laid-out row reads as
@@ -17,13 +19,17 @@
 //!   geometry and row styling those two share, the input decoder, the line editors
 //!   (the find line's and the form's keys; the composer of `ssh -t host message`) and
 //!   the colour themes; the owner console's state and view. No tokio, no russh; tested with `TestBackend`.
-//! - [`server`]: the SSH door: host key, accept loop, the russh handler, and one task
-//!   per connection that owns the visitor's `App`, its timers and its goodbye; the
-//!   owner's key-only login and the owner console's loop.
+//! - [`server`]: the SSH door: host key, the russh handler, one task per connection
+//!   that plays each of its session channels as a visit and owns its timers and its
+//!   goodbye, the one screen driver behind the visitor's view and the owner console,
+//!   and the owner's key-only login.
 //! - [`web`]: the web door (`--http-listen`): the same résumé as one HTML page for
 //!   browsers, coloured text for `curl`, and the exports, over hyper.
-//! - [`service`]: what both doors share while the server runs: the résumé in service,
-//!   the shutdown signal, the metrics and the privacy redactor.
+//! - [`service`]: what both doors share while the server runs, built once in `cli`:
+//!   the résumé in service and its downloads, the shutdown signal, the metrics, the
+//!   insights, the mailbox and the privacy redactor.
+//! - [`downloads`]: the files to take away — the typeset PDF (the `pdf` feature), the
+//!   contact card, the read-only directory and the `sftp` and `scp -f` doors over it.
 //! - [`messages`]: visitors' messages to the owner: the draft and its intake, the hourly
 //!   limits, the mailbox every door delivers through (the durable insert within the
 //!   visitor's time bound), the owner's webhook and `ssh-resume inbox`.

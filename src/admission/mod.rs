@@ -1,7 +1,7 @@
 //! What both doors — the SSH server and the web view — use to let visitors in: the
-//! connection [`limits`], [`cidr`] ranges of trusted proxies, the [`privacy`] redactor
-//! that decides how visitors appear in logs, and the [`message_limits`] on visitors'
-//! messages. Neither door imports the other; both import this. It imports nothing of
+//! connection [`limits`], [`cidr`] ranges of trusted proxies, and the [`privacy`]
+//! redactor that decides how visitors appear in logs (messages' own limits are
+//! `messages::limits`). Neither door imports the other; both import this. It imports nothing of
 //! ours, and never a network or SSH type beyond `std::net` addresses.
 
 pub mod cidr;

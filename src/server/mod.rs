@@ -1,12 +1,14 @@
 //! The SSH side: the accept loop, the shared state every connection reads, and the
 //! per-connection task that runs russh's protocol over one socket.
 //!
-//! Modules import downward: `mod → connection → handler → session → {interactive,
-//! console, exec_message, output, terminal} → {end, traffic, shared, owner}`.
-//! [`owner`] says who may log in as the owner; [`console`] is the owner console's loop. [`connection`] is the one owner of a
-//! visit (its timers, its end reason, its goodbye); [`handler`] only turns russh's
-//! callbacks into events for it; [`session`] resolves and plays what the visitor asked
-//! for; [`interactive`] is the full-screen view's loop; [`terminal`] encodes frames.
+//! Modules import downward: `mod → connection → {handler, play} → {interactive,
+//! console, exec_message, command, output} → {screen, terminal, input, keyboard} →
+//! {end_reason, traffic, shared → settings, owner}`. [`connection`] is the one owner of
+//! a connection (its timers, its visits, its end); [`handler`] only turns russh's
+//! callbacks into events for it, one visit per session channel; [`play`] resolves and
+//! plays what a visit asked for; [`screen`] is the one full-screen loop, driving the
+//! visitor's view ([`interactive`]) and the owner console ([`console`]); [`terminal`]
+//! encodes frames; [`owner`] says who may log in as the owner.
 //!
 //! `run` takes listeners that are already bound (tests bind `127.0.0.1:0`) and a
 //! shutdown token, spawns one task per connection on a `TaskTracker`, and returns once
