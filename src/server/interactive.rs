@@ -19,7 +19,7 @@ use tokio::time::Instant;
 use super::end_reason::EndReason;
 use super::output::{Output, crlf};
 use super::screen::{Next, View, restore_sequence};
-use super::terminal::Modes;
+use super::terminal::{Kept, Modes};
 use super::terminal_queries::Answers;
 use crate::messages::mailbox::Mailbox;
 use crate::messages::{Channel, Draft, SendError};
@@ -48,6 +48,8 @@ pub struct Interactive {
     answers: Answers,
     /// `None` when this server takes no messages.
     sender: Option<Sender>,
+    /// The screen the last frame left, while the visitor is active.
+    kept: Kept,
 }
 
 /// A new résumé is in service (what wakes the view besides input and its timer, the
@@ -58,7 +60,8 @@ impl Interactive {
     /// `resume` is marked seen: only a later reload redraws.
     pub fn new(app: App, mut resume: watch::Receiver<Arc<Loaded>>, sender: Option<Sender>) -> Self {
         resume.mark_unchanged();
-        Self { app, resume, views: SectionViews::default(), answers: Answers::default(), sender }
+        let (views, answers, kept) = (SectionViews::default(), Answers::default(), Kept::default());
+        Self { app, resume, views, answers, sender, kept }
     }
 
     /// Distinct sections the visitor has seen.
@@ -144,7 +147,11 @@ impl View for Interactive {
     }
 
     fn frame(&mut self, shown: Option<&App>, modes: &mut Modes) -> Vec<u8> {
-        frame::frame(shown, &mut self.app, modes)
+        frame::frame(shown, &mut self.app, modes, &mut self.kept)
+    }
+
+    fn quiet(&mut self) {
+        self.kept.release();
     }
 
     fn sent(&mut self, first: bool, out: &Output<'_>) -> Option<Vec<u8>> {

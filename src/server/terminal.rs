@@ -62,7 +62,43 @@ impl Modes {
 /// another size) into one showing `now`, from the terminal `modes` the last frame left
 /// (updated to what this one leaves).
 pub fn frame(before: Option<&App>, now: &App, modes: &mut Modes) -> Vec<u8> {
-    with_buffers(now, now.size(), |previous, current| encode_frame(before, now, previous, current, modes))
+    frame_keeping(before, now, modes, &mut Kept::default())
+}
+
+/// The screen the last frame left, kept between frames while the visitor is active, so
+/// the next frame diffs against it instead of drawing the previous state again: one
+/// render a frame instead of two. The visit drops it after a quiet moment
+/// ([`Kept::release`]), so an idle visitor holds no cell buffer.
+#[derive(Debug, Default)]
+pub struct Kept(Option<Buffer>);
+
+impl Kept {
+    /// Gives the buffer back to the thread's spares.
+    pub fn release(&mut self) {
+        if let Some(buffer) = self.0.take() {
+            give_back(buffer);
+        }
+    }
+
+    pub fn is_kept(&self) -> bool {
+        self.0.is_some()
+    }
+}
+
+/// [`frame`], diffing against the screen `kept` from the last frame when it is the one
+/// `before` draws (the same size), and keeping `now`'s screen for the next.
+pub fn frame_keeping(before: Option<&App>, now: &App, modes: &mut Modes, kept: &mut Kept) -> Vec<u8> {
+    let area = Rect::new(0, 0, now.size().width, now.size().height);
+    let mut current = spare_buffer(area);
+    now.render(area, &mut current);
+    let last = kept.0.take().filter(|last| before.is_some() && last.area == area);
+    let drawn = last.is_some();
+    let mut previous = last.unwrap_or_else(|| spare_buffer(area));
+    let out = encode_frame(before, now, &mut previous, &current, modes, drawn);
+    give_back(previous);
+    kept.release();
+    kept.0 = Some(current);
+    out
 }
 
 /// The bytes that turn a screen showing `before` (as it was drawn at its size; `None`
@@ -111,7 +147,8 @@ fn blank_then(previous: &Buffer, current: &Buffer, modes: &mut Modes) -> Vec<u8>
     out
 }
 
-/// The shortest bytes from `before` (rendered into `previous`) to `current`: the plain
+/// The shortest bytes from `before` (rendered into `previous`, unless `previous_drawn`:
+/// it is the screen kept from the last frame) to `current`: the plain
 /// diff, or on a scroll step the terminal's own scrolling and the diff after it. The
 /// scrolled form is measured first, the plain diff only until it is longer; only the
 /// shorter is encoded.
@@ -121,13 +158,17 @@ fn encode_frame(
     previous: &mut Buffer,
     current: &Buffer,
     modes: &mut Modes,
+    previous_drawn: bool,
 ) -> Vec<u8> {
     let area = previous.area;
     let Some(before) = before.filter(|before| before.size() == now.size()) else {
         // A new or resized screen: start from blank, whatever the terminal shows now.
+        previous.reset();
         return blank_then(previous, current, modes);
     };
-    before.render(area, previous);
+    if !previous_drawn {
+        before.render(area, previous);
+    }
     let Some((rows, lines)) = scroll_step(before, now) else {
         return encoded(previous, current, modes);
     };

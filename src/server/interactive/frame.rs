@@ -4,7 +4,7 @@
 
 use super::super::output::{Output, crlf};
 use super::super::screen::{enter_sequence, restore_sequence};
-use super::super::terminal::{self, Modes};
+use super::super::terminal::{self, Kept, Modes};
 use crate::tui::App;
 
 /// Which sections a visitor has seen, for the metrics and the disconnect line.
@@ -35,9 +35,11 @@ impl SectionViews {
 /// between the full screen and the linear mode when the visitor did; the whole screen
 /// when the visitor asked for it again (Ctrl-L). `modes` are what
 /// the terminal was left set to, and are kept up to date.
-pub(super) fn frame(shown: Option<&App>, app: &mut App, modes: &mut Modes) -> Vec<u8> {
+/// `kept` is the screen the last frame left, kept while the visitor is active.
+pub(super) fn frame(shown: Option<&App>, app: &mut App, modes: &mut Modes, kept: &mut Kept) -> Vec<u8> {
     let full_screen_up = shown.is_some_and(|shown| !shown.is_linear());
     if let Some(text) = app.take_linear_output() {
+        kept.release();
         let mut bytes = if full_screen_up { restore_sequence(modes) } else { Vec::new() };
         bytes.extend_from_slice(&crlf(&text));
         return bytes;
@@ -45,11 +47,11 @@ pub(super) fn frame(shown: Option<&App>, app: &mut App, modes: &mut Modes) -> Ve
     match shown {
         // Ctrl-L since: from blank, every mode set again, as on entering.
         Some(shown) if !shown.is_linear() && shown.repaints() == app.repaints() => {
-            terminal::frame(Some(shown), app, modes)
+            terminal::frame_keeping(Some(shown), app, modes, kept)
         }
         _ => {
             let mut bytes = enter_sequence(modes);
-            bytes.extend_from_slice(&terminal::frame(None, app, modes));
+            bytes.extend_from_slice(&terminal::frame_keeping(None, app, modes, kept));
             bytes
         }
     }
@@ -75,12 +77,12 @@ mod tests {
         let mut app = App::new(Arc::new(Loaded::from_resume(resume)), theme, Size::new(80, 24));
         let mut terminal = vt100::Parser::new(NonZeroU16::new(24).unwrap(), NonZeroU16::new(80).unwrap(), 0);
         terminal.process(b"earlier output\r\nprompt$ ");
-        let mut modes = Modes::default();
-        terminal.process(&frame(None, &mut app, &mut modes));
+        let (mut modes, mut kept) = (Modes::default(), Kept::default());
+        terminal.process(&frame(None, &mut app, &mut modes, &mut kept));
         for key in ['3', 'j', 'j', 'k'] {
             let before = app.clone();
             app.handle(&Event::Key(KeyEvent::new(KeyCode::Char(key))));
-            terminal.process(&frame(Some(&before), &mut app, &mut modes));
+            terminal.process(&frame(Some(&before), &mut app, &mut modes, &mut kept));
         }
         terminal.process(&restore_sequence(&mut modes));
         terminal.process(b"Goodbye");
@@ -99,16 +101,46 @@ mod tests {
         let theme = Theme::new(Profile::new(ColorDepth::Ansi256, Charset::Utf8));
         let mut app = App::new(Arc::new(Loaded::from_resume(resume)), theme, Size::new(80, 24));
         let mut terminal = vt100::Parser::new(NonZeroU16::new(24).unwrap(), NonZeroU16::new(80).unwrap(), 0);
-        let mut modes = Modes::default();
-        terminal.process(&frame(None, &mut app, &mut modes));
+        let (mut modes, mut kept) = (Modes::default(), Kept::default());
+        terminal.process(&frame(None, &mut app, &mut modes, &mut kept));
         let drawn = terminal.screen().contents();
         terminal.process(b"\x1b[3;1Hline noise\x1b[1;31m");
         let before = app.clone();
         let ctrl_l = KeyEvent::new(KeyCode::Char('l')).modifiers(crate::tui::input::KeyModifiers::CTRL);
         app.handle(&Event::Key(ctrl_l));
-        terminal.process(&frame(Some(&before), &mut app, &mut modes));
+        terminal.process(&frame(Some(&before), &mut app, &mut modes, &mut kept));
         assert_eq!(terminal.screen().contents(), drawn);
         let again = app.clone();
-        assert_eq!(frame(Some(&again), &mut app, &mut modes), b"", "once drawn, nothing more to send");
+        assert_eq!(
+            frame(Some(&again), &mut app, &mut modes, &mut kept),
+            b"",
+            "once drawn, nothing more to send"
+        );
+    }
+
+    #[test]
+    fn the_screen_kept_from_the_last_frame_gives_the_bytes_a_new_render_of_it_gives() {
+        let resume = load::parse_str(include_str!("../../../resume.toml"), "resume.toml").unwrap();
+        let theme = Theme::new(Profile::new(ColorDepth::Ansi256, Charset::Utf8));
+        let mut app = App::new(Arc::new(Loaded::from_resume(resume)), theme, Size::new(80, 24));
+        let (mut modes, mut kept) = (Modes::default(), Kept::default());
+        let mut fresh_modes = Modes::default();
+        frame(None, &mut app.clone(), &mut fresh_modes, &mut Kept::default());
+        frame(None, &mut app, &mut modes, &mut kept);
+        // Scroll steps, section changes, a resize, a page and back.
+        let keys = "3jjjkG7g2jj\x06\x02";
+        for key in keys.chars() {
+            let before = app.clone();
+            let event = match key {
+                'G' => Event::Resize { cols: 100, rows: 30 },
+                c => Event::Key(KeyEvent::new(KeyCode::Char(c))),
+            };
+            app.handle(&event);
+            let fresh = frame(Some(&before), &mut app.clone(), &mut fresh_modes, &mut Kept::default());
+            assert!(kept.is_kept());
+            assert_eq!(frame(Some(&before), &mut app, &mut modes, &mut kept), fresh, "after {key:?}");
+        }
+        kept.release();
+        assert!(!kept.is_kept());
     }
 }
