@@ -168,9 +168,6 @@ impl View for OwnerConsole {
         None
     }
 
-    /// The console keeps nothing between frames.
-    fn quiet(&mut self) {}
-
     /// The terminal restored and a goodbye.
     fn farewell(&mut self, _reason: EndReason, modes: &mut Modes) -> Vec<u8> {
         let mut bytes = restore_sequence(modes);

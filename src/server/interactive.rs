@@ -48,7 +48,7 @@ pub struct Interactive {
     answers: Answers,
     /// `None` when this server takes no messages.
     sender: Option<Sender>,
-    /// The screen the last frame left, while the visitor is active.
+    /// Which screen the last frame left in the thread's spare buffers.
     kept: Kept,
 }
 
@@ -148,10 +148,6 @@ impl View for Interactive {
 
     fn frame(&mut self, shown: Option<&App>, modes: &mut Modes) -> Vec<u8> {
         frame::frame(shown, &mut self.app, modes, &mut self.kept)
-    }
-
-    fn quiet(&mut self) {
-        self.kept.release();
     }
 
     fn sent(&mut self, first: bool, out: &Output<'_>) -> Option<Vec<u8>> {

@@ -44,11 +44,6 @@ pub const IN_FLIGHT_BUDGET: u64 = 16 * 1024;
 /// a display's refresh rate; the last state is always drawn.
 pub const MAX_FRAMES_PER_SECOND: u32 = 60;
 
-/// How long after its last frame a view keeps what makes the next one cheaper (the
-/// screen it left): a visitor reading holds none of it after this, one scrolling
-/// reuses it for every key.
-pub const KEEP_WHILE_ACTIVE: Duration = Duration::from_secs(1);
-
 /// The least time between two frames, from [`MAX_FRAMES_PER_SECOND`].
 pub const FRAME_INTERVAL: Duration = Duration::from_micros(1_000_000 / MAX_FRAMES_PER_SECOND as u64);
 
@@ -109,10 +104,6 @@ pub trait View: Send {
     /// anything (the visitor's terminal queries).
     fn sent(&mut self, first: bool, out: &Output<'_>) -> Option<Vec<u8>>;
 
-    /// No frame for [`KEEP_WHILE_ACTIVE`]: whatever the view keeps only to draw the next
-    /// frame sooner (the last screen) is given up, so an idle visitor holds none of it.
-    fn quiet(&mut self);
-
     /// What the visitor reads last: the terminal restored, a farewell.
     fn farewell(&mut self, reason: EndReason, modes: &mut Modes) -> Vec<u8>;
 }
@@ -129,8 +120,6 @@ pub struct Screen<V: View> {
     modes: Modes,
     /// When the last frame was sent; `None` before the first.
     last_frame: Option<Instant>,
-    /// The view keeps things for its next frame (until [`View::quiet`]).
-    keeping: bool,
 }
 
 /// What the loop does next.
@@ -159,7 +148,6 @@ impl<V: View> Screen<V> {
             events: Vec::new(),
             modes: Modes::default(),
             last_frame: None,
-            keeping: false,
         }
     }
 
@@ -219,7 +207,6 @@ impl<V: View> Screen<V> {
         out.metrics().frame_render.observe(drawing.elapsed().as_secs_f64());
         out.send(bytes).await?;
         let first = self.last_frame.replace(Instant::now()).is_none();
-        self.keeping = true;
         if let Some(after) = self.view.sent(first, out) {
             out.send(after).await?;
         }
@@ -257,8 +244,7 @@ impl<V: View> Screen<V> {
                 return change;
             }
             let view_deadline = self.view.deadline();
-            let quiet = self.last_frame.filter(|_| self.keeping).map(|sent| sent + KEEP_WHILE_ACTIVE);
-            let wake = [self.keyboard.deadline(), view_deadline, until, quiet].into_iter().flatten().min();
+            let wake = [self.keyboard.deadline(), view_deadline, until].into_iter().flatten().min();
             tokio::select! {
                 chunk = input.keys.recv() => match chunk {
                     Some(bytes) => self.keyboard.feed(&bytes, &mut self.events),
@@ -273,10 +259,6 @@ impl<V: View> Screen<V> {
                 _ = sleep_until(wake) => {
                     let now = Instant::now();
                     self.keyboard.expire(now, &mut self.events);
-                    if quiet.is_some_and(|at| at <= now) {
-                        self.view.quiet();
-                        self.keeping = false;
-                    }
                     if view_deadline.is_some_and(|at| at <= now) {
                         let fresh = self.keep_copy();
                         let changed = self.view.woken(None).await;

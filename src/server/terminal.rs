@@ -65,39 +65,56 @@ pub fn frame(before: Option<&App>, now: &App, modes: &mut Modes) -> Vec<u8> {
     frame_keeping(before, now, modes, &mut Kept::default())
 }
 
-/// The screen the last frame left, kept between frames while the visitor is active, so
-/// the next frame diffs against it instead of drawing the previous state again: one
-/// render a frame instead of two. The visit drops it after a quiet moment
-/// ([`Kept::release`]), so an idle visitor holds no cell buffer.
-#[derive(Debug, Default)]
-pub struct Kept(Option<Buffer>);
+/// Which screen a visit's last frame left in its worker thread's spare buffers.
+///
+/// A frame's screen goes back to the thread's spares when the frame is sent; when the
+/// same visit draws the next frame on the same thread before anyone else took that
+/// buffer, it is still the screen the terminal shows, and the next frame diffs against
+/// it instead of drawing the previous state again: one render a frame instead of two
+/// for a visitor who scrolls, at no memory per visitor (16 bytes: no buffer is held by
+/// the visit). Anything else — another visit drew meanwhile, the task moved threads —
+/// falls back to drawing the previous state.
+#[derive(Debug)]
+pub struct Kept {
+    /// This visit, unique in the process.
+    visit: u64,
+    /// Frames drawn so far.
+    frames: u64,
+}
 
-impl Kept {
-    /// Gives the buffer back to the thread's spares.
-    pub fn release(&mut self) {
-        if let Some(buffer) = self.0.take() {
-            give_back(buffer);
-        }
-    }
-
-    pub fn is_kept(&self) -> bool {
-        self.0.is_some()
+impl Default for Kept {
+    fn default() -> Self {
+        static VISITS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Self { visit: VISITS.fetch_add(1, std::sync::atomic::Ordering::Relaxed), frames: 0 }
     }
 }
 
-/// [`frame`], diffing against the screen `kept` from the last frame when it is the one
-/// `before` draws (the same size), and keeping `now`'s screen for the next.
+impl Kept {
+    /// The screen drawn is no longer what the terminal shows (it was left, or drawn over
+    /// outside the frames).
+    pub fn forget(&mut self) {
+        self.frames += 1;
+    }
+
+    /// Whether this thread's newest spare buffer is this visit's last screen.
+    pub fn is_kept(&self) -> bool {
+        SPARE_TOP.with(|top| top.get() == Some((self.visit, self.frames)))
+    }
+}
+
+/// [`frame`], diffing against this visit's last screen when this thread still holds
+/// it (see [`Kept`]), and leaving `now`'s screen there for the next frame.
 pub fn frame_keeping(before: Option<&App>, now: &App, modes: &mut Modes, kept: &mut Kept) -> Vec<u8> {
     let area = Rect::new(0, 0, now.size().width, now.size().height);
-    let mut current = spare_buffer(area);
-    now.render(area, &mut current);
-    let last = kept.0.take().filter(|last| before.is_some() && last.area == area);
+    let last = kept.is_kept().then(take_top).flatten().filter(|last| before.is_some() && last.area == area);
     let drawn = last.is_some();
     let mut previous = last.unwrap_or_else(|| spare_buffer(area));
+    let mut current = spare_buffer(area);
+    now.render(area, &mut current);
     let out = encode_frame(before, now, &mut previous, &current, modes, drawn);
     give_back(previous);
-    kept.release();
-    kept.0 = Some(current);
+    kept.frames += 1;
+    give_back_on_top(current, (kept.visit, kept.frames));
     out
 }
 
@@ -210,10 +227,13 @@ const SPARE_CELLS: usize = 200 * 60;
 
 thread_local! {
     static SPARE: std::cell::RefCell<Vec<Buffer>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Whose screen the newest spare buffer is: (visit, frame) from [`Kept`].
+    static SPARE_TOP: std::cell::Cell<Option<(u64, u64)>> = const { std::cell::Cell::new(None) };
 }
 
 /// A blank buffer for `area`, reused when one is spare.
 fn spare_buffer(area: Rect) -> Buffer {
+    SPARE_TOP.with(|top| top.set(None));
     match SPARE.with(|spare| spare.borrow_mut().pop()) {
         Some(mut buffer) => {
             buffer.resize(area);
@@ -224,15 +244,38 @@ fn spare_buffer(area: Rect) -> Buffer {
     }
 }
 
+/// The newest spare buffer as it is (a visit's last screen).
+fn take_top() -> Option<Buffer> {
+    SPARE_TOP.with(|top| top.set(None));
+    SPARE.with(|spare| spare.borrow_mut().pop())
+}
+
 fn give_back(buffer: Buffer) {
     if buffer.content.len() <= SPARE_CELLS {
         SPARE.with(|spare| {
             let mut spare = spare.borrow_mut();
             if spare.len() < 2 {
                 spare.push(buffer);
+                SPARE_TOP.with(|top| top.set(None));
             }
         });
     }
+}
+
+/// Gives `screen` back as the newest spare, marked as `owner`'s last screen (the
+/// oldest spare goes if there is no room).
+fn give_back_on_top(screen: Buffer, owner: (u64, u64)) {
+    if screen.content.len() > SPARE_CELLS {
+        return;
+    }
+    SPARE.with(|spare| {
+        let mut spare = spare.borrow_mut();
+        if spare.len() >= 2 {
+            spare.remove(0);
+        }
+        spare.push(screen);
+    });
+    SPARE_TOP.with(|top| top.set(Some(owner)));
 }
 
 /// When `now` shows the same section as `before`, scrolled by fewer lines than the text

@@ -35,11 +35,11 @@ impl SectionViews {
 /// between the full screen and the linear mode when the visitor did; the whole screen
 /// when the visitor asked for it again (Ctrl-L). `modes` are what
 /// the terminal was left set to, and are kept up to date.
-/// `kept` is the screen the last frame left, kept while the visitor is active.
+/// `kept` says which screen the last frame left in the thread's spare buffers.
 pub(super) fn frame(shown: Option<&App>, app: &mut App, modes: &mut Modes, kept: &mut Kept) -> Vec<u8> {
     let full_screen_up = shown.is_some_and(|shown| !shown.is_linear());
     if let Some(text) = app.take_linear_output() {
-        kept.release();
+        kept.forget();
         let mut bytes = if full_screen_up { restore_sequence(modes) } else { Vec::new() };
         bytes.extend_from_slice(&crlf(&text));
         return bytes;
@@ -136,11 +136,30 @@ mod tests {
                 c => Event::Key(KeyEvent::new(KeyCode::Char(c))),
             };
             app.handle(&event);
-            let fresh = frame(Some(&before), &mut app.clone(), &mut fresh_modes, &mut Kept::default());
-            assert!(kept.is_kept());
+            // Drawn from the previous state on a thread of its own, whose spares are not ours.
+            let fresh = std::thread::scope(|scope| {
+                let (before, mut now, modes) = (&before, app.clone(), &mut fresh_modes);
+                scope
+                    .spawn(move || frame(Some(before), &mut now, modes, &mut Kept::default()))
+                    .join()
+                    .unwrap()
+            });
+            assert!(kept.is_kept(), "the last screen is still this thread's newest spare");
             assert_eq!(frame(Some(&before), &mut app, &mut modes, &mut kept), fresh, "after {key:?}");
         }
-        kept.release();
+        // Another visit draws on this thread meanwhile: the next frame draws the
+        // previous state again, and is just as right.
+        let mut neighbour = app.clone();
+        frame(None, &mut neighbour, &mut Modes::default(), &mut Kept::default());
+        assert!(!kept.is_kept());
+        let before = app.clone();
+        app.handle(&Event::Key(KeyEvent::new(KeyCode::Char('j'))));
+        let fresh = std::thread::scope(|scope| {
+            let (before, mut now, modes) = (&before, app.clone(), &mut fresh_modes);
+            scope.spawn(move || frame(Some(before), &mut now, modes, &mut Kept::default())).join().unwrap()
+        });
+        assert_eq!(frame(Some(&before), &mut app, &mut modes, &mut kept), fresh, "after a neighbour's frame");
+        kept.forget();
         assert!(!kept.is_kept());
     }
 }
