@@ -67,8 +67,11 @@ pub fn main() -> ExitCode {
     // The owner's `inbox` and `stats` print what they asked for; only warnings and errors
     // beside it.
     let quiet = matches!(parsed.cli.command, Some(Command::Inbox(_) | Command::Stats(_)));
-    let _flush_logs_at_exit = init_tracing(parsed.cli.log_format, if quiet { "warn" } else { "info" });
-    match run(parsed) {
+    let logs = init_tracing(parsed.cli.log_format, if quiet { "warn" } else { "info" });
+    let result = run(parsed);
+    // The lines still pending go out before the error, in the order they happened.
+    drop(logs);
+    match result {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
