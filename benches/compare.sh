@@ -22,7 +22,11 @@
 # The peers are started and stopped by their scripts here (bare-russh-peer.sh,
 # openssh-peer.sh, caddy-peer.sh, sftp-peer.sh); ours is started fresh with its own
 # keys and data under $OUT. Everything listens on 127.0.0.1. Needs root (the OpenSSH
-# peers), wrk, jq and python3 (Debian's packages).
+# peers), wrk, jq, time and python3 (Debian's packages).
+#
+# Every measurement also records how busy cores 0 and 1 were (/proc/stat): on a shared
+# machine a core far busier than the server's or the tool's own CPU was shared with
+# other work during that measurement, and its figure says more about the neighbours.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,6 +51,7 @@ ulimit -n 20000
 for tool in wrk jq python3; do
   command -v "$tool" >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null
 done
+[ -x /usr/bin/time ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
 [ -x "$OURS_BIN" ] && [ -x "$LOAD_BIN" ] || cargo build --release --workspace -q
 
 OURS_PID=
@@ -86,9 +91,31 @@ trap cleanup EXIT
 
 load() { taskset -c "$TOOL_CPU" "$LOAD_BIN" --json "$@"; }
 
-# Appends a measurement: figure, run, who, then the tool's JSON line.
+# Runs a measurement ("$@" after the figure and who) and keeps its JSON line.
+measure() {
+  local figure=$1 who=$2 before
+  shift 2
+  before=$(core_ticks)
+  "$@" > "$OUT/last.json"
+  keep "$figure" "$RUN" "$who" "$before" < "$OUT/last.json"
+}
+
+# Busy and total clock ticks of cores 0 and 1 so far (/proc/stat).
+core_ticks() {
+  awk '/^cpu[01] / { printf "%d %d ", $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat
+}
+
+# Appends a measurement: figure, run, who, the tool's JSON line, and how busy each core
+# was meanwhile (everything on it, ours or not: a core busier than the server's or the
+# tool's own CPU says other work shared it).
 keep() {
-  jq -c --arg figure "$1" --argjson run "$2" --arg who "$3" '{figure: $figure, run: $run, who: $who} + .' \
+  local figure=$1 run=$2 who=$3 before=$4 after
+  after=$(core_ticks)
+  jq -c --arg figure "$figure" --argjson run "$run" --arg who "$who" --arg before "$before" --arg after "$after" '
+    ($before | split(" ") | map(select(. != "") | tonumber)) as $b
+    | ($after | split(" ") | map(select(. != "") | tonumber)) as $a
+    | def pct(i): if ($a[i + 1] - $b[i + 1]) > 0 then (1000 * ($a[i] - $b[i]) / ($a[i + 1] - $b[i + 1]) | round / 10) else null end;
+    {figure: $figure, run: $run, who: $who} + . + {core0_busy_pct: pct(0), core1_busy_pct: pct(2)}' \
     >> "$OUT/measurements.jsonl"
 }
 
@@ -99,13 +126,14 @@ web() {
   ticks=$(getconf CLK_TCK)
   taskset -c "$TOOL_CPU" wrk -t1 -c32 -d2s -H "Accept: $BROWSER_ACCEPT" -H 'Accept-Encoding: br, gzip' "$url" >/dev/null
   before=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
-  taskset -c "$TOOL_CPU" wrk -t1 -c32 -d10s --latency -H "Accept: $BROWSER_ACCEPT" \
-    -H 'Accept-Encoding: br, gzip' "$url" > "$OUT/wrk.txt"
+  /usr/bin/time -f '%U %S' -o "$OUT/wrk.cpu" taskset -c "$TOOL_CPU" wrk -t1 -c32 -d10s --latency \
+    -H "Accept: $BROWSER_ACCEPT" -H 'Accept-Encoding: br, gzip' "$url" > "$OUT/wrk.txt"
   after=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
-  python3 - "$OUT/wrk.txt" "$((after - before))" "$ticks" <<'PY'
+  python3 - "$OUT/wrk.txt" "$((after - before))" "$ticks" "$OUT/wrk.cpu" <<'PY'
 import json, re, sys
 text = open(sys.argv[1]).read()
 ticks, per_second = int(sys.argv[2]), int(sys.argv[3])
+client_cpu_s = sum(float(v) for v in open(sys.argv[4]).read().split()[-2:])
 def ms(v, unit): return float(v) * {'us': 1e-3, 'ms': 1.0, 's': 1e3}[unit]
 rps = float(re.search(r'Requests/sec:\s+([\d.]+)', text).group(1))
 requests = int(re.search(r'(\d+) requests in', text).group(1))
@@ -114,7 +142,8 @@ errors = re.search(r'Non-2xx or 3xx responses: (\d+)', text)
 cpu_s = ticks / per_second
 print(json.dumps({'mode': 'web', 'requests_per_s': rps, 'requests': requests,
                   'p50_ms': lat['50'], 'p99_ms': lat['99'], 'non_2xx': int(errors.group(1)) if errors else 0,
-                  'server_cpu_s': cpu_s, 'server_cpu_per_request_us': round(1e6 * cpu_s / max(requests, 1), 1)}))
+                  'server_cpu_s': cpu_s, 'server_cpu_per_request_us': round(1e6 * cpu_s / max(requests, 1), 1),
+                  'client_cpu_s': round(client_cpu_s, 2)}))
 PY
 }
 
@@ -124,34 +153,34 @@ in_turn() {
   if [ $((run % 2)) -eq 1 ]; then "$ours"; "$peer"; else "$peer"; "$ours"; fi
 }
 
-latency_ours() { load --addr "127.0.0.1:$PORT_OURS" --server-pid "$OURS_PID" latency -n 200 --warmup 20 | keep latency "$RUN" ours; }
+latency_ours() { measure latency ours load --addr "127.0.0.1:$PORT_OURS" --server-pid "$OURS_PID" latency -n 200 --warmup 20; }
 latency_bare() {
-  load --addr "127.0.0.1:$PORT_BARE" --server-pid "$BARE_PID" --user any latency -n 200 --warmup 20 | keep latency "$RUN" bare
+  measure latency bare load --addr "127.0.0.1:$PORT_BARE" --server-pid "$BARE_PID" --user any latency -n 200 --warmup 20
 }
-rate_ours() { load --addr "127.0.0.1:$PORT_OURS" --server-pid "$OURS_PID" rate -c 8 -d 10s | keep rate "$RUN" ours; }
-rate_bare() { load --addr "127.0.0.1:$PORT_BARE" --server-pid "$BARE_PID" --user any rate -c 8 -d 10s | keep rate "$RUN" bare; }
+rate_ours() { measure rate ours load --addr "127.0.0.1:$PORT_OURS" --server-pid "$OURS_PID" rate -c 8 -d 10s; }
+rate_bare() { measure rate bare load --addr "127.0.0.1:$PORT_BARE" --server-pid "$BARE_PID" --user any rate -c 8 -d 10s; }
 KEYS=(keys -n 50 --key j --alternate k --burst 0)
-keys_ours() { load --addr "127.0.0.1:$PORT_OURS" --server-pid "$OURS_PID" "${KEYS[@]}" --setup 3 | keep keys "$RUN" ours; }
+keys_ours() { measure keys ours load --addr "127.0.0.1:$PORT_OURS" --server-pid "$OURS_PID" "${KEYS[@]}" --setup 3; }
 keys_peers() {
-  load --addr "127.0.0.1:$PORT_LESS" --user sshresumepeer "${KEYS[@]}" --setup '' | keep keys "$RUN" less
-  load --addr "127.0.0.1:$PORT_BARE" --server-pid "$BARE_PID" --user any "${KEYS[@]}" --setup '' | keep keys "$RUN" bare
+  measure keys less load --addr "127.0.0.1:$PORT_LESS" --user sshresumepeer "${KEYS[@]}" --setup ''
+  measure keys bare load --addr "127.0.0.1:$PORT_BARE" --server-pid "$BARE_PID" --user any "${KEYS[@]}" --setup ''
 }
-hold_ours() { start_ours; sleep 1; load --addr "127.0.0.1:$PORT_OURS" --server-pid "$OURS_PID" hold -n "$HOLD_N" | keep hold "$RUN" ours; }
+hold_ours() { start_ours; sleep 1; measure hold ours load --addr "127.0.0.1:$PORT_OURS" --server-pid "$OURS_PID" hold -n "$HOLD_N"; }
 hold_bare() {
   start_bare
   sleep 1
-  load --addr "127.0.0.1:$PORT_BARE" --server-pid "$BARE_PID" --user any hold -n "$HOLD_N" | keep hold "$RUN" bare
+  measure hold bare load --addr "127.0.0.1:$PORT_BARE" --server-pid "$BARE_PID" --user any hold -n "$HOLD_N"
 }
-web_ours() { web "http://127.0.0.1:$WEB_OURS/" "$OURS_PID" | keep web "$RUN" ours; }
-web_caddy() { web "http://127.0.0.1:$PORT_CADDY/" "$CADDY_PID" | keep web "$RUN" caddy; }
+web_ours() { measure web ours web "http://127.0.0.1:$WEB_OURS/" "$OURS_PID"; }
+web_caddy() { measure web caddy web "http://127.0.0.1:$PORT_CADDY/" "$CADDY_PID"; }
 SFTP_OURS=no
 sftp_ours() {
   if [ "$SFTP_OURS" = yes ]; then
-    load --addr "127.0.0.1:$PORT_OURS" --server-pid "$OURS_PID" sftp -n "$SFTP_N" | keep sftp "$RUN" ours
+    measure sftp ours load --addr "127.0.0.1:$PORT_OURS" --server-pid "$OURS_PID" sftp -n "$SFTP_N"
   fi
 }
 sftp_peer() {
-  load --addr "127.0.0.1:$PORT_SFTP" --server-pid "$SFTP_PID" --user sshresumepeer sftp -n "$SFTP_N" | keep sftp "$RUN" sftp-server
+  measure sftp sftp-server load --addr "127.0.0.1:$PORT_SFTP" --server-pid "$SFTP_PID" --user sshresumepeer sftp -n "$SFTP_N"
 }
 
 start_ours

@@ -2,7 +2,8 @@
 """The figures of benches/compare.sh: ours against each peer, per run and over the runs.
 
 `compare_table.py run N < measurements.jsonl` prints one JSON line per figure of run N
-(ours, the peer, ours/peer, the run's handshake-crypto floor in ms); `compare_table.py
+(ours, the peer, ours/peer, the run's handshake-crypto floor in ms, how busy cores 0 and
+1 were during each of the two measurements); `compare_table.py
 table < runs.jsonl` prints the Markdown table of the medians over the runs: the median
 of ours, of the peer and of the per-run ratios (a ratio is only ever taken within one
 run). Nothing is measured here.
@@ -25,6 +26,8 @@ FIGURES = [
     ("bytes per one-line scroll at 80x24 (mean)", "keys", "less", ("bytes_per_key", "mean"), "bytes", "≤ 1.2"),
     ("memory per held idle visitor", "hold", "bare", ("kib_per_visitor",), "KiB", "≤ 1.0 (stretch)"),
     ("`/` on the web door, req/s on one core", "web", "caddy", ("requests_per_s",), "req/s", "≥ 1.0"),
+    ("server CPU per `/` request (same runs; context: wrk can be the limit)", "web", "caddy",
+     ("server_cpu_per_request_us",), "µs", "≤ 1.0"),
     ("server CPU per `scp HOST:resume.pdf`", "sftp", "sftp-server",
      ("server_cpu_per_download_ms",), "ms", "≤ 1.0"),
 ]
@@ -45,14 +48,17 @@ def run(number):
     floors = [m["floor_ms"] for m in measured if isinstance(m.get("floor_ms"), (int, float))]
     floor = statistics.median(floors) if floors else None
     for name, figure, peer, path, unit, target in FIGURES:
-        ours = [read(m, path) for m in measured if m["figure"] == figure and m["who"] == "ours"]
-        theirs = [read(m, path) for m in measured if m["figure"] == figure and m["who"] == peer]
-        ours, theirs = (ours[0] if ours else None), (theirs[0] if theirs else None)
+        mine = [m for m in measured if m["figure"] == figure and m["who"] == "ours"]
+        peers = [m for m in measured if m["figure"] == figure and m["who"] == peer]
+        ours = read(mine[0], path) if mine else None
+        theirs = read(peers[0], path) if peers else None
+        busy = lambda ms: [ms[0].get("core0_busy_pct"), ms[0].get("core1_busy_pct")] if ms else None
         if ours is None and theirs is None:
             continue
         ratio = round(ours / theirs, 3) if ours is not None and theirs else None
         print(json.dumps({"run": number, "figure": name, "peer": peer, "unit": unit, "ours": ours,
-                          "theirs": theirs, "ratio": ratio, "target": target, "floor_ms": floor},
+                          "theirs": theirs, "ratio": ratio, "target": target, "floor_ms": floor,
+                          "cores_busy_pct": {"ours": busy(mine), "theirs": busy(peers)}},
                          ensure_ascii=False))
 
 
