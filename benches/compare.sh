@@ -13,7 +13,7 @@
 # Figures (FIGURES, any of): latency (first frame p50/p99 of 200 sequential visits,
 # against bare-russh), rate (server CPU per visit, `rate -c 8 -d 10s`, against
 # bare-russh), keys (paced j/k on Experience: key → first byte p50 against less and
-# bare-russh, bytes per one-line scroll against less), hold (memory per held idle
+# bare-russh; then 50 lines down: bytes per one-line scroll against less), hold (memory per held idle
 # visitor, a fresh start of each server, against bare-russh), web (`/` as a browser asks
 # for it, req/s on one core with wrk, against Caddy serving the same bytes), sftp (server
 # CPU per `scp HOST:resume.pdf`-like download, against sshd + sftp-server; n/a while ours
@@ -159,10 +159,19 @@ latency_bare() {
 }
 rate_ours() { measure rate ours load --addr "127.0.0.1:$PORT_OURS" --server-pid "$OURS_PID" rate -c 8 -d 10s; }
 rate_bare() { measure rate bare load --addr "127.0.0.1:$PORT_BARE" --server-pid "$BARE_PID" --user any rate -c 8 -d 10s; }
+# Keystrokes on Experience: ours opens it with `3`, less searches for its heading (so
+# both scroll the same text), bare russh has no sections. Latency: paced j/k; bytes:
+# 50 lines down, each a different line of text.
 KEYS=(keys -n 50 --key j --alternate k --burst 0)
-keys_ours() { measure keys ours load --addr "127.0.0.1:$PORT_OURS" --server-pid "$OURS_PID" "${KEYS[@]}" --setup 3; }
+SCROLL=(keys -n 50 --key j --burst 0)
+LESS_EXPERIENCE=$'/EXPERIENCE\r'
+keys_ours() {
+  measure keys ours load --addr "127.0.0.1:$PORT_OURS" --server-pid "$OURS_PID" "${KEYS[@]}" --setup 3
+  measure scroll ours load --addr "127.0.0.1:$PORT_OURS" --server-pid "$OURS_PID" "${SCROLL[@]}" --setup 3
+}
 keys_peers() {
-  measure keys less load --addr "127.0.0.1:$PORT_LESS" --user sshresumepeer "${KEYS[@]}" --setup ''
+  measure keys less load --addr "127.0.0.1:$PORT_LESS" --user sshresumepeer "${KEYS[@]}" --setup "$LESS_EXPERIENCE"
+  measure scroll less load --addr "127.0.0.1:$PORT_LESS" --user sshresumepeer "${SCROLL[@]}" --setup "$LESS_EXPERIENCE"
   measure keys bare load --addr "127.0.0.1:$PORT_BARE" --server-pid "$BARE_PID" --user any "${KEYS[@]}" --setup ''
 }
 hold_ours() { start_ours; sleep 1; measure hold ours load --addr "127.0.0.1:$PORT_OURS" --server-pid "$OURS_PID" hold -n "$HOLD_N"; }
