@@ -12,7 +12,8 @@
 //!
 //! Bounds: at most [`MAX_PENDING_BYTES`] wait; lines beyond are dropped and counted,
 //! and the count is logged once there is room. What is pending is written when the
-//! [`Guard`] is dropped (at exit). Not here: formatting (tracing-subscriber's `fmt`).
+//! [`Guard`] is dropped (at exit), waiting at most [`LAST_WRITE_WAIT`] for stderr. Not
+//! here: formatting (tracing-subscriber's `fmt`).
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -53,16 +54,36 @@ pub struct BatchWriter {
 pub struct Guard {
     pending: Arc<Pending>,
     thread: Option<JoinHandle<()>>,
+    /// Says when the writer thread has written its last batch.
+    done: std::sync::mpsc::Receiver<()>,
+    /// How long the drop waits for that.
+    last_write_wait: Duration,
 }
+
+/// How long the guard waits for the last batch to be written: a stderr that no longer
+/// takes anything (a full pipe nobody reads) must not keep the process from exiting.
+pub const LAST_WRITE_WAIT: Duration = Duration::from_secs(1);
 
 /// Starts the writer thread writing to `out` every `every`; the writer is for the
 /// subscriber, the guard for `main` to hold.
 pub fn start<W: Write + Send + 'static>(out: W, every: Duration) -> io::Result<(BatchWriter, Guard)> {
+    start_waiting(out, every, LAST_WRITE_WAIT)
+}
+
+/// [`start`], the guard waiting at most `last_write_wait` for the last batch.
+fn start_waiting<W: Write + Send + 'static>(
+    out: W,
+    every: Duration,
+    last_write_wait: Duration,
+) -> io::Result<(BatchWriter, Guard)> {
     let writer = BatchWriter::new();
     let pending = writer.pending.clone();
-    let thread =
-        std::thread::Builder::new().name("log-writer".into()).spawn(move || run(&pending, out, every))?;
-    Ok((writer.clone(), Guard { pending: writer.pending, thread: Some(thread) }))
+    let (finished, done) = std::sync::mpsc::channel();
+    let thread = std::thread::Builder::new().name("log-writer".into()).spawn(move || {
+        run(&pending, out, every);
+        let _ = finished.send(());
+    })?;
+    Ok((writer.clone(), Guard { pending: writer.pending, thread: Some(thread), done, last_write_wait }))
 }
 
 /// The writer thread: a batch per wake-up until stopped, then the last one.
@@ -137,7 +158,10 @@ impl Drop for Guard {
         self.pending.stop.store(true, Ordering::Release);
         if let Some(thread) = self.thread.take() {
             thread.thread().unpark();
-            let _ = thread.join();
+            // Joined only once it has finished; otherwise left behind, blocked on stderr.
+            if self.done.recv_timeout(self.last_write_wait).is_ok() {
+                let _ = thread.join();
+            }
         }
     }
 }
@@ -176,6 +200,31 @@ mod tests {
         let written = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
         let expected: String = (0..1000).map(|n| format!("line {n}\n")).collect();
         assert_eq!(written, expected);
+    }
+
+    /// A stderr that takes nothing until the test lets it.
+    struct Stuck(std::sync::mpsc::Receiver<()>);
+
+    impl Write for Stuck {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            let _ = self.0.recv();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_stderr_that_takes_nothing_does_not_keep_the_process_from_exiting() {
+        let (release, stuck) = std::sync::mpsc::channel();
+        let (writer, guard) =
+            start_waiting(Stuck(stuck), Duration::from_secs(3600), Duration::from_millis(1)).unwrap();
+        writeln!(&mut writer.make_writer(), "a line nobody reads").unwrap();
+        // The drop returns with the writer still blocked (nothing timed: it only has to
+        // return at all).
+        drop(guard);
+        release.send(()).unwrap();
     }
 
     #[test]
