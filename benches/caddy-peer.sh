@@ -116,6 +116,12 @@ PINNED=()
 
 case "${1:-}" in
   start)
+    # Caddy listens with SO_REUSEPORT: a second one on a port already taken starts
+    # without an error and shares the connections, and both would be measured as one.
+    if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+      echo "127.0.0.1:$PORT is in use already (an earlier peer? $0 stop, or end it by its pid)" >&2
+      exit 1
+    fi
     need
     mkdir -p "$PEER_DIR"
     site

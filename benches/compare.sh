@@ -87,6 +87,14 @@ cleanup() {
   benches/caddy-peer.sh stop
   benches/sftp-peer.sh stop
 }
+# Every port free before anything starts: a server left from an earlier run would
+# otherwise answer instead of (or, with SO_REUSEPORT, beside) the one measured.
+for port in $PORT_OURS $WEB_OURS $PORT_BARE $PORT_LESS $PORT_CADDY $PORT_SFTP; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "127.0.0.1:$port is in use already: stop what listens there first" >&2
+    exit 1
+  fi
+done
 trap cleanup EXIT
 
 load() { taskset -c "$TOOL_CPU" "$LOAD_BIN" --json "$@"; }
