@@ -11,6 +11,7 @@
 #   benches/openssh-peer.sh start [PORT]   # default 2223; prints the sshd's pid
 #   benches/openssh-peer.sh stop
 #
+# PEER_CPUS=0 pins the listener, and so every child and `less` (taskset -c 0).
 # Needs root (sshd drops privileges per connection) and Debian's openssh-server and
 # less, which it installs when missing.
 set -euo pipefail
@@ -19,6 +20,7 @@ cd "$(dirname "$0")/.."
 PEER_DIR=${PEER_DIR:-/tmp/ssh-resume-openssh-peer}
 PEER_USER=${PEER_USER:-sshresumepeer}
 PORT=${2:-2223}
+OURS=${CARGO_TARGET_DIR:-target}/release/ssh-resume
 
 need() {
   local missing=()
@@ -42,7 +44,7 @@ files() {
   mkdir -p "$PEER_DIR"
   chmod 755 "$PEER_DIR"
   [ -f "$PEER_DIR/host_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -f "$PEER_DIR/host_ed25519"
-  ./target/release/ssh-resume render --format text --resume resume.toml > "$PEER_DIR/resume.txt"
+  "$OURS" render --format text --resume resume.toml > "$PEER_DIR/resume.txt"
   chmod 644 "$PEER_DIR/resume.txt"
   cat > "$PEER_DIR/sshd_config" <<EOF
 ListenAddress 127.0.0.1
@@ -76,13 +78,18 @@ EOF
 
 case "${1:-}" in
   start)
-    [ -x target/release/ssh-resume ] || cargo build --release -q
+    [ -x "$OURS" ] || cargo build --release -q
     need
     user
     files
     mkdir -p /run/sshd
     /usr/sbin/sshd -t -f "$PEER_DIR/sshd_config"
-    /usr/sbin/sshd -f "$PEER_DIR/sshd_config"
+    rm -f "$PEER_DIR/sshd.pid"
+    if [ -n "${PEER_CPUS:-}" ]; then
+      taskset -c "$PEER_CPUS" /usr/sbin/sshd -f "$PEER_DIR/sshd_config"
+    else
+      /usr/sbin/sshd -f "$PEER_DIR/sshd_config"
+    fi
     for _ in $(seq 50); do [ -s "$PEER_DIR/sshd.pid" ] && break; sleep 0.1; done
     cat "$PEER_DIR/sshd.pid"
     ;;

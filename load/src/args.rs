@@ -141,6 +141,22 @@ pub enum Mode {
         /// Silence that ends one keystroke's output.
         #[arg(long, default_value = "50ms", value_parser = parse_duration)]
         quiet: Duration,
+        /// Every other keystroke sends this key instead (`--key j --alternate k`: down
+        /// and up again, so a short text never runs out of lines to scroll).
+        #[arg(long)]
+        alternate: Option<String>,
+    },
+    /// N downloads of a file over SFTP, one after another, each on its own connection as
+    /// `scp HOST:FILE .` makes them (OpenSSH 9 copies over SFTP): server CPU per download.
+    /// Any server offering the `sftp` subsystem (OpenSSH's sshd with sftp-server too;
+    /// its children's CPU is counted once they have ended).
+    Sftp {
+        /// Downloads made.
+        #[arg(short = 'n', long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        downloads: u32,
+        /// The file's path on the server.
+        #[arg(long, default_value = "resume.pdf")]
+        path: String,
     },
     /// The audience after a talk, scripted so its counts are known: views (some moving
     /// to other sections, some opened on one by name), exec commands, sections printed

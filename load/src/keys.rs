@@ -1,8 +1,9 @@
 //! `keys`: what a keystroke costs on one visit. After the first frame and the setup keys,
 //! the key is sent one at a time; each time the tool measures key → first output byte
 //! and counts the bytes and writes (SSH data messages) until the output has been quiet
-//! for `--quiet`. Then, from the top of the section, a burst of keys is sent without
-//! waiting: few writes back means the server coalesced them into few frames.
+//! for `--quiet` (with `--alternate`, every other key is another: `j`, `k`, `j`, …).
+//! Then, from the top of the section, a burst of keys is sent without waiting: few
+//! writes back means the server coalesced them into few frames.
 
 use std::time::{Duration, Instant};
 
@@ -28,6 +29,8 @@ pub struct Plan {
     pub setup: String,
     pub burst: u32,
     pub quiet: Duration,
+    /// Sent instead of `key` every other keystroke.
+    pub alternate: Option<String>,
 }
 
 pub async fn run(target: &Target, plan: &Plan) -> anyhow::Result<Report> {
@@ -42,9 +45,13 @@ pub async fn run(target: &Target, plan: &Plan) -> anyhow::Result<Report> {
     let probe = Probe::start(target.server_pid);
     let mut latency = Latencies::new();
     let (mut sizes, mut writes, mut each) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..plan.count {
+    for n in 0..plan.count {
+        let key = match &plan.alternate {
+            Some(other) if n % 2 == 1 => other,
+            _ => &plan.key,
+        };
         let sent = Instant::now();
-        visitor.send(plan.key.as_bytes()).await?;
+        visitor.send(key.as_bytes()).await?;
         let Some(response) = answer(&mut visitor, sent, target.timeout, plan.quiet).await? else {
             break; // nothing changed, e.g. the end of the section: stop counting
         };
@@ -57,6 +64,9 @@ pub async fn run(target: &Target, plan: &Plan) -> anyhow::Result<Report> {
     let mut report = Report::new("keys", target);
     report.latency("key_to_output", "key → first output byte", &latency);
     report.value("key", "key", plan.key.clone(), "");
+    if let Some(other) = &plan.alternate {
+        report.value("alternate", "every other key", other.clone(), "");
+    }
     report.value("keystrokes", "keystrokes answered", sizes.len(), "");
     report.value("unanswered", "keystrokes with no output", u64::from(plan.count) - sizes.len() as u64, "");
     report.value("bytes_per_key", "bytes per keystroke", spread(&sizes), "");

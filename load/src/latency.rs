@@ -2,10 +2,12 @@
 //! first frame → quit, so nothing queues and each figure is the server's own delay.
 //! Reports the first frame and the time to each step before it.
 
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::json;
 
 use crate::process::Probe;
-use crate::report::{Failures, Latencies, Report};
+use crate::report::{Failures, Latencies, Report, round3};
 use crate::visitor::{Phases, Target, Visitor};
 
 /// The time to each step of an arrival, counted from the start of the TCP connect.
@@ -60,11 +62,21 @@ pub async fn run(target: &Target, visits: u32, warmup: u32) -> Report {
     let mut whole_visit = Latencies::new();
     let mut failures = Failures::default();
     let mut ok = 0u64;
+    // Each visit's first frame (ms) and its start (ms after the first visit's): the slow
+    // ones can then be lined up with what the server did at that moment.
+    let (mut each, mut each_start) = (Vec::new(), Vec::new());
+    let mut first: Option<(Instant, Duration, Duration)> = None;
     for _ in 0..visits {
         let started = Instant::now();
+        let (first_start, _, _) = *first.get_or_insert_with(|| {
+            let unix = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+            (started, unix, crate::process::monotonic())
+        });
         match Visitor::arrive(target).await {
             Ok((visitor, arrival)) => {
                 phases.record(&arrival);
+                each.push(round3(arrival.first_frame.as_secs_f64() * 1000.0));
+                each_start.push(round3((started - first_start).as_secs_f64() * 1000.0));
                 match visitor.quit().await {
                     Ok(()) => {
                         ok += 1;
@@ -85,5 +97,12 @@ pub async fn run(target: &Target, visits: u32, warmup: u32) -> Report {
     report.value("warmup", "warm-up visits (not counted)", warmup, "");
     report.failures(&failures);
     report.usage(&usage, ok);
+    let (_, first_unix, first_monotonic) = first.unwrap_or((Instant::now(), Duration::ZERO, Duration::ZERO));
+    let micros = |time: Duration| json!(u64::try_from(time.as_micros()).unwrap_or(0));
+    report.json_only("first_visit_unix_us", micros(first_unix));
+    // CLOCK_MONOTONIC, the clock of `perf record -k mono`.
+    report.json_only("first_visit_monotonic_us", micros(first_monotonic));
+    report.json_only("each_first_frame_ms", json!(each));
+    report.json_only("each_start_ms", json!(each_start));
     report
 }

@@ -1,6 +1,6 @@
 //! `ssh-resume-load`: measures an SSH server the way visitors use it, with real SSH
 //! clients (russh's) on loopback. One mode per question — `latency`, `rate`, `burst`,
-//! `hold`, `keys`, `flood`, `talk` — each in its own file; [`visitor`] is the client they share,
+//! `hold`, `keys`, `flood`, `talk`, `sftp` — each in its own file; [`visitor`] is the client they share,
 //! [`report`] the histogram and the printed figures, [`process`] the readings of CPU
 //! time and memory. `BENCHMARKS.md` says how to run it and what the figures mean.
 
@@ -14,6 +14,7 @@ mod latency;
 mod process;
 mod rate;
 mod report;
+mod sftp;
 mod talk;
 mod visitor;
 
@@ -62,9 +63,10 @@ async fn measure(target: Arc<Target>, mode: Mode) -> Result<report::Report> {
             hold::run(target, visitors, parallel, settle, rounds).await?
         }
         Mode::Flood { what, duration } => flood::run(&target, what, duration).await?,
-        Mode::Keys { count, key, setup, burst, quiet } => {
-            keys::run(&target, &keys::Plan { count, key, setup, burst, quiet }).await?
+        Mode::Keys { count, key, setup, burst, quiet, alternate } => {
+            keys::run(&target, &keys::Plan { count, key, setup, burst, quiet, alternate }).await?
         }
+        Mode::Sftp { downloads, path } => sftp::run(&target, downloads, &path).await?,
         Mode::Talk(args) => {
             let plan = talk::Plan {
                 visits: args.visits,

@@ -1,6 +1,6 @@
 //! What the operating system says about the two processes in a run: this tool's own CPU
-//! time (`getrusage`), and the server's CPU time (`/proc/PID/stat`) and resident memory
-//! (`VmRSS` in `/proc/PID/status`). Linux only; readings of the server fail cleanly
+//! time (`getrusage`), and the server's CPU time (`/proc/PID/stat`), resident memory
+//! (`VmRSS` in `/proc/PID/status`) and children (a forking server's connections). Linux only; readings of the server fail cleanly
 //! when it is gone or the pid is wrong.
 
 use std::io;
@@ -22,6 +22,21 @@ pub fn own_cpu() -> Duration {
         Duration::from_secs(secs) + Duration::from_micros(micros)
     };
     timeval(usage.ru_utime) + timeval(usage.ru_stime)
+}
+
+/// This machine's CLOCK_MONOTONIC now: the time base of `perf record -k mono`, so the
+/// moments of a run can be found in a profile of the server.
+pub fn monotonic() -> Duration {
+    // SAFETY: clock_gettime only writes into the struct we pass.
+    let time = unsafe {
+        let mut time: libc::timespec = std::mem::zeroed();
+        if libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut time) != 0 {
+            return Duration::ZERO;
+        }
+        time
+    };
+    let secs = u64::try_from(time.tv_sec).unwrap_or(0);
+    Duration::from_secs(secs) + Duration::from_nanos(u64::try_from(time.tv_nsec).unwrap_or(0))
 }
 
 /// CPU time (user + system, all threads, living and exited) of process `pid`, from its
@@ -61,6 +76,16 @@ fn stat_cpu(pid: u32, fields: fn(&str) -> Option<u64>) -> io::Result<Duration> {
     let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
     let per_second = u64::try_from(per_second).ok().filter(|&t| t > 0).unwrap_or(100);
     Ok(Duration::from_secs_f64(ticks as f64 / per_second as f64))
+}
+
+/// How many children process `pid` has now, from `/proc/PID/task/*/children`.
+pub fn children(pid: u32) -> io::Result<usize> {
+    let mut count = 0;
+    for task in std::fs::read_dir(format!("/proc/{pid}/task"))? {
+        let list = std::fs::read_to_string(task?.path().join("children"))?;
+        count += list.split_whitespace().count();
+    }
+    Ok(count)
 }
 
 /// Resident memory of process `pid`, in KiB.
@@ -197,5 +222,10 @@ mod tests {
         let probe = Probe::start(Some(pid));
         let usage = probe.finish();
         assert!(usage.server_cpu.is_some() && usage.server_rss_kib.is_some());
+        let mut child = std::process::Command::new("sleep").arg("5").spawn().unwrap();
+        assert!(children(pid).unwrap() >= 1, "the sleep is a child");
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(children(u32::MAX).is_err());
     }
 }

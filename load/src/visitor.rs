@@ -6,8 +6,9 @@
 //! What arrives goes through a `vt100` terminal emulator, because ratatui's diff leaves
 //! out cells that are already right (blank ones on a fresh screen): the words of the
 //! marker arrive separated by cursor moves, not spaces, so only the screen shows them
-//! side by side. Every wait is bounded by the target's timeout and says what it waited
-//! for when it runs out.
+//! side by side. [`session_channel`] is the start every visitor without a terminal
+//! shares (an exec, an SFTP download). Every wait is bounded by the target's timeout
+//! and says what it waited for when it runs out.
 
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -121,7 +122,7 @@ fn client_config(choice: Kex) -> client::Config {
 }
 
 /// The client's callbacks. A measuring tool, not a secure client: any host key is trusted.
-struct Client;
+pub struct Client;
 
 impl client::Handler for Client {
     type Error = russh::Error;
@@ -144,6 +145,8 @@ pub enum VisitError {
     Closed(&'static str),
     #[error("timed out waiting for {0}")]
     Timeout(&'static str),
+    #[error("sftp: {0}")]
+    Sftp(String),
 }
 
 impl VisitError {
@@ -155,6 +158,7 @@ impl VisitError {
             VisitError::AuthRefused => "auth",
             VisitError::Closed(_) => "closed",
             VisitError::Timeout(_) => "timeout",
+            VisitError::Sftp(_) => "sftp",
         }
     }
 }
@@ -346,10 +350,12 @@ pub struct Printed {
 /// Most output an exec visit keeps, in bytes (the whole résumé as JSON fits).
 const MAX_PRINTED: usize = 1024 * 1024;
 
-/// `ssh host COMMAND` without a PTY, `stdin` sent and closed; reads until the server
-/// closes the channel.
-pub async fn exec(target: &Target, command: &str, stdin: &[u8]) -> Result<Printed, VisitError> {
-    let deadline = tokio::time::Instant::now() + target.timeout;
+/// A logged-in SSH session (TCP connect, key exchange, `none` auth) with a session
+/// channel open, all before `deadline`: what a visitor without a terminal starts with.
+pub async fn session_channel(
+    target: &Target,
+    deadline: tokio::time::Instant,
+) -> Result<(Handle<Client>, Channel<Msg>), VisitError> {
     let socket = within(deadline, "tcp connect", target.tcp_connect()).await?;
     let mut session =
         within(deadline, "key exchange", client::connect_stream(target.config.clone(), socket, Client))
@@ -359,6 +365,19 @@ pub async fn exec(target: &Target, command: &str, stdin: &[u8]) -> Result<Printe
         return Err(VisitError::AuthRefused);
     }
     let channel = within(deadline, "the session channel", session.channel_open_session()).await?;
+    Ok((session, channel))
+}
+
+/// Says goodbye on `session` before `deadline`.
+pub async fn disconnect(session: Handle<Client>, deadline: tokio::time::Instant) -> Result<(), VisitError> {
+    within(deadline, "the disconnect", session.disconnect(Disconnect::ByApplication, "", "")).await
+}
+
+/// `ssh host COMMAND` without a PTY, `stdin` sent and closed; reads until the server
+/// closes the channel.
+pub async fn exec(target: &Target, command: &str, stdin: &[u8]) -> Result<Printed, VisitError> {
+    let deadline = tokio::time::Instant::now() + target.timeout;
+    let (session, channel) = session_channel(target, deadline).await?;
     within(deadline, "exec", channel.exec(true, command)).await?;
     if !stdin.is_empty() {
         within(deadline, "stdin", channel.data(stdin)).await?;
@@ -377,8 +396,7 @@ pub async fn exec(target: &Target, command: &str, stdin: &[u8]) -> Result<Printe
             Err(_) => return Err(VisitError::Timeout("the command's output")),
         }
     }
-    let bye = session.disconnect(Disconnect::ByApplication, "", "");
-    within(deadline, "the disconnect", bye).await?;
+    disconnect(session, deadline).await?;
     Ok(printed)
 }
 

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 
 mod args;
 mod commands;
+mod log_writer;
 mod pdf_args;
 mod serve;
 mod serve_args;
@@ -71,8 +72,11 @@ pub fn main() -> ExitCode {
     // The owner's `inbox` and `stats` print what they asked for; only warnings and errors
     // beside it.
     let quiet = matches!(parsed.cli.command, Some(Command::Inbox(_) | Command::Stats(_)));
-    let _flush_logs_at_exit = init_tracing(parsed.cli.log_format, if quiet { "warn" } else { "info" });
-    match run(parsed) {
+    let logs = init_tracing(parsed.cli.log_format, if quiet { "warn" } else { "info" });
+    let result = run(parsed);
+    // The lines still pending go out before the error, in the order they happened.
+    drop(logs);
+    match result {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
@@ -121,22 +125,29 @@ fn settings_command() -> clap::Command {
     cli.find_subcommand("serve").cloned().unwrap_or(cli)
 }
 
-/// Logs to stderr from a background thread, so writing a line never blocks a visitor's
-/// task; the returned guard flushes what is queued when `main` returns.
-fn init_tracing(format: Option<LogFormat>, level: &str) -> tracing_appender::non_blocking::WorkerGuard {
+/// Logs to stderr in batches from a background thread ([`log_writer`]), so writing a
+/// line neither blocks a visitor's task nor wakes another thread on its core; the
+/// returned guard writes what is pending when `main` returns.
+fn init_tracing(format: Option<LogFormat>, level: &str) -> Option<log_writer::Guard> {
     use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
     let terminal = std::io::stderr().is_terminal();
     let format = format.unwrap_or(if terminal { LogFormat::Pretty } else { LogFormat::Json });
-    // Under a flood the queue drops lines (and counts them) rather than stall the server.
-    let (writer, guard) = tracing_appender::non_blocking(std::io::stderr());
+    // Under a flood the batch drops lines (and counts them) rather than stall the server.
+    let (writer, guard) = match log_writer::start(std::io::stderr(), log_writer::WRITE_EVERY) {
+        Ok(started) => started,
+        Err(err) => {
+            eprintln!("error: cannot start the log writer thread: {err}; logging is off");
+            return None;
+        }
+    };
     let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer);
     match format {
         LogFormat::Pretty => logs.with_ansi(terminal && std::env::var_os("NO_COLOR").is_none()).init(),
         LogFormat::Json => logs.json().with_current_span(true).with_span_list(false).init(),
     }
-    guard
+    Some(guard)
 }
 
 fn run(parsed: Parsed) -> Result<ExitCode> {

@@ -1,5 +1,5 @@
-//! The load tool against the real server: its `latency`, `keys` and `hold` modes run a
-//! few visits through the built binary and report them in their JSON line. What the
+//! The load tool against the real server: its `latency`, `keys`, `hold` and `sftp` modes
+//! run a few visits through the built binary and report them in their JSON line. What the
 //! tool says it did is checked against what the server counted, and its byte counts
 //! against frames of the same résumé drawn here; never timings.
 
@@ -66,6 +66,21 @@ async fn latency_reports_every_visit_the_server_served() {
     assert!((floors - p50 / floor).abs() <= 0.06 + 0.01 * floors, "{p50} ms is {floors} × {floor} ms");
     let first_frame = report["first_frame_ms"]["p50"].as_f64().unwrap();
     assert!(report["tcp_ms"]["p50"].as_f64().unwrap() <= first_frame);
+    // Each visit on its own, to lay over a profile of the server: five first frames and
+    // five starts in order, the first at 0 ms, on a clock that is running.
+    let each = |key: &str| -> Vec<f64> {
+        report[key]
+            .as_array()
+            .unwrap_or_else(|| panic!("{report}"))
+            .iter()
+            .filter_map(Value::as_f64)
+            .collect()
+    };
+    assert!(each("each_first_frame_ms").len() == 5 && each("each_first_frame_ms").iter().all(|&ms| ms > 0.0));
+    let starts = each("each_start_ms");
+    assert_eq!(starts.len(), 5);
+    assert!(starts[0] == 0.0 && starts.windows(2).all(|pair| pair[0] < pair[1]), "{starts:?}");
+    assert!(report["first_visit_monotonic_us"].as_u64().unwrap() > 0);
     server.wait_until_no_connections().await;
     // Every visit the tool made (warm-up included) was a session that ended by `q`.
     assert_eq!(counted(&server, "ssh_resume_sessions_started_total"), 7.0);
@@ -141,5 +156,41 @@ async fn hold_weighs_the_crowd_the_server_held() {
     server.wait_until_no_connections().await;
     assert_eq!(counted(&server, "ssh_resume_sessions_started_total"), 4.0);
     assert_eq!(counted(&server, "ssh_resume_sessions_active"), 0.0);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_alternate_down_and_up() {
+    let server = start("load-keys-alternate").await;
+    let args = ["keys", "-n", "4", "--alternate", "k", "--burst", "0", "--quiet", "250ms"];
+    let report = load(&server, &args).await;
+    assert_eq!(
+        (report["keystrokes"].as_u64(), report["alternate"].as_str()),
+        (Some(4), Some("k")),
+        "{report}"
+    );
+    // Down one line and up again, twice: the two `k` steps are the same frame, and the
+    // second `j` is the first without setting the scroll region again.
+    let each: Vec<u64> =
+        report["each_key_bytes"].as_array().unwrap().iter().filter_map(Value::as_u64).collect();
+    assert!(each[1] == each[3] && each[0] > each[2], "{each:?}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sftp_counts_every_download_it_tried() {
+    let server = start("load-sftp").await;
+    let report = load(&server, &["sftp", "-n", "2"]).await;
+    assert_eq!(report["mode"], "sftp");
+    let (ok, failed) = (report["downloads_ok"].as_u64().unwrap(), report["failures"].as_u64().unwrap());
+    assert_eq!(ok + failed, 2, "{report}");
+    if ok > 0 {
+        // A server that serves the file: its size, and the CPU per download.
+        assert!(report["file_bytes_min"].as_u64().unwrap() > 0, "{report}");
+        assert!(report["server_cpu_per_download_ms"].as_f64().is_some(), "{report}");
+    } else {
+        // A server without it (the subsystem refused) fails each download at once, named.
+        assert_eq!(report["failure_kinds"]["sftp"], 2, "{report}");
+    }
     server.stop().await;
 }
